@@ -1,0 +1,183 @@
+//! The checker: what a reviewer would call weak or missing in a win.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, FixedOffset};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::metrics::{Level, Metric};
+use crate::domain::win::{Kind, Stage, Win};
+
+pub const BUILTIN: &str = include_str!("../../templates/check.toml");
+
+/// One thing to improve in a win.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub message: String,
+    pub suggestion: String,
+}
+
+/// A rule's words, from `templates/check.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub message: String,
+    pub suggestion: String,
+    pub weak: String,
+    pub strong: String,
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    #[serde(default)]
+    pub days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub rules: BTreeMap<String, Rule>,
+}
+
+/// The rule ids, in the order findings are reported.
+pub const RULE_IDS: &[&str] = &[
+    "no-number",
+    "no-impact",
+    "no-business-outcome",
+    "hedged-number",
+    "weak-verb",
+    "vague-growth",
+    "not-shipped",
+    "pending-impact",
+];
+
+impl Rules {
+    pub fn builtin() -> Result<Rules> {
+        let rules: Rules = toml::from_str(BUILTIN).context("invalid templates/check.toml")?;
+        for id in RULE_IDS {
+            rules.rules.get(*id).with_context(|| format!("templates/check.toml has no rule \"{id}\""))?;
+        }
+        Ok(rules)
+    }
+
+    fn finding(&self, id: &str) -> Option<Finding> {
+        let rule = self.rules.get(id)?;
+        Some(Finding { rule: id.to_string(), message: rule.message.clone(), suggestion: rule.suggestion.clone() })
+    }
+
+    fn phrases(&self, id: &str) -> &[String] {
+        self.rules.get(id).map_or(&[], |r| r.phrases.as_slice())
+    }
+
+    fn days(&self, id: &str, default: i64) -> i64 {
+        self.rules.get(id).and_then(|r| r.days).unwrap_or(default)
+    }
+
+    /// Checks the parts of a win that exist at capture time.
+    pub fn check_text(&self, text: &str, impact: Option<&str>, metrics: &[Metric]) -> Vec<Finding> {
+        let mut ids: Vec<&str> = Vec::new();
+        let all_text = format!("{text}\n{}", impact.unwrap_or(""));
+        let has_impact = impact.is_some_and(|i| !i.trim().is_empty());
+        if metrics.is_empty() {
+            ids.push("no-number");
+        }
+        if !has_impact {
+            ids.push("no-impact");
+        }
+        let has_business = metrics.iter().any(|m| m.level == Some(Level::Business));
+        if !has_business && (has_impact || !metrics.is_empty()) {
+            ids.push("no-business-outcome");
+        }
+        if is_hedged(&all_text, self.phrases("hedged-number")) {
+            ids.push("hedged-number");
+        }
+        if contains_phrase(&all_text, self.phrases("weak-verb")) {
+            ids.push("weak-verb");
+        }
+        if contains_phrase(&all_text, self.phrases("vague-growth")) && !has_plan(&all_text) {
+            ids.push("vague-growth");
+        }
+        ids.into_iter().filter_map(|id| self.finding(id)).collect()
+    }
+
+    /// All rules, including those that depend on the win's age and stage.
+    pub fn check_win(&self, win: &Win, now: DateTime<FixedOffset>) -> Vec<Finding> {
+        let mut findings = self.check_text(&win.text, win.current_impact(), &win.metrics);
+        let age_days = (now - win.occurred_at).num_days();
+        let stage = win.stage;
+        let model_work = win.kind == Kind::Experiment
+            || stage == Some(Stage::Experiment)
+            || win.metrics.iter().any(|m| m.level == Some(Level::Model));
+        let deployed = stage.is_some_and(Stage::is_deployed);
+        if model_work
+            && !deployed
+            && win.kind != Kind::NegativeResult
+            && age_days > self.days("not-shipped", 60)
+        {
+            findings.extend(self.finding("not-shipped"));
+        }
+        if deployed && win.current_impact().is_none() && waiting_days(win, now) > self.days("pending-impact", 30) {
+            findings.extend(self.finding("pending-impact"));
+        }
+        findings
+    }
+}
+
+/// Days since the win crossed the deployment boundary (its first update to
+/// a deployed stage, else when it happened).
+pub fn waiting_days(win: &Win, now: DateTime<FixedOffset>) -> i64 {
+    (now - shipped_at(win)).num_days()
+}
+
+pub fn shipped_at(win: &Win) -> DateTime<FixedOffset> {
+    win.updates
+        .iter()
+        .find(|u| u.stage.is_some_and(Stage::is_deployed))
+        .map_or(win.occurred_at, |u| u.at)
+}
+
+fn contains_phrase(text: &str, phrases: &[String]) -> bool {
+    let lower = text.to_lowercase();
+    phrases.iter().any(|phrase| {
+        lower.match_indices(phrase.as_str()).any(|(start, _)| {
+            let before = lower[..start].chars().next_back();
+            let after = lower[start + phrase.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
+fn is_hedged(text: &str, phrases: &[String]) -> bool {
+    static RANGE: OnceLock<Regex> = OnceLock::new();
+    let range = RANGE.get_or_init(|| {
+        Regex::new(r"(?i)(~\s?\d|\d\s?(?:-|–|to)\s?\d+(?:\.\d+)?\s?(?:%|x|×|pp|points|ms|h\b|hours)|between \d[\d.,]*\s?%?\s?and \d|\d\+\s?%|\d\s?-ish|±)")
+            .expect("hedge pattern is valid")
+    });
+    // "from 8 to 12%" is a before/after pair, not a range.
+    let ranges = range.find_iter(text).any(|m| {
+        let before = text[..m.start()].to_lowercase();
+        !(m.as_str().contains(" to ") && before.trim_end().ends_with("from"))
+    });
+    let lower = text.to_lowercase();
+    // "about" and friends hedge only right before a number ("about 30%").
+    let numeric_hedge = phrases.iter().any(|phrase| {
+        lower.match_indices(phrase.as_str()).any(|(start, _)| {
+            let before_ok = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after = lower[start + phrase.len()..].trim_start();
+            before_ok && after.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '€' | '£'))
+        })
+    });
+    ranges || numeric_hedge
+}
+
+/// A growth goal has a plan when it names a time or a concrete step.
+fn has_plan(text: &str) -> bool {
+    static PLAN: OnceLock<Regex> = OnceLock::new();
+    let plan = PLAN.get_or_init(|| {
+        Regex::new(r"(?i)\b(by (end of |the end of )?(q[1-4]|h[12]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{4}|next|this|end)|course|certification|book|mentor|pair(ing)? with|project|deadline|\d{4}-\d{2})")
+            .expect("plan pattern is valid")
+    });
+    plan.is_match(text)
+}

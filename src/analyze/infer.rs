@@ -1,0 +1,203 @@
+//! Competency inference: which competencies a win's words point at, with the
+//! words that matched, from the framework's lexicon alone.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::text::{term_stems, tokens, Token};
+use crate::domain::framework::Framework;
+
+/// Weights of the lexicon tiers: a strong term is worth three common ones.
+const STRONG: f64 = 3.0;
+const COMMON: f64 = 1.0;
+const WEAK: f64 = 0.3;
+/// A phrase says more than its words: "feature store" beats "feature".
+const PHRASE_BONUS: f64 = 1.5;
+/// Evidence below this is not enough to tag a win without asking.
+pub const INFER_THRESHOLD: f64 = 2.5;
+
+/// A ranked competency for a piece of text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub key: String,
+    /// Share of all the evidence found, 0 to 1.
+    pub score: f64,
+    /// The lexicon terms found, strongest first.
+    pub matched: Vec<String>,
+    /// The raw evidence behind the score; not stored.
+    #[serde(skip)]
+    pub evidence: f64,
+}
+
+/// A framework's lexicon compiled for matching: each term's stems, indexed
+/// by its first stem so text is scanned once.
+pub struct Matcher {
+    terms: Vec<Term>,
+    by_first_stem: HashMap<String, Vec<usize>>,
+    keys: Vec<String>,
+}
+
+struct Term {
+    text: String,
+    stems: Vec<String>,
+    /// (competency index, weight) for every competency listing the term.
+    weights: Vec<(usize, f64)>,
+}
+
+impl Matcher {
+    pub fn new(framework: &Framework) -> Matcher {
+        let mut terms: Vec<Term> = Vec::new();
+        let mut index_of: HashMap<Vec<String>, usize> = HashMap::new();
+        for (competency_index, competency) in framework.competencies.iter().enumerate() {
+            let lexicon = &competency.lexicon;
+            let tiers = [(&lexicon.strong, STRONG), (&lexicon.common, COMMON), (&lexicon.weak, WEAK)];
+            for (list, weight) in tiers {
+                for text in list {
+                    let stems = term_stems(text);
+                    if stems.is_empty() {
+                        continue;
+                    }
+                    let weight = if stems.len() > 1 { weight * PHRASE_BONUS } else { weight };
+                    let index = *index_of.entry(stems.clone()).or_insert_with(|| {
+                        terms.push(Term { text: text.clone(), stems, weights: Vec::new() });
+                        terms.len() - 1
+                    });
+                    let weights = &mut terms[index].weights;
+                    // A term listed twice for one competency counts at its best tier.
+                    match weights.iter_mut().find(|(c, _)| *c == competency_index) {
+                        Some(existing) => existing.1 = existing.1.max(weight),
+                        None => weights.push((competency_index, weight)),
+                    }
+                }
+            }
+        }
+        let mut by_first_stem: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, term) in terms.iter().enumerate() {
+            by_first_stem.entry(term.stems[0].clone()).or_default().push(index);
+        }
+        // Longest phrases first, so "feature store" wins over "feature".
+        for candidates in by_first_stem.values_mut() {
+            candidates.sort_by_key(|&i| std::cmp::Reverse(terms[i].stems.len()));
+        }
+        let keys = framework.competencies.iter().map(|c| c.key.clone()).collect();
+        Matcher { terms, by_first_stem, keys }
+    }
+
+    /// Distinct lexicon terms found in the tokens, as indices into `terms`.
+    fn find(&self, tokens: &[Token]) -> Vec<usize> {
+        let mut found: Vec<usize> = Vec::new();
+        let mut position = 0;
+        while position < tokens.len() {
+            let mut advance = 1;
+            if let Some(candidates) = self.by_first_stem.get(&tokens[position].stem) {
+                for &index in candidates {
+                    let stems = &self.terms[index].stems;
+                    let fits = stems.len() <= tokens.len() - position
+                        && stems.iter().zip(&tokens[position..]).all(|(stem, token)| *stem == token.stem);
+                    if fits {
+                        if !found.contains(&index) {
+                            found.push(index);
+                        }
+                        advance = stems.len();
+                        break;
+                    }
+                }
+            }
+            position += advance;
+        }
+        found
+    }
+
+    /// Ranks the competencies for a text, best first; competencies with no
+    /// evidence are left out.
+    pub fn suggest(&self, text: &str) -> Vec<Suggestion> {
+        let words = tokens(text);
+        let found = self.find(&words);
+        let mut evidence = vec![0.0_f64; self.keys.len()];
+        let mut matched: Vec<Vec<(f64, &str)>> = vec![Vec::new(); self.keys.len()];
+        for index in found {
+            let term = &self.terms[index];
+            for &(competency, weight) in &term.weights {
+                evidence[competency] += weight;
+                matched[competency].push((weight, term.text.as_str()));
+            }
+        }
+        let total: f64 = evidence.iter().sum();
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        let mut suggestions: Vec<Suggestion> = evidence
+            .iter()
+            .enumerate()
+            .filter(|(_, &score)| score > 0.0)
+            .map(|(competency, &score)| {
+                let mut terms = matched[competency].clone();
+                terms.sort_by(|a, b| b.0.total_cmp(&a.0));
+                Suggestion {
+                    key: self.keys[competency].clone(),
+                    score: (score / total * 100.0).round() / 100.0,
+                    matched: terms.into_iter().map(|(_, text)| text.to_string()).collect(),
+                    evidence: score,
+                }
+            })
+            .collect();
+        // Stable: equal evidence keeps framework order.
+        suggestions.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
+        suggestions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::framework::Framework;
+
+    fn framework() -> Framework {
+        let text = r#"
+            name = "t"
+            title = "T"
+            [[competencies]]
+            key = "ops"
+            title = "Ops"
+            [competencies.lexicon]
+            strong = ["deploy", "feature store", "p99"]
+            common = ["latency"]
+            [[competencies]]
+            key = "model"
+            title = "Model"
+            [competencies.lexicon]
+            strong = ["precision", "feature"]
+            weak = ["latency"]
+        "#;
+        Framework::parse(text, "test").unwrap()
+    }
+
+    #[test]
+    fn word_forms_and_phrases_match() {
+        let matcher = Matcher::new(&framework());
+        let ranked = matcher.suggest("Deployed the Feature Store; p99 latency down");
+        assert_eq!(ranked[0].key, "ops");
+        assert_eq!(ranked[0].matched, vec!["feature store", "deploy", "p99", "latency"]);
+        // "feature" inside "feature store" is not counted for the other competency.
+        assert_eq!(ranked[1].key, "model");
+        assert_eq!(ranked[1].matched, vec!["latency"]);
+        let total: f64 = ranked.iter().map(|s| s.score).sum();
+        assert!((total - 1.0).abs() < 0.02, "{total}");
+    }
+
+    #[test]
+    fn no_evidence_no_suggestion() {
+        let matcher = Matcher::new(&framework());
+        assert!(matcher.suggest("had lunch").is_empty());
+        assert!(matcher.suggest("").is_empty());
+    }
+
+    #[test]
+    fn repeated_words_count_once() {
+        let matcher = Matcher::new(&framework());
+        let once = matcher.suggest("precision");
+        let thrice = matcher.suggest("precision precision precision");
+        assert!((once[0].evidence - thrice[0].evidence).abs() < f64::EPSILON);
+    }
+}

@@ -1,0 +1,761 @@
+//! Metric extraction: the numbers in a win, with units, before/after pairs,
+//! the change, its direction, and where they sit in the impact chain.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::text::{term_stems, tokens, Token};
+use crate::domain::framework::Framework;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// Where a number sits in the impact chain: model → system → business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Model,
+    System,
+    Business,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Model => "model",
+            Level::System => "system",
+            Level::Business => "business",
+        }
+    }
+}
+
+/// One quantity found in a win, as in the JSON shape of DESIGN.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    /// The words it was read from.
+    pub text: String,
+    pub label: Option<String>,
+    /// A lone quantity ("12 dashboards", "by 35%").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    pub unit: Option<String>,
+    /// Relative change in percent, units normalised first (7h → 50min is −88.1).
+    pub change_pct: Option<f64>,
+    pub direction: Option<Direction>,
+    pub better: Option<bool>,
+    pub level: Option<Level>,
+}
+
+impl Metric {
+    /// A short human reading: "p99 latency 240ms → 80ms (−66.7%)".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(label) = &self.label {
+            parts.push(label.clone());
+        }
+        let unit = self.unit.as_deref();
+        match (self.before, self.after) {
+            (Some(before), Some(after)) => {
+                parts.push(format!("{} → {}", format_amount(before, unit), format_amount(after, unit)));
+            }
+            (Some(before), None) => parts.push(format!("from {}", format_amount(before, unit))),
+            _ => {
+                if let Some(value) = self.value {
+                    parts.push(format_amount(value, unit));
+                }
+            }
+        }
+        if let Some(change) = self.change_pct {
+            parts.push(format!("({})", format_change(change)));
+        }
+        parts.join(" ")
+    }
+}
+
+/// "78%", "$1.2M", "240ms", "4 points", "3×", "12".
+pub fn format_amount(value: f64, unit: Option<&str>) -> String {
+    match unit {
+        Some(symbol @ ("$" | "€" | "£")) => format!("{symbol}{}", format_money(value)),
+        Some("%") => format!("{}%", format_number(value)),
+        Some("×") => format!("{}×", format_number(value)),
+        Some(unit) if is_compact_unit(unit) => format!("{}{unit}", format_number(value)),
+        Some(unit) => format!("{} {unit}", format_number(value)),
+        None => format_number(value),
+    }
+}
+
+fn is_compact_unit(unit: &str) -> bool {
+    matches!(unit, "ms" | "s" | "min" | "h" | "d" | "pp" | "GB" | "TB" | "MB")
+}
+
+/// A signed percentage with a real minus sign: "+16.7%", "−66.7%".
+pub fn format_change(change: f64) -> String {
+    let sign = if change < 0.0 { "−" } else { "+" };
+    format!("{sign}{}%", format_number(change.abs()))
+}
+
+/// At most one decimal, no trailing ".0", thousands separated.
+pub fn format_number(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    let text = if (rounded.fract()).abs() < f64::EPSILON { format!("{rounded:.0}") } else { format!("{rounded:.1}") };
+    group_thousands(&text)
+}
+
+fn group_thousands(text: &str) -> String {
+    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+    let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, f)| (w, Some(f)));
+    if whole.len() <= 4 {
+        return text.to_string();
+    }
+    let mut grouped = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// "$1.2M", "$450K", "$800".
+fn format_money(value: f64) -> String {
+    let abs = value.abs();
+    let (scaled, suffix) = if abs >= 1e9 {
+        (value / 1e9, "B")
+    } else if abs >= 1e6 {
+        (value / 1e6, "M")
+    } else if abs >= 1e4 {
+        (value / 1e3, "K")
+    } else {
+        (value, "")
+    };
+    let number = format!("{:.2}", scaled);
+    let number = number.trim_end_matches('0').trim_end_matches('.');
+    format!("{number}{suffix}")
+}
+
+/// A number found in the text, before it is given a meaning.
+#[derive(Debug, Clone)]
+struct Quantity {
+    start: usize,
+    end: usize,
+    value: f64,
+    unit: Option<&'static str>,
+    /// Seconds per unit for durations; a factor for money magnitudes is
+    /// already applied to `value`.
+    seconds: Option<f64>,
+    signed: Option<Direction>,
+}
+
+fn quantity_regex() -> &'static Regex {
+    static REGEX: OnceLock<Regex> = OnceLock::new();
+    REGEX.get_or_init(|| {
+        Regex::new(
+            r"(?xi)
+            (?P<sign>[+\-−])?
+            (?P<cur>[$€£])?\s?
+            (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+
+              |a\ dozen|dozen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|half\ an?|an?)
+            (?:\s?(?P<mag>k|mm|m|bn|b|thousand|million|billion)\b)?
+            (?:\s?(?P<unit>%|percentage\ points?|pp|points?|pts?|basis\ points|bps|ms|milliseconds?|msec|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|hr|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|x|×|gb|tb|mb)(?:\b|$|(?P<after>[^\w])))?",
+        )
+        .expect("the quantity pattern is valid")
+    })
+}
+
+fn word_number(word: &str) -> Option<f64> {
+    let value = match word.to_lowercase().as_str() {
+        "a" | "an" | "one" => 1.0,
+        "half a" | "half an" => 0.5,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" | "a dozen" | "dozen" => 12.0,
+        "fifteen" => 15.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "sixty" => 60.0,
+        "hundred" => 100.0,
+        _ => return None,
+    };
+    Some(value)
+}
+
+/// (canonical unit, seconds per unit for durations)
+fn canonical_unit(raw: &str, currency: bool) -> Option<(&'static str, Option<f64>)> {
+    let unit = match raw.to_lowercase().as_str() {
+        "%" => ("%", None),
+        "pp" | "percentage point" | "percentage points" => ("pp", None),
+        "point" | "points" | "pt" | "pts" => ("points", None),
+        "bps" | "basis points" => ("bps", None),
+        "ms" | "msec" | "millisecond" | "milliseconds" => ("ms", Some(0.001)),
+        "s" | "sec" | "secs" | "second" | "seconds" => ("s", Some(1.0)),
+        "min" | "mins" | "minute" | "minutes" => ("min", Some(60.0)),
+        "h" | "hr" | "hrs" | "hour" | "hours" => ("h", Some(3600.0)),
+        "d" | "day" | "days" => ("days", Some(86_400.0)),
+        "w" | "wk" | "wks" | "week" | "weeks" => ("weeks", Some(604_800.0)),
+        "mo" | "mos" | "month" | "months" => ("months", Some(2_629_800.0)),
+        "y" | "yr" | "yrs" | "year" | "years" => ("years", Some(31_557_600.0)),
+        "x" | "×" => ("×", None),
+        "gb" => ("GB", None),
+        "tb" => ("TB", None),
+        "mb" => ("MB", None),
+        _ => return None,
+    };
+    if currency && unit.1.is_some() {
+        return None;
+    }
+    Some(unit)
+}
+
+fn find_quantities(text: &str) -> Vec<Quantity> {
+    let mut found = Vec::new();
+    for caps in quantity_regex().captures_iter(text) {
+        let whole = caps.get(0).expect("group 0 always matches");
+        let num = caps.name("num").expect("num is not optional");
+        let currency = caps.name("cur").map(|m| m.as_str());
+        let raw_number = num.as_str();
+        let is_word = raw_number.chars().next().is_some_and(char::is_alphabetic);
+        // The number must start a word: not "p99", "F1", "NDCG@10" or "gpt-4".
+        let first = if caps.name("sign").is_some() || currency.is_some() { whole.start() } else { num.start() };
+        let before = text[..first].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '@' || c == '_' || c == '.' || c == '/') {
+            continue;
+        }
+        if let Some(sign) = caps.name("sign") {
+            let before_sign = text[..sign.start()].chars().next_back();
+            if before_sign.is_some_and(|c| c.is_alphanumeric()) {
+                continue;
+            }
+        }
+        let mut end = whole.end();
+        if caps.name("after").is_some() {
+            end -= caps.name("after").map_or(0, |m| m.as_str().len());
+        }
+        // "3rd", "5xx", "4k8": a number glued to other letters is not a quantity.
+        if text[end..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        let mut value = if is_word {
+            match word_number(raw_number) {
+                Some(v) => v,
+                None => continue,
+            }
+        } else {
+            match raw_number.replace(',', "").parse::<f64>() {
+                Ok(v) => v,
+                Err(_) => continue,
+            }
+        };
+        let magnitude = caps.name("mag").map(|m| m.as_str());
+        let unit_text = caps.name("unit").map(|m| m.as_str());
+        // "5m" after a currency is millions; alone it is minutes.
+        let (magnitude, unit_text) = match (magnitude, unit_text, currency) {
+            (Some(m), None, None) if m.eq_ignore_ascii_case("m") && m == "m" => (None, Some("min")),
+            other => (other.0, other.1),
+        };
+        if let Some(magnitude) = magnitude {
+            value *= match magnitude.to_lowercase().as_str() {
+                "k" | "thousand" => 1e3,
+                "m" | "mm" | "million" => 1e6,
+                _ => 1e9,
+            };
+        }
+        let unit = unit_text.and_then(|u| canonical_unit(u, currency.is_some()));
+        if is_word && unit.is_none() {
+            continue;
+        }
+        if unit_text.is_some() && unit.is_none() {
+            continue;
+        }
+        // Bare years ("in 2025") are dates, not quantities.
+        if unit.is_none() && currency.is_none() && magnitude.is_none() && raw_number.len() == 4 && (1990.0..=2100.0).contains(&value) && !raw_number.contains('.') {
+            continue;
+        }
+        let signed = caps.name("sign").map(|s| if s.as_str() == "+" { Direction::Up } else { Direction::Down });
+        let unit_name = match (currency, unit) {
+            (Some("$"), _) => Some("$"),
+            (Some("€"), _) => Some("€"),
+            (Some("£"), _) => Some("£"),
+            (_, Some((name, _))) => Some(name),
+            _ => None,
+        };
+        found.push(Quantity {
+            start: whole.start(),
+            end,
+            value,
+            unit: unit_name,
+            seconds: unit.and_then(|(_, s)| s),
+            signed,
+        });
+    }
+    skip_dates(text, found)
+}
+
+/// Drops numbers inside ISO dates and times such as 2026-03-04 or 10:30.
+fn skip_dates(text: &str, quantities: Vec<Quantity>) -> Vec<Quantity> {
+    static DATE: OnceLock<Regex> = OnceLock::new();
+    let date = DATE.get_or_init(|| Regex::new(r"\d{4}-\d{2}(-\d{2})?|\d{1,2}:\d{2}|\b[QH][1-4]\b").expect("date pattern is valid"));
+    let spans: Vec<(usize, usize)> = date.find_iter(text).map(|m| (m.start(), m.end())).collect();
+    quantities.into_iter().filter(|q| !spans.iter().any(|(s, e)| q.start < *e && q.end > *s)).collect()
+}
+
+/// Words that join two quantities into a before → after pair.
+enum Joint {
+    /// "from A to B", "A -> B", "A → B"
+    Forward,
+    /// "B, up from A", "B instead of A"
+    Backward,
+}
+
+fn joint(between: &str, before_first: &str) -> Option<Joint> {
+    let between = between.trim().to_lowercase();
+    let between = between.trim_matches(|c: char| c == ',' || c == '(' || c.is_whitespace());
+    let arrow = matches!(between, "->" | "→" | "=>" | "-->" | "⟶" | ">" | "—>" | "–>" | "➝");
+    let from_before = ends_with_word(before_first, "from");
+    if arrow || (between == "to" || between == "down to" || between == "up to" || between == "all the way to") && from_before {
+        return Some(Joint::Forward);
+    }
+    if between == "to" || between == "down to" {
+        return Some(Joint::Forward);
+    }
+    let backward = [
+        "up from", "down from", "from", "instead of", "rather than", "compared to", "compared with", "vs", "vs.",
+        "versus", "previously", "was", "before", "(was", "formerly", "against", "from a baseline of",
+        "from a previous", "over a baseline of", "over",
+    ];
+    if backward.contains(&between) {
+        return Some(Joint::Backward);
+    }
+    None
+}
+
+fn ends_with_word(text: &str, word: &str) -> bool {
+    let lower = text.trim_end().to_lowercase();
+    lower.ends_with(word) && lower[..lower.len() - word.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+}
+
+fn compatible(a: &Quantity, b: &Quantity) -> bool {
+    match (a.unit, b.unit) {
+        (None, _) | (_, None) => true,
+        (Some(x), Some(y)) if x == y => true,
+        _ => a.seconds.is_some() && b.seconds.is_some(),
+    }
+}
+
+/// The compiled metric lexicon of a framework: labels, levels and polarity.
+pub struct MetricLexicon {
+    labels: Vec<(Vec<String>, String, Option<Level>)>,
+    lower_is_better: Vec<Vec<String>>,
+}
+
+impl MetricLexicon {
+    pub fn new(framework: &Framework) -> MetricLexicon {
+        let lexicon = &framework.metrics;
+        let mut labels: Vec<(Vec<String>, String, Option<Level>)> = Vec::new();
+        for (list, level) in [(&lexicon.model, Level::Model), (&lexicon.system, Level::System), (&lexicon.business, Level::Business)] {
+            for term in list {
+                let stems = term_stems(term);
+                if stems.is_empty() || labels.iter().any(|(s, _, _)| *s == stems) {
+                    continue;
+                }
+                labels.push((stems, term.clone(), Some(level)));
+            }
+        }
+        for term in &lexicon.lower_is_better {
+            let stems = term_stems(term);
+            if !stems.is_empty() && !labels.iter().any(|(s, _, _)| *s == stems) {
+                labels.push((stems, term.clone(), None));
+            }
+        }
+        labels.sort_by_key(|(stems, _, _)| std::cmp::Reverse(stems.len()));
+        let lower_is_better = lexicon.lower_is_better.iter().map(|t| term_stems(t)).filter(|s| !s.is_empty()).collect();
+        MetricLexicon { labels, lower_is_better }
+    }
+
+    /// Label terms found in tokens: (first token, last token + 1, label index).
+    fn find(&self, words: &[Token]) -> Vec<(usize, usize, usize)> {
+        let mut found = Vec::new();
+        let mut position = 0;
+        while position < words.len() {
+            let hit = self.labels.iter().enumerate().find(|(_, (stems, _, _))| {
+                stems.len() <= words.len() - position && stems.iter().zip(&words[position..]).all(|(s, w)| *s == w.stem)
+            });
+            match hit {
+                Some((index, (stems, _, _))) => {
+                    found.push((position, position + stems.len(), index));
+                    position += stems.len();
+                }
+                None => position += 1,
+            }
+        }
+        found
+    }
+
+    fn lower_is_better(&self, label: &str) -> bool {
+        let stems = term_stems(label);
+        self.lower_is_better.iter().any(|term| stems.windows(term.len()).any(|window| window == term.as_slice()))
+    }
+}
+
+/// Extracts every metric of a text.
+pub fn extract(text: &str, lexicon: &MetricLexicon) -> Vec<Metric> {
+    let quantities = find_quantities(text);
+    let words = tokens(text);
+    let labels = lexicon.find(&words);
+    let mut metrics = Vec::new();
+    let mut index = 0;
+    while index < quantities.len() {
+        let current = &quantities[index];
+        let next = quantities.get(index + 1);
+        let clause_start = clause_start(text, current.start);
+        let pair = next.and_then(|next| {
+            let between = &text[current.end..next.start];
+            if between.len() > 24 || !compatible(current, next) {
+                return None;
+            }
+            match joint(between, &text[clause_start..current.start])? {
+                Joint::Forward => Some((current.clone(), next.clone())),
+                Joint::Backward => Some((next.clone(), current.clone())),
+            }
+        });
+        let metric = match pair {
+            Some((before, after)) => {
+                index += 2;
+                let span = (current.start, quantities[index - 1].end);
+                pair_metric(text, span, &before, &after, &words, &labels, lexicon)
+            }
+            None => {
+                index += 1;
+                single_metric(text, current, &words, &labels, lexicon)
+            }
+        };
+        metrics.push(metric);
+    }
+    metrics.extend(word_changes(text, &metrics, &words, &labels, lexicon));
+    metrics
+}
+
+fn clause_start(text: &str, at: usize) -> usize {
+    text[..at].rfind(['.', ';', '\n', '!', '?']).map_or(0, |i| i + 1)
+}
+
+fn clause_end(text: &str, at: usize) -> usize {
+    text[at..].find(['.', ';', '\n', '!', '?', ',']).map_or(text.len(), |i| at + i)
+}
+
+fn pair_metric(
+    text: &str,
+    span: (usize, usize),
+    before: &Quantity,
+    after: &Quantity,
+    words: &[Token],
+    labels: &[(usize, usize, usize)],
+    lexicon: &MetricLexicon,
+) -> Metric {
+    // A unit written on one side only ("from 78 to 91%") applies to both.
+    let unit = after.unit.or(before.unit);
+    let (b, a) = match (before.seconds, after.seconds) {
+        (Some(sb), Some(sa)) => (before.value * sb, after.value * sa),
+        _ => (before.value, after.value),
+    };
+    let change_pct = if b.abs() > f64::EPSILON { Some(round1((a - b) / b * 100.0)) } else { None };
+    let direction = if a > b {
+        Some(Direction::Up)
+    } else if a < b {
+        Some(Direction::Down)
+    } else {
+        None
+    };
+    let (label, level) = label_near(text, span, words, labels, lexicon);
+    let label = label.or_else(|| fallback_label(text, span.0));
+    let lower_better = label.as_deref().map_or(before.seconds.is_some(), |l| lexicon.lower_is_better(l) || (before.seconds.is_some() && !time_is_good(l)));
+    let better = direction.map(|d| (d == Direction::Down) == lower_better);
+    // Show both ends in the unit written last, so "7h -> 50min" reads in minutes.
+    let (before_value, after_value, shown_unit) = match (before.seconds, after.seconds) {
+        (Some(sb), Some(sa)) if (sb - sa).abs() > f64::EPSILON => (round1(before.value * sb / sa), after.value, after.unit),
+        _ => (before.value, after.value, unit),
+    };
+    Metric {
+        text: text[span.0..span.1].trim().to_string(),
+        label,
+        value: None,
+        before: Some(before_value),
+        after: Some(after_value),
+        unit: shown_unit.map(str::to_string),
+        change_pct,
+        direction,
+        better,
+        level: level.or_else(|| default_level(unit, before.seconds)),
+    }
+}
+
+/// Durations are usually costs; some are not ("watch time", "uptime").
+fn time_is_good(label: &str) -> bool {
+    let lower = label.to_lowercase();
+    ["watch", "uptime", "time spent", "session", "retention"].iter().any(|w| lower.contains(w))
+}
+
+fn default_level(unit: Option<&str>, seconds: Option<f64>) -> Option<Level> {
+    match unit {
+        Some("$" | "€" | "£") => Some(Level::Business),
+        _ if seconds.is_some() => Some(Level::System),
+        _ => None,
+    }
+}
+
+const DOWN_WORDS: &[&str] = &[
+    "reduc", "cut", "lower", "decreas", "drop", "down", "fewer", "less", "shrank", "shrunk", "shrink", "eliminat",
+    "sav", "slash", "trim", "halv", "fell", "fall", "declin", "minimiz", "remov", "shorten", "compress", "faster",
+    "sped", "spe",
+];
+const UP_WORDS: &[&str] = &[
+    "increas", "rais", "boost", "grew", "grow", "gain", "lift", "up", "more", "improv", "doubl", "tripl", "expand",
+    "higher", "climb", "ros", "rise", "accelerat", "recover", "add", "generat", "unlock", "driv", "won",
+];
+
+fn single_metric(
+    text: &str,
+    quantity: &Quantity,
+    words: &[Token],
+    labels: &[(usize, usize, usize)],
+    lexicon: &MetricLexicon,
+) -> Metric {
+    let span = (quantity.start, quantity.end);
+    let (mut label, level) = label_near(text, span, words, labels, lexicon);
+    let lead = &text[clause_start(text, quantity.start)..quantity.start];
+    let lead_words: Vec<Token> = tokens(lead);
+    let verb_direction = verb_direction(&lead_words, &tokens(&text[quantity.end..clause_end(text, quantity.end)]));
+    let up_from = ends_with_phrase(lead, &["up from", "down from", "from"]);
+    let is_change = quantity.signed.is_some()
+        || ends_with_word(lead, "by")
+        || matches!(quantity.unit, Some("×" | "pp" | "points" | "bps"))
+        || (quantity.unit == Some("%") && verb_direction.is_some());
+    let direction = quantity.signed.or(verb_direction).or(if matches!(quantity.unit, Some("×")) { Some(Direction::Up) } else { None });
+    if label.is_none() && quantity.unit.is_none() {
+        label = counted_noun(text, quantity.end);
+    }
+    let lower_better = label.as_deref().is_some_and(|l| lexicon.lower_is_better(l)) || (label.is_none() && quantity.seconds.is_some());
+    let mut metric = Metric {
+        text: text[span.0..span.1].trim().to_string(),
+        label,
+        value: Some(quantity.value),
+        before: None,
+        after: None,
+        unit: quantity.unit.map(str::to_string),
+        change_pct: None,
+        direction: None,
+        better: None,
+        level: level.or_else(|| default_level(quantity.unit, quantity.seconds)),
+    };
+    if let Some(which) = up_from {
+        // "up from 73%": only the starting point is known.
+        metric.before = Some(quantity.value);
+        metric.value = None;
+        metric.direction = Some(if which == "down from" { Direction::Down } else { Direction::Up });
+    } else if is_change {
+        metric.direction = direction;
+        if quantity.unit == Some("%") {
+            metric.change_pct = direction.map(|d| if d == Direction::Down { -quantity.value } else { quantity.value });
+        } else if quantity.unit == Some("×") {
+            let factor = quantity.value;
+            let shrinking = direction == Some(Direction::Down) || faster_or_smaller(text, quantity.end);
+            metric.change_pct = Some(round1(if shrinking { (1.0 / factor - 1.0) * 100.0 } else { (factor - 1.0) * 100.0 }));
+            if shrinking {
+                metric.direction = Some(Direction::Down);
+            }
+        }
+    } else if verb_direction.is_some() && quantity.unit.is_some() {
+        metric.direction = verb_direction;
+    }
+    if let Some(direction) = metric.direction {
+        let claimed_good = lead_words.iter().any(|w| ["improv", "sav", "boost", "faster", "recover"].contains(&w.stem.as_str()));
+        metric.better = Some(if claimed_good { true } else { (direction == Direction::Down) == lower_better || (label_is_none_good(&metric)) });
+    }
+    metric
+}
+
+fn label_is_none_good(metric: &Metric) -> bool {
+    // Without a label, a self-assessment's "reduced by 30%" is reported as good news.
+    metric.label.is_none()
+}
+
+fn faster_or_smaller(text: &str, at: usize) -> bool {
+    let rest = text[at..].trim_start().to_lowercase();
+    ["faster", "quicker", "smaller", "cheaper", "fewer", "less", "lower", "reduction", "speedup", "speed-up", "speed up"]
+        .iter()
+        .any(|w| rest.starts_with(w))
+}
+
+fn verb_direction(lead: &[Token], tail: &[Token]) -> Option<Direction> {
+    let near_lead = lead.iter().rev().take(8);
+    let near_tail = tail.iter().take(3);
+    for word in near_lead.chain(near_tail) {
+        let stem = word.stem.as_str();
+        if DOWN_WORDS.iter().any(|w| stem == *w || (w.len() >= 4 && stem.starts_with(w))) {
+            return Some(Direction::Down);
+        }
+        if UP_WORDS.iter().any(|w| stem == *w || (w.len() >= 4 && stem.starts_with(w))) {
+            return Some(Direction::Up);
+        }
+    }
+    None
+}
+
+fn ends_with_phrase<'a>(text: &str, phrases: &[&'a str]) -> Option<&'a str> {
+    let lower = text.trim_end().trim_end_matches(['(', ',']).trim_end().to_lowercase();
+    phrases.iter().copied().find(|p| lower.ends_with(p) && lower[..lower.len() - p.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+/// The metric label nearest to a span: a lexicon term in the same clause,
+/// before it ("p99 latency from 240ms") or just after ("4 points of precision").
+fn label_near(
+    text: &str,
+    span: (usize, usize),
+    words: &[Token],
+    labels: &[(usize, usize, usize)],
+    lexicon: &MetricLexicon,
+) -> (Option<String>, Option<Level>) {
+    let clause = (clause_start(text, span.0), clause_end(text, span.1));
+    let mut best: Option<(usize, usize, usize, usize)> = None;
+    for &(first, last, index) in labels {
+        let (start, end) = (words[first].start, words[last - 1].end);
+        if start < clause.0 || end > clause.1 {
+            continue;
+        }
+        let distance = if end <= span.0 {
+            text[end..span.0].split_whitespace().count()
+        } else if start >= span.1 {
+            text[span.1..start].split_whitespace().count() + 1
+        } else {
+            0
+        };
+        if distance > 7 {
+            continue;
+        }
+        if best.is_none_or(|b| distance < b.3) {
+            best = Some((first, last, index, distance));
+        }
+    }
+    let Some((first, last, index, _)) = best else { return (None, None) };
+    // Adjacent label terms form one label: "p99" + "latency".
+    let mut first = first;
+    let mut last = last;
+    for &(f, l, _) in labels {
+        if l == first {
+            first = f;
+        }
+        if f == last {
+            last = l;
+        }
+    }
+    let label = text[words[first].start..words[last - 1].end].to_lowercase();
+    let level = labels
+        .iter()
+        .filter(|(f, l, _)| *f >= first && *l <= last)
+        .filter_map(|(_, _, i)| lexicon.labels[*i].2)
+        .max()
+        .or(lexicon.labels[index].2);
+    (Some(label), level)
+}
+
+/// "cut scoring time from 7h": the words before "from", minus the verb.
+fn fallback_label(text: &str, at: usize) -> Option<String> {
+    let lead = &text[clause_start(text, at)..at];
+    let lower = lead.to_lowercase();
+    let lead = lower.trim_end().strip_suffix("from")?;
+    let stop = [
+        "i", "we", "the", "our", "my", "a", "an", "its", "their", "by", "and", "of", "on", "in", "for", "to", "with",
+    ];
+    let mut picked: Vec<&str> = Vec::new();
+    for word in lead.split_whitespace().rev() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        if word.is_empty() || stop.contains(&word) || picked.len() == 3 {
+            break;
+        }
+        let stem = super::text::stem(word);
+        if DOWN_WORDS.contains(&stem.as_str()) || UP_WORDS.contains(&stem.as_str()) || word.ends_with("ed") {
+            break;
+        }
+        picked.push(word);
+    }
+    picked.reverse();
+    (!picked.is_empty()).then(|| picked.join(" "))
+}
+
+/// "12 dashboards" → "dashboards".
+fn counted_noun(text: &str, at: usize) -> Option<String> {
+    let rest = &text[at..];
+    let word: String = rest.trim_start().chars().take_while(|c| c.is_alphabetic() || *c == '-').collect();
+    let skip = ["of", "and", "to", "in", "the", "a", "for", "with", "on", "by", "or"];
+    (word.chars().count() > 1 && !skip.contains(&word.to_lowercase().as_str())).then(|| word.to_lowercase())
+}
+
+/// "cut in half", "halved", "doubled", "tripled": changes written in words.
+fn word_changes(
+    text: &str,
+    found: &[Metric],
+    words: &[Token],
+    labels: &[(usize, usize, usize)],
+    lexicon: &MetricLexicon,
+) -> Vec<Metric> {
+    static WORDS: OnceLock<Regex> = OnceLock::new();
+    let pattern = WORDS.get_or_init(|| {
+        Regex::new(r"(?i)\b(cut (?:it |them )?in half|halved|doubled|tripled|quadrupled)\b").expect("change words pattern is valid")
+    });
+    let mut metrics = Vec::new();
+    for m in pattern.find_iter(text) {
+        if found.iter().any(|metric| metric.text.contains(m.as_str())) {
+            continue;
+        }
+        let phrase = m.as_str().to_lowercase();
+        let (change, direction) = if phrase.contains("half") || phrase == "halved" {
+            (-50.0, Direction::Down)
+        } else if phrase == "doubled" {
+            (100.0, Direction::Up)
+        } else if phrase == "tripled" {
+            (200.0, Direction::Up)
+        } else {
+            (300.0, Direction::Up)
+        };
+        let (label, level) = label_near(text, (m.start(), m.end()), words, labels, lexicon);
+        let lower_better = label.as_deref().is_some_and(|l| lexicon.lower_is_better(l));
+        metrics.push(Metric {
+            text: m.as_str().to_string(),
+            better: Some(label.is_none() || (direction == Direction::Down) == lower_better),
+            label,
+            value: None,
+            before: None,
+            after: None,
+            unit: None,
+            change_pct: Some(change),
+            direction: Some(direction),
+            level,
+        });
+    }
+    metrics
+}
+
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}

@@ -1,0 +1,100 @@
+//! Understanding rough notes, offline and deterministic: competency
+//! inference, metric extraction, polish and the checker. Driven by the
+//! framework and phrase files; no I/O, no clock.
+
+pub mod check;
+pub mod infer;
+pub mod metrics;
+pub mod polish;
+pub mod text;
+
+use anyhow::Result;
+use serde::Serialize;
+
+pub use check::{Finding, Rules};
+pub use infer::{Suggestion, INFER_THRESHOLD};
+pub use metrics::{Direction, Level, Metric};
+
+use crate::domain::framework::Framework;
+
+/// Analyses beyond this many bytes look at the start only: a win is a few
+/// sentences, and pasted megabytes must not stall a capture.
+const MAX_ANALYZED_BYTES: usize = 64 * 1024;
+
+/// What analysis makes of a win's words.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub suggestions: Vec<Suggestion>,
+    pub metrics: Vec<Metric>,
+    pub polished: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+/// The analysers for one framework, built once and reused for every win.
+pub struct Analyzer {
+    matcher: infer::Matcher,
+    metric_lexicon: metrics::MetricLexicon,
+    phrases: polish::PhraseBank,
+    pub rules: Rules,
+}
+
+impl Analyzer {
+    pub fn new(framework: &Framework) -> Result<Analyzer> {
+        Ok(Analyzer {
+            matcher: infer::Matcher::new(framework),
+            metric_lexicon: metrics::MetricLexicon::new(framework),
+            phrases: polish::PhraseBank::builtin()?,
+            rules: Rules::builtin()?,
+        })
+    }
+
+    /// Ranked competencies for a win's text, impact and next.
+    pub fn suggest(&self, text: &str, impact: Option<&str>, next: Option<&str>) -> Vec<Suggestion> {
+        let joined = join_parts(text, impact, next);
+        self.matcher.suggest(bounded(&joined))
+    }
+
+    /// Metrics in the text and the impact, in that order.
+    pub fn metrics(&self, text: &str, impact: Option<&str>) -> Vec<Metric> {
+        let mut found = metrics::extract(bounded(text), &self.metric_lexicon);
+        if let Some(impact) = impact {
+            found.extend(metrics::extract(bounded(impact), &self.metric_lexicon));
+        }
+        found
+    }
+
+    pub fn polish(&self, text: &str) -> Option<String> {
+        self.phrases.polish(bounded(text))
+    }
+
+    pub fn analyze(&self, text: &str, impact: Option<&str>, next: Option<&str>) -> Analysis {
+        let metrics = self.metrics(text, impact);
+        Analysis {
+            suggestions: self.suggest(text, impact, next),
+            polished: self.polish(text),
+            findings: self.rules.check_text(text, impact, &metrics),
+            metrics,
+        }
+    }
+}
+
+fn join_parts(text: &str, impact: Option<&str>, next: Option<&str>) -> String {
+    let mut joined = text.to_string();
+    for part in [impact, next].into_iter().flatten() {
+        joined.push_str(".\n");
+        joined.push_str(part);
+    }
+    joined
+}
+
+/// The first `MAX_ANALYZED_BYTES` of a text, cut at a character boundary.
+fn bounded(text: &str) -> &str {
+    if text.len() <= MAX_ANALYZED_BYTES {
+        return text;
+    }
+    let mut end = MAX_ANALYZED_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}

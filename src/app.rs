@@ -1,0 +1,146 @@
+//! What every command gets: the clock, the paths, the settings. Resources
+//! (journal, frameworks) are opened on first use, by the command that needs them.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::{DateTime, FixedOffset, Local};
+
+use crate::cli::{Cli, ColorChoice, FilterArgs};
+use crate::config::Config;
+use crate::domain::dates;
+use crate::domain::filter::WinFilter;
+use crate::domain::framework::{Catalog, Framework, DEFAULT_FRAMEWORK};
+use crate::store::Store;
+
+pub struct App {
+    /// The clock, read once: `WIN_NOW` (RFC 3339) fixes it for tests.
+    pub now: DateTime<FixedOffset>,
+    pub db_path: PathBuf,
+    pub config_dir: Option<PathBuf>,
+    pub config: Config,
+    /// Colour on stdout.
+    pub styled: bool,
+    /// Tables (rather than plain lines) on stdout.
+    pub stdout_is_terminal: bool,
+    pub stdin_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+    pub yes: bool,
+    framework_name: Option<String>,
+    catalog: OnceLock<Catalog>,
+}
+
+impl App {
+    pub fn from_cli(cli: &Cli) -> Result<App> {
+        let now = clock()?;
+        let project_dirs = directories::ProjectDirs::from("", "", "win");
+        let config_dir = match std::env::var_os("WIN_CONFIG_DIR") {
+            Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+            _ => project_dirs.as_ref().map(|dirs| dirs.config_dir().to_path_buf()),
+        };
+        let db_path = match &cli.db {
+            Some(path) if path.as_os_str().is_empty() => bail!("--db / WIN_DB is empty: give a file path"),
+            Some(path) => path.clone(),
+            None => project_dirs
+                .as_ref()
+                .map(|dirs| dirs.data_dir().join("wins.db"))
+                .ok_or_else(|| anyhow!("cannot find a home folder for the journal: set --db or WIN_DB"))?,
+        };
+        let config = Config::load(config_dir.as_deref())?;
+        let stdout_is_terminal = std::io::stdout().is_terminal();
+        let styled = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_is_terminal && colour_allowed(),
+        };
+        let choice = if styled { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never };
+        anstream::ColorChoice::write_global(choice);
+        Ok(App {
+            now,
+            db_path,
+            config_dir,
+            config,
+            styled,
+            stdout_is_terminal,
+            stdin_is_terminal: std::io::stdin().is_terminal(),
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            yes: cli.yes,
+            framework_name: cli.framework.clone(),
+            catalog: OnceLock::new(),
+        })
+    }
+
+    /// Opens the journal, creating and migrating it as needed.
+    pub fn open_store(&self) -> Result<Store> {
+        Store::open(&self.db_path)
+    }
+
+    pub fn catalog(&self) -> Result<&Catalog> {
+        if let Some(catalog) = self.catalog.get() {
+            return Ok(catalog);
+        }
+        let user_dir = self.config_dir.as_ref().map(|dir| dir.join("frameworks"));
+        let catalog = Catalog::load(user_dir.as_deref())?;
+        Ok(self.catalog.get_or_init(|| catalog))
+    }
+
+    /// The framework chosen by `--framework`, else the config file, else the default.
+    pub fn framework(&self) -> Result<&Framework> {
+        let name = self
+            .framework_name
+            .as_deref()
+            .or(self.config.framework.as_deref())
+            .unwrap_or(DEFAULT_FRAMEWORK);
+        self.catalog()?.get(name)
+    }
+
+    /// Resolves the shared filter flags against the clock and the framework.
+    pub fn filter(&self, args: &FilterArgs) -> Result<WinFilter> {
+        let mut filter = WinFilter {
+            tags: crate::domain::win::normalize_tags(&args.tags),
+            project: args.project.clone(),
+            stages: args.stages.clone(),
+            kinds: args.kinds.clone(),
+            starred: args.starred,
+            limit: args.limit,
+            ..WinFilter::default()
+        };
+        if let Some(period) = &args.period {
+            let period = dates::parse_period(period, self.now)?;
+            filter.since = Some(period.start);
+            filter.until = Some(period.end);
+        }
+        if let Some(since) = &args.since {
+            filter.since = Some(dates::parse_since(since, self.now)?);
+        }
+        if let Some(until) = &args.until {
+            filter.until = Some(dates::parse_until(until, self.now)?);
+        }
+        if !args.competencies.is_empty() {
+            let framework = self.framework()?;
+            for name in &args.competencies {
+                let competency = framework.resolve_or_suggest(name)?;
+                filter.competencies.push(competency.key.clone());
+                filter.competencies.extend(competency.aliases.iter().cloned());
+            }
+        }
+        Ok(filter)
+    }
+}
+
+fn clock() -> Result<DateTime<FixedOffset>> {
+    match std::env::var("WIN_NOW") {
+        Ok(text) if !text.trim().is_empty() => DateTime::parse_from_rfc3339(text.trim())
+            .with_context(|| format!("WIN_NOW=\"{text}\" is not an RFC 3339 time such as 2026-11-21T17:05:00+01:00")),
+        _ => Ok(Local::now().fixed_offset()),
+    }
+}
+
+/// `NO_COLOR` (any value) and `TERM=dumb` turn colour off.
+fn colour_allowed() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|term| term == "dumb");
+    !no_color && !dumb
+}

@@ -1,0 +1,121 @@
+//! Turning what a person typed into a win: competencies resolved, analysis
+//! attached, and the `$EDITOR` buffer format. Pure: no I/O.
+
+use anyhow::Result;
+
+use crate::analyze::{Analyzer, INFER_THRESHOLD};
+use crate::domain::framework::Framework;
+use crate::domain::win::{CompetencySource, NewWin};
+
+/// Resolves competency names (keys, titles, aliases) to keys, in order,
+/// without repeats. An unknown name is an error with a suggestion.
+pub fn resolve_competencies(framework: &Framework, names: &[String]) -> Result<Vec<String>> {
+    let mut keys: Vec<String> = Vec::new();
+    for name in names.iter().flat_map(|n| n.split(',')).map(str::trim).filter(|n| !n.is_empty()) {
+        let key = framework.resolve_or_suggest(name)?.key.clone();
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    Ok(keys)
+}
+
+/// Recomputes what analysis derives from a win's words. Competencies the
+/// user chose are kept; otherwise the top suggestion is used if it is
+/// confident enough, and marked as inferred.
+pub fn enrich(win: &mut NewWin, analyzer: &Analyzer) {
+    let analysis = analyzer.analyze(&win.text, win.impact.as_deref(), win.next.as_deref());
+    win.metrics = analysis.metrics;
+    win.polished = analysis.polished;
+    win.suggestions = analysis.suggestions;
+    if win.competency_source == CompetencySource::User && !win.competencies.is_empty() {
+        return;
+    }
+    match win.suggestions.first() {
+        Some(top) if top.evidence >= INFER_THRESHOLD => {
+            win.competencies = vec![top.key.clone()];
+            win.competency_source = CompetencySource::Inferred;
+        }
+        _ => {
+            win.competencies.clear();
+            win.competency_source = CompetencySource::None;
+        }
+    }
+}
+
+/// What came back from `$EDITOR`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct EditedWin {
+    pub text: String,
+    pub impact: Option<String>,
+    pub next: Option<String>,
+}
+
+const BUFFER_HELP: &str = "\
+# Write what you did above. Lines starting with \"Impact:\" and \"Next:\"
+# hold the impact it had and what comes next (they may run over several
+# lines). Lines starting with '#' are ignored; an empty text aborts.";
+
+/// The buffer `$EDITOR` opens, like a git commit message.
+pub fn editor_buffer(text: &str, impact: Option<&str>, next: Option<&str>) -> String {
+    format!(
+        "{text}\n\nImpact: {}\nNext: {}\n\n{BUFFER_HELP}\n",
+        impact.unwrap_or(""),
+        next.unwrap_or("")
+    )
+}
+
+/// Reads the buffer back: comments dropped, fields split out.
+pub fn parse_editor_buffer(buffer: &str) -> EditedWin {
+    enum Field {
+        Text,
+        Impact,
+        Next,
+    }
+    let mut field = Field::Text;
+    let (mut text, mut impact, mut next) = (Vec::new(), Vec::new(), Vec::new());
+    for line in buffer.lines() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let lower = line.trim_start().to_lowercase();
+        let rest = if lower.starts_with("impact:") {
+            field = Field::Impact;
+            &line.trim_start()["impact:".len()..]
+        } else if lower.starts_with("next:") {
+            field = Field::Next;
+            &line.trim_start()["next:".len()..]
+        } else {
+            line
+        };
+        match field {
+            Field::Text => text.push(rest),
+            Field::Impact => impact.push(rest),
+            Field::Next => next.push(rest),
+        }
+    }
+    let join = |lines: Vec<&str>| lines.join("\n").trim().to_string();
+    let optional = |value: String| (!value.is_empty()).then_some(value);
+    EditedWin { text: join(text), impact: optional(join(impact)), next: optional(join(next)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_buffer_round_trips() {
+        let buffer = editor_buffer("cut p99\nby batching", Some("fewer tickets"), None);
+        let parsed = parse_editor_buffer(&buffer);
+        assert_eq!(parsed.text, "cut p99\nby batching");
+        assert_eq!(parsed.impact.as_deref(), Some("fewer tickets"));
+        assert_eq!(parsed.next, None);
+    }
+
+    #[test]
+    fn comments_are_dropped_and_fields_span_lines() {
+        let parsed = parse_editor_buffer("# header\nshipped it\nimpact: a\n  b\n# note\nNEXT: c\n");
+        assert_eq!(parsed, EditedWin { text: "shipped it".into(), impact: Some("a\n  b".into()), next: Some("c".into()) });
+        assert_eq!(parse_editor_buffer("# only comments\n\n").text, "");
+    }
+}

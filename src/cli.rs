@@ -1,0 +1,296 @@
+//! The command line: every flag and its help text, and nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::win::{Kind, Role, Stage};
+
+/// A terminal-first journal of professional wins for ML engineers and data
+/// scientists: capture a win in seconds, attach its outcome later, and turn a
+/// year of them into a self-assessment draft.
+#[derive(Debug, Parser)]
+#[command(name = "win", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// The journal file [default: $XDG_DATA_HOME/win/wins.db].
+    #[arg(long, global = true, env = "WIN_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// When to use colour and tables.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Answer yes to confirmations (deleting wins).
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
+
+    /// The competency framework to use [default: from the config file, else ml-engineer].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub framework: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Capture a win (prompts on a terminal, reads stdin when piped).
+    Add(AddArgs),
+    /// List wins, newest first.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Show one win with its timeline.
+    Show(ShowArgs),
+    /// Change a win: any capture flag sets that field; no flags opens $EDITOR.
+    Edit(EditArgs),
+    /// Delete wins (asks first on a terminal).
+    Rm(RmArgs),
+    /// Star a win (or --unstar it); starred wins lead a draft.
+    Star(StarArgs),
+    /// Add a dated follow-up: the outcome, a new stage, what's next.
+    Update(UpdateArgs),
+    /// Shipped wins still waiting for their impact, oldest first.
+    Pending(PendingArgs),
+    /// Show the competency frameworks and their competencies.
+    Frameworks(FrameworksArgs),
+    /// List wins from a built-in sample journal (touches no journal of yours).
+    Demo(DemoArgs),
+}
+
+/// The fields of a win that capture and edit share.
+#[derive(Debug, Args, Default)]
+pub struct WinFields {
+    /// The impact it had: the system or business outcome.
+    #[arg(short = 'i', long, value_name = "TEXT")]
+    pub impact: Option<String>,
+
+    /// What you learned or what comes next.
+    #[arg(short = 'n', long, value_name = "TEXT")]
+    pub next: Option<String>,
+
+    /// Competency key, title or alias (repeatable; see `win frameworks`).
+    #[arg(short = 'c', long = "competency", value_name = "NAME")]
+    pub competencies: Vec<String>,
+
+    /// Tag (repeatable; comma lists too).
+    #[arg(short = 't', long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Project name.
+    #[arg(short = 'p', long, value_name = "NAME")]
+    pub project: Option<String>,
+
+    /// When it happened: 2026-03-04, yesterday, friday, "3 days ago", 2w…
+    #[arg(short = 'd', long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// What sort of win it is.
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+
+    /// Your part in it.
+    #[arg(long, value_enum)]
+    pub role: Option<Role>,
+
+    /// How far it has travelled towards impact.
+    #[arg(long, value_enum)]
+    pub stage: Option<Stage>,
+
+    /// A link to the PR, dashboard or doc (repeatable).
+    #[arg(long = "link", value_name = "URL")]
+    pub links: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// What you did. Omit it to be prompted, or pipe it on stdin.
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    #[command(flatten)]
+    pub fields: WinFields,
+
+    /// Star it.
+    #[arg(long)]
+    pub star: bool,
+
+    /// Write the win in $VISUAL / $EDITOR.
+    #[arg(short = 'e', long, conflicts_with = "text")]
+    pub edit: bool,
+
+    /// Show what would be stored, and store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print the stored win as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Filters shared by list, search, export, stats and review.
+#[derive(Debug, Args, Default, Clone)]
+pub struct FilterArgs {
+    /// From this date: 2026-03-01, 90d, "last monday", 2026-Q1…
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Up to and including this date.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// A period: 2026, 2026-Q1, Q1, 2026-H1, 2026-03, last-quarter, this-year…
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["since", "until"])]
+    pub period: Option<String>,
+
+    /// Only wins with this competency (repeatable: any of them).
+    #[arg(short = 'c', long = "competency", value_name = "NAME")]
+    pub competencies: Vec<String>,
+
+    /// Only wins with this tag (repeatable: any of them).
+    #[arg(short = 't', long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+
+    /// Only wins of this project.
+    #[arg(short = 'p', long, value_name = "NAME")]
+    pub project: Option<String>,
+
+    /// Only wins at this stage (repeatable).
+    #[arg(long = "stage", value_enum, value_name = "STAGE")]
+    pub stages: Vec<Stage>,
+
+    /// Only wins of this kind (repeatable).
+    #[arg(long = "kind", value_enum, value_name = "KIND")]
+    pub kinds: Vec<Kind>,
+
+    /// Only starred wins.
+    #[arg(long)]
+    pub starred: bool,
+
+    /// At most this many wins.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Jsonl,
+    Csv,
+    Md,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Output format [default: table on a terminal, tab-separated lines when piped].
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The win's number, as in `win list`.
+    pub id: i64,
+
+    /// Print it as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The win's number.
+    pub id: i64,
+
+    /// New text for what you did.
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+
+    #[command(flatten)]
+    pub fields: WinFields,
+
+    /// Print the edited win as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// The wins' numbers.
+    #[arg(required = true)]
+    pub ids: Vec<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct StarArgs {
+    /// The win's number.
+    pub id: i64,
+
+    /// Remove the star instead.
+    #[arg(long)]
+    pub unstar: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The win's number.
+    pub id: i64,
+
+    /// What happened since.
+    #[arg(value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    /// The stage it has reached.
+    #[arg(long, value_enum)]
+    pub stage: Option<Stage>,
+
+    /// The impact, now that it is known.
+    #[arg(short = 'i', long, value_name = "TEXT")]
+    pub impact: Option<String>,
+
+    /// What comes next.
+    #[arg(short = 'n', long, value_name = "TEXT")]
+    pub next: Option<String>,
+
+    /// When it happened [default: now].
+    #[arg(short = 'd', long, value_name = "DATE")]
+    pub date: Option<String>,
+
+    /// Print the updated win as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PendingArgs {
+    /// Only wins that have waited at least this long: 14d, 6w, 2m.
+    #[arg(long, value_name = "AGE")]
+    pub older_than: Option<String>,
+
+    /// Print them as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FrameworksArgs {
+    /// Show one framework in full, with its lexicon size.
+    pub name: Option<String>,
+
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {}

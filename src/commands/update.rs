@@ -1,0 +1,45 @@
+//! `win update ID`: a dated follow-up, carrying the outcome onto the win.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+
+use crate::app::App;
+use crate::cli::UpdateArgs;
+use crate::domain::dates;
+use crate::domain::win::{non_empty, Update};
+use crate::output;
+
+pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
+    let text = non_empty(Some(args.text.join(" ")));
+    let update = Update {
+        at: match &args.date {
+            Some(date) => dates::parse_occurred(date, app.now)?,
+            None => app.now,
+        },
+        stage: args.stage,
+        text,
+        impact: non_empty(args.impact.clone()),
+        next: non_empty(args.next.clone()),
+    };
+    if update.stage.is_none() && update.text.is_none() && update.impact.is_none() && update.next.is_none() {
+        bail!("nothing to record: give a text, --stage, --impact or --next (e.g. win update {} --stage measured --impact \"…\")", args.id);
+    }
+    let mut store = app.open_store()?;
+    let before = store.require(args.id)?;
+    if update.at < before.occurred_at {
+        bail!(
+            "the update is dated before win #{} happened ({}); give a later --date",
+            args.id,
+            output::day(&before)
+        );
+    }
+    let win = store.add_update(args.id, &update)?;
+    if args.json {
+        return output::print_json(&win);
+    }
+    writeln!(output::stdout(), "#{}", win.id)?;
+    let stage = win.stage.map(|s| format!(" · stage {s}")).unwrap_or_default();
+    output::note(&format!("updated #{}{stage} · {} update(s) on its timeline", win.id, win.updates.len()));
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Pure domain code: no disk, terminal or clock.
+
+pub mod dates;
+pub mod filter;
+pub mod framework;
+pub mod win;
+pub mod record;

@@ -1,0 +1,355 @@
+//! The win: what a journal entry is, independent of how it is stored or shown.
+
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::analyze::{Metric, Suggestion};
+
+/// Declares a closed vocabulary (kind, role, stage) once: its variants, their
+/// spelling on the command line and in JSON, and parsing with a helpful error.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = anyhow::Error;
+
+            fn from_str(text: &str) -> anyhow::Result<Self> {
+                let wanted = text.trim().to_lowercase();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|value| value.as_str() == wanted)
+                    .ok_or_else(|| {
+                        let all: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        anyhow::anyhow!("unknown {} \"{}\" (expected one of: {})", $what, text, all.join(", "))
+                    })
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// What sort of win this is; it chooses the phrase bank of the draft.
+    Kind, "kind" {
+        Shipped => "shipped",
+        Experiment => "experiment",
+        NegativeResult => "negative-result",
+        Leadership => "leadership",
+        Learning => "learning",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// The author's part in a shared result; the draft picks honest verbs for it.
+    Role, "role" {
+        Led => "led",
+        Owned => "owned",
+        CoLed => "co-led",
+        Contributed => "contributed",
+        Supported => "supported",
+    }
+}
+
+vocabulary! {
+    /// How far the work has travelled towards impact (the deployment boundary).
+    Stage, "stage" {
+        Idea => "idea",
+        Experiment => "experiment",
+        Shipped => "shipped",
+        Measured => "measured",
+        Adopted => "adopted",
+    }
+}
+
+impl Stage {
+    /// Shipped or later: the work crossed the deployment boundary.
+    pub fn is_deployed(self) -> bool {
+        self >= Stage::Shipped
+    }
+}
+
+/// Whether the competencies of a win were chosen by its author or inferred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum CompetencySource {
+    User,
+    Inferred,
+    #[default]
+    None,
+}
+
+impl CompetencySource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompetencySource::User => "user",
+            CompetencySource::Inferred => "inferred",
+            CompetencySource::None => "none",
+        }
+    }
+
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "user" => CompetencySource::User,
+            "inferred" => CompetencySource::Inferred,
+            _ => CompetencySource::None,
+        }
+    }
+}
+
+/// A dated follow-up on a win: the outcome of ML work arrives months later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Update {
+    #[serde(serialize_with = "rfc3339")]
+    pub at: DateTime<FixedOffset>,
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub impact: Option<String>,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// A stored win, in the JSON shape shared by `--json`, export and import.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Win {
+    pub id: i64,
+    pub uid: String,
+    #[serde(serialize_with = "rfc3339")]
+    pub occurred_at: DateTime<FixedOffset>,
+    #[serde(serialize_with = "rfc3339")]
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(serialize_with = "rfc3339")]
+    pub updated_at: DateTime<FixedOffset>,
+    pub text: String,
+    pub polished: Option<String>,
+    pub impact: Option<String>,
+    pub next: Option<String>,
+    pub kind: Kind,
+    pub role: Option<Role>,
+    pub stage: Option<Stage>,
+    pub starred: bool,
+    pub competencies: Vec<String>,
+    pub competency_source: CompetencySource,
+    pub suggestions: Vec<Suggestion>,
+    pub tags: Vec<String>,
+    pub project: Option<String>,
+    pub links: Vec<String>,
+    pub metrics: Vec<Metric>,
+    pub updates: Vec<Update>,
+}
+
+/// Everything needed to store a new win; the store assigns `id`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewWin {
+    pub uid: String,
+    #[serde(serialize_with = "rfc3339")]
+    pub occurred_at: DateTime<FixedOffset>,
+    #[serde(serialize_with = "rfc3339")]
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(serialize_with = "rfc3339")]
+    pub updated_at: DateTime<FixedOffset>,
+    pub text: String,
+    pub polished: Option<String>,
+    pub impact: Option<String>,
+    pub next: Option<String>,
+    pub kind: Kind,
+    pub role: Option<Role>,
+    pub stage: Option<Stage>,
+    pub starred: bool,
+    pub competencies: Vec<String>,
+    pub competency_source: CompetencySource,
+    pub suggestions: Vec<Suggestion>,
+    pub tags: Vec<String>,
+    pub project: Option<String>,
+    pub links: Vec<String>,
+    pub metrics: Vec<Metric>,
+    pub updates: Vec<Update>,
+}
+
+impl NewWin {
+    /// A blank win with a fresh time-ordered uid, occurring and created `now`.
+    pub fn new(text: String, now: DateTime<FixedOffset>) -> Self {
+        NewWin {
+            uid: new_uid(now),
+            occurred_at: now,
+            created_at: now,
+            updated_at: now,
+            text,
+            polished: None,
+            impact: None,
+            next: None,
+            kind: Kind::Other,
+            role: None,
+            stage: None,
+            starred: false,
+            competencies: Vec::new(),
+            competency_source: CompetencySource::None,
+            suggestions: Vec::new(),
+            tags: Vec::new(),
+            project: None,
+            links: Vec::new(),
+            metrics: Vec::new(),
+            updates: Vec::new(),
+        }
+    }
+
+    /// What `--dry-run` shows: the win as it would be stored, without an id.
+    pub fn preview(&self) -> Win {
+        self.clone().into_win(0)
+    }
+
+    pub fn into_win(self, id: i64) -> Win {
+        Win {
+            id,
+            uid: self.uid,
+            occurred_at: self.occurred_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            text: self.text,
+            polished: self.polished,
+            impact: self.impact,
+            next: self.next,
+            kind: self.kind,
+            role: self.role,
+            stage: self.stage,
+            starred: self.starred,
+            competencies: self.competencies,
+            competency_source: self.competency_source,
+            suggestions: self.suggestions,
+            tags: self.tags,
+            project: self.project,
+            links: self.links,
+            metrics: self.metrics,
+            updates: self.updates,
+        }
+    }
+}
+
+impl Win {
+    /// The recorded impact, if any (`win update --impact` keeps it current).
+    pub fn current_impact(&self) -> Option<&str> {
+        self.impact.as_deref().filter(|text| !text.trim().is_empty())
+    }
+
+    pub fn into_new(self) -> NewWin {
+        NewWin {
+            uid: self.uid,
+            occurred_at: self.occurred_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            text: self.text,
+            polished: self.polished,
+            impact: self.impact,
+            next: self.next,
+            kind: self.kind,
+            role: self.role,
+            stage: self.stage,
+            starred: self.starred,
+            competencies: self.competencies,
+            competency_source: self.competency_source,
+            suggestions: self.suggestions,
+            tags: self.tags,
+            project: self.project,
+            links: self.links,
+            metrics: self.metrics,
+            updates: self.updates,
+        }
+    }
+}
+
+/// A UUID v7: time-ordered, so journals from two machines merge cleanly.
+pub fn new_uid(now: DateTime<FixedOffset>) -> String {
+    let seconds = u64::try_from(now.timestamp()).unwrap_or(0);
+    let nanos = now.timestamp_subsec_nanos();
+    let stamp = uuid::Timestamp::from_unix(uuid::NoContext, seconds, nanos);
+    // The clock may be fixed (WIN_NOW), so the random tail keeps uids unique.
+    uuid::Uuid::new_v7(stamp).to_string()
+}
+
+/// Normalises tags: split comma lists, trim, lowercase, drop empties and repeats.
+pub fn normalize_tags<I, S>(raw: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut tags: Vec<String> = Vec::new();
+    for item in raw {
+        for part in item.as_ref().split(',') {
+            let tag = part.trim().trim_start_matches('#').trim().to_lowercase();
+            if !tag.is_empty() && !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+    }
+    tags
+}
+
+/// Trims text and turns an empty answer into "not given".
+pub fn non_empty(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+pub fn format_rfc3339(at: &DateTime<FixedOffset>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn rfc3339<S: Serializer>(at: &DateTime<FixedOffset>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format_rfc3339(at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabularies_parse_their_own_spelling_and_reject_others() {
+        for kind in Kind::ALL {
+            assert_eq!(kind.as_str().parse::<Kind>().unwrap(), *kind);
+        }
+        assert_eq!("Negative-Result".parse::<Kind>().unwrap(), Kind::NegativeResult);
+        let err = "shiped".parse::<Stage>().unwrap_err().to_string();
+        assert!(err.contains("unknown stage \"shiped\""), "{err}");
+        assert!(err.contains("shipped"), "{err}");
+    }
+
+    #[test]
+    fn stages_are_ordered_along_the_deployment_boundary() {
+        assert!(!Stage::Experiment.is_deployed());
+        assert!(Stage::Shipped.is_deployed());
+        assert!(Stage::Adopted.is_deployed());
+    }
+
+    #[test]
+    fn tags_split_trim_lowercase_and_dedupe() {
+        let tags = normalize_tags(["Ranker, scoring", " #ranker", "", "latency,,"]);
+        assert_eq!(tags, vec!["ranker", "scoring", "latency"]);
+    }
+
+    #[test]
+    fn uids_are_unique_under_a_fixed_clock() {
+        let now = DateTime::parse_from_rfc3339("2026-11-21T17:05:00+01:00").unwrap();
+        assert_ne!(new_uid(now), new_uid(now));
+    }
+}

@@ -1,0 +1,68 @@
+//! `win`: a terminal-first journal of professional wins.
+//!
+//! Layout: `cli` (clap types) → `commands` (glue, one file each) → the pure
+//! `domain` and `analyze` modules; `store` owns all SQL, `output` all
+//! printing, `prompt` all questions.
+
+pub mod analyze;
+pub mod app;
+pub mod capture;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod domain;
+pub mod output;
+pub mod prompt;
+pub mod sample;
+pub mod store;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit statuses, as documented in the README.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// An error, or nothing found (`win search`).
+    pub const FAILURE: u8 = 1;
+}
+
+/// An error that has already been reported, or needs no message (like
+/// grep finding nothing): exits with its status, printing nothing.
+#[derive(Debug)]
+pub struct Silent(pub u8);
+
+impl std::fmt::Display for Silent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+
+impl std::error::Error for Silent {}
+
+/// Parses the command line, runs the command, and maps the outcome to an
+/// exit status. Errors are printed as one line with their causes.
+pub fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = app::App::from_cli(&cli).and_then(|app| commands::run(&app, &cli.command));
+    match result {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(err) => report(&err),
+    }
+}
+
+fn report(err: &anyhow::Error) -> ExitCode {
+    if let Some(Silent(code)) = err.downcast_ref::<Silent>() {
+        return ExitCode::from(*code);
+    }
+    // A closed pipe (`win list | head`) is not a failure.
+    let broken_pipe = err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::from(exit::OK);
+    }
+    let message = output::clean(&format!("{err:#}"), false);
+    output::note(&format!("win: {message}"));
+    ExitCode::from(exit::FAILURE)
+}

@@ -1,0 +1,334 @@
+//! The journal on disk: SQLite, its migrations, and every query. No SQL
+//! lives anywhere else.
+
+mod file;
+mod rows;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::domain::filter::WinFilter;
+use crate::domain::win::{format_rfc3339, NewWin, Stage, Update, Win};
+
+pub use file::check_journal_file;
+
+/// Numbered, append-only migrations; `PRAGMA user_version` is the count applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another one before giving up. Captures from
+/// parallel shells queue behind each other instead of failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    read_only: bool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the journal at `path`, migrating it.
+    pub fn open(path: &Path) -> Result<Store> {
+        let existed = file::prepare(path)?;
+        let (conn, read_only) = open_connection(path)?;
+        let mut store = Store { conn, path: Some(path.to_path_buf()), read_only };
+        store.configure().map_err(|err| store.explain(err))?;
+        store.migrate(existed).map_err(|err| store.explain(err))?;
+        Ok(store)
+    }
+
+    /// A throwaway journal in memory (the demo; tests).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().context("cannot open an in-memory journal")?;
+        let mut store = Store { conn, path: None, read_only: false };
+        store.configure()?;
+        store.migrate(false)?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        if !self.read_only && self.path.is_some() {
+            // WAL lets readers run beside a writer; FULL sync makes every
+            // committed capture survive a power cut, not just a crash.
+            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        Ok(())
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+
+    fn migrate(&mut self, existed: bool) -> Result<()> {
+        let found = self.schema_version()?;
+        if found > SCHEMA_VERSION {
+            bail!(
+                "{} was written by a newer win (schema version {found}; this win reads up to {SCHEMA_VERSION}): upgrade win",
+                self.describe()
+            );
+        }
+        if found == SCHEMA_VERSION {
+            return Ok(());
+        }
+        if self.read_only {
+            bail!("{} needs an upgrade to schema version {SCHEMA_VERSION} but is read-only (check its permissions)", self.describe());
+        }
+        if found == 0 && self.has_foreign_tables()? {
+            bail!("{} is an SQLite database of another program, not a win journal; point --db or WIN_DB at another file", self.describe());
+        }
+        if existed && found > 0 {
+            self.back_up(found)?;
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(0)) {
+            tx.execute_batch(sql).with_context(|| format!("migration {} failed", index + 1))?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn has_foreign_tables(&self) -> Result<bool> {
+        let count: i64 = self.conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+        Ok(count > 0)
+    }
+
+    /// Copies the journal aside before a migration touches it.
+    fn back_up(&self, version: i64) -> Result<()> {
+        let Some(path) = &self.path else { return Ok(()) };
+        let mut name = path.as_os_str().to_os_string();
+        name.push(format!(".bak-{version}"));
+        let backup = PathBuf::from(name);
+        if backup.exists() {
+            return Ok(());
+        }
+        let target = backup.to_str().ok_or_else(|| anyhow!("backup path {} is not UTF-8", backup.display()))?;
+        self.conn
+            .execute("VACUUM INTO ?1", [target])
+            .with_context(|| format!("cannot back up the journal to {} before migrating", backup.display()))?;
+        file::restrict(&backup)?;
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        match &self.path {
+            Some(path) => format!("the journal {}", path.display()),
+            None => "the in-memory journal".to_string(),
+        }
+    }
+
+    /// Turns SQLite's terse errors into ones that say what to do.
+    fn explain(&self, err: anyhow::Error) -> anyhow::Error {
+        let Some(sqlite) = err.downcast_ref::<rusqlite::Error>() else { return err };
+        match sqlite.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ReadOnly) => {
+                anyhow!("{} is read-only: cannot write (check its permissions and its folder's)", self.describe())
+            }
+            Some(rusqlite::ErrorCode::NotADatabase) => anyhow!(
+                "{} is not a win journal (or is damaged); point --db or WIN_DB at another file",
+                self.describe()
+            ),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                anyhow!("{} is damaged (restore it from a backup such as its .bak- copy)", self.describe())
+            }
+            Some(rusqlite::ErrorCode::DiskFull) => {
+                anyhow!("the disk holding {} is full: nothing was written", self.describe())
+            }
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                anyhow!("{} stayed locked by another win for {}s; try again", self.describe(), BUSY_TIMEOUT.as_secs())
+            }
+            _ => err,
+        }
+    }
+
+    /// Runs `work` in one IMMEDIATE transaction: it takes the write lock up
+    /// front, so concurrent writers wait their turn instead of deadlocking.
+    fn write<T>(&mut self, work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let result = (|| {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = work(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        result.map_err(|err| self.explain(err))
+    }
+
+    /// Stores a new win and returns it with its id.
+    pub fn insert(&mut self, win: &NewWin) -> Result<Win> {
+        let id = self.write(|tx| rows::insert_win(tx, win))?;
+        self.get(id)?.ok_or_else(|| anyhow!("win #{id} vanished right after it was stored"))
+    }
+
+    /// Stores many wins in one transaction. A win whose uid is already in the
+    /// journal is skipped, or replaced with `replace_existing`. Returns
+    /// (added or replaced, skipped).
+    pub fn insert_many<'a>(
+        &mut self,
+        wins: impl IntoIterator<Item = &'a NewWin>,
+        replace_existing: bool,
+    ) -> Result<(usize, usize)> {
+        self.write(|tx| {
+            let (mut added, mut skipped) = (0, 0);
+            for win in wins {
+                let existing: Option<i64> = tx
+                    .prepare_cached("SELECT id FROM wins WHERE uid = ?1")?
+                    .query_row([&win.uid], |row| row.get(0))
+                    .optional()?;
+                match existing {
+                    Some(id) if replace_existing => {
+                        rows::replace_win(tx, id, win, true)?;
+                        added += 1;
+                    }
+                    Some(_) => skipped += 1,
+                    None => {
+                        rows::insert_win(tx, win)?;
+                        added += 1;
+                    }
+                }
+            }
+            Ok((added, skipped))
+        })
+    }
+
+    pub fn get(&self, id: i64) -> Result<Option<Win>> {
+        let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.explain(e.into()))?;
+        let row = statement.query_row([id], rows::read_win).optional().map_err(|e| self.explain(e.into()))?;
+        row.transpose()
+    }
+
+    /// Like `get`, but a missing id is an error that says how to find one.
+    pub fn require(&self, id: i64) -> Result<Win> {
+        self.get(id)?.ok_or_else(|| anyhow!("no win #{id} in {} (see: win list)", self.describe()))
+    }
+
+    /// Rewrites a win's fields (not its timeline) as given.
+    pub fn replace(&mut self, win: &Win) -> Result<Win> {
+        let id = win.id;
+        let new = win.clone().into_new();
+        self.write(|tx| rows::replace_win(tx, id, &new, false))?;
+        self.require(id)
+    }
+
+    /// Deletes wins; if any id is missing, deletes none.
+    pub fn delete(&mut self, ids: &[i64]) -> Result<usize> {
+        let path = self.describe();
+        self.write(|tx| {
+            let mut deleted = 0;
+            for id in ids {
+                let count = tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
+                if count == 0 {
+                    bail!("no win #{id} in {path} (see: win list); nothing was deleted");
+                }
+                deleted += count;
+            }
+            Ok(deleted)
+        })
+    }
+
+    pub fn set_starred(&mut self, id: i64, starred: bool, now: DateTime<FixedOffset>) -> Result<Win> {
+        let changed = self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE wins SET starred = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, starred, format_rfc3339(&now)],
+            )?)
+        })?;
+        if changed == 0 {
+            self.require(id)?;
+        }
+        self.require(id)
+    }
+
+    /// Appends a dated follow-up and carries its stage, impact and next onto the win.
+    pub fn add_update(&mut self, id: i64, update: &Update) -> Result<Win> {
+        self.require(id)?;
+        self.write(|tx| {
+            rows::insert_update(tx, id, update)?;
+            tx.execute(
+                "UPDATE wins SET stage = coalesce(?2, stage), impact = coalesce(?3, impact),
+                 next = coalesce(?4, next), updated_at = ?5 WHERE id = ?1",
+                params![
+                    id,
+                    update.stage.map(Stage::as_str),
+                    update.impact,
+                    update.next,
+                    format_rfc3339(&update.at)
+                ],
+            )?;
+            Ok(())
+        })?;
+        self.require(id)
+    }
+
+    /// Wins matching a filter, newest first unless asked otherwise.
+    pub fn list(&self, filter: &WinFilter) -> Result<Vec<Win>> {
+        let mut wins = Vec::new();
+        self.for_each(filter, |win| {
+            wins.push(win);
+            Ok(())
+        })?;
+        Ok(wins)
+    }
+
+    /// Streams matching wins one at a time, so memory stays flat.
+    pub fn for_each(&self, filter: &WinFilter, mut visit: impl FnMut(Win) -> Result<()>) -> Result<()> {
+        let (clause, values) = rows::where_clause(filter);
+        let order = if filter.oldest_first { "ASC" } else { "DESC" };
+        let limit = filter.limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+        let sql = format!("{} {clause} ORDER BY w.occurred_ts {order}, w.id {order}{limit}", rows::SELECT_WIN);
+        let mut statement = self.conn.prepare(&sql).map_err(|e| self.explain(e.into()))?;
+        let mut rows = statement.query(params_from_iter(values)).map_err(|e| self.explain(e.into()))?;
+        while let Some(row) = rows.next().map_err(|e| self.explain(e.into()))? {
+            visit(rows::read_win(row)??)?;
+        }
+        Ok(())
+    }
+
+    /// Shipped (or later) wins with no recorded impact, oldest first.
+    pub fn pending(&self, occurred_before: DateTime<FixedOffset>) -> Result<Vec<Win>> {
+        let sql = format!(
+            "{} WHERE w.stage IN ('shipped', 'measured', 'adopted') AND coalesce(trim(w.impact), '') = ''
+             AND w.occurred_ts <= ?1 ORDER BY w.occurred_ts ASC, w.id ASC",
+            rows::SELECT_WIN
+        );
+        let mut statement = self.conn.prepare(&sql).map_err(|e| self.explain(e.into()))?;
+        let wins = statement
+            .query_map([occurred_before.timestamp()], rows::read_win)
+            .map_err(|e| self.explain(e.into()))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        wins.into_iter().collect()
+    }
+
+    /// How many wins the journal holds.
+    pub fn count(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM wins", [], |row| row.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`, for tests and `win doctor`-style checks.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+    }
+}
+
+fn open_connection(path: &Path) -> Result<(Connection, bool)> {
+    let read_only = !file::is_writable(path);
+    let flags = if read_only {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)
+        .with_context(|| format!("cannot open the journal {}", path.display()))?;
+    Ok((conn, read_only))
+}

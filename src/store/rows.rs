@@ -1,0 +1,304 @@
+//! Reading and writing one win's rows: the wins table and its satellites.
+
+use anyhow::{anyhow, Context, Result};
+use chrono::{DateTime, FixedOffset};
+use rusqlite::types::Value;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use crate::domain::filter::WinFilter;
+use crate::domain::win::{format_rfc3339, CompetencySource, Kind, NewWin, Role, Stage, Update, Win};
+
+/// One win per row, with its satellites gathered as JSON arrays in order, so
+/// a listing is a single query (and an export a single stream).
+pub const SELECT_WIN: &str = "SELECT w.id, w.uid, w.occurred_at, w.created_at, w.updated_at, w.text,
+    w.polished, w.impact, w.next, w.kind, w.role, w.stage, w.starred, w.project, w.competency_source,
+    w.suggestions, w.metrics,
+    (SELECT json_group_array(c.key ORDER BY wc.position) FROM win_competencies wc
+        JOIN competencies c ON c.id = wc.competency_id WHERE wc.win_id = w.id),
+    (SELECT json_group_array(t.name ORDER BY wt.position) FROM win_tags wt
+        JOIN tags t ON t.id = wt.tag_id WHERE wt.win_id = w.id),
+    (SELECT json_group_array(l.url ORDER BY l.position) FROM links l WHERE l.win_id = w.id),
+    (SELECT json_group_array(json_object('at', u.at, 'stage', u.stage, 'text', u.text,
+        'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, u.id) FROM updates u WHERE u.win_id = w.id)
+    FROM wins w";
+
+/// Maps a row of `SELECT_WIN`; the outer result is SQLite's, the inner one
+/// says whether the stored values made sense.
+pub fn read_win(row: &Row<'_>) -> rusqlite::Result<Result<Win>> {
+    let id: i64 = row.get(0)?;
+    let texts = RawWin {
+        uid: row.get(1)?,
+        occurred_at: row.get(2)?,
+        created_at: row.get(3)?,
+        updated_at: row.get(4)?,
+        text: row.get(5)?,
+        polished: row.get(6)?,
+        impact: row.get(7)?,
+        next: row.get(8)?,
+        kind: row.get(9)?,
+        role: row.get(10)?,
+        stage: row.get(11)?,
+        starred: row.get(12)?,
+        project: row.get(13)?,
+        competency_source: row.get(14)?,
+        suggestions: row.get(15)?,
+        metrics: row.get(16)?,
+        competencies: row.get(17)?,
+        tags: row.get(18)?,
+        links: row.get(19)?,
+        updates: row.get(20)?,
+    };
+    Ok(texts.into_win(id).with_context(|| format!("win #{id} in the journal is damaged")))
+}
+
+struct RawWin {
+    uid: String,
+    occurred_at: String,
+    created_at: String,
+    updated_at: String,
+    text: String,
+    polished: Option<String>,
+    impact: Option<String>,
+    next: Option<String>,
+    kind: String,
+    role: Option<String>,
+    stage: Option<String>,
+    starred: bool,
+    project: Option<String>,
+    competency_source: String,
+    suggestions: String,
+    metrics: String,
+    competencies: String,
+    tags: String,
+    links: String,
+    updates: String,
+}
+
+impl RawWin {
+    fn into_win(self, id: i64) -> Result<Win> {
+        Ok(Win {
+            id,
+            uid: self.uid,
+            occurred_at: parse_time(&self.occurred_at)?,
+            created_at: parse_time(&self.created_at)?,
+            updated_at: parse_time(&self.updated_at)?,
+            text: self.text,
+            polished: self.polished,
+            impact: self.impact,
+            next: self.next,
+            kind: self.kind.parse::<Kind>()?,
+            role: self.role.as_deref().map(str::parse::<Role>).transpose()?,
+            stage: self.stage.as_deref().map(str::parse::<Stage>).transpose()?,
+            starred: self.starred,
+            competencies: serde_json::from_str(&self.competencies)?,
+            competency_source: CompetencySource::parse(&self.competency_source),
+            suggestions: serde_json::from_str(&self.suggestions)?,
+            tags: serde_json::from_str(&self.tags)?,
+            project: self.project,
+            links: serde_json::from_str(&self.links)?,
+            metrics: serde_json::from_str(&self.metrics)?,
+            updates: parse_updates(&self.updates)?,
+        })
+    }
+}
+
+fn parse_time(text: &str) -> Result<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text).map_err(|err| anyhow!("bad timestamp \"{text}\": {err}"))
+}
+
+fn parse_updates(json: &str) -> Result<Vec<Update>> {
+    #[derive(serde::Deserialize)]
+    struct RawUpdate {
+        at: String,
+        stage: Option<String>,
+        text: Option<String>,
+        impact: Option<String>,
+        next: Option<String>,
+    }
+    let raw: Vec<RawUpdate> = serde_json::from_str(json)?;
+    raw.into_iter()
+        .map(|u| {
+            Ok(Update {
+                at: parse_time(&u.at)?,
+                stage: u.stage.as_deref().map(str::parse::<Stage>).transpose()?,
+                text: u.text,
+                impact: u.impact,
+                next: u.next,
+            })
+        })
+        .collect()
+}
+
+/// The WHERE clause and its values for a filter (values are always bound,
+/// never spliced into SQL).
+pub fn where_clause(filter: &WinFilter) -> (String, Vec<Value>) {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    let mut bind = |value: Value, values: &mut Vec<Value>| {
+        values.push(value);
+        format!("?{}", values.len())
+    };
+    if let Some(since) = filter.since {
+        clauses.push(format!("w.occurred_ts >= {}", bind(Value::Integer(since.timestamp()), &mut values)));
+    }
+    if let Some(until) = filter.until {
+        clauses.push(format!("w.occurred_ts < {}", bind(Value::Integer(until.timestamp()), &mut values)));
+    }
+    if !filter.competencies.is_empty() {
+        let list = bind_list(&filter.competencies, &mut values, &mut bind);
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM win_competencies wc JOIN competencies c ON c.id = wc.competency_id
+             WHERE wc.win_id = w.id AND c.key IN ({list}))"
+        ));
+    }
+    if !filter.tags.is_empty() {
+        let list = bind_list(&filter.tags, &mut values, &mut bind);
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM win_tags wt JOIN tags t ON t.id = wt.tag_id
+             WHERE wt.win_id = w.id AND t.name IN ({list}))"
+        ));
+    }
+    if let Some(project) = &filter.project {
+        clauses.push(format!("w.project = {} COLLATE NOCASE", bind(Value::Text(project.clone()), &mut values)));
+    }
+    if !filter.stages.is_empty() {
+        let stages: Vec<String> = filter.stages.iter().map(|s| s.as_str().to_string()).collect();
+        let list = bind_list(&stages, &mut values, &mut bind);
+        clauses.push(format!("w.stage IN ({list})"));
+    }
+    if !filter.kinds.is_empty() {
+        let kinds: Vec<String> = filter.kinds.iter().map(|k| k.as_str().to_string()).collect();
+        let list = bind_list(&kinds, &mut values, &mut bind);
+        clauses.push(format!("w.kind IN ({list})"));
+    }
+    if filter.starred {
+        clauses.push("w.starred = 1".to_string());
+    }
+    let clause = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    (clause, values)
+}
+
+fn bind_list(
+    items: &[String],
+    values: &mut Vec<Value>,
+    bind: &mut impl FnMut(Value, &mut Vec<Value>) -> String,
+) -> String {
+    items.iter().map(|item| bind(Value::Text(item.clone()), values)).collect::<Vec<_>>().join(", ")
+}
+
+pub fn insert_win(tx: &Transaction<'_>, win: &NewWin) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
+         next, kind, role, stage, starred, project, competency_source, suggestions, metrics)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        win.uid,
+        format_rfc3339(&win.occurred_at),
+        win.occurred_at.timestamp(),
+        format_rfc3339(&win.created_at),
+        format_rfc3339(&win.updated_at),
+        win.text,
+        win.polished,
+        win.impact,
+        win.next,
+        win.kind.as_str(),
+        win.role.map(Role::as_str),
+        win.stage.map(Stage::as_str),
+        win.starred,
+        win.project,
+        win.competency_source.as_str(),
+        serde_json::to_string(&win.suggestions)?,
+        serde_json::to_string(&win.metrics)?,
+    ])?;
+    let id = tx.last_insert_rowid();
+    insert_satellites(tx, id, win)?;
+    for update in &win.updates {
+        insert_update(tx, id, update)?;
+    }
+    Ok(id)
+}
+
+/// Rewrites a stored win's fields and lists; its timeline is rewritten only
+/// when `with_updates` (an import replacing a win wholesale).
+pub fn replace_win(tx: &Transaction<'_>, id: i64, win: &NewWin, with_updates: bool) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE wins SET occurred_at = ?2, occurred_ts = ?3, updated_at = ?4, text = ?5, polished = ?6,
+         impact = ?7, next = ?8, kind = ?9, role = ?10, stage = ?11, starred = ?12, project = ?13,
+         competency_source = ?14, suggestions = ?15, metrics = ?16, created_at = ?17 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        format_rfc3339(&win.occurred_at),
+        win.occurred_at.timestamp(),
+        format_rfc3339(&win.updated_at),
+        win.text,
+        win.polished,
+        win.impact,
+        win.next,
+        win.kind.as_str(),
+        win.role.map(Role::as_str),
+        win.stage.map(Stage::as_str),
+        win.starred,
+        win.project,
+        win.competency_source.as_str(),
+        serde_json::to_string(&win.suggestions)?,
+        serde_json::to_string(&win.metrics)?,
+        format_rfc3339(&win.created_at),
+    ])?;
+    tx.execute("DELETE FROM win_competencies WHERE win_id = ?1", [id])?;
+    tx.execute("DELETE FROM win_tags WHERE win_id = ?1", [id])?;
+    tx.execute("DELETE FROM links WHERE win_id = ?1", [id])?;
+    insert_satellites(tx, id, win)?;
+    if with_updates {
+        tx.execute("DELETE FROM updates WHERE win_id = ?1", [id])?;
+        for update in &win.updates {
+            insert_update(tx, id, update)?;
+        }
+    }
+    Ok(())
+}
+
+fn insert_satellites(tx: &Transaction<'_>, id: i64, win: &NewWin) -> Result<()> {
+    for (position, key) in (0_i64..).zip(&win.competencies) {
+        let competency_id = intern(tx, "competencies", "key", key)?;
+        tx.prepare_cached("INSERT OR IGNORE INTO win_competencies (win_id, competency_id, position) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, competency_id, position])?;
+    }
+    for (position, tag) in (0_i64..).zip(&win.tags) {
+        let tag_id = intern(tx, "tags", "name", tag)?;
+        tx.prepare_cached("INSERT OR IGNORE INTO win_tags (win_id, tag_id, position) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, tag_id, position])?;
+    }
+    for (position, url) in (0_i64..).zip(&win.links) {
+        tx.prepare_cached("INSERT INTO links (win_id, position, url) VALUES (?1, ?2, ?3)")?
+            .execute(params![id, position, url])?;
+    }
+    Ok(())
+}
+
+/// The id of a name in a lookup table, adding it on first use.
+fn intern(tx: &Transaction<'_>, table: &str, column: &str, name: &str) -> Result<i64> {
+    let select = format!("SELECT id FROM {table} WHERE {column} = ?1");
+    if let Some(id) = tx.prepare_cached(&select)?.query_row([name], |row| row.get(0)).optional()? {
+        return Ok(id);
+    }
+    tx.prepare_cached(&format!("INSERT INTO {table} ({column}) VALUES (?1)"))?.execute([name])?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn insert_update(tx: &Transaction<'_>, id: i64, update: &Update) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO updates (win_id, at, at_ts, stage, text, impact, next) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        id,
+        format_rfc3339(&update.at),
+        update.at.timestamp(),
+        update.stage.map(Stage::as_str),
+        update.text,
+        update.impact,
+        update.next,
+    ])?;
+    Ok(())
+}
