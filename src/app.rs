@@ -38,15 +38,21 @@ impl App {
         let project_dirs = directories::ProjectDirs::from("", "", "win");
         let config_dir = match std::env::var_os("WIN_CONFIG_DIR") {
             Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-            _ => project_dirs.as_ref().map(|dirs| dirs.config_dir().to_path_buf()),
+            _ => project_dirs
+                .as_ref()
+                .map(|dirs| dirs.config_dir().to_path_buf()),
         };
         let db_path = match &cli.db {
-            Some(path) if path.as_os_str().is_empty() => bail!("--db / WIN_DB is empty: give a file path"),
+            Some(path) if path.as_os_str().is_empty() => {
+                bail!("--db / WIN_DB is empty: give a file path")
+            }
             Some(path) => path.clone(),
             None => project_dirs
                 .as_ref()
                 .map(|dirs| dirs.data_dir().join("wins.db"))
-                .ok_or_else(|| anyhow!("cannot find a home folder for the journal: set --db or WIN_DB"))?,
+                .ok_or_else(|| {
+                    anyhow!("cannot find a home folder for the journal: set --db or WIN_DB")
+                })?,
         };
         let config = Config::load(config_dir.as_deref())?;
         let stdout_is_terminal = std::io::stdout().is_terminal();
@@ -55,7 +61,11 @@ impl App {
             ColorChoice::Never => false,
             ColorChoice::Auto => stdout_is_terminal && colour_allowed(),
         };
-        let choice = if styled { anstream::ColorChoice::Always } else { anstream::ColorChoice::Never };
+        let choice = if styled {
+            anstream::ColorChoice::Always
+        } else {
+            anstream::ColorChoice::Never
+        };
         anstream::ColorChoice::write_global(choice);
         Ok(App {
             now,
@@ -123,7 +133,9 @@ impl App {
             for name in &args.competencies {
                 let competency = framework.resolve_or_suggest(name)?;
                 filter.competencies.push(competency.key.clone());
-                filter.competencies.extend(competency.aliases.iter().cloned());
+                filter
+                    .competencies
+                    .extend(competency.aliases.iter().cloned());
             }
         }
         Ok(filter)
@@ -133,7 +145,11 @@ impl App {
 fn clock() -> Result<DateTime<FixedOffset>> {
     match std::env::var("WIN_NOW") {
         Ok(text) if !text.trim().is_empty() => DateTime::parse_from_rfc3339(text.trim())
-            .with_context(|| format!("WIN_NOW=\"{text}\" is not an RFC 3339 time such as 2026-11-21T17:05:00+01:00")),
+            .with_context(|| {
+                format!(
+                    "WIN_NOW=\"{text}\" is not an RFC 3339 time such as 2026-11-21T17:05:00+01:00"
+                )
+            }),
         _ => Ok(Local::now().fixed_offset()),
     }
 }

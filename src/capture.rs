@@ -11,7 +11,12 @@ use crate::domain::win::{CompetencySource, NewWin};
 /// without repeats. An unknown name is an error with a suggestion.
 pub fn resolve_competencies(framework: &Framework, names: &[String]) -> Result<Vec<String>> {
     let mut keys: Vec<String> = Vec::new();
-    for name in names.iter().flat_map(|n| n.split(',')).map(str::trim).filter(|n| !n.is_empty()) {
+    for name in names
+        .iter()
+        .flat_map(|n| n.split(','))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         let key = framework.resolve_or_suggest(name)?.key.clone();
         if !keys.contains(&key) {
             keys.push(key);
@@ -96,7 +101,11 @@ pub fn parse_editor_buffer(buffer: &str) -> EditedWin {
     }
     let join = |lines: Vec<&str>| lines.join("\n").trim().to_string();
     let optional = |value: String| (!value.is_empty()).then_some(value);
-    EditedWin { text: join(text), impact: optional(join(impact)), next: optional(join(next)) }
+    EditedWin {
+        text: join(text),
+        impact: optional(join(impact)),
+        next: optional(join(next)),
+    }
 }
 
 #[cfg(test)]
@@ -115,7 +124,14 @@ mod tests {
     #[test]
     fn comments_are_dropped_and_fields_span_lines() {
         let parsed = parse_editor_buffer("# header\nshipped it\nimpact: a\n  b\n# note\nNEXT: c\n");
-        assert_eq!(parsed, EditedWin { text: "shipped it".into(), impact: Some("a\n  b".into()), next: Some("c".into()) });
+        assert_eq!(
+            parsed,
+            EditedWin {
+                text: "shipped it".into(),
+                impact: Some("a\n  b".into()),
+                next: Some("c".into())
+            }
+        );
         assert_eq!(parse_editor_buffer("# only comments\n\n").text, "");
     }
 }

@@ -20,12 +20,17 @@ pub struct Config {
 impl Config {
     /// Reads `config.toml` from the folder; a missing file is an empty config.
     pub fn load(config_dir: Option<&Path>) -> Result<Config> {
-        let Some(dir) = config_dir else { return Ok(Config::default()) };
+        let Some(dir) = config_dir else {
+            return Ok(Config::default());
+        };
         let path = dir.join("config.toml");
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display())),
+            Ok(text) => toml::from_str(&text)
+                .with_context(|| format!("invalid config file {}", path.display())),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(err) => Err(err).with_context(|| format!("cannot read the config file {}", path.display())),
+            Err(err) => {
+                Err(err).with_context(|| format!("cannot read the config file {}", path.display()))
+            }
         }
     }
 }

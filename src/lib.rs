@@ -57,7 +57,9 @@ fn report(err: &anyhow::Error) -> ExitCode {
     }
     // A closed pipe (`win list | head`) is not a failure.
     let broken_pipe = err.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     });
     if broken_pipe {
         return ExitCode::from(exit::OK);

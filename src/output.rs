@@ -161,17 +161,33 @@ pub fn win_line(win: &Win) -> String {
 pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> String {
     let mut lines = Vec::new();
     let star = if win.starred { " ★" } else { "" };
-    let handle = if win.id > 0 { format!("#{}", win.id) } else { "(not stored)".to_string() };
-    lines.push(format!("{}{star}  {}", paint(ID, &handle), paint(DIM, &format_rfc3339(&win.occurred_at))));
+    let handle = if win.id > 0 {
+        format!("#{}", win.id)
+    } else {
+        "(not stored)".to_string()
+    };
+    lines.push(format!(
+        "{}{star}  {}",
+        paint(ID, &handle),
+        paint(DIM, &format_rfc3339(&win.occurred_at))
+    ));
     lines.push(clean(&win.text, true));
     if let Some(polished) = &win.polished {
         if polished != &win.text {
-            lines.push(format!("{} {}", paint(DIM, "polished:"), clean(polished, true)));
+            lines.push(format!(
+                "{} {}",
+                paint(DIM, "polished:"),
+                clean(polished, true)
+            ));
         }
     }
     let mut field = |name: &str, value: Option<String>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            lines.push(format!("{} {}", paint(BOLD, &format!("{name}:")), clean(&value, true)));
+            lines.push(format!(
+                "{} {}",
+                paint(BOLD, &format!("{name}:")),
+                clean(&value, true)
+            ));
         }
     };
     field("impact", win.impact.clone());
@@ -179,7 +195,11 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
     let competencies = if win.competencies.is_empty() {
         None
     } else {
-        Some(format!("{} ({})", win.competencies.join(", "), win.competency_source.as_str()))
+        Some(format!(
+            "{} ({})",
+            win.competencies.join(", "),
+            win.competency_source.as_str()
+        ))
     };
     field("competencies", competencies);
     field("tags", Some(win.tags.join(", ")));
@@ -197,7 +217,10 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
             if let Some(stage) = update.stage {
                 parts.push(format!("→ {stage}"));
             }
-            for text in [&update.text, &update.impact, &update.next].into_iter().flatten() {
+            for text in [&update.text, &update.impact, &update.next]
+                .into_iter()
+                .flatten()
+            {
                 parts.push(clean(text, false));
             }
             lines.push(format!(
@@ -213,8 +236,23 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
 
 /// The CSV header: the win's fields, multi-valued ones joined with ";".
 pub const CSV_HEADER: [&str; 17] = [
-    "id", "uid", "occurred_at", "created_at", "updated_at", "text", "polished", "impact", "next", "kind", "role",
-    "stage", "starred", "competencies", "competency_source", "tags", "project",
+    "id",
+    "uid",
+    "occurred_at",
+    "created_at",
+    "updated_at",
+    "text",
+    "polished",
+    "impact",
+    "next",
+    "kind",
+    "role",
+    "stage",
+    "starred",
+    "competencies",
+    "competency_source",
+    "tags",
+    "project",
 ];
 
 /// Streams wins as CSV with a header row; `source` feeds each win to the writer.
@@ -297,7 +335,10 @@ mod tests {
     #[test]
     fn clean_strips_escape_sequences_and_controls() {
         assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m b", false), "ared b");
-        assert_eq!(clean("x\u{1b}]8;;http://evil\u{7}link\u{1b}]8;;\u{1b}\\y", false), "xlinky");
+        assert_eq!(
+            clean("x\u{1b}]8;;http://evil\u{7}link\u{1b}]8;;\u{1b}\\y", false),
+            "xlinky"
+        );
         assert_eq!(clean("nul\0bell\u{7}", false), "nulbell");
         assert_eq!(clean("two\nlines\tand tab", false), "two lines and tab");
         assert_eq!(clean("two\nlines", true), "two\nlines");

@@ -33,16 +33,32 @@ pub fn ask_win(framework: &Framework) -> Result<Answers> {
     let impact = optional("What impact did it have? (enter to skip)")?;
     let next = optional("What did you learn, or what's next? (enter to skip)")?;
     let mut items = vec!["(infer from the text)".to_string()];
-    items.extend(framework.competencies.iter().map(|c| format!("{} — {}", c.key, c.title)));
+    items.extend(
+        framework
+            .competencies
+            .iter()
+            .map(|c| format!("{} — {}", c.key, c.title)),
+    );
     let choice = Select::with_theme(&theme)
         .with_prompt("Competency")
         .items(&items)
         .default(0)
         .interact()
         .context("prompt cancelled")?;
-    let competency = choice.checked_sub(1).and_then(|i| framework.competencies.get(i)).map(|c| c.key.clone());
-    let tags = optional("Tags, comma-separated (enter to skip)")?.map(|t| vec![t]).unwrap_or_default();
-    Ok(Answers { text, impact, next, competency, tags })
+    let competency = choice
+        .checked_sub(1)
+        .and_then(|i| framework.competencies.get(i))
+        .map(|c| c.key.clone());
+    let tags = optional("Tags, comma-separated (enter to skip)")?
+        .map(|t| vec![t])
+        .unwrap_or_default();
+    Ok(Answers {
+        text,
+        impact,
+        next,
+        competency,
+        tags,
+    })
 }
 
 /// Opens `$VISUAL` / `$EDITOR` on a buffer; returns the saved text.

@@ -24,8 +24,8 @@ pub fn wins(analyzer: &Analyzer, now: DateTime<FixedOffset>) -> Result<Vec<NewWi
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(index, line)| {
-            let record: WinRecord =
-                serde_json::from_str(line).with_context(|| format!("sample journal line {}", index + 1))?;
+            let record: WinRecord = serde_json::from_str(line)
+                .with_context(|| format!("sample journal line {}", index + 1))?;
             let mut win = record.into_new(now)?;
             win.created_at = win.occurred_at;
             win.updated_at = win.updates.last().map_or(win.occurred_at, |u| u.at);

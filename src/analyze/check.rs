@@ -57,14 +57,21 @@ impl Rules {
     pub fn builtin() -> Result<Rules> {
         let rules: Rules = toml::from_str(BUILTIN).context("invalid templates/check.toml")?;
         for id in RULE_IDS {
-            rules.rules.get(*id).with_context(|| format!("templates/check.toml has no rule \"{id}\""))?;
+            rules
+                .rules
+                .get(*id)
+                .with_context(|| format!("templates/check.toml has no rule \"{id}\""))?;
         }
         Ok(rules)
     }
 
     fn finding(&self, id: &str) -> Option<Finding> {
         let rule = self.rules.get(id)?;
-        Some(Finding { rule: id.to_string(), message: rule.message.clone(), suggestion: rule.suggestion.clone() })
+        Some(Finding {
+            rule: id.to_string(),
+            message: rule.message.clone(),
+            suggestion: rule.suggestion.clone(),
+        })
     }
 
     fn phrases(&self, id: &str) -> &[String] {
@@ -118,7 +125,10 @@ impl Rules {
         {
             findings.extend(self.finding("not-shipped"));
         }
-        if deployed && win.current_impact().is_none() && waiting_days(win, now) > self.days("pending-impact", 30) {
+        if deployed
+            && win.current_impact().is_none()
+            && waiting_days(win, now) > self.days("pending-impact", 30)
+        {
             findings.extend(self.finding("pending-impact"));
         }
         findings
@@ -144,7 +154,8 @@ fn contains_phrase(text: &str, phrases: &[String]) -> bool {
         lower.match_indices(phrase.as_str()).any(|(start, _)| {
             let before = lower[..start].chars().next_back();
             let after = lower[start + phrase.len()..].chars().next();
-            before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric())
         })
     })
 }
@@ -164,9 +175,13 @@ fn is_hedged(text: &str, phrases: &[String]) -> bool {
     // "about" and friends hedge only right before a number ("about 30%").
     let numeric_hedge = phrases.iter().any(|phrase| {
         lower.match_indices(phrase.as_str()).any(|(start, _)| {
-            let before_ok = lower[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let before_ok = lower[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
             let after = lower[start + phrase.len()..].trim_start();
-            before_ok && after.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '€' | '£'))
+            before_ok
+                && after.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '€' | '£'))
         })
     });
     ranges || numeric_hedge

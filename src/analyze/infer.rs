@@ -51,16 +51,28 @@ impl Matcher {
         let mut index_of: HashMap<Vec<String>, usize> = HashMap::new();
         for (competency_index, competency) in framework.competencies.iter().enumerate() {
             let lexicon = &competency.lexicon;
-            let tiers = [(&lexicon.strong, STRONG), (&lexicon.common, COMMON), (&lexicon.weak, WEAK)];
+            let tiers = [
+                (&lexicon.strong, STRONG),
+                (&lexicon.common, COMMON),
+                (&lexicon.weak, WEAK),
+            ];
             for (list, weight) in tiers {
                 for text in list {
                     let stems = term_stems(text);
                     if stems.is_empty() {
                         continue;
                     }
-                    let weight = if stems.len() > 1 { weight * PHRASE_BONUS } else { weight };
+                    let weight = if stems.len() > 1 {
+                        weight * PHRASE_BONUS
+                    } else {
+                        weight
+                    };
                     let index = *index_of.entry(stems.clone()).or_insert_with(|| {
-                        terms.push(Term { text: text.clone(), stems, weights: Vec::new() });
+                        terms.push(Term {
+                            text: text.clone(),
+                            stems,
+                            weights: Vec::new(),
+                        });
                         terms.len() - 1
                     });
                     let weights = &mut terms[index].weights;
@@ -74,14 +86,25 @@ impl Matcher {
         }
         let mut by_first_stem: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, term) in terms.iter().enumerate() {
-            by_first_stem.entry(term.stems[0].clone()).or_default().push(index);
+            by_first_stem
+                .entry(term.stems[0].clone())
+                .or_default()
+                .push(index);
         }
         // Longest phrases first, so "feature store" wins over "feature".
         for candidates in by_first_stem.values_mut() {
             candidates.sort_by_key(|&i| std::cmp::Reverse(terms[i].stems.len()));
         }
-        let keys = framework.competencies.iter().map(|c| c.key.clone()).collect();
-        Matcher { terms, by_first_stem, keys }
+        let keys = framework
+            .competencies
+            .iter()
+            .map(|c| c.key.clone())
+            .collect();
+        Matcher {
+            terms,
+            by_first_stem,
+            keys,
+        }
     }
 
     /// Distinct lexicon terms found in the tokens, as indices into `terms`.
@@ -94,7 +117,10 @@ impl Matcher {
                 for &index in candidates {
                     let stems = &self.terms[index].stems;
                     let fits = stems.len() <= tokens.len() - position
-                        && stems.iter().zip(&tokens[position..]).all(|(stem, token)| *stem == token.stem);
+                        && stems
+                            .iter()
+                            .zip(&tokens[position..])
+                            .all(|(stem, token)| *stem == token.stem);
                     if fits {
                         if !found.contains(&index) {
                             found.push(index);
@@ -137,7 +163,10 @@ impl Matcher {
                 Suggestion {
                     key: self.keys[competency].clone(),
                     score: (score / total * 100.0).round() / 100.0,
-                    matched: terms.into_iter().map(|(_, text)| text.to_string()).collect(),
+                    matched: terms
+                        .into_iter()
+                        .map(|(_, text)| text.to_string())
+                        .collect(),
                     evidence: score,
                 }
             })
@@ -178,7 +207,10 @@ mod tests {
         let matcher = Matcher::new(&framework());
         let ranked = matcher.suggest("Deployed the Feature Store; p99 latency down");
         assert_eq!(ranked[0].key, "ops");
-        assert_eq!(ranked[0].matched, vec!["feature store", "deploy", "p99", "latency"]);
+        assert_eq!(
+            ranked[0].matched,
+            vec!["feature store", "deploy", "p99", "latency"]
+        );
         // "feature" inside "feature store" is not counted for the other competency.
         assert_eq!(ranked[1].key, "model");
         assert_eq!(ranked[1].matched, vec!["latency"]);

@@ -64,7 +64,11 @@ impl Metric {
         let unit = self.unit.as_deref();
         match (self.before, self.after) {
             (Some(before), Some(after)) => {
-                parts.push(format!("{} → {}", format_amount(before, unit), format_amount(after, unit)));
+                parts.push(format!(
+                    "{} → {}",
+                    format_amount(before, unit),
+                    format_amount(after, unit)
+                ));
             }
             (Some(before), None) => parts.push(format!("from {}", format_amount(before, unit))),
             _ => {
@@ -93,7 +97,10 @@ pub fn format_amount(value: f64, unit: Option<&str>) -> String {
 }
 
 fn is_compact_unit(unit: &str) -> bool {
-    matches!(unit, "ms" | "s" | "min" | "h" | "d" | "pp" | "GB" | "TB" | "MB")
+    matches!(
+        unit,
+        "ms" | "s" | "min" | "h" | "d" | "pp" | "GB" | "TB" | "MB"
+    )
 }
 
 /// A signed percentage with a real minus sign: "+16.7%", "−66.7%".
@@ -105,13 +112,19 @@ pub fn format_change(change: f64) -> String {
 /// At most one decimal, no trailing ".0", thousands separated.
 pub fn format_number(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
-    let text = if (rounded.fract()).abs() < f64::EPSILON { format!("{rounded:.0}") } else { format!("{rounded:.1}") };
+    let text = if (rounded.fract()).abs() < f64::EPSILON {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    };
     group_thousands(&text)
 }
 
 fn group_thousands(text: &str) -> String {
     let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
-    let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, f)| (w, Some(f)));
+    let (whole, fraction) = rest
+        .split_once('.')
+        .map_or((rest, None), |(w, f)| (w, Some(f)));
     if whole.len() <= 4 {
         return text.to_string();
     }
@@ -237,9 +250,15 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         let raw_number = num.as_str();
         let is_word = raw_number.chars().next().is_some_and(char::is_alphabetic);
         // The number must start a word: not "p99", "F1", "NDCG@10" or "gpt-4".
-        let first = if caps.name("sign").is_some() || currency.is_some() { whole.start() } else { num.start() };
+        let first = if caps.name("sign").is_some() || currency.is_some() {
+            whole.start()
+        } else {
+            num.start()
+        };
         let before = text[..first].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '@' || c == '_' || c == '.' || c == '/') {
+        if before
+            .is_some_and(|c| c.is_alphanumeric() || c == '@' || c == '_' || c == '.' || c == '/')
+        {
             continue;
         }
         if let Some(sign) = caps.name("sign") {
@@ -253,7 +272,11 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             end -= caps.name("after").map_or(0, |m| m.as_str().len());
         }
         // "3rd", "5xx", "4k8": a number glued to other letters is not a quantity.
-        if text[end..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
+        if text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric())
+        {
             continue;
         }
         let mut value = if is_word {
@@ -289,10 +312,22 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             continue;
         }
         // Bare years ("in 2025") are dates, not quantities.
-        if unit.is_none() && currency.is_none() && magnitude.is_none() && raw_number.len() == 4 && (1990.0..=2100.0).contains(&value) && !raw_number.contains('.') {
+        if unit.is_none()
+            && currency.is_none()
+            && magnitude.is_none()
+            && raw_number.len() == 4
+            && (1990.0..=2100.0).contains(&value)
+            && !raw_number.contains('.')
+        {
             continue;
         }
-        let signed = caps.name("sign").map(|s| if s.as_str() == "+" { Direction::Up } else { Direction::Down });
+        let signed = caps.name("sign").map(|s| {
+            if s.as_str() == "+" {
+                Direction::Up
+            } else {
+                Direction::Down
+            }
+        });
         let unit_name = match (currency, unit) {
             (Some("$"), _) => Some("$"),
             (Some("€"), _) => Some("€"),
@@ -315,9 +350,15 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
 /// Drops numbers inside ISO dates and times such as 2026-03-04 or 10:30.
 fn skip_dates(text: &str, quantities: Vec<Quantity>) -> Vec<Quantity> {
     static DATE: OnceLock<Regex> = OnceLock::new();
-    let date = DATE.get_or_init(|| Regex::new(r"\d{4}-\d{2}(-\d{2})?|\d{1,2}:\d{2}|\b[QH][1-4]\b").expect("date pattern is valid"));
+    let date = DATE.get_or_init(|| {
+        Regex::new(r"\d{4}-\d{2}(-\d{2})?|\d{1,2}:\d{2}|\b[QH][1-4]\b")
+            .expect("date pattern is valid")
+    });
     let spans: Vec<(usize, usize)> = date.find_iter(text).map(|m| (m.start(), m.end())).collect();
-    quantities.into_iter().filter(|q| !spans.iter().any(|(s, e)| q.start < *e && q.end > *s)).collect()
+    quantities
+        .into_iter()
+        .filter(|q| !spans.iter().any(|(s, e)| q.start < *e && q.end > *s))
+        .collect()
 }
 
 /// Words that join two quantities into a before → after pair.
@@ -331,18 +372,44 @@ enum Joint {
 fn joint(between: &str, before_first: &str) -> Option<Joint> {
     let between = between.trim().to_lowercase();
     let between = between.trim_matches(|c: char| c == ',' || c == '(' || c.is_whitespace());
-    let arrow = matches!(between, "->" | "→" | "=>" | "-->" | "⟶" | ">" | "—>" | "–>" | "➝");
+    let arrow = matches!(
+        between,
+        "->" | "→" | "=>" | "-->" | "⟶" | ">" | "—>" | "–>" | "➝"
+    );
     let from_before = ends_with_word(before_first, "from");
-    if arrow || (between == "to" || between == "down to" || between == "up to" || between == "all the way to") && from_before {
+    if arrow
+        || (between == "to"
+            || between == "down to"
+            || between == "up to"
+            || between == "all the way to")
+            && from_before
+    {
         return Some(Joint::Forward);
     }
     if between == "to" || between == "down to" {
         return Some(Joint::Forward);
     }
     let backward = [
-        "up from", "down from", "from", "instead of", "rather than", "compared to", "compared with", "vs", "vs.",
-        "versus", "previously", "was", "before", "(was", "formerly", "against", "from a baseline of",
-        "from a previous", "over a baseline of", "over",
+        "up from",
+        "down from",
+        "from",
+        "instead of",
+        "rather than",
+        "compared to",
+        "compared with",
+        "vs",
+        "vs.",
+        "versus",
+        "previously",
+        "was",
+        "before",
+        "(was",
+        "formerly",
+        "against",
+        "from a baseline of",
+        "from a previous",
+        "over a baseline of",
+        "over",
     ];
     if backward.contains(&between) {
         return Some(Joint::Backward);
@@ -352,7 +419,11 @@ fn joint(between: &str, before_first: &str) -> Option<Joint> {
 
 fn ends_with_word(text: &str, word: &str) -> bool {
     let lower = text.trim_end().to_lowercase();
-    lower.ends_with(word) && lower[..lower.len() - word.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+    lower.ends_with(word)
+        && lower[..lower.len() - word.len()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
 }
 
 fn compatible(a: &Quantity, b: &Quantity) -> bool {
@@ -373,7 +444,11 @@ impl MetricLexicon {
     pub fn new(framework: &Framework) -> MetricLexicon {
         let lexicon = &framework.metrics;
         let mut labels: Vec<(Vec<String>, String, Option<Level>)> = Vec::new();
-        for (list, level) in [(&lexicon.model, Level::Model), (&lexicon.system, Level::System), (&lexicon.business, Level::Business)] {
+        for (list, level) in [
+            (&lexicon.model, Level::Model),
+            (&lexicon.system, Level::System),
+            (&lexicon.business, Level::Business),
+        ] {
             for term in list {
                 let stems = term_stems(term);
                 if stems.is_empty() || labels.iter().any(|(s, _, _)| *s == stems) {
@@ -389,8 +464,16 @@ impl MetricLexicon {
             }
         }
         labels.sort_by_key(|(stems, _, _)| std::cmp::Reverse(stems.len()));
-        let lower_is_better = lexicon.lower_is_better.iter().map(|t| term_stems(t)).filter(|s| !s.is_empty()).collect();
-        MetricLexicon { labels, lower_is_better }
+        let lower_is_better = lexicon
+            .lower_is_better
+            .iter()
+            .map(|t| term_stems(t))
+            .filter(|s| !s.is_empty())
+            .collect();
+        MetricLexicon {
+            labels,
+            lower_is_better,
+        }
     }
 
     /// Label terms found in tokens: (first token, last token + 1, label index).
@@ -399,7 +482,11 @@ impl MetricLexicon {
         let mut position = 0;
         while position < words.len() {
             let hit = self.labels.iter().enumerate().find(|(_, (stems, _, _))| {
-                stems.len() <= words.len() - position && stems.iter().zip(&words[position..]).all(|(s, w)| *s == w.stem)
+                stems.len() <= words.len() - position
+                    && stems
+                        .iter()
+                        .zip(&words[position..])
+                        .all(|(s, w)| *s == w.stem)
             });
             match hit {
                 Some((index, (stems, _, _))) => {
@@ -414,7 +501,11 @@ impl MetricLexicon {
 
     fn lower_is_better(&self, label: &str) -> bool {
         let stems = term_stems(label);
-        self.lower_is_better.iter().any(|term| stems.windows(term.len()).any(|window| window == term.as_slice()))
+        self.lower_is_better.iter().any(|term| {
+            stems
+                .windows(term.len())
+                .any(|window| window == term.as_slice())
+        })
     }
 }
 
@@ -457,11 +548,15 @@ pub fn extract(text: &str, lexicon: &MetricLexicon) -> Vec<Metric> {
 }
 
 fn clause_start(text: &str, at: usize) -> usize {
-    text[..at].rfind(['.', ';', '\n', '!', '?']).map_or(0, |i| i + 1)
+    text[..at]
+        .rfind(['.', ';', '\n', '!', '?'])
+        .map_or(0, |i| i + 1)
 }
 
 fn clause_end(text: &str, at: usize) -> usize {
-    text[at..].find(['.', ';', '\n', '!', '?', ',']).map_or(text.len(), |i| at + i)
+    text[at..]
+        .find(['.', ';', '\n', '!', '?', ','])
+        .map_or(text.len(), |i| at + i)
 }
 
 fn pair_metric(
@@ -479,7 +574,11 @@ fn pair_metric(
         (Some(sb), Some(sa)) => (before.value * sb, after.value * sa),
         _ => (before.value, after.value),
     };
-    let change_pct = if b.abs() > f64::EPSILON { Some(round1((a - b) / b * 100.0)) } else { None };
+    let change_pct = if b.abs() > f64::EPSILON {
+        Some(round1((a - b) / b * 100.0))
+    } else {
+        None
+    };
     let direction = if a > b {
         Some(Direction::Up)
     } else if a < b {
@@ -489,11 +588,15 @@ fn pair_metric(
     };
     let (label, level) = label_near(text, span, words, labels, lexicon);
     let label = label.or_else(|| fallback_label(text, span.0));
-    let lower_better = label.as_deref().map_or(before.seconds.is_some(), |l| lexicon.lower_is_better(l) || (before.seconds.is_some() && !time_is_good(l)));
+    let lower_better = label.as_deref().map_or(before.seconds.is_some(), |l| {
+        lexicon.lower_is_better(l) || (before.seconds.is_some() && !time_is_good(l))
+    });
     let better = direction.map(|d| (d == Direction::Down) == lower_better);
     // Show both ends in the unit written last, so "7h -> 50min" reads in minutes.
     let (before_value, after_value, shown_unit) = match (before.seconds, after.seconds) {
-        (Some(sb), Some(sa)) if (sb - sa).abs() > f64::EPSILON => (round1(before.value * sb / sa), after.value, after.unit),
+        (Some(sb), Some(sa)) if (sb - sa).abs() > f64::EPSILON => {
+            (round1(before.value * sb / sa), after.value, after.unit)
+        }
         _ => (before.value, after.value, unit),
     };
     Metric {
@@ -513,7 +616,9 @@ fn pair_metric(
 /// Durations are usually costs; some are not ("watch time", "uptime").
 fn time_is_good(label: &str) -> bool {
     let lower = label.to_lowercase();
-    ["watch", "uptime", "time spent", "session", "retention"].iter().any(|w| lower.contains(w))
+    ["watch", "uptime", "time spent", "session", "retention"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 fn default_level(unit: Option<&str>, seconds: Option<f64>) -> Option<Level> {
@@ -525,13 +630,35 @@ fn default_level(unit: Option<&str>, seconds: Option<f64>) -> Option<Level> {
 }
 
 const DOWN_WORDS: &[&str] = &[
-    "reduc", "cut", "lower", "decreas", "drop", "down", "fewer", "less", "shrank", "shrunk", "shrink", "eliminat",
-    "sav", "slash", "trim", "halv", "fell", "fall", "declin", "minimiz", "remov", "shorten", "compress", "faster",
-    "sped", "spe",
+    "reduc", "cut", "lower", "decreas", "drop", "down", "fewer", "less", "shrank", "shrunk",
+    "shrink", "eliminat", "sav", "slash", "trim", "halv", "fell", "fall", "declin", "minimiz",
+    "remov", "shorten", "compress", "faster", "sped", "spe",
 ];
 const UP_WORDS: &[&str] = &[
-    "increas", "rais", "boost", "grew", "grow", "gain", "lift", "up", "more", "improv", "doubl", "tripl", "expand",
-    "higher", "climb", "ros", "rise", "accelerat", "recover", "add", "generat", "unlock", "driv", "won",
+    "increas",
+    "rais",
+    "boost",
+    "grew",
+    "grow",
+    "gain",
+    "lift",
+    "up",
+    "more",
+    "improv",
+    "doubl",
+    "tripl",
+    "expand",
+    "higher",
+    "climb",
+    "ros",
+    "rise",
+    "accelerat",
+    "recover",
+    "add",
+    "generat",
+    "unlock",
+    "driv",
+    "won",
 ];
 
 fn single_metric(
@@ -545,17 +672,28 @@ fn single_metric(
     let (mut label, level) = label_near(text, span, words, labels, lexicon);
     let lead = &text[clause_start(text, quantity.start)..quantity.start];
     let lead_words: Vec<Token> = tokens(lead);
-    let verb_direction = verb_direction(&lead_words, &tokens(&text[quantity.end..clause_end(text, quantity.end)]));
+    let verb_direction = verb_direction(
+        &lead_words,
+        &tokens(&text[quantity.end..clause_end(text, quantity.end)]),
+    );
     let up_from = ends_with_phrase(lead, &["up from", "down from", "from"]);
     let is_change = quantity.signed.is_some()
         || ends_with_word(lead, "by")
         || matches!(quantity.unit, Some("×" | "pp" | "points" | "bps"))
         || (quantity.unit == Some("%") && verb_direction.is_some());
-    let direction = quantity.signed.or(verb_direction).or(if matches!(quantity.unit, Some("×")) { Some(Direction::Up) } else { None });
+    let direction = quantity
+        .signed
+        .or(verb_direction)
+        .or(if matches!(quantity.unit, Some("×")) {
+            Some(Direction::Up)
+        } else {
+            None
+        });
     if label.is_none() && quantity.unit.is_none() {
         label = counted_noun(text, quantity.end);
     }
-    let lower_better = label.as_deref().is_some_and(|l| lexicon.lower_is_better(l)) || (label.is_none() && quantity.seconds.is_some());
+    let lower_better = label.as_deref().is_some_and(|l| lexicon.lower_is_better(l))
+        || (label.is_none() && quantity.seconds.is_some());
     let mut metric = Metric {
         text: text[span.0..span.1].trim().to_string(),
         label,
@@ -572,15 +710,30 @@ fn single_metric(
         // "up from 73%": only the starting point is known.
         metric.before = Some(quantity.value);
         metric.value = None;
-        metric.direction = Some(if which == "down from" { Direction::Down } else { Direction::Up });
+        metric.direction = Some(if which == "down from" {
+            Direction::Down
+        } else {
+            Direction::Up
+        });
     } else if is_change {
         metric.direction = direction;
         if quantity.unit == Some("%") {
-            metric.change_pct = direction.map(|d| if d == Direction::Down { -quantity.value } else { quantity.value });
+            metric.change_pct = direction.map(|d| {
+                if d == Direction::Down {
+                    -quantity.value
+                } else {
+                    quantity.value
+                }
+            });
         } else if quantity.unit == Some("×") {
             let factor = quantity.value;
-            let shrinking = direction == Some(Direction::Down) || faster_or_smaller(text, quantity.end);
-            metric.change_pct = Some(round1(if shrinking { (1.0 / factor - 1.0) * 100.0 } else { (factor - 1.0) * 100.0 }));
+            let shrinking =
+                direction == Some(Direction::Down) || faster_or_smaller(text, quantity.end);
+            metric.change_pct = Some(round1(if shrinking {
+                (1.0 / factor - 1.0) * 100.0
+            } else {
+                (factor - 1.0) * 100.0
+            }));
             if shrinking {
                 metric.direction = Some(Direction::Down);
             }
@@ -589,8 +742,14 @@ fn single_metric(
         metric.direction = verb_direction;
     }
     if let Some(direction) = metric.direction {
-        let claimed_good = lead_words.iter().any(|w| ["improv", "sav", "boost", "faster", "recover"].contains(&w.stem.as_str()));
-        metric.better = Some(if claimed_good { true } else { (direction == Direction::Down) == lower_better || (label_is_none_good(&metric)) });
+        let claimed_good = lead_words
+            .iter()
+            .any(|w| ["improv", "sav", "boost", "faster", "recover"].contains(&w.stem.as_str()));
+        metric.better = Some(if claimed_good {
+            true
+        } else {
+            (direction == Direction::Down) == lower_better || (label_is_none_good(&metric))
+        });
     }
     metric
 }
@@ -602,9 +761,21 @@ fn label_is_none_good(metric: &Metric) -> bool {
 
 fn faster_or_smaller(text: &str, at: usize) -> bool {
     let rest = text[at..].trim_start().to_lowercase();
-    ["faster", "quicker", "smaller", "cheaper", "fewer", "less", "lower", "reduction", "speedup", "speed-up", "speed up"]
-        .iter()
-        .any(|w| rest.starts_with(w))
+    [
+        "faster",
+        "quicker",
+        "smaller",
+        "cheaper",
+        "fewer",
+        "less",
+        "lower",
+        "reduction",
+        "speedup",
+        "speed-up",
+        "speed up",
+    ]
+    .iter()
+    .any(|w| rest.starts_with(w))
 }
 
 fn verb_direction(lead: &[Token], tail: &[Token]) -> Option<Direction> {
@@ -612,10 +783,16 @@ fn verb_direction(lead: &[Token], tail: &[Token]) -> Option<Direction> {
     let near_tail = tail.iter().take(3);
     for word in near_lead.chain(near_tail) {
         let stem = word.stem.as_str();
-        if DOWN_WORDS.iter().any(|w| stem == *w || (w.len() >= 4 && stem.starts_with(w))) {
+        if DOWN_WORDS
+            .iter()
+            .any(|w| stem == *w || (w.len() >= 4 && stem.starts_with(w)))
+        {
             return Some(Direction::Down);
         }
-        if UP_WORDS.iter().any(|w| stem == *w || (w.len() >= 4 && stem.starts_with(w))) {
+        if UP_WORDS
+            .iter()
+            .any(|w| stem == *w || (w.len() >= 4 && stem.starts_with(w)))
+        {
             return Some(Direction::Up);
         }
     }
@@ -623,8 +800,18 @@ fn verb_direction(lead: &[Token], tail: &[Token]) -> Option<Direction> {
 }
 
 fn ends_with_phrase<'a>(text: &str, phrases: &[&'a str]) -> Option<&'a str> {
-    let lower = text.trim_end().trim_end_matches(['(', ',']).trim_end().to_lowercase();
-    phrases.iter().copied().find(|p| lower.ends_with(p) && lower[..lower.len() - p.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+    let lower = text
+        .trim_end()
+        .trim_end_matches(['(', ','])
+        .trim_end()
+        .to_lowercase();
+    phrases.iter().copied().find(|p| {
+        lower.ends_with(p)
+            && lower[..lower.len() - p.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// The metric label nearest to a span: a lexicon term in the same clause,
@@ -657,7 +844,9 @@ fn label_near(
             best = Some((first, last, index, distance));
         }
     }
-    let Some((first, last, index, _)) = best else { return (None, None) };
+    let Some((first, last, index, _)) = best else {
+        return (None, None);
+    };
     // Adjacent label terms form one label: "p99" + "latency".
     let mut first = first;
     let mut last = last;
@@ -685,7 +874,8 @@ fn fallback_label(text: &str, at: usize) -> Option<String> {
     let lower = lead.to_lowercase();
     let lead = lower.trim_end().strip_suffix("from")?;
     let stop = [
-        "i", "we", "the", "our", "my", "a", "an", "its", "their", "by", "and", "of", "on", "in", "for", "to", "with",
+        "i", "we", "the", "our", "my", "a", "an", "its", "their", "by", "and", "of", "on", "in",
+        "for", "to", "with",
     ];
     let mut picked: Vec<&str> = Vec::new();
     for word in lead.split_whitespace().rev() {
@@ -694,7 +884,10 @@ fn fallback_label(text: &str, at: usize) -> Option<String> {
             break;
         }
         let stem = super::text::stem(word);
-        if DOWN_WORDS.contains(&stem.as_str()) || UP_WORDS.contains(&stem.as_str()) || word.ends_with("ed") {
+        if DOWN_WORDS.contains(&stem.as_str())
+            || UP_WORDS.contains(&stem.as_str())
+            || word.ends_with("ed")
+        {
             break;
         }
         picked.push(word);
@@ -706,9 +899,16 @@ fn fallback_label(text: &str, at: usize) -> Option<String> {
 /// "12 dashboards" → "dashboards".
 fn counted_noun(text: &str, at: usize) -> Option<String> {
     let rest = &text[at..];
-    let word: String = rest.trim_start().chars().take_while(|c| c.is_alphabetic() || *c == '-').collect();
-    let skip = ["of", "and", "to", "in", "the", "a", "for", "with", "on", "by", "or"];
-    (word.chars().count() > 1 && !skip.contains(&word.to_lowercase().as_str())).then(|| word.to_lowercase())
+    let word: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic() || *c == '-')
+        .collect();
+    let skip = [
+        "of", "and", "to", "in", "the", "a", "for", "with", "on", "by", "or",
+    ];
+    (word.chars().count() > 1 && !skip.contains(&word.to_lowercase().as_str()))
+        .then(|| word.to_lowercase())
 }
 
 /// "cut in half", "halved", "doubled", "tripled": changes written in words.
@@ -721,7 +921,8 @@ fn word_changes(
 ) -> Vec<Metric> {
     static WORDS: OnceLock<Regex> = OnceLock::new();
     let pattern = WORDS.get_or_init(|| {
-        Regex::new(r"(?i)\b(cut (?:it |them )?in half|halved|doubled|tripled|quadrupled)\b").expect("change words pattern is valid")
+        Regex::new(r"(?i)\b(cut (?:it |them )?in half|halved|doubled|tripled|quadrupled)\b")
+            .expect("change words pattern is valid")
     });
     let mut metrics = Vec::new();
     for m in pattern.find_iter(text) {

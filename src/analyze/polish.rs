@@ -30,7 +30,10 @@ impl PhraseBank {
     /// Polishes a rough note; `None` when there is nothing to polish.
     pub fn polish(&self, rough: &str) -> Option<String> {
         let text = rough.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text = text.trim_start_matches(['-', '*', '•', ' ']).trim().trim_end_matches(['.', ' ']);
+        let text = text
+            .trim_start_matches(['-', '*', '•', ' '])
+            .trim()
+            .trim_end_matches(['.', ' ']);
         if text.is_empty() {
             return None;
         }
@@ -54,17 +57,26 @@ impl PhraseBank {
         let mut best: Option<(&str, &str)> = None;
         for (rough, strong) in &self.opening {
             let fits = lower.starts_with(rough.as_str())
-                && lower[rough.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '-');
+                && lower[rough.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '-');
             if fits && best.is_none_or(|(b, _)| rough.len() > b.len()) {
                 best = Some((rough.as_str(), strong.as_str()));
             }
         }
         if let Some((rough, strong)) = best {
-            return (strong.to_string(), body[rough.len()..].trim_start().to_string());
+            return (
+                strong.to_string(),
+                body[rough.len()..].trim_start().to_string(),
+            );
         }
         let first = body.split_whitespace().next().unwrap_or("");
         if looks_past_tense(first) {
-            return (lowercase_first(first), body[first.len()..].trim_start().to_string());
+            return (
+                lowercase_first(first),
+                body[first.len()..].trim_start().to_string(),
+            );
         }
         (self.fallback_opening.clone(), lowercase_first_str(body))
     }
@@ -99,7 +111,9 @@ impl PhraseBank {
         if let Some(gerund) = self.gerunds.get(past) {
             return Some(gerund.clone());
         }
-        let base = past.strip_suffix("ed").filter(|b| b.len() >= 3 && b.chars().all(char::is_alphabetic))?;
+        let base = past
+            .strip_suffix("ed")
+            .filter(|b| b.len() >= 3 && b.chars().all(char::is_alphabetic))?;
         Some(format!("{base}ing"))
     }
 }
@@ -115,13 +129,17 @@ fn split_subject(text: &str) -> (&'static str, &str) {
 }
 
 fn looks_past_tense(word: &str) -> bool {
-    word.len() > 4 && word.to_lowercase().ends_with("ed") && word.chars().all(|c| c.is_alphabetic() || c == '-')
+    word.len() > 4
+        && word.to_lowercase().ends_with("ed")
+        && word.chars().all(|c| c.is_alphabetic() || c == '-')
 }
 
 /// Lowercases the first letter unless the word looks like a name or acronym.
 fn lowercase_first(word: &str) -> String {
     let mut chars = word.chars();
-    let Some(first) = chars.next() else { return String::new() };
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
     let rest: String = chars.collect();
     if rest.chars().any(char::is_uppercase) || rest.chars().any(|c| c.is_ascii_digit()) {
         return word.to_string();
@@ -168,17 +186,38 @@ mod tests {
 
     #[test]
     fn weak_openings_get_strong_verbs() {
-        assert_eq!(polish("worked on the feature store migration"), "I drove the feature store migration.");
-        assert_eq!(polish("helped with the Q3 churn analysis"), "I contributed to the Q3 churn analysis.");
-        assert_eq!(polish("We shipped the ranker v2"), "We shipped the ranker v2.");
-        assert_eq!(polish("I cut p99 from 240ms to 80ms, saved $1.2M"), "I cut p99 from 240ms to 80ms, saving $1.2M.");
+        assert_eq!(
+            polish("worked on the feature store migration"),
+            "I drove the feature store migration."
+        );
+        assert_eq!(
+            polish("helped with the Q3 churn analysis"),
+            "I contributed to the Q3 churn analysis."
+        );
+        assert_eq!(
+            polish("We shipped the ranker v2"),
+            "We shipped the ranker v2."
+        );
+        assert_eq!(
+            polish("I cut p99 from 240ms to 80ms, saved $1.2M"),
+            "I cut p99 from 240ms to 80ms, saving $1.2M."
+        );
     }
 
     #[test]
     fn notes_without_a_verb_get_one() {
-        assert_eq!(polish("New churn model in prod"), "I delivered new churn model in prod.");
-        assert_eq!(polish("Migrated 40 DAGs to Airflow 2"), "I migrated 40 DAGs to Airflow 2.");
-        assert_eq!(polish("XGBoost baseline beat the heuristic"), "I delivered XGBoost baseline beat the heuristic.");
+        assert_eq!(
+            polish("New churn model in prod"),
+            "I delivered new churn model in prod."
+        );
+        assert_eq!(
+            polish("Migrated 40 DAGs to Airflow 2"),
+            "I migrated 40 DAGs to Airflow 2."
+        );
+        assert_eq!(
+            polish("XGBoost baseline beat the heuristic"),
+            "I delivered XGBoost baseline beat the heuristic."
+        );
     }
 
     #[test]

@@ -16,7 +16,11 @@ pub fn tokens(text: &str) -> Vec<Token> {
     let mut start: Option<usize> = None;
     let flush = |tokens: &mut Vec<Token>, start: usize, end: usize| {
         let word = text[start..end].to_lowercase();
-        tokens.push(Token { stem: stem(&word), start, end });
+        tokens.push(Token {
+            stem: stem(&word),
+            start,
+            end,
+        });
     };
     for (index, c) in text.char_indices() {
         if c.is_alphanumeric() {
@@ -27,7 +31,11 @@ pub fn tokens(text: &str) -> Vec<Token> {
             flush(&mut tokens, begin, index);
         }
         if matches!(c, '$' | '€' | '£') {
-            tokens.push(Token { stem: c.to_string(), start: index, end: index + c.len_utf8() });
+            tokens.push(Token {
+                stem: c.to_string(),
+                start: index,
+                end: index + c.len_utf8(),
+            });
         }
     }
     if let Some(begin) = start {
@@ -55,7 +63,12 @@ pub fn stem(word: &str) -> String {
         w = format!("{base}y");
     } else if let Some(base) = w.strip_suffix("sses") {
         w = format!("{base}ss");
-    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") && w.len() > 4 {
+    } else if w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+        && w.len() > 4
+    {
         w.pop();
     }
     for suffix in ["ingly", "ing", "edly", "ed", "ment", "ments"] {
@@ -78,7 +91,10 @@ pub fn stem(word: &str) -> String {
     if let Some(base) = w.strip_suffix('e').filter(|b| b.chars().count() >= 3) {
         w = base.to_string();
     }
-    if let Some(base) = w.strip_suffix('y').filter(|b| b.chars().count() >= 4 && !b.ends_with(is_vowel)) {
+    if let Some(base) = w
+        .strip_suffix('y')
+        .filter(|b| b.chars().count() >= 4 && !b.ends_with(is_vowel))
+    {
         w = format!("{base}i");
     }
     w
@@ -93,7 +109,11 @@ fn is_vowel(c: char) -> bool {
 fn undouble(base: &str) -> String {
     let chars: Vec<char> = base.chars().collect();
     let n = chars.len();
-    if n >= 2 && chars[n - 1] == chars[n - 2] && !matches!(chars[n - 1], 's' | 'z') && !is_vowel(chars[n - 1]) {
+    if n >= 2
+        && chars[n - 1] == chars[n - 2]
+        && !matches!(chars[n - 1], 's' | 'z')
+        && !is_vowel(chars[n - 1])
+    {
         if chars[n - 1] == 'l' && n > 6 {
             return base.to_string();
         }
@@ -137,8 +157,14 @@ mod tests {
 
     #[test]
     fn tokens_split_punctuation_and_keep_currency() {
-        let stems: Vec<String> = tokens("Saved $1.2M on A/B-tests; p99 ↓").into_iter().map(|t| t.stem).collect();
-        assert_eq!(stems, vec!["sav", "$", "1", "2m", "on", "a", "b", "test", "p99"]);
+        let stems: Vec<String> = tokens("Saved $1.2M on A/B-tests; p99 ↓")
+            .into_iter()
+            .map(|t| t.stem)
+            .collect();
+        assert_eq!(
+            stems,
+            vec!["sav", "$", "1", "2m", "on", "a", "b", "test", "p99"]
+        );
     }
 
     #[test]

@@ -21,7 +21,11 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     let (mut impact, mut next) = (fields.impact.clone(), fields.next.clone());
 
     let text = if args.edit {
-        let edited = parse_editor_buffer(&prompt::edit(&editor_buffer("", impact.as_deref(), next.as_deref()))?);
+        let edited = parse_editor_buffer(&prompt::edit(&editor_buffer(
+            "",
+            impact.as_deref(),
+            next.as_deref(),
+        ))?);
         impact = edited.impact.or(impact);
         next = edited.next.or(next);
         edited.text
@@ -57,7 +61,12 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     win.kind = fields.kind.unwrap_or(Kind::Other);
     win.role = fields.role;
     win.stage = fields.stage;
-    win.links = fields.links.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    win.links = fields
+        .links
+        .iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     win.starred = args.star;
     let analyzer = Analyzer::new(framework)?;
     capture::enrich(&mut win, &analyzer);
@@ -72,7 +81,13 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
         let mut out = output::stdout();
         writeln!(out, "{}", output::win_details(&win.preview(), app.now))?;
         for finding in findings {
-            writeln!(out, "{} {}: {}", output::paint(output::WARN, "!"), finding.message, finding.suggestion)?;
+            writeln!(
+                out,
+                "{} {}: {}",
+                output::paint(output::WARN, "!"),
+                finding.message,
+                finding.suggestion
+            )?;
         }
         output::note("dry run: nothing was stored");
         return Ok(());
@@ -93,7 +108,14 @@ fn recorded_line(win: &Win) -> String {
     let mut parts = vec![format!("recorded #{} on {}", win.id, output::day(win))];
     match win.competency_source {
         CompetencySource::Inferred => {
-            let why = win.suggestions.first().map(|s| s.matched.iter().take(3).cloned().collect::<Vec<_>>().join(", "));
+            let why = win.suggestions.first().map(|s| {
+                s.matched
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
             parts.push(format!(
                 "{} (inferred from: {}; set with -c)",
                 win.competencies.join(", "),
@@ -101,13 +123,19 @@ fn recorded_line(win: &Win) -> String {
             ));
         }
         CompetencySource::User => parts.push(win.competencies.join(", ")),
-        CompetencySource::None => parts.push("no competency (add one with: win edit ID -c NAME)".to_string()),
+        CompetencySource::None => {
+            parts.push("no competency (add one with: win edit ID -c NAME)".to_string())
+        }
     }
     if !win.tags.is_empty() {
         parts.push(format!("tags: {}", win.tags.join(", ")));
     }
     if !win.metrics.is_empty() {
-        parts.push(format!("{} metric{}", win.metrics.len(), if win.metrics.len() == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} metric{}",
+            win.metrics.len(),
+            if win.metrics.len() == 1 { "" } else { "s" }
+        ));
     }
     output::clean(&parts.join(" · "), false)
 }
@@ -115,7 +143,10 @@ fn recorded_line(win: &Win) -> String {
 /// The win's text from a pipe; binary input is refused, not stored.
 fn read_stdin() -> Result<String> {
     let mut bytes = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read the win from stdin")?;
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .context("cannot read the win from stdin")?;
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("stdin is not UTF-8 text; nothing was recorded (pipe text, or give the win as an argument)"))?;
     Ok(text)

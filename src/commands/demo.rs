@@ -26,6 +26,9 @@ pub fn run(app: &App, _args: &DemoArgs) -> Result<()> {
             writeln!(out, "{}", output::win_line(win))?;
         }
     }
-    output::note(&format!("{} sample wins; your own journal was not touched", listed.len()));
+    output::note(&format!(
+        "{} sample wins; your own journal was not touched",
+        listed.len()
+    ));
     Ok(())
 }

@@ -35,7 +35,11 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
         if !app.stdin_is_terminal {
             bail!("nothing to change: give a flag such as --impact or -c, or run `win edit {}` on a terminal to use $EDITOR", args.id);
         }
-        let edited = parse_editor_buffer(&prompt::edit(&editor_buffer(&win.text, win.impact.as_deref(), win.next.as_deref()))?);
+        let edited = parse_editor_buffer(&prompt::edit(&editor_buffer(
+            &win.text,
+            win.impact.as_deref(),
+            win.next.as_deref(),
+        ))?);
         if edited.text.is_empty() {
             bail!("the win's text is empty; nothing was changed");
         }
@@ -46,7 +50,10 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
     if let Some(text) = &args.text {
         let text = text.trim();
         if text.is_empty() {
-            bail!("the win's text cannot be empty; nothing was changed (to delete it: win rm {})", args.id);
+            bail!(
+                "the win's text cannot be empty; nothing was changed (to delete it: win rm {})",
+                args.id
+            );
         }
         win.text = text.to_string();
     }
@@ -58,7 +65,11 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
     }
     if !fields.competencies.is_empty() {
         win.competencies = capture::resolve_competencies(framework, &fields.competencies)?;
-        win.competency_source = if win.competencies.is_empty() { CompetencySource::None } else { CompetencySource::User };
+        win.competency_source = if win.competencies.is_empty() {
+            CompetencySource::None
+        } else {
+            CompetencySource::User
+        };
     }
     if !fields.tags.is_empty() {
         win.tags = normalize_tags(&fields.tags);
@@ -73,7 +84,12 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
     win.role = fields.role.or(win.role);
     win.stage = fields.stage.or(win.stage);
     if !fields.links.is_empty() {
-        win.links = fields.links.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        win.links = fields
+            .links
+            .iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
     }
     win.updated_at = app.now;
     capture::enrich(&mut win, &Analyzer::new(framework)?);

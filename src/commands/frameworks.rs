@@ -20,11 +20,31 @@ pub fn run(app: &App, args: &FrameworksArgs) -> Result<()> {
     }
     let mut out = output::stdout();
     for framework in frameworks {
-        let marker = if framework.name == current { " (in use)" } else { "" };
-        writeln!(out, "{}{marker} — {} {}", paint(BOLD, &framework.name), framework.title, paint(DIM, &format!("[{}]", framework.source)))?;
+        let marker = if framework.name == current {
+            " (in use)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{}{marker} — {} {}",
+            paint(BOLD, &framework.name),
+            framework.title,
+            paint(DIM, &format!("[{}]", framework.source))
+        )?;
         for competency in &framework.competencies {
-            let aliases = if competency.aliases.is_empty() { String::new() } else { format!(" (also: {})", competency.aliases.join(", ")) };
-            writeln!(out, "  {:<20} {}{}", competency.key, competency.title, paint(DIM, &aliases))?;
+            let aliases = if competency.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" (also: {})", competency.aliases.join(", "))
+            };
+            writeln!(
+                out,
+                "  {:<20} {}{}",
+                competency.key,
+                competency.title,
+                paint(DIM, &aliases)
+            )?;
             if args.name.is_some() {
                 let lexicon = &competency.lexicon;
                 writeln!(out, "  {:<20} {}", "", paint(DIM, &competency.description))?;
@@ -32,7 +52,15 @@ pub fn run(app: &App, args: &FrameworksArgs) -> Result<()> {
                     out,
                     "  {:<20} {}",
                     "",
-                    paint(DIM, &format!("lexicon: {} strong, {} common, {} weak terms", lexicon.strong.len(), lexicon.common.len(), lexicon.weak.len()))
+                    paint(
+                        DIM,
+                        &format!(
+                            "lexicon: {} strong, {} common, {} weak terms",
+                            lexicon.strong.len(),
+                            lexicon.common.len(),
+                            lexicon.weak.len()
+                        )
+                    )
                 )?;
             }
         }

@@ -32,7 +32,10 @@ pub fn run(app: &App, args: &PendingArgs) -> Result<()> {
     if args.json {
         let rows: Vec<Pending<'_>> = waiting
             .iter()
-            .map(|win| Pending { waiting_days: (app.now - shipped_at(win)).num_days(), win })
+            .map(|win| Pending {
+                waiting_days: (app.now - shipped_at(win)).num_days(),
+                win,
+            })
             .collect();
         return output::print_json(&rows);
     }

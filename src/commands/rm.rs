@@ -15,13 +15,20 @@ pub fn run(app: &App, args: &RmArgs) -> Result<()> {
     let handles: Vec<String> = args.ids.iter().map(|id| format!("#{id}")).collect();
     if !app.yes {
         if !app.stdin_is_terminal {
-            bail!("deleting {} needs confirmation: add --yes", handles.join(", "));
+            bail!(
+                "deleting {} needs confirmation: add --yes",
+                handles.join(", ")
+            );
         }
         if !prompt::confirm(&format!("Delete {}?", handles.join(", ")))? {
             bail!("nothing was deleted");
         }
     }
     let deleted = store.delete(&args.ids)?;
-    output::note(&format!("deleted {deleted} win{}: {}", if deleted == 1 { "" } else { "s" }, handles.join(", ")));
+    output::note(&format!(
+        "deleted {deleted} win{}: {}",
+        if deleted == 1 { "" } else { "s" },
+        handles.join(", ")
+    ));
     Ok(())
 }

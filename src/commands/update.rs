@@ -22,7 +22,11 @@ pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
         impact: non_empty(args.impact.clone()),
         next: non_empty(args.next.clone()),
     };
-    if update.stage.is_none() && update.text.is_none() && update.impact.is_none() && update.next.is_none() {
+    if update.stage.is_none()
+        && update.text.is_none()
+        && update.impact.is_none()
+        && update.next.is_none()
+    {
         bail!("nothing to record: give a text, --stage, --impact or --next (e.g. win update {} --stage measured --impact \"…\")", args.id);
     }
     let mut store = app.open_store()?;
@@ -39,7 +43,14 @@ pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
         return output::print_json(&win);
     }
     writeln!(output::stdout(), "#{}", win.id)?;
-    let stage = win.stage.map(|s| format!(" · stage {s}")).unwrap_or_default();
-    output::note(&format!("updated #{}{stage} · {} update(s) on its timeline", win.id, win.updates.len()));
+    let stage = win
+        .stage
+        .map(|s| format!(" · stage {s}"))
+        .unwrap_or_default();
+    output::note(&format!(
+        "updated #{}{stage} · {} update(s) on its timeline",
+        win.id,
+        win.updates.len()
+    ));
     Ok(())
 }

@@ -68,37 +68,56 @@ pub struct Period {
 
 /// When a win happened (`win add -d`): a day keeps the current time of day,
 /// so entries of one day stay in the order they were made. Never the future.
-pub fn parse_occurred(input: &str, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, DateError> {
+pub fn parse_occurred(
+    input: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, DateError> {
     let at = match parse_when(input, now)? {
         When::Day(day) => at_offset(day.and_time(now.time()), now),
         When::Moment(moment) => moment,
     };
     if at > now {
-        return Err(DateError::Future { input: input.to_string(), resolved: describe(at) });
+        return Err(DateError::Future {
+            input: input.to_string(),
+            resolved: describe(at),
+        });
     }
     Ok(at)
 }
 
 /// The inclusive start of a `--since` filter: a day or period starts at midnight.
-pub fn parse_since(input: &str, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, DateError> {
+pub fn parse_since(
+    input: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, DateError> {
     let start = match parse_when(input, now) {
         Ok(When::Day(day)) => start_of_day(day, now),
         Ok(When::Moment(moment)) => moment,
-        Err(err) => parse_period(input, now).map(|period| period.start).map_err(|_| err)?,
+        Err(err) => parse_period(input, now)
+            .map(|period| period.start)
+            .map_err(|_| err)?,
     };
     if start > now {
-        return Err(DateError::Future { input: input.to_string(), resolved: describe(start) });
+        return Err(DateError::Future {
+            input: input.to_string(),
+            resolved: describe(start),
+        });
     }
     Ok(start)
 }
 
 /// The exclusive end of an `--until` filter: a day or period is included whole.
 /// Unlike `--since`, a future end is allowed ("until the end of the year").
-pub fn parse_until(input: &str, now: DateTime<FixedOffset>) -> Result<DateTime<FixedOffset>, DateError> {
+pub fn parse_until(
+    input: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<DateTime<FixedOffset>, DateError> {
     match parse_when(input, now) {
         Ok(When::Day(day)) => Ok(start_of_day(next_day(day), now)),
         Ok(When::Moment(moment)) => Ok(moment),
-        Err(err) => parse_period(input, now).map(|period| period.end).map_err(|_| err),
+        Err(err) => parse_period(input, now)
+            .map(|period| period.end)
+            .map_err(|_| err),
     }
 }
 
@@ -106,7 +125,10 @@ pub fn parse_until(input: &str, now: DateTime<FixedOffset>) -> Result<DateTime<F
 pub fn parse_when(input: &str, now: DateTime<FixedOffset>) -> Result<When, DateError> {
     let text = normalize(input);
     let today = now.date_naive();
-    let unparseable = || DateError::Unparseable { input: input.trim().to_string(), period: false };
+    let unparseable = || DateError::Unparseable {
+        input: input.trim().to_string(),
+        period: false,
+    };
 
     if text.is_empty() {
         return Err(unparseable());
@@ -117,14 +139,24 @@ pub fn parse_when(input: &str, now: DateTime<FixedOffset>) -> Result<When, DateE
     if let Ok(moment) = DateTime::parse_from_rfc3339(&text.to_uppercase()) {
         return Ok(When::Moment(moment));
     }
-    for format in ["%Y-%m-%dt%H:%M:%S", "%Y-%m-%dt%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%dt%H:%M:%S",
+        "%Y-%m-%dt%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(&text, format) {
             return Ok(When::Moment(at_offset(naive, now)));
         }
     }
     match text.as_str() {
         "today" | "now" => return Ok(When::Day(today)),
-        "yesterday" => return today.checked_sub_days(Days::new(1)).map(When::Day).ok_or_else(unparseable),
+        "yesterday" => {
+            return today
+                .checked_sub_days(Days::new(1))
+                .map(When::Day)
+                .ok_or_else(unparseable)
+        }
         _ => {}
     }
     if let Some(weekday) = parse_weekday(&text) {
@@ -136,7 +168,9 @@ pub fn parse_when(input: &str, now: DateTime<FixedOffset>) -> Result<When, DateE
         }
     }
     if let Some((count, unit)) = parse_amount_ago(&text) {
-        return shift_back(today, count, unit).map(When::Day).ok_or_else(unparseable);
+        return shift_back(today, count, unit)
+            .map(When::Day)
+            .ok_or_else(unparseable);
     }
     Err(unparseable())
 }
@@ -144,7 +178,10 @@ pub fn parse_when(input: &str, now: DateTime<FixedOffset>) -> Result<When, DateE
 /// Reads a named period such as `2026-Q1` or `last-quarter`.
 pub fn parse_period(input: &str, now: DateTime<FixedOffset>) -> Result<Period, DateError> {
     let text = normalize(input).replace(' ', "-");
-    let unparseable = || DateError::Unparseable { input: input.trim().to_string(), period: true };
+    let unparseable = || DateError::Unparseable {
+        input: input.trim().to_string(),
+        period: true,
+    };
     let year = now.year();
     let month = now.month();
     let quarter = (month - 1) / 3 + 1;
@@ -152,21 +189,39 @@ pub fn parse_period(input: &str, now: DateTime<FixedOffset>) -> Result<Period, D
     let (label, first, months) = match text.as_str() {
         "this-year" => (year.to_string(), ymd(year, 1), 12),
         "last-year" => ((year - 1).to_string(), ymd(year - 1, 1), 12),
-        "this-quarter" => (format!("{year}-Q{quarter}"), ymd(year, (quarter - 1) * 3 + 1), 3),
+        "this-quarter" => (
+            format!("{year}-Q{quarter}"),
+            ymd(year, (quarter - 1) * 3 + 1),
+            3,
+        ),
         "last-quarter" => {
-            let (y, q) = if quarter == 1 { (year - 1, 4) } else { (year, quarter - 1) };
+            let (y, q) = if quarter == 1 {
+                (year - 1, 4)
+            } else {
+                (year, quarter - 1)
+            };
             (format!("{y}-Q{q}"), ymd(y, (q - 1) * 3 + 1), 3)
         }
         "this-month" => (format!("{year}-{month:02}"), ymd(year, month), 1),
         "last-month" => {
-            let (y, m) = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
+            let (y, m) = if month == 1 {
+                (year - 1, 12)
+            } else {
+                (year, month - 1)
+            };
             (format!("{y}-{m:02}"), ymd(y, m), 1)
         }
         _ => parse_named_period(&text, year).ok_or_else(unparseable)?,
     };
     let first = first.ok_or_else(unparseable)?;
-    let after = first.checked_add_months(Months::new(months)).ok_or_else(unparseable)?;
-    Ok(Period { label, start: start_of_day(first, now), end: start_of_day(after, now) })
+    let after = first
+        .checked_add_months(Months::new(months))
+        .ok_or_else(unparseable)?;
+    Ok(Period {
+        label,
+        start: start_of_day(first, now),
+        end: start_of_day(after, now),
+    })
 }
 
 /// `2026`, `2026-q1`, `q1`, `2026-h2`, `h2`, `2026-03`: label, first day, length in months.
@@ -230,7 +285,12 @@ fn parse_count(word: &str) -> Option<u32> {
     ];
     match word {
         "a" | "an" => Some(1),
-        _ => word.parse().ok().or_else(|| WORDS.iter().position(|w| *w == word).and_then(|i| u32::try_from(i).ok())),
+        _ => word.parse().ok().or_else(|| {
+            WORDS
+                .iter()
+                .position(|w| *w == word)
+                .and_then(|i| u32::try_from(i).ok())
+        }),
     }
 }
 
@@ -269,7 +329,8 @@ fn parse_weekday(text: &str) -> Option<Weekday> {
 
 /// The most recent `weekday` on or before `today` (strictly before, for "last").
 fn previous_weekday(today: NaiveDate, weekday: Weekday, include_today: bool) -> NaiveDate {
-    let mut back = (7 + today.weekday().num_days_from_monday() - weekday.num_days_from_monday()) % 7;
+    let mut back =
+        (7 + today.weekday().num_days_from_monday() - weekday.num_days_from_monday()) % 7;
     if back == 0 && !include_today {
         back = 7;
     }
@@ -277,7 +338,11 @@ fn previous_weekday(today: NaiveDate, weekday: Weekday, include_today: bool) -> 
 }
 
 fn normalize(input: &str) -> String {
-    input.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    input
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn next_day(day: NaiveDate) -> NaiveDate {
@@ -292,7 +357,10 @@ pub fn start_of_day(day: NaiveDate, now: DateTime<FixedOffset>) -> DateTime<Fixe
 fn at_offset(naive: NaiveDateTime, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     let offset = *now.offset();
     // A fixed offset has no gaps or folds, so the mapping is always single.
-    offset.from_local_datetime(&naive).single().unwrap_or_else(|| offset.from_utc_datetime(&naive))
+    offset
+        .from_local_datetime(&naive)
+        .single()
+        .unwrap_or_else(|| offset.from_utc_datetime(&naive))
 }
 
 fn describe(at: DateTime<FixedOffset>) -> String {
@@ -329,7 +397,10 @@ mod tests {
     #[test]
     fn iso_dates_and_datetimes() {
         let now = at(NOW);
-        assert_eq!(parse_when("2026-03-04", now).unwrap(), When::Day(day("2026-03-04")));
+        assert_eq!(
+            parse_when("2026-03-04", now).unwrap(),
+            When::Day(day("2026-03-04"))
+        );
         assert_eq!(
             parse_when("2026-03-04T09:30", now).unwrap(),
             When::Moment(at("2026-03-04T09:30:00+01:00"))
@@ -342,22 +413,55 @@ mod tests {
             parse_when("2026-03-04T09:30:00-05:00", now).unwrap(),
             When::Moment(at("2026-03-04T09:30:00-05:00"))
         );
-        assert_eq!(parse_when("2026-03-04t08:00:00z", now).unwrap(), When::Moment(at("2026-03-04T08:00:00Z")));
+        assert_eq!(
+            parse_when("2026-03-04t08:00:00z", now).unwrap(),
+            When::Moment(at("2026-03-04T08:00:00Z"))
+        );
     }
 
     #[test]
     fn relative_days_and_weekdays() {
         let now = at(NOW);
-        assert_eq!(parse_when("today", now).unwrap(), When::Day(day("2026-11-23")));
-        assert_eq!(parse_when(" Yesterday ", now).unwrap(), When::Day(day("2026-11-22")));
-        assert_eq!(parse_when("monday", now).unwrap(), When::Day(day("2026-11-23")));
-        assert_eq!(parse_when("last monday", now).unwrap(), When::Day(day("2026-11-16")));
-        assert_eq!(parse_when("friday", now).unwrap(), When::Day(day("2026-11-20")));
-        assert_eq!(parse_when("last  Fri", now).unwrap(), When::Day(day("2026-11-20")));
-        assert_eq!(parse_when("3 days ago", now).unwrap(), When::Day(day("2026-11-20")));
-        assert_eq!(parse_when("two weeks ago", now).unwrap(), When::Day(day("2026-11-09")));
-        assert_eq!(parse_when("a month ago", now).unwrap(), When::Day(day("2026-10-23")));
-        assert_eq!(parse_when("90d", now).unwrap(), When::Day(day("2026-08-25")));
+        assert_eq!(
+            parse_when("today", now).unwrap(),
+            When::Day(day("2026-11-23"))
+        );
+        assert_eq!(
+            parse_when(" Yesterday ", now).unwrap(),
+            When::Day(day("2026-11-22"))
+        );
+        assert_eq!(
+            parse_when("monday", now).unwrap(),
+            When::Day(day("2026-11-23"))
+        );
+        assert_eq!(
+            parse_when("last monday", now).unwrap(),
+            When::Day(day("2026-11-16"))
+        );
+        assert_eq!(
+            parse_when("friday", now).unwrap(),
+            When::Day(day("2026-11-20"))
+        );
+        assert_eq!(
+            parse_when("last  Fri", now).unwrap(),
+            When::Day(day("2026-11-20"))
+        );
+        assert_eq!(
+            parse_when("3 days ago", now).unwrap(),
+            When::Day(day("2026-11-20"))
+        );
+        assert_eq!(
+            parse_when("two weeks ago", now).unwrap(),
+            When::Day(day("2026-11-09"))
+        );
+        assert_eq!(
+            parse_when("a month ago", now).unwrap(),
+            When::Day(day("2026-10-23"))
+        );
+        assert_eq!(
+            parse_when("90d", now).unwrap(),
+            When::Day(day("2026-08-25"))
+        );
         assert_eq!(parse_when("6w", now).unwrap(), When::Day(day("2026-10-12")));
         assert_eq!(parse_when("2m", now).unwrap(), When::Day(day("2026-09-23")));
         assert_eq!(parse_when("1y", now).unwrap(), When::Day(day("2025-11-23")));
@@ -367,25 +471,61 @@ mod tests {
     fn month_and_year_edges_and_leap_days() {
         let end_of_march = at("2026-03-31T12:00:00+00:00");
         // One month before 31 March clamps to the last day of February.
-        assert_eq!(parse_when("1m", end_of_march).unwrap(), When::Day(day("2026-02-28")));
+        assert_eq!(
+            parse_when("1m", end_of_march).unwrap(),
+            When::Day(day("2026-02-28"))
+        );
         let leap = at("2028-02-29T12:00:00+00:00");
-        assert_eq!(parse_when("1y", leap).unwrap(), When::Day(day("2027-02-28")));
-        assert_eq!(parse_when("yesterday", at("2028-03-01T00:10:00+00:00")).unwrap(), When::Day(day("2028-02-29")));
-        assert_eq!(parse_when("yesterday", at("2027-01-01T09:00:00+00:00")).unwrap(), When::Day(day("2026-12-31")));
-        assert!(parse_when("2026-02-29", leap).is_err(), "2026 is not a leap year");
-        assert_eq!(parse_when("2028-02-29", leap).unwrap(), When::Day(day("2028-02-29")));
+        assert_eq!(
+            parse_when("1y", leap).unwrap(),
+            When::Day(day("2027-02-28"))
+        );
+        assert_eq!(
+            parse_when("yesterday", at("2028-03-01T00:10:00+00:00")).unwrap(),
+            When::Day(day("2028-02-29"))
+        );
+        assert_eq!(
+            parse_when("yesterday", at("2027-01-01T09:00:00+00:00")).unwrap(),
+            When::Day(day("2026-12-31"))
+        );
+        assert!(
+            parse_when("2026-02-29", leap).is_err(),
+            "2026 is not a leap year"
+        );
+        assert_eq!(
+            parse_when("2028-02-29", leap).unwrap(),
+            When::Day(day("2028-02-29"))
+        );
     }
 
     #[test]
     fn periods() {
         let now = at(NOW);
         let q1 = parse_period("2026-Q1", now).unwrap();
-        assert_eq!((q1.start, q1.end), (at("2026-01-01T00:00:00+01:00"), at("2026-04-01T00:00:00+01:00")));
+        assert_eq!(
+            (q1.start, q1.end),
+            (
+                at("2026-01-01T00:00:00+01:00"),
+                at("2026-04-01T00:00:00+01:00")
+            )
+        );
         assert_eq!(parse_period("q4", now).unwrap().label, "2026-Q4");
         let h2 = parse_period("2026-H2", now).unwrap();
-        assert_eq!((h2.start, h2.end), (at("2026-07-01T00:00:00+01:00"), at("2027-01-01T00:00:00+01:00")));
+        assert_eq!(
+            (h2.start, h2.end),
+            (
+                at("2026-07-01T00:00:00+01:00"),
+                at("2027-01-01T00:00:00+01:00")
+            )
+        );
         let year = parse_period("2025", now).unwrap();
-        assert_eq!((year.start, year.end), (at("2025-01-01T00:00:00+01:00"), at("2026-01-01T00:00:00+01:00")));
+        assert_eq!(
+            (year.start, year.end),
+            (
+                at("2025-01-01T00:00:00+01:00"),
+                at("2026-01-01T00:00:00+01:00")
+            )
+        );
         let feb = parse_period("2028-02", now).unwrap();
         assert_eq!(feb.end, at("2028-03-01T00:00:00+01:00"));
         assert_eq!(parse_period("last-quarter", now).unwrap().label, "2026-Q3");
@@ -393,8 +533,14 @@ mod tests {
         assert_eq!(parse_period("last-year", now).unwrap().label, "2025");
         assert_eq!(parse_period("last-month", now).unwrap().label, "2026-10");
         let january = at("2026-01-15T08:00:00+00:00");
-        assert_eq!(parse_period("last-quarter", january).unwrap().label, "2025-Q4");
-        assert_eq!(parse_period("last-month", january).unwrap().label, "2025-12");
+        assert_eq!(
+            parse_period("last-quarter", january).unwrap().label,
+            "2025-Q4"
+        );
+        assert_eq!(
+            parse_period("last-month", january).unwrap().label,
+            "2025-12"
+        );
         for bad in ["2026-Q5", "2026-13", "Q0", "H3", "26", "next-year", ""] {
             assert!(parse_period(bad, now).is_err(), "{bad}");
         }
@@ -403,18 +549,39 @@ mod tests {
     #[test]
     fn filters_cover_whole_days_and_periods() {
         let now = at(NOW);
-        assert_eq!(parse_since("2026-11-01", now).unwrap(), at("2026-11-01T00:00:00+01:00"));
-        assert_eq!(parse_until("2026-11-01", now).unwrap(), at("2026-11-02T00:00:00+01:00"));
-        assert_eq!(parse_since("2026-Q3", now).unwrap(), at("2026-07-01T00:00:00+01:00"));
-        assert_eq!(parse_until("2026-Q3", now).unwrap(), at("2026-10-01T00:00:00+01:00"));
-        assert_eq!(parse_until("2026-12-31", now).unwrap(), at("2027-01-01T00:00:00+01:00"));
-        assert!(matches!(parse_since("2026-12-01", now), Err(DateError::Future { .. })));
+        assert_eq!(
+            parse_since("2026-11-01", now).unwrap(),
+            at("2026-11-01T00:00:00+01:00")
+        );
+        assert_eq!(
+            parse_until("2026-11-01", now).unwrap(),
+            at("2026-11-02T00:00:00+01:00")
+        );
+        assert_eq!(
+            parse_since("2026-Q3", now).unwrap(),
+            at("2026-07-01T00:00:00+01:00")
+        );
+        assert_eq!(
+            parse_until("2026-Q3", now).unwrap(),
+            at("2026-10-01T00:00:00+01:00")
+        );
+        assert_eq!(
+            parse_until("2026-12-31", now).unwrap(),
+            at("2027-01-01T00:00:00+01:00")
+        );
+        assert!(matches!(
+            parse_since("2026-12-01", now),
+            Err(DateError::Future { .. })
+        ));
     }
 
     #[test]
     fn occurred_keeps_time_of_day_and_refuses_the_future() {
         let now = at(NOW);
-        assert_eq!(parse_occurred("yesterday", now).unwrap(), at("2026-11-22T10:30:00+01:00"));
+        assert_eq!(
+            parse_occurred("yesterday", now).unwrap(),
+            at("2026-11-22T10:30:00+01:00")
+        );
         assert_eq!(parse_occurred("today", now).unwrap(), now);
         let err = parse_occurred("2026-11-24", now).unwrap_err();
         assert!(err.to_string().contains("in the future"), "{err}");
@@ -425,16 +592,32 @@ mod tests {
     fn time_zones_follow_now() {
         let tokyo = at("2026-11-23T01:00:00+09:00");
         // In Tokyo it is already Monday; in UTC it is still Sunday.
-        assert_eq!(parse_when("today", tokyo).unwrap(), When::Day(day("2026-11-23")));
-        assert_eq!(parse_since("today", tokyo).unwrap(), at("2026-11-23T00:00:00+09:00"));
+        assert_eq!(
+            parse_when("today", tokyo).unwrap(),
+            When::Day(day("2026-11-23"))
+        );
+        assert_eq!(
+            parse_since("today", tokyo).unwrap(),
+            at("2026-11-23T00:00:00+09:00")
+        );
         let utc_now = tokyo.with_timezone(&FixedOffset::east_opt(0).unwrap());
-        assert_eq!(parse_when("today", utc_now).unwrap(), When::Day(day("2026-11-22")));
+        assert_eq!(
+            parse_when("today", utc_now).unwrap(),
+            When::Day(day("2026-11-22"))
+        );
     }
 
     #[test]
     fn errors_list_the_accepted_forms() {
         let now = at(NOW);
-        for bad in ["tomorrowish", "2026-02-30", "last blursday", "5 fortnights ago", "-3d", "d"] {
+        for bad in [
+            "tomorrowish",
+            "2026-02-30",
+            "last blursday",
+            "5 fortnights ago",
+            "-3d",
+            "d",
+        ] {
             let err = parse_when(bad, now).unwrap_err().to_string();
             assert!(err.contains(&format!("\"{bad}\"")), "{err}");
             assert!(err.contains("last monday"), "{err}");

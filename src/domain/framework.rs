@@ -9,8 +9,14 @@ use serde::{Deserialize, Serialize};
 
 /// The frameworks shipped inside the binary, by file name.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("ml-engineer", include_str!("../../templates/frameworks/ml-engineer.toml")),
-    ("data-scientist", include_str!("../../templates/frameworks/data-scientist.toml")),
+    (
+        "ml-engineer",
+        include_str!("../../templates/frameworks/ml-engineer.toml"),
+    ),
+    (
+        "data-scientist",
+        include_str!("../../templates/frameworks/data-scientist.toml"),
+    ),
 ];
 
 pub const DEFAULT_FRAMEWORK: &str = "ml-engineer";
@@ -73,10 +79,12 @@ pub struct MetricLexicon {
 impl Framework {
     /// Parses and checks a framework file; errors name the file.
     pub fn parse(source_text: &str, source: &str) -> Result<Framework> {
-        let mut framework: Framework =
-            toml::from_str(source_text).with_context(|| format!("invalid framework file {source}"))?;
+        let mut framework: Framework = toml::from_str(source_text)
+            .with_context(|| format!("invalid framework file {source}"))?;
         framework.source = source.to_string();
-        framework.validate().with_context(|| format!("invalid framework file {source}"))?;
+        framework
+            .validate()
+            .with_context(|| format!("invalid framework file {source}"))?;
         Ok(framework)
     }
 
@@ -88,7 +96,10 @@ impl Framework {
         for competency in &self.competencies {
             let key = competency.key.trim();
             if key.is_empty() || key != competency.key || key.contains(char::is_whitespace) {
-                bail!("competency key \"{}\" must be one word without spaces", competency.key);
+                bail!(
+                    "competency key \"{}\" must be one word without spaces",
+                    competency.key
+                );
             }
             if !seen.insert(key.to_lowercase()) {
                 bail!("competency key \"{key}\" appears twice");
@@ -112,11 +123,15 @@ impl Framework {
         if wanted.is_empty() {
             return None;
         }
-        self.competencies.iter().find(|c| simplify(&c.key) == wanted).or_else(|| {
-            self.competencies.iter().find(|c| {
-                simplify(&c.title) == wanted || c.aliases.iter().any(|alias| simplify(alias) == wanted)
+        self.competencies
+            .iter()
+            .find(|c| simplify(&c.key) == wanted)
+            .or_else(|| {
+                self.competencies.iter().find(|c| {
+                    simplify(&c.title) == wanted
+                        || c.aliases.iter().any(|alias| simplify(alias) == wanted)
+                })
             })
-        })
     }
 
     /// Like `resolve`, but an unknown name is an error with a suggestion.
@@ -195,7 +210,9 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => return Err(err).with_context(|| format!("cannot read folder {}", dir.display())),
+        Err(err) => {
+            return Err(err).with_context(|| format!("cannot read folder {}", dir.display()))
+        }
     };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -240,7 +257,12 @@ mod tests {
         for framework in &catalog.frameworks {
             assert!(framework.competencies.len() >= 5, "{}", framework.name);
             for competency in &framework.competencies {
-                assert!(competency.lexicon.strong.len() >= 20, "{} {}", framework.name, competency.key);
+                assert!(
+                    competency.lexicon.strong.len() >= 20,
+                    "{} {}",
+                    framework.name,
+                    competency.key
+                );
             }
             assert!(!framework.metrics.lower_is_better.is_empty());
         }
@@ -252,7 +274,10 @@ mod tests {
         let ml = catalog.get(DEFAULT_FRAMEWORK).unwrap();
         let first = &ml.competencies[0];
         assert_eq!(ml.resolve(&first.key).unwrap().key, first.key);
-        assert_eq!(ml.resolve(&first.title.to_uppercase()).unwrap().key, first.key);
+        assert_eq!(
+            ml.resolve(&first.title.to_uppercase()).unwrap().key,
+            first.key
+        );
         assert_eq!(ml.resolve(&first.aliases[0]).unwrap().key, first.key);
         assert!(ml.resolve("").is_none());
     }
@@ -265,7 +290,10 @@ mod tests {
         let typo = &key[..key.len() - 1];
         let err = ml.resolve_or_suggest(typo).unwrap_err().to_string();
         assert!(err.contains(&format!("did you mean \"{key}\"")), "{err}");
-        let err = ml.resolve_or_suggest("basket weaving").unwrap_err().to_string();
+        let err = ml
+            .resolve_or_suggest("basket weaving")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("did you mean"), "{err}");
         assert!(err.contains("see: win frameworks"), "{err}");
     }
@@ -276,10 +304,18 @@ mod tests {
         let ml = catalog.get("ml-engineer").unwrap();
         let ds = catalog.get("data-scientist").unwrap();
         for competency in &ml.competencies {
-            assert!(ds.map_key(&competency.key).is_some(), "{} has no home", competency.key);
+            assert!(
+                ds.map_key(&competency.key).is_some(),
+                "{} has no home",
+                competency.key
+            );
         }
         for competency in &ds.competencies {
-            assert!(ml.map_key(&competency.key).is_some(), "{} has no home", competency.key);
+            assert!(
+                ml.map_key(&competency.key).is_some(),
+                "{} has no home",
+                competency.key
+            );
         }
     }
 
@@ -298,7 +334,11 @@ mod tests {
     #[test]
     fn broken_user_file_names_itself() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("bad.toml"), "name = \"bad\"\ncompetencies = 3\n").unwrap();
+        std::fs::write(
+            dir.path().join("bad.toml"),
+            "name = \"bad\"\ncompetencies = 3\n",
+        )
+        .unwrap();
         let err = format!("{:#}", Catalog::load(Some(dir.path())).unwrap_err());
         assert!(err.contains("bad.toml"), "{err}");
         let dup = "name='d'\ntitle='D'\n[[competencies]]\nkey='a'\ntitle='A'\n[[competencies]]\nkey='a'\ntitle='B'\n";

@@ -3,5 +3,5 @@
 pub mod dates;
 pub mod filter;
 pub mod framework;
-pub mod win;
 pub mod record;
+pub mod win;

@@ -5,7 +5,9 @@ use anyhow::{bail, Result};
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 
-use super::win::{new_uid, non_empty, normalize_tags, CompetencySource, Kind, NewWin, Role, Stage, Update};
+use super::win::{
+    new_uid, non_empty, normalize_tags, CompetencySource, Kind, NewWin, Role, Stage, Update,
+};
 use crate::analyze::{Metric, Suggestion};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -68,7 +70,12 @@ impl WinRecord {
             Some(uid) if !uid.is_empty() => bail!("uid \"{uid}\" is not a UUID"),
             _ => new_uid(occurred_at),
         };
-        let competencies: Vec<String> = self.competencies.iter().map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+        let competencies: Vec<String> = self
+            .competencies
+            .iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
         let competency_source = match self.competency_source {
             Some(source) => source,
             None if competencies.is_empty() => CompetencySource::None,

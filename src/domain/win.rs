@@ -250,7 +250,9 @@ impl NewWin {
 impl Win {
     /// The recorded impact, if any (`win update --impact` keeps it current).
     pub fn current_impact(&self) -> Option<&str> {
-        self.impact.as_deref().filter(|text| !text.trim().is_empty())
+        self.impact
+            .as_deref()
+            .filter(|text| !text.trim().is_empty())
     }
 
     pub fn into_new(self) -> NewWin {
@@ -328,7 +330,10 @@ mod tests {
         for kind in Kind::ALL {
             assert_eq!(kind.as_str().parse::<Kind>().unwrap(), *kind);
         }
-        assert_eq!("Negative-Result".parse::<Kind>().unwrap(), Kind::NegativeResult);
+        assert_eq!(
+            "Negative-Result".parse::<Kind>().unwrap(),
+            Kind::NegativeResult
+        );
         let err = "shiped".parse::<Stage>().unwrap_err().to_string();
         assert!(err.contains("unknown stage \"shiped\""), "{err}");
         assert!(err.contains("shipped"), "{err}");

@@ -19,7 +19,12 @@ pub fn prepare(path: &Path) -> Result<bool> {
             check_journal_file(path)?;
             Ok(fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false))
         }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+        Err(err)
+            if matches!(
+                err.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
             create(path)?;
             Ok(false)
         }
@@ -37,27 +42,43 @@ fn create(path: &Path) -> Result<()> {
                 .with_context(|| format!("cannot create the folder {} for the journal (check permissions, or set --db / WIN_DB)", parent.display()))?;
         }
     }
-    match OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
         Ok(_) => Ok(()),
         // Another capture created it a moment ago: that is fine.
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(err) => Err(err).with_context(|| format!("cannot create the journal {} (check permissions, or set --db / WIN_DB)", path.display())),
+        Err(err) => Err(err).with_context(|| {
+            format!(
+                "cannot create the journal {} (check permissions, or set --db / WIN_DB)",
+                path.display()
+            )
+        }),
     }
 }
 
 /// Refuses anything that is not an SQLite database in one piece. An empty
 /// file is accepted: SQLite starts a fresh journal in it.
 pub fn check_journal_file(path: &Path) -> Result<()> {
-    let metadata = fs::metadata(path).with_context(|| format!("cannot read the journal {}", path.display()))?;
+    let metadata = fs::metadata(path)
+        .with_context(|| format!("cannot read the journal {}", path.display()))?;
     if metadata.is_dir() {
-        bail!("{} is a folder, not a journal file (give a file path to --db or WIN_DB)", path.display());
+        bail!(
+            "{} is a folder, not a journal file (give a file path to --db or WIN_DB)",
+            path.display()
+        );
     }
     if metadata.len() == 0 {
         return Ok(());
     }
     let mut header = [0u8; 100];
-    let mut file = fs::File::open(path).with_context(|| format!("cannot read the journal {}", path.display()))?;
-    let read = read_up_to(&mut file, &mut header).with_context(|| format!("cannot read the journal {}", path.display()))?;
+    let mut file = fs::File::open(path)
+        .with_context(|| format!("cannot read the journal {}", path.display()))?;
+    let read = read_up_to(&mut file, &mut header)
+        .with_context(|| format!("cannot read the journal {}", path.display()))?;
     if read < header.len() || &header[..16] != HEADER {
         bail!("{} is not a win journal (not an SQLite database); point --db or WIN_DB at another file", path.display());
     }
@@ -65,7 +86,9 @@ pub fn check_journal_file(path: &Path) -> Result<()> {
         1 => 65_536,
         size => u64::from(size),
     };
-    let page_count = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
+    let page_count = u64::from(u32::from_be_bytes([
+        header[28], header[29], header[30], header[31],
+    ]));
     let change_counter = &header[24..28];
     let valid_for = &header[92..96];
     // The in-header size is trustworthy only when these two match.

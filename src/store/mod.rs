@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, params_from_iter, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::{
+    params, params_from_iter, Connection, OpenFlags, OptionalExtension, TransactionBehavior,
+};
 
 use crate::domain::filter::WinFilter;
 use crate::domain::win::{format_rfc3339, NewWin, Stage, Update, Win};
@@ -37,7 +39,11 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         let existed = file::prepare(path)?;
         let (conn, read_only) = open_connection(path)?;
-        let mut store = Store { conn, path: Some(path.to_path_buf()), read_only };
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            read_only,
+        };
         store.configure().map_err(|err| store.explain(err))?;
         store.migrate(existed).map_err(|err| store.explain(err))?;
         Ok(store)
@@ -46,7 +52,11 @@ impl Store {
     /// A throwaway journal in memory (the demo; tests).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory().context("cannot open an in-memory journal")?;
-        let mut store = Store { conn, path: None, read_only: false };
+        let mut store = Store {
+            conn,
+            path: None,
+            read_only: false,
+        };
         store.configure()?;
         store.migrate(false)?;
         Ok(store)
@@ -65,7 +75,9 @@ impl Store {
     }
 
     fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
     fn migrate(&mut self, existed: bool) -> Result<()> {
@@ -88,11 +100,18 @@ impl Store {
         if existed && found > 0 {
             self.back_up(found)?;
         }
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
-        for (index, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(0)) {
-            tx.execute_batch(sql).with_context(|| format!("migration {} failed", index + 1))?;
+        for (index, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(current).unwrap_or(0))
+        {
+            tx.execute_batch(sql)
+                .with_context(|| format!("migration {} failed", index + 1))?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
@@ -100,23 +119,34 @@ impl Store {
     }
 
     fn has_foreign_tables(&self) -> Result<bool> {
-        let count: i64 = self.conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
+        let count: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))?;
         Ok(count > 0)
     }
 
     /// Copies the journal aside before a migration touches it.
     fn back_up(&self, version: i64) -> Result<()> {
-        let Some(path) = &self.path else { return Ok(()) };
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
         let mut name = path.as_os_str().to_os_string();
         name.push(format!(".bak-{version}"));
         let backup = PathBuf::from(name);
         if backup.exists() {
             return Ok(());
         }
-        let target = backup.to_str().ok_or_else(|| anyhow!("backup path {} is not UTF-8", backup.display()))?;
+        let target = backup
+            .to_str()
+            .ok_or_else(|| anyhow!("backup path {} is not UTF-8", backup.display()))?;
         self.conn
             .execute("VACUUM INTO ?1", [target])
-            .with_context(|| format!("cannot back up the journal to {} before migrating", backup.display()))?;
+            .with_context(|| {
+                format!(
+                    "cannot back up the journal to {} before migrating",
+                    backup.display()
+                )
+            })?;
         file::restrict(&backup)?;
         Ok(())
     }
@@ -130,23 +160,38 @@ impl Store {
 
     /// Turns SQLite's terse errors into ones that say what to do.
     fn explain(&self, err: anyhow::Error) -> anyhow::Error {
-        let Some(sqlite) = err.downcast_ref::<rusqlite::Error>() else { return err };
+        let Some(sqlite) = err.downcast_ref::<rusqlite::Error>() else {
+            return err;
+        };
         match sqlite.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ReadOnly) => {
-                anyhow!("{} is read-only: cannot write (check its permissions and its folder's)", self.describe())
+                anyhow!(
+                    "{} is read-only: cannot write (check its permissions and its folder's)",
+                    self.describe()
+                )
             }
             Some(rusqlite::ErrorCode::NotADatabase) => anyhow!(
                 "{} is not a win journal (or is damaged); point --db or WIN_DB at another file",
                 self.describe()
             ),
             Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-                anyhow!("{} is damaged (restore it from a backup such as its .bak- copy)", self.describe())
+                anyhow!(
+                    "{} is damaged (restore it from a backup such as its .bak- copy)",
+                    self.describe()
+                )
             }
             Some(rusqlite::ErrorCode::DiskFull) => {
-                anyhow!("the disk holding {} is full: nothing was written", self.describe())
+                anyhow!(
+                    "the disk holding {} is full: nothing was written",
+                    self.describe()
+                )
             }
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                anyhow!("{} stayed locked by another win for {}s; try again", self.describe(), BUSY_TIMEOUT.as_secs())
+                anyhow!(
+                    "{} stayed locked by another win for {}s; try again",
+                    self.describe(),
+                    BUSY_TIMEOUT.as_secs()
+                )
             }
             _ => err,
         }
@@ -154,9 +199,14 @@ impl Store {
 
     /// Runs `work` in one IMMEDIATE transaction: it takes the write lock up
     /// front, so concurrent writers wait their turn instead of deadlocking.
-    fn write<T>(&mut self, work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+    fn write<T>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let result = (|| {
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = work(&tx)?;
             tx.commit()?;
             Ok(value)
@@ -167,7 +217,8 @@ impl Store {
     /// Stores a new win and returns it with its id.
     pub fn insert(&mut self, win: &NewWin) -> Result<Win> {
         let id = self.write(|tx| rows::insert_win(tx, win))?;
-        self.get(id)?.ok_or_else(|| anyhow!("win #{id} vanished right after it was stored"))
+        self.get(id)?
+            .ok_or_else(|| anyhow!("win #{id} vanished right after it was stored"))
     }
 
     /// Stores many wins in one transaction. A win whose uid is already in the
@@ -203,14 +254,21 @@ impl Store {
 
     pub fn get(&self, id: i64) -> Result<Option<Win>> {
         let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
-        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.explain(e.into()))?;
-        let row = statement.query_row([id], rows::read_win).optional().map_err(|e| self.explain(e.into()))?;
+        let mut statement = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(|e| self.explain(e.into()))?;
+        let row = statement
+            .query_row([id], rows::read_win)
+            .optional()
+            .map_err(|e| self.explain(e.into()))?;
         row.transpose()
     }
 
     /// Like `get`, but a missing id is an error that says how to find one.
     pub fn require(&self, id: i64) -> Result<Win> {
-        self.get(id)?.ok_or_else(|| anyhow!("no win #{id} in {} (see: win list)", self.describe()))
+        self.get(id)?
+            .ok_or_else(|| anyhow!("no win #{id} in {} (see: win list)", self.describe()))
     }
 
     /// Rewrites a win's fields (not its timeline) as given.
@@ -237,7 +295,12 @@ impl Store {
         })
     }
 
-    pub fn set_starred(&mut self, id: i64, starred: bool, now: DateTime<FixedOffset>) -> Result<Win> {
+    pub fn set_starred(
+        &mut self,
+        id: i64,
+        starred: bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Win> {
         let changed = self.write(|tx| {
             Ok(tx.execute(
                 "UPDATE wins SET starred = ?2, updated_at = ?3 WHERE id = ?1",
@@ -282,13 +345,28 @@ impl Store {
     }
 
     /// Streams matching wins one at a time, so memory stays flat.
-    pub fn for_each(&self, filter: &WinFilter, mut visit: impl FnMut(Win) -> Result<()>) -> Result<()> {
+    pub fn for_each(
+        &self,
+        filter: &WinFilter,
+        mut visit: impl FnMut(Win) -> Result<()>,
+    ) -> Result<()> {
         let (clause, values) = rows::where_clause(filter);
         let order = if filter.oldest_first { "ASC" } else { "DESC" };
-        let limit = filter.limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
-        let sql = format!("{} {clause} ORDER BY w.occurred_ts {order}, w.id {order}{limit}", rows::SELECT_WIN);
-        let mut statement = self.conn.prepare(&sql).map_err(|e| self.explain(e.into()))?;
-        let mut rows = statement.query(params_from_iter(values)).map_err(|e| self.explain(e.into()))?;
+        let limit = filter
+            .limit
+            .map(|n| format!(" LIMIT {n}"))
+            .unwrap_or_default();
+        let sql = format!(
+            "{} {clause} ORDER BY w.occurred_ts {order}, w.id {order}{limit}",
+            rows::SELECT_WIN
+        );
+        let mut statement = self
+            .conn
+            .prepare(&sql)
+            .map_err(|e| self.explain(e.into()))?;
+        let mut rows = statement
+            .query(params_from_iter(values))
+            .map_err(|e| self.explain(e.into()))?;
         while let Some(row) = rows.next().map_err(|e| self.explain(e.into()))? {
             visit(rows::read_win(row)??)?;
         }
@@ -302,7 +380,10 @@ impl Store {
              AND w.occurred_ts <= ?1 ORDER BY w.occurred_ts ASC, w.id ASC",
             rows::SELECT_WIN
         );
-        let mut statement = self.conn.prepare(&sql).map_err(|e| self.explain(e.into()))?;
+        let mut statement = self
+            .conn
+            .prepare(&sql)
+            .map_err(|e| self.explain(e.into()))?;
         let wins = statement
             .query_map([occurred_before.timestamp()], rows::read_win)
             .map_err(|e| self.explain(e.into()))?
@@ -312,12 +393,16 @@ impl Store {
 
     /// How many wins the journal holds.
     pub fn count(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM wins", [], |row| row.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM wins", [], |row| row.get(0))?)
     }
 
     /// `PRAGMA integrity_check`, for tests and `win doctor`-style checks.
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
     }
 }
 

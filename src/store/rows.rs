@@ -6,7 +6,9 @@ use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 use crate::domain::filter::WinFilter;
-use crate::domain::win::{format_rfc3339, CompetencySource, Kind, NewWin, Role, Stage, Update, Win};
+use crate::domain::win::{
+    format_rfc3339, CompetencySource, Kind, NewWin, Role, Stage, Update, Win,
+};
 
 /// One win per row, with its satellites gathered as JSON arrays in order, so
 /// a listing is a single query (and an export a single stream).
@@ -48,7 +50,9 @@ pub fn read_win(row: &Row<'_>) -> rusqlite::Result<Result<Win>> {
         links: row.get(19)?,
         updates: row.get(20)?,
     };
-    Ok(texts.into_win(id).with_context(|| format!("win #{id} in the journal is damaged")))
+    Ok(texts
+        .into_win(id)
+        .with_context(|| format!("win #{id} in the journal is damaged")))
 }
 
 struct RawWin {
@@ -139,10 +143,16 @@ pub fn where_clause(filter: &WinFilter) -> (String, Vec<Value>) {
         format!("?{}", values.len())
     };
     if let Some(since) = filter.since {
-        clauses.push(format!("w.occurred_ts >= {}", bind(Value::Integer(since.timestamp()), &mut values)));
+        clauses.push(format!(
+            "w.occurred_ts >= {}",
+            bind(Value::Integer(since.timestamp()), &mut values)
+        ));
     }
     if let Some(until) = filter.until {
-        clauses.push(format!("w.occurred_ts < {}", bind(Value::Integer(until.timestamp()), &mut values)));
+        clauses.push(format!(
+            "w.occurred_ts < {}",
+            bind(Value::Integer(until.timestamp()), &mut values)
+        ));
     }
     if !filter.competencies.is_empty() {
         let list = bind_list(&filter.competencies, &mut values, &mut bind);
@@ -159,22 +169,37 @@ pub fn where_clause(filter: &WinFilter) -> (String, Vec<Value>) {
         ));
     }
     if let Some(project) = &filter.project {
-        clauses.push(format!("w.project = {} COLLATE NOCASE", bind(Value::Text(project.clone()), &mut values)));
+        clauses.push(format!(
+            "w.project = {} COLLATE NOCASE",
+            bind(Value::Text(project.clone()), &mut values)
+        ));
     }
     if !filter.stages.is_empty() {
-        let stages: Vec<String> = filter.stages.iter().map(|s| s.as_str().to_string()).collect();
+        let stages: Vec<String> = filter
+            .stages
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect();
         let list = bind_list(&stages, &mut values, &mut bind);
         clauses.push(format!("w.stage IN ({list})"));
     }
     if !filter.kinds.is_empty() {
-        let kinds: Vec<String> = filter.kinds.iter().map(|k| k.as_str().to_string()).collect();
+        let kinds: Vec<String> = filter
+            .kinds
+            .iter()
+            .map(|k| k.as_str().to_string())
+            .collect();
         let list = bind_list(&kinds, &mut values, &mut bind);
         clauses.push(format!("w.kind IN ({list})"));
     }
     if filter.starred {
         clauses.push("w.starred = 1".to_string());
     }
-    let clause = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
     (clause, values)
 }
 
@@ -183,7 +208,11 @@ fn bind_list(
     values: &mut Vec<Value>,
     bind: &mut impl FnMut(Value, &mut Vec<Value>) -> String,
 ) -> String {
-    items.iter().map(|item| bind(Value::Text(item.clone()), values)).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|item| bind(Value::Text(item.clone()), values))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn insert_win(tx: &Transaction<'_>, win: &NewWin) -> Result<i64> {
@@ -267,8 +296,10 @@ fn insert_satellites(tx: &Transaction<'_>, id: i64, win: &NewWin) -> Result<()> 
     }
     for (position, tag) in (0_i64..).zip(&win.tags) {
         let tag_id = intern(tx, "tags", "name", tag)?;
-        tx.prepare_cached("INSERT OR IGNORE INTO win_tags (win_id, tag_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, tag_id, position])?;
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO win_tags (win_id, tag_id, position) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, tag_id, position])?;
     }
     for (position, url) in (0_i64..).zip(&win.links) {
         tx.prepare_cached("INSERT INTO links (win_id, position, url) VALUES (?1, ?2, ?3)")?
@@ -280,10 +311,15 @@ fn insert_satellites(tx: &Transaction<'_>, id: i64, win: &NewWin) -> Result<()> 
 /// The id of a name in a lookup table, adding it on first use.
 fn intern(tx: &Transaction<'_>, table: &str, column: &str, name: &str) -> Result<i64> {
     let select = format!("SELECT id FROM {table} WHERE {column} = ?1");
-    if let Some(id) = tx.prepare_cached(&select)?.query_row([name], |row| row.get(0)).optional()? {
+    if let Some(id) = tx
+        .prepare_cached(&select)?
+        .query_row([name], |row| row.get(0))
+        .optional()?
+    {
         return Ok(id);
     }
-    tx.prepare_cached(&format!("INSERT INTO {table} ({column}) VALUES (?1)"))?.execute([name])?;
+    tx.prepare_cached(&format!("INSERT INTO {table} ({column}) VALUES (?1)"))?
+        .execute([name])?;
     Ok(tx.last_insert_rowid())
 }
 

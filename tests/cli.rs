@@ -1,0 +1,776 @@
+//! Integration tests: the real `win` binary in a temp dir, with a fixed
+//! clock, no colour, and backtraces switched on (so a panic would show).
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const NOW: &str = "2026-11-21T17:05:00+01:00";
+
+/// A journal in its own temp dir, and a builder for `win` commands on it.
+struct Journal {
+    dir: TempDir,
+}
+
+impl Journal {
+    fn new() -> Journal {
+        Journal {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("data").join("wins.db")
+    }
+
+    fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    fn win(&self) -> Command {
+        let mut command = Command::cargo_bin("win").expect("the win binary");
+        command
+            .env("WIN_DB", self.db())
+            .env("WIN_NOW", NOW)
+            .env("WIN_CONFIG_DIR", self.config_dir())
+            .env("NO_COLOR", "1")
+            .env("RUST_BACKTRACE", "1")
+            .env_remove("VISUAL")
+            .env_remove("EDITOR")
+            .current_dir(self.dir.path());
+        command
+    }
+
+    /// Runs `win ARGS` and expects success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.win().args(args).output().expect("run win");
+        assert_success(&output, args);
+        String::from_utf8(output.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs `win ARGS` and expects exit 1 with a one-line `win: …` error; returns it.
+    fn fails(&self, args: &[&str]) -> String {
+        let output = self.win().args(args).output().expect("run win");
+        assert_failure(&output, args)
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).expect("valid JSON")
+    }
+
+    /// Adds a win and returns its id.
+    fn add(&self, args: &[&str]) -> i64 {
+        let mut full = vec!["add"];
+        full.extend_from_slice(args);
+        let out = self.ok(&full);
+        out.trim()
+            .trim_start_matches('#')
+            .parse()
+            .expect("an id like #1")
+    }
+}
+
+fn assert_success(output: &Output, args: &[&str]) {
+    assert!(
+        output.status.success(),
+        "win {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn assert_failure(output: &Output, args: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "win {args:?}: stderr {stderr}"
+    );
+    assert!(stderr.starts_with("win: "), "win {args:?}: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one line expected: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+    stderr
+}
+
+fn file_bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("read file")
+}
+
+#[test]
+fn add_prints_the_id_and_a_summary_line() {
+    let journal = Journal::new();
+    let output = journal
+        .win()
+        .args([
+            "add",
+            "cut p99 scoring latency from 240ms to 80ms by batching features",
+            "-t",
+            "scoring,latency",
+        ])
+        .output()
+        .unwrap();
+    assert_success(&output, &["add"]);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "#1\n");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("recorded #1 on 2026-11-21"), "{stderr}");
+    assert!(stderr.contains("mlops (inferred from: "), "{stderr}");
+    assert!(stderr.contains("tags: scoring, latency"), "{stderr}");
+    assert_eq!(journal.add(&["second win"]), 2);
+}
+
+#[test]
+fn add_stores_every_field_and_json_has_the_design_shape() {
+    let journal = Journal::new();
+    let win = journal.json(&[
+        "add",
+        "Shipped",
+        "the",
+        "ranker",
+        "-i",
+        "CTR +3%",
+        "-n",
+        "try LTR",
+        "-c",
+        "Model development",
+        "-c",
+        "mlops",
+        "-t",
+        "Ranker",
+        "-p",
+        "search",
+        "-d",
+        "2026-11-02",
+        "--kind",
+        "shipped",
+        "--role",
+        "co-led",
+        "--stage",
+        "measured",
+        "--link",
+        "https://example.test/pr/1",
+        "--star",
+        "--json",
+    ]);
+    assert_eq!(win["id"], 1);
+    assert_eq!(win["text"], "Shipped the ranker");
+    assert_eq!(win["impact"], "CTR +3%");
+    assert_eq!(win["next"], "try LTR");
+    assert_eq!(
+        win["competencies"],
+        serde_json::json!(["model-development", "mlops"])
+    );
+    assert_eq!(win["competency_source"], "user");
+    assert_eq!(win["tags"], serde_json::json!(["ranker"]));
+    assert_eq!(win["project"], "search");
+    assert_eq!(win["occurred_at"], "2026-11-02T17:05:00+01:00");
+    assert_eq!(win["kind"], "shipped");
+    assert_eq!(win["role"], "co-led");
+    assert_eq!(win["stage"], "measured");
+    assert_eq!(win["starred"], true);
+    assert_eq!(
+        win["links"],
+        serde_json::json!(["https://example.test/pr/1"])
+    );
+    assert_eq!(win["updates"], serde_json::json!([]));
+    let uid = win["uid"].as_str().unwrap();
+    assert_eq!(uid.len(), 36);
+    assert_eq!(&uid[14..15], "7", "a UUID v7");
+    let keys: Vec<&str> = win
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "uid",
+            "occurred_at",
+            "created_at",
+            "updated_at",
+            "text",
+            "polished",
+            "impact",
+            "next",
+            "kind",
+            "role",
+            "stage",
+            "starred",
+            "competencies",
+            "competency_source",
+            "suggestions",
+            "tags",
+            "project",
+            "links",
+            "metrics",
+            "updates"
+        ]
+    );
+    assert_eq!(journal.json(&["show", "1", "--json"]), win);
+}
+
+#[test]
+fn add_reads_the_text_from_a_pipe() {
+    let journal = Journal::new();
+    journal
+        .win()
+        .args(["add", "-t", "release"])
+        .write_stdin("Released v2 of the scorer\n")
+        .assert()
+        .success();
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["text"], "Released v2 of the scorer");
+    assert_eq!(win["tags"], serde_json::json!(["release"]));
+}
+
+#[test]
+fn dry_run_stores_nothing() {
+    let journal = Journal::new();
+    let preview = journal.json(&["add", "--dry-run", "--json", "raised AUC from 0.81 to 0.88"]);
+    assert_eq!(preview["metrics"][0]["before"], 0.81);
+    assert_eq!(preview["metrics"][0]["after"], 0.88);
+    assert!(preview["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "no-impact"));
+    assert_eq!(journal.ok(&["list", "--format", "json"]).trim(), "[]");
+}
+
+#[test]
+fn bad_input_gets_one_line_errors_and_stores_nothing() {
+    let journal = Journal::new();
+    journal.add(&["a first win"]);
+    let before = journal.ok(&["list", "--format", "jsonl"]);
+
+    let empty = journal.fails(&["add", "   "]);
+    assert!(empty.contains("nothing to record"), "{empty}");
+    let output = journal
+        .win()
+        .arg("add")
+        .write_stdin(" \n\t\n")
+        .output()
+        .unwrap();
+    assert!(assert_failure(&output, &["add <blank stdin>"]).contains("nothing to record"));
+    let output = journal
+        .win()
+        .arg("add")
+        .write_stdin(vec![0xff, 0xfe, 0x00, 0x41])
+        .output()
+        .unwrap();
+    assert!(assert_failure(&output, &["add <binary stdin>"]).contains("not UTF-8"));
+
+    let unknown = journal.fails(&["add", "x", "-c", "mlop"]);
+    assert!(unknown.contains("unknown competency \"mlop\""), "{unknown}");
+    assert!(unknown.contains("did you mean \"mlops\""), "{unknown}");
+
+    let bad_date = journal.fails(&["add", "x", "-d", "the other day"]);
+    assert!(
+        bad_date.contains("cannot read the date \"the other day\""),
+        "{bad_date}"
+    );
+    assert!(bad_date.contains("last monday"), "{bad_date}");
+    let future = journal.fails(&["add", "x", "-d", "2026-12-01"]);
+    assert!(future.contains("in the future"), "{future}");
+
+    let missing = journal.fails(&["show", "42"]);
+    assert!(missing.contains("no win #42"), "{missing}");
+    journal.fails(&["edit", "42", "--impact", "x"]);
+    journal.fails(&["update", "42", "--stage", "shipped"]);
+    journal.fails(&["star", "42"]);
+    journal.fails(&["rm", "1", "42", "--yes"]);
+
+    assert_eq!(
+        journal.ok(&["list", "--format", "jsonl"]),
+        before,
+        "nothing changed"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let journal = Journal::new();
+    journal
+        .win()
+        .args(["add", "x", "--stage", "shiped"])
+        .assert()
+        .code(2);
+    journal.win().args(["lsit"]).assert().code(2);
+}
+
+#[test]
+fn no_backtrace_even_with_rust_backtrace_set() {
+    let journal = Journal::new();
+    let stderr = journal.fails(&["add", "x", "-d", "someday"]);
+    assert!(!stderr.contains("stack backtrace"), "{stderr}");
+}
+
+#[test]
+fn a_file_that_is_not_a_journal_is_refused_and_left_untouched() {
+    let journal = Journal::new();
+    let dir = journal.dir.path();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("notes.txt", b"my notes\nnot a database\n".to_vec()),
+        (
+            "random.bin",
+            (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let output = journal
+            .win()
+            .args(["list"])
+            .env("WIN_DB", &path)
+            .output()
+            .unwrap();
+        let stderr = assert_failure(&output, &["list"]);
+        assert!(stderr.contains("not a win journal"), "{stderr}");
+        assert_eq!(file_bytes(&path), bytes, "{name} was changed");
+        let output = journal
+            .win()
+            .args(["add", "x"])
+            .env("WIN_DB", &path)
+            .output()
+            .unwrap();
+        assert_failure(&output, &["add"]);
+        assert_eq!(file_bytes(&path), bytes, "{name} was changed");
+    }
+}
+
+#[test]
+fn a_truncated_journal_is_refused_and_left_untouched() {
+    let journal = Journal::new();
+    for i in 0..50 {
+        journal.add(&[&format!(
+            "win number {i} with some text to fill pages {}",
+            "x".repeat(200)
+        )]);
+    }
+    let copy = journal.dir.path().join("copy.db");
+    // A clean copy, then cut in half.
+    journal.ok(&["list"]);
+    std::fs::copy(journal.db(), &copy).unwrap();
+    let bytes = file_bytes(&copy);
+    let truncated = &bytes[..bytes.len() / 2];
+    std::fs::write(&copy, truncated).unwrap();
+    let output = journal
+        .win()
+        .args(["list"])
+        .env("WIN_DB", &copy)
+        .output()
+        .unwrap();
+    let stderr = assert_failure(&output, &["list"]);
+    assert!(
+        stderr.contains("truncated") || stderr.contains("damaged"),
+        "{stderr}"
+    );
+    assert_eq!(file_bytes(&copy), truncated);
+}
+
+#[test]
+fn an_empty_file_starts_a_clean_journal() {
+    let journal = Journal::new();
+    let path = journal.dir.path().join("empty.db");
+    std::fs::write(&path, b"").unwrap();
+    journal
+        .win()
+        .args(["add", "first"])
+        .env("WIN_DB", &path)
+        .assert()
+        .success()
+        .stdout("#1\n");
+}
+
+#[test]
+fn a_folder_that_cannot_be_created_is_a_clear_error() {
+    let journal = Journal::new();
+    let blocker = journal.dir.path().join("blocker");
+    std::fs::write(&blocker, b"a file where a folder should be").unwrap();
+    let output = journal
+        .win()
+        .args(["add", "x"])
+        .env("WIN_DB", blocker.join("sub").join("wins.db"))
+        .output()
+        .unwrap();
+    let stderr = assert_failure(&output, &["add"]);
+    assert!(stderr.contains("cannot create the folder"), "{stderr}");
+}
+
+#[test]
+fn journal_folder_and_file_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let journal = Journal::new();
+    journal.add(&["private"]);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(journal.db().parent().unwrap()), 0o700);
+    assert_eq!(mode(&journal.db()), 0o600);
+}
+
+#[test]
+fn two_hundred_parallel_captures_are_all_stored() {
+    let journal = Journal::new();
+    journal.add(&["create the journal first"]);
+    let children: Vec<std::process::Child> = (0..200)
+        .map(|i| {
+            let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("win"));
+            command
+                .args(["add", &format!("parallel win {i}")])
+                .env("WIN_DB", journal.db())
+                .env("WIN_NOW", NOW)
+                .env("WIN_CONFIG_DIR", journal.config_dir())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn win")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let wins: Vec<Value> =
+        serde_json::from_str(&journal.ok(&["list", "--format", "json"])).unwrap();
+    assert_eq!(wins.len(), 201);
+}
+
+#[test]
+fn a_journal_from_a_newer_win_is_refused() {
+    let journal = Journal::new();
+    journal.add(&["x"]);
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let stderr = journal.fails(&["list"]);
+    assert!(
+        stderr.contains("schema version 99") && stderr.contains("reads up to 1"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn list_filters_and_formats() {
+    let journal = Journal::new();
+    journal.add(&[
+        "ran the pricing A/B test",
+        "-c",
+        "experimentation",
+        "-t",
+        "pricing",
+        "-d",
+        "2026-02-10",
+    ]);
+    journal.add(&[
+        "deployed the ranker",
+        "-c",
+        "mlops",
+        "-p",
+        "search",
+        "--stage",
+        "shipped",
+        "-d",
+        "2026-07-01",
+    ]);
+    journal.add(&[
+        "mentored an intern",
+        "-c",
+        "leadership",
+        "--star",
+        "-d",
+        "2026-11-20",
+    ]);
+
+    let lines = journal.ok(&["list"]);
+    let ids: Vec<&str> = lines
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["3", "2", "1"],
+        "newest first, tab-separated when piped"
+    );
+
+    let ids = |args: &[&str]| -> Vec<i64> {
+        let mut full = vec!["list", "--format", "json"];
+        full.extend_from_slice(args);
+        journal
+            .json(&full)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids(&["--period", "2026-H1"]), [1]);
+    assert_eq!(ids(&["--since", "2026-06-01"]), [3, 2]);
+    assert_eq!(ids(&["--until", "2026-07-01"]), [2, 1]);
+    assert_eq!(ids(&["-c", "ops"]), [2]);
+    assert_eq!(ids(&["-t", "pricing"]), [1]);
+    assert_eq!(ids(&["-p", "Search"]), [2]);
+    assert_eq!(ids(&["--stage", "shipped"]), [2]);
+    assert_eq!(ids(&["--starred"]), [3]);
+    assert_eq!(ids(&["-n", "2"]), [3, 2]);
+    assert_eq!(ids(&["--period", "2025"]), Vec::<i64>::new());
+    journal.fails(&["list", "--period", "2026-Q5"]);
+    journal.fails(&["list", "-c", "cooking"]);
+
+    let jsonl = journal.ok(&["list", "--format", "jsonl"]);
+    assert_eq!(jsonl.lines().count(), 3);
+    for line in jsonl.lines() {
+        serde_json::from_str::<Value>(line).expect("each line is JSON");
+    }
+    let csv = journal.ok(&["list", "--format", "csv"]);
+    assert!(csv.starts_with("id,uid,occurred_at,"), "{csv}");
+    assert_eq!(csv.lines().count(), 4);
+    let md = journal.ok(&["list", "--format", "md"]);
+    assert!(
+        md.contains("## November 2026") && md.contains("## February 2026"),
+        "{md}"
+    );
+    assert!(md.contains("★ **2026-11-20** — mentored an intern"), "{md}");
+}
+
+#[test]
+fn edit_changes_fields_and_reanalyses() {
+    let journal = Journal::new();
+    journal.add(&["shipped the model", "-c", "mlops"]);
+    let win = journal.json(&[
+        "edit",
+        "1",
+        "--text",
+        "raised recall from 0.70 to 0.80",
+        "-i",
+        "fraud losses -10%",
+        "-t",
+        "fraud",
+        "--json",
+    ]);
+    assert_eq!(win["text"], "raised recall from 0.70 to 0.80");
+    assert_eq!(win["impact"], "fraud losses -10%");
+    assert_eq!(win["tags"], serde_json::json!(["fraud"]));
+    assert_eq!(
+        win["competencies"],
+        serde_json::json!(["mlops"]),
+        "user competencies survive edits"
+    );
+    assert_eq!(win["metrics"][0]["after"], 0.8);
+    let stderr = journal.fails(&["edit", "1"]);
+    assert!(stderr.contains("nothing to change"), "{stderr}");
+    journal.fails(&["edit", "1", "--text", "  "]);
+}
+
+#[test]
+fn rm_needs_confirmation_when_not_on_a_terminal() {
+    let journal = Journal::new();
+    journal.add(&["one"]);
+    journal.add(&["two"]);
+    let stderr = journal.fails(&["rm", "1"]);
+    assert!(stderr.contains("--yes"), "{stderr}");
+    journal.win().args(["rm", "1", "--yes"]).assert().success();
+    let wins = journal.json(&["list", "--format", "json"]);
+    assert_eq!(wins.as_array().unwrap().len(), 1);
+    assert_eq!(wins[0]["text"], "two");
+}
+
+#[test]
+fn star_and_unstar() {
+    let journal = Journal::new();
+    journal.add(&["one"]);
+    journal.ok(&["star", "1"]);
+    assert_eq!(journal.json(&["show", "1", "--json"])["starred"], true);
+    journal.ok(&["star", "1", "--unstar"]);
+    assert_eq!(journal.json(&["show", "1", "--json"])["starred"], false);
+}
+
+#[test]
+fn update_appends_to_the_timeline_and_pending_follows_it() {
+    let journal = Journal::new();
+    journal.add(&[
+        "deployed the churn model",
+        "--stage",
+        "shipped",
+        "-d",
+        "2026-09-01",
+    ]);
+    journal.add(&[
+        "deployed the ranker",
+        "--stage",
+        "shipped",
+        "-d",
+        "2026-11-18",
+    ]);
+    journal.add(&["tried an idea", "--stage", "idea", "-d", "2026-08-01"]);
+
+    let pending = journal.json(&["pending", "--json"]);
+    let ids: Vec<i64> = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [1, 2], "oldest first, only shipped");
+    assert_eq!(pending[0]["waiting_days"], 81);
+    let older: Vec<Value> =
+        serde_json::from_str(&journal.ok(&["pending", "--older-than", "14d", "--json"])).unwrap();
+    assert_eq!(older.len(), 1);
+
+    let win = journal.json(&[
+        "update",
+        "1",
+        "retention team uses it weekly",
+        "--stage",
+        "measured",
+        "-i",
+        "churn down from 6.2% to 5.1%",
+        "--json",
+    ]);
+    assert_eq!(win["stage"], "measured");
+    assert_eq!(win["impact"], "churn down from 6.2% to 5.1%");
+    assert_eq!(win["updates"][0]["text"], "retention team uses it weekly");
+    assert_eq!(win["updates"][0]["at"], NOW);
+    let pending = journal.json(&["pending", "--json"]);
+    assert_eq!(pending.as_array().unwrap().len(), 1);
+    let shown = journal.ok(&["show", "1"]);
+    assert!(
+        shown.contains("timeline:") && shown.contains("→ measured"),
+        "{shown}"
+    );
+    let stderr = journal.fails(&["update", "1"]);
+    assert!(stderr.contains("nothing to record"), "{stderr}");
+    journal.fails(&["update", "1", "x", "-d", "2026-08-01"]);
+}
+
+#[test]
+fn frameworks_are_listed_and_user_files_override_them() {
+    let journal = Journal::new();
+    let listing = journal.ok(&["frameworks"]);
+    assert!(
+        listing.contains("ml-engineer (in use)") && listing.contains("data-scientist"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("model-development") && listing.contains("business-impact"),
+        "{listing}"
+    );
+
+    let frameworks = journal.config_dir().join("frameworks");
+    std::fs::create_dir_all(&frameworks).unwrap();
+    std::fs::write(
+        frameworks.join("staff.toml"),
+        "name = \"staff\"\ntitle = \"Staff\"\n[[competencies]]\nkey = \"craft\"\ntitle = \"Craft\"\naliases = [\"engineering\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        journal.config_dir().join("config.toml"),
+        "framework = \"staff\"\n",
+    )
+    .unwrap();
+    assert!(journal.ok(&["frameworks"]).contains("staff (in use)"));
+    let win = journal.json(&["add", "polished the build", "-c", "engineering", "--json"]);
+    assert_eq!(win["competencies"], serde_json::json!(["craft"]));
+    let win = journal.json(&[
+        "--framework",
+        "data-scientist",
+        "add",
+        "x",
+        "-c",
+        "production",
+        "--json",
+    ]);
+    assert_eq!(win["competencies"], serde_json::json!(["production"]));
+    journal.fails(&["--framework", "ml-engineeer", "frameworks"]);
+}
+
+#[test]
+fn demo_lists_the_sample_journal_without_touching_a_journal() {
+    let journal = Journal::new();
+    let out = journal.ok(&["demo"]);
+    assert!(out.lines().count() >= 40, "{out}");
+    assert!(!journal.db().exists(), "the demo created a journal");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let journal = Journal::new();
+    for i in 0..300 {
+        journal.add(&[&format!("win {i}")]);
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("win"))
+        .args(["list", "--format", "jsonl"])
+        .env("WIN_DB", journal.db())
+        .env("WIN_NOW", NOW)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_readme_tour_runs() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let tour = readme
+        .split("<!-- tour:start -->")
+        .nth(1)
+        .unwrap()
+        .split("<!-- tour:end -->")
+        .next()
+        .unwrap();
+    let commands: Vec<&str> = tour
+        .lines()
+        .filter_map(|line| line.strip_prefix("$ "))
+        .collect();
+    assert!(commands.len() >= 8, "the tour lost its commands");
+    let journal = Journal::new();
+    let bin_dir = assert_cmd::cargo::cargo_bin("win")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for command in commands {
+        let output = std::process::Command::new("sh")
+            .args(["-c", command])
+            .env("PATH", &path)
+            .env("WIN_DB", journal.db())
+            .env("WIN_NOW", NOW)
+            .env("WIN_CONFIG_DIR", journal.config_dir())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_success(&output, &[command]);
+    }
+}
