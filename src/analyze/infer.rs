@@ -14,6 +14,9 @@ const COMMON: f64 = 1.0;
 const WEAK: f64 = 0.3;
 /// A phrase says more than its words: "feature store" beats "feature".
 const PHRASE_BONUS: f64 = 1.5;
+/// Terms after the first sentence (the impact, the follow-up) weigh less:
+/// what a win is about is said first.
+const LATER_SENTENCES: f64 = 0.7;
 /// Evidence below this is not enough to tag a win without asking.
 pub const INFER_THRESHOLD: f64 = 2.5;
 
@@ -107,9 +110,10 @@ impl Matcher {
         }
     }
 
-    /// Distinct lexicon terms found in the tokens, as indices into `terms`.
-    fn find(&self, tokens: &[Token]) -> Vec<usize> {
-        let mut found: Vec<usize> = Vec::new();
+    /// Distinct lexicon terms found in the tokens, as indices into `terms`,
+    /// each with the position of its first occurrence.
+    fn find(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
+        let mut found: Vec<(usize, usize)> = Vec::new();
         let mut position = 0;
         while position < tokens.len() {
             let mut advance = 1;
@@ -122,8 +126,8 @@ impl Matcher {
                             .zip(&tokens[position..])
                             .all(|(stem, token)| *stem == token.stem);
                     if fits {
-                        if !found.contains(&index) {
-                            found.push(index);
+                        if !found.iter().any(|(i, _)| *i == index) {
+                            found.push((index, tokens[position].start));
                         }
                         advance = stems.len();
                         break;
@@ -140,11 +144,18 @@ impl Matcher {
     pub fn suggest(&self, text: &str) -> Vec<Suggestion> {
         let words = tokens(text);
         let found = self.find(&words);
+        let first_sentence_end = first_sentence_end(text);
         let mut evidence = vec![0.0_f64; self.keys.len()];
         let mut matched: Vec<Vec<(f64, &str)>> = vec![Vec::new(); self.keys.len()];
-        for index in found {
+        for (index, at) in found {
             let term = &self.terms[index];
+            let position_weight = if at < first_sentence_end {
+                1.0
+            } else {
+                LATER_SENTENCES
+            };
             for &(competency, weight) in &term.weights {
+                let weight = weight * position_weight;
                 evidence[competency] += weight;
                 matched[competency].push((weight, term.text.as_str()));
             }
@@ -175,6 +186,25 @@ impl Matcher {
         suggestions.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
         suggestions
     }
+}
+
+/// Where the first sentence ends: a full stop, "!" or "?" followed by a
+/// space, or a line break (decimals such as "0.81" do not end a sentence).
+fn first_sentence_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    for (index, byte) in bytes.iter().enumerate() {
+        let ends = match byte {
+            b'\n' => true,
+            b'.' | b'!' | b'?' => bytes
+                .get(index + 1)
+                .is_none_or(|next| next.is_ascii_whitespace()),
+            _ => false,
+        };
+        if ends {
+            return index;
+        }
+    }
+    text.len()
 }
 
 #[cfg(test)]

@@ -165,9 +165,9 @@ struct Quantity {
     end: usize,
     value: f64,
     unit: Option<&'static str>,
-    /// Seconds per unit for durations; a factor for money magnitudes is
-    /// already applied to `value`.
-    seconds: Option<f64>,
+    /// For units of one dimension that convert (time, data size): the
+    /// dimension and the size of one unit in its base (seconds, megabytes).
+    scale: Option<(Dimension, f64)>,
     signed: Option<Direction>,
 }
 
@@ -179,12 +179,18 @@ fn quantity_regex() -> &'static Regex {
             (?P<sign>[+\-−])?
             (?P<cur>[$€£])?\s?
             (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+
-              |a\ dozen|dozen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|half\ an?|an?)
+              |a\ dozen|dozen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|half\ an?)
             (?:\s?(?P<mag>k|mm|m|bn|b|thousand|million|billion)\b)?
-            (?:\s?(?P<unit>%|percentage\ points?|pp|points?|pts?|basis\ points|bps|ms|milliseconds?|msec|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|hr|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|x|×|gb|tb|mb)(?:\b|$|(?P<after>[^\w])))?",
+            (?:(?:\s?|-)(?P<unit>%|percentage\ points?|pp|points?|pts?|basis\ points|bps|ms|milliseconds?|msec|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|hr|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|x|×|gb|tb|mb)(?:\b|$|(?P<after>[^\w])))?",
         )
         .expect("the quantity pattern is valid")
     })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dimension {
+    Time,
+    Size,
 }
 
 fn word_number(word: &str) -> Option<f64> {
@@ -214,28 +220,29 @@ fn word_number(word: &str) -> Option<f64> {
     Some(value)
 }
 
-/// (canonical unit, seconds per unit for durations)
-fn canonical_unit(raw: &str, currency: bool) -> Option<(&'static str, Option<f64>)> {
+/// The canonical unit, and its scale when it converts to others.
+fn canonical_unit(raw: &str, currency: bool) -> Option<(&'static str, Option<(Dimension, f64)>)> {
+    use Dimension::{Size, Time};
     let unit = match raw.to_lowercase().as_str() {
         "%" => ("%", None),
         "pp" | "percentage point" | "percentage points" => ("pp", None),
         "point" | "points" | "pt" | "pts" => ("points", None),
         "bps" | "basis points" => ("bps", None),
-        "ms" | "msec" | "millisecond" | "milliseconds" => ("ms", Some(0.001)),
-        "s" | "sec" | "secs" | "second" | "seconds" => ("s", Some(1.0)),
-        "min" | "mins" | "minute" | "minutes" => ("min", Some(60.0)),
-        "h" | "hr" | "hrs" | "hour" | "hours" => ("h", Some(3600.0)),
-        "d" | "day" | "days" => ("days", Some(86_400.0)),
-        "w" | "wk" | "wks" | "week" | "weeks" => ("weeks", Some(604_800.0)),
-        "mo" | "mos" | "month" | "months" => ("months", Some(2_629_800.0)),
-        "y" | "yr" | "yrs" | "year" | "years" => ("years", Some(31_557_600.0)),
+        "ms" | "msec" | "millisecond" | "milliseconds" => ("ms", Some((Time, 0.001))),
+        "s" | "sec" | "secs" | "second" | "seconds" => ("s", Some((Time, 1.0))),
+        "min" | "mins" | "minute" | "minutes" => ("min", Some((Time, 60.0))),
+        "h" | "hr" | "hrs" | "hour" | "hours" => ("h", Some((Time, 3600.0))),
+        "d" | "day" | "days" => ("days", Some((Time, 86_400.0))),
+        "w" | "wk" | "wks" | "week" | "weeks" => ("weeks", Some((Time, 604_800.0))),
+        "mo" | "mos" | "month" | "months" => ("months", Some((Time, 2_629_800.0))),
+        "y" | "yr" | "yrs" | "year" | "years" => ("years", Some((Time, 31_557_600.0))),
         "x" | "×" => ("×", None),
-        "gb" => ("GB", None),
-        "tb" => ("TB", None),
-        "mb" => ("MB", None),
+        "gb" => ("GB", Some((Size, 1024.0))),
+        "tb" => ("TB", Some((Size, 1_048_576.0))),
+        "mb" => ("MB", Some((Size, 1.0))),
         _ => return None,
     };
-    if currency && unit.1.is_some() {
+    if currency && unit.1.is_some_and(|(dimension, _)| dimension == Time) {
         return None;
     }
     Some(unit)
@@ -278,6 +285,15 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             .is_some_and(|c| c.is_alphanumeric())
         {
             continue;
+        }
+        // Word numbers count only before a spelled-out unit: "two weeks",
+        // never "an" + "d" in "and".
+        if is_word {
+            let unit_len = caps.name("unit").map_or(0, |u| u.as_str().len());
+            let spaced = text[num.end()..].starts_with(char::is_whitespace);
+            if !spaced || unit_len < 2 {
+                continue;
+            }
         }
         let mut value = if is_word {
             match word_number(raw_number) {
@@ -340,7 +356,7 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             end,
             value,
             unit: unit_name,
-            seconds: unit.and_then(|(_, s)| s),
+            scale: unit.and_then(|(_, scale)| scale),
             signed,
         });
     }
@@ -389,6 +405,17 @@ fn joint(between: &str, before_first: &str) -> Option<Joint> {
     if between == "to" || between == "down to" {
         return Some(Joint::Forward);
     }
+    // "from a 2-day manual process to a 3-hour job"
+    let trimmed = between
+        .trim_end_matches(" a")
+        .trim_end_matches(" an")
+        .trim_end_matches(" the");
+    if from_near(before_first)
+        && (trimmed.ends_with(" to") || trimmed == "to")
+        && trimmed.split_whitespace().count() <= 4
+    {
+        return Some(Joint::Forward);
+    }
     let backward = [
         "up from",
         "down from",
@@ -417,6 +444,20 @@ fn joint(between: &str, before_first: &str) -> Option<Joint> {
     None
 }
 
+/// "from", "from a", "from the": a pair's start is announced.
+fn from_near(before_first: &str) -> bool {
+    let words: Vec<String> = before_first
+        .split_whitespace()
+        .rev()
+        .take(2)
+        .map(str::to_lowercase)
+        .collect();
+    words.first().is_some_and(|w| w == "from")
+        || (words.len() == 2
+            && words[1] == "from"
+            && ["a", "an", "the"].contains(&words[0].as_str()))
+}
+
 fn ends_with_word(text: &str, word: &str) -> bool {
     let lower = text.trim_end().to_lowercase();
     lower.ends_with(word)
@@ -430,7 +471,13 @@ fn compatible(a: &Quantity, b: &Quantity) -> bool {
     match (a.unit, b.unit) {
         (None, _) | (_, None) => true,
         (Some(x), Some(y)) if x == y => true,
-        _ => a.seconds.is_some() && b.seconds.is_some(),
+        _ => matches!((a.scale, b.scale), (Some((x, _)), Some((y, _))) if x == y),
+    }
+}
+
+impl Quantity {
+    fn is_time(&self) -> bool {
+        matches!(self.scale, Some((Dimension::Time, _)))
     }
 }
 
@@ -570,8 +617,8 @@ fn pair_metric(
 ) -> Metric {
     // A unit written on one side only ("from 78 to 91%") applies to both.
     let unit = after.unit.or(before.unit);
-    let (b, a) = match (before.seconds, after.seconds) {
-        (Some(sb), Some(sa)) => (before.value * sb, after.value * sa),
+    let (b, a) = match (before.scale, after.scale) {
+        (Some((_, sb)), Some((_, sa))) => (before.value * sb, after.value * sa),
         _ => (before.value, after.value),
     };
     let change_pct = if b.abs() > f64::EPSILON {
@@ -588,13 +635,14 @@ fn pair_metric(
     };
     let (label, level) = label_near(text, span, words, labels, lexicon);
     let label = label.or_else(|| fallback_label(text, span.0));
-    let lower_better = label.as_deref().map_or(before.seconds.is_some(), |l| {
-        lexicon.lower_is_better(l) || (before.seconds.is_some() && !time_is_good(l))
+    let timed = before.is_time() || after.is_time();
+    let lower_better = label.as_deref().map_or(timed, |l| {
+        lexicon.lower_is_better(l) || (timed && !time_is_good(l))
     });
     let better = direction.map(|d| (d == Direction::Down) == lower_better);
     // Show both ends in the unit written last, so "7h -> 50min" reads in minutes.
-    let (before_value, after_value, shown_unit) = match (before.seconds, after.seconds) {
-        (Some(sb), Some(sa)) if (sb - sa).abs() > f64::EPSILON => {
+    let (before_value, after_value, shown_unit) = match (before.scale, after.scale) {
+        (Some((_, sb)), Some((_, sa))) if (sb - sa).abs() > f64::EPSILON => {
             (round1(before.value * sb / sa), after.value, after.unit)
         }
         _ => (before.value, after.value, unit),
@@ -609,7 +657,7 @@ fn pair_metric(
         change_pct,
         direction,
         better,
-        level: level.or_else(|| default_level(unit, before.seconds)),
+        level: level.or_else(|| default_level(unit, timed)),
     }
 }
 
@@ -621,10 +669,10 @@ fn time_is_good(label: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-fn default_level(unit: Option<&str>, seconds: Option<f64>) -> Option<Level> {
+fn default_level(unit: Option<&str>, timed: bool) -> Option<Level> {
     match unit {
         Some("$" | "€" | "£") => Some(Level::Business),
-        _ if seconds.is_some() => Some(Level::System),
+        _ if timed => Some(Level::System),
         _ => None,
     }
 }
@@ -669,7 +717,20 @@ fn single_metric(
     lexicon: &MetricLexicon,
 ) -> Metric {
     let span = (quantity.start, quantity.end);
+    let speedup = quantity.unit == Some("×") && faster_or_smaller(text, quantity.end);
     let (mut label, level) = label_near(text, span, words, labels, lexicon);
+    let mut level = level;
+    if speedup && label_after(text, span, label.as_deref()) {
+        // "2x faster training": the label is what got faster.
+        let words: Vec<&str> = text[quantity.end..].split_whitespace().take(2).collect();
+        label = Some(
+            words
+                .join(" ")
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase(),
+        );
+        level = None;
+    }
     let lead = &text[clause_start(text, quantity.start)..quantity.start];
     let lead_words: Vec<Token> = tokens(lead);
     let verb_direction = verb_direction(
@@ -693,7 +754,7 @@ fn single_metric(
         label = counted_noun(text, quantity.end);
     }
     let lower_better = label.as_deref().is_some_and(|l| lexicon.lower_is_better(l))
-        || (label.is_none() && quantity.seconds.is_some());
+        || (label.is_none() && quantity.is_time());
     let mut metric = Metric {
         text: text[span.0..span.1].trim().to_string(),
         label,
@@ -704,7 +765,7 @@ fn single_metric(
         change_pct: None,
         direction: None,
         better: None,
-        level: level.or_else(|| default_level(quantity.unit, quantity.seconds)),
+        level: level.or_else(|| default_level(quantity.unit, quantity.is_time())),
     };
     if let Some(which) = up_from {
         // "up from 73%": only the starting point is known.
@@ -738,25 +799,45 @@ fn single_metric(
                 metric.direction = Some(Direction::Down);
             }
         }
-    } else if verb_direction.is_some() && quantity.unit.is_some() {
-        metric.direction = verb_direction;
+    }
+    let claimed_good = lead_words
+        .iter()
+        .rev()
+        .take(8)
+        .any(|w| GOOD_WORDS.contains(&w.stem.as_str()));
+    if claimed_good && metric.change_pct.is_some() && quantity.unit == Some("%") {
+        // "improved latency by 30%": the good direction of that metric.
+        let direction = if lower_better {
+            Direction::Down
+        } else {
+            Direction::Up
+        };
+        metric.direction = Some(direction);
+        metric.change_pct = metric
+            .change_pct
+            .map(|c| if lower_better { -c.abs() } else { c.abs() });
     }
     if let Some(direction) = metric.direction {
-        let claimed_good = lead_words
-            .iter()
-            .any(|w| ["improv", "sav", "boost", "faster", "recover"].contains(&w.stem.as_str()));
-        metric.better = Some(if claimed_good {
+        metric.better = Some(if claimed_good || metric.unit.as_deref() == Some("×") {
             true
+        } else if metric.label.is_some() {
+            (direction == Direction::Down) == lower_better
         } else {
-            (direction == Direction::Down) == lower_better || (label_is_none_good(&metric))
+            // Unlabelled: "reduced by 30%" in a self-assessment reports good news.
+            true
         });
     }
     metric
 }
 
-fn label_is_none_good(metric: &Metric) -> bool {
-    // Without a label, a self-assessment's "reduced by 30%" is reported as good news.
-    metric.label.is_none()
+/// Verbs that claim the change was good, whichever way the number moved.
+const GOOD_WORDS: &[&str] = &[
+    "improv", "better", "optimiz", "boost", "recover", "sav", "faster",
+];
+
+/// Whether a label was found after the span (or none at all).
+fn label_after(text: &str, span: (usize, usize), label: Option<&str>) -> bool {
+    label.is_none_or(|label| text[span.1..].to_lowercase().contains(label))
 }
 
 fn faster_or_smaller(text: &str, at: usize) -> bool {
@@ -824,10 +905,14 @@ fn label_near(
     lexicon: &MetricLexicon,
 ) -> (Option<String>, Option<Level>) {
     let clause = (clause_start(text, span.0), clause_end(text, span.1));
-    let mut best: Option<(usize, usize, usize, usize)> = None;
+    let mut best: Option<(usize, usize, usize, (bool, usize))> = None;
     for &(first, last, index) in labels {
         let (start, end) = (words[first].start, words[last - 1].end);
         if start < clause.0 || end > clause.1 {
+            continue;
+        }
+        // A currency sign inside the amount is its unit, not its label.
+        if start >= span.0 && end <= span.1 {
             continue;
         }
         let distance = if end <= span.0 {
@@ -840,8 +925,10 @@ fn label_near(
         if distance > 7 {
             continue;
         }
-        if best.is_none_or(|b| distance < b.3) {
-            best = Some((first, last, index, distance));
+        // Metric names (with a level) beat words that only carry polarity.
+        let rank = (lexicon.labels[index].2.is_none(), distance);
+        if best.is_none_or(|b| rank < b.3) {
+            best = Some((first, last, index, rank));
         }
     }
     let Some((first, last, index, _)) = best else {
@@ -851,6 +938,10 @@ fn label_near(
     let mut first = first;
     let mut last = last;
     for &(f, l, _) in labels {
+        let inside = words[f].start >= span.0 && words[l - 1].end <= span.1;
+        if inside {
+            continue;
+        }
         if l == first {
             first = f;
         }
@@ -921,7 +1012,7 @@ fn word_changes(
 ) -> Vec<Metric> {
     static WORDS: OnceLock<Regex> = OnceLock::new();
     let pattern = WORDS.get_or_init(|| {
-        Regex::new(r"(?i)\b(cut (?:it |them )?in half|halved|doubled|tripled|quadrupled)\b")
+        Regex::new(r"(?i)\b(cut (?:[\w-]+ ){0,4}in half|halved|doubled|tripled|quadrupled)\b")
             .expect("change words pattern is valid")
     });
     let mut metrics = Vec::new();
@@ -930,7 +1021,7 @@ fn word_changes(
             continue;
         }
         let phrase = m.as_str().to_lowercase();
-        let (change, direction) = if phrase.contains("half") || phrase == "halved" {
+        let (change, direction) = if phrase.ends_with("in half") || phrase == "halved" {
             (-50.0, Direction::Down)
         } else if phrase == "doubled" {
             (100.0, Direction::Up)
@@ -959,4 +1050,148 @@ fn word_changes(
 
 fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::framework::{Catalog, DEFAULT_FRAMEWORK};
+
+    fn extract_all(text: &str) -> Vec<Metric> {
+        let catalog = Catalog::load(None).unwrap();
+        let lexicon = MetricLexicon::new(catalog.get(DEFAULT_FRAMEWORK).unwrap());
+        extract(text, &lexicon)
+    }
+
+    fn one(text: &str) -> Metric {
+        let metrics = extract_all(text);
+        assert_eq!(metrics.len(), 1, "{text}: {metrics:?}");
+        metrics.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn pairs_in_every_common_form() {
+        for text in [
+            "from 78% to 91%",
+            "78% -> 91%",
+            "78%→91%",
+            "91%, up from 78%",
+            "78 to 91%",
+        ] {
+            let m = one(&format!("accuracy {text}"));
+            assert_eq!(
+                (m.before, m.after, m.unit.as_deref()),
+                (Some(78.0), Some(91.0), Some("%")),
+                "{text}"
+            );
+            assert_eq!(m.change_pct, Some(16.7), "{text}");
+            assert_eq!(
+                (m.direction, m.better),
+                (Some(Direction::Up), Some(true)),
+                "{text}"
+            );
+            assert_eq!(m.level, Some(Level::Model));
+        }
+        let m = one("nightly scoring 7h -> 50min");
+        assert_eq!(
+            (m.before, m.after, m.unit.as_deref(), m.change_pct),
+            (Some(420.0), Some(50.0), Some("min"), Some(-88.1))
+        );
+        let m = one("retraining takes 2 hours instead of 2 weeks");
+        assert_eq!(
+            (m.before, m.after, m.unit.as_deref()),
+            (Some(336.0), Some(2.0), Some("h"))
+        );
+        let m = one("AUC 0.81 -> 0.88");
+        assert_eq!((m.before, m.after, m.unit), (Some(0.81), Some(0.88), None));
+    }
+
+    #[test]
+    fn changes_by_sign_verb_and_words() {
+        let m = one("reduced fraud losses by 35%");
+        assert_eq!(
+            (m.change_pct, m.direction, m.better, m.level),
+            (
+                Some(-35.0),
+                Some(Direction::Down),
+                Some(true),
+                Some(Level::Business)
+            )
+        );
+        assert_eq!(one("conversion +4.2%").change_pct, Some(4.2));
+        assert_eq!(one("cloud costs -30%").change_pct, Some(-30.0));
+        let m = one("cut review time in half");
+        assert_eq!(
+            (m.change_pct, m.direction),
+            (Some(-50.0), Some(Direction::Down))
+        );
+        let m = one("2x faster training");
+        assert_eq!(
+            (m.value, m.unit.as_deref(), m.better),
+            (Some(2.0), Some("×"), Some(true))
+        );
+        let m = one("improved p99 latency by 30%");
+        assert_eq!(
+            (m.direction, m.change_pct, m.better),
+            (Some(Direction::Down), Some(-30.0), Some(true))
+        );
+        assert_eq!(
+            one("doubled the experiments per quarter").change_pct,
+            Some(100.0)
+        );
+    }
+
+    #[test]
+    fn units_money_and_counts() {
+        let m = one("saved $1.2M a year");
+        assert_eq!(
+            (m.value, m.unit.as_deref(), m.level),
+            (Some(1_200_000.0), Some("$"), Some(Level::Business))
+        );
+        assert_eq!(one("€450K in new bookings").value, Some(450_000.0));
+        let m = one("saved the team two weeks per release");
+        assert_eq!((m.value, m.unit.as_deref()), (Some(2.0), Some("weeks")));
+        let m = one("mentored 3 engineers");
+        assert_eq!(
+            (m.value, m.label.as_deref()),
+            (Some(3.0), Some("engineers"))
+        );
+        assert_eq!(
+            one("recovered 4 points of precision").unit.as_deref(),
+            Some("points")
+        );
+        assert_eq!(one("+3 pp conversion").unit.as_deref(), Some("pp"));
+    }
+
+    #[test]
+    fn names_dates_and_words_are_not_quantities() {
+        for text in [
+            "improved NDCG@10 and F1",
+            "moved to GPT-4 and p99 dashboards",
+            "shipped on 2026-03-04 at 10:30",
+            "planned for Q3 2026",
+            "and then",
+            "the 3rd attempt on the 5xx errors",
+        ] {
+            assert!(
+                extract_all(text).is_empty(),
+                "{text}: {:?}",
+                extract_all(text)
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_input_is_handled_in_linear_time() {
+        let junk: String = (0..200_000u32)
+            .map(|i| char::from_u32(i % 0x2FFF + 1).unwrap_or('x'))
+            .collect();
+        let _ = extract_all(&junk);
+        let digits = "9".repeat(100_000);
+        let _ = extract_all(&digits);
+        let _ = extract_all("مرحبا 🚀 latency from 240ms to 80ms 🚀 שלום");
+        assert_eq!(format_change(-66.66), "−66.7%");
+        assert_eq!(format_amount(1_200_000.0, Some("$")), "$1.2M");
+        assert_eq!(format_amount(12_500.0, None), "12,500");
+    }
 }

@@ -1,0 +1,112 @@
+//! Quality of rough-note understanding, scored on labelled sets kept in
+//! `tests/eval/`. Each test prints its score and fails below the bar the
+//! README states. Run `cargo test --test eval -- --nocapture` to see them.
+
+use win::analyze::{Analyzer, Direction};
+use win::domain::framework::{Catalog, DEFAULT_FRAMEWORK};
+
+fn analyzer() -> Analyzer {
+    let catalog = Catalog::load(None).expect("built-in frameworks");
+    Analyzer::new(catalog.get(DEFAULT_FRAMEWORK).expect("default framework")).expect("analyzer")
+}
+
+fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+}
+
+#[test]
+fn competency_inference_meets_the_bar() {
+    let analyzer = analyzer();
+    let set = include_str!("eval/competencies.tsv");
+    let (mut total, mut top1, mut top2) = (0, 0, 0);
+    let mut misses = Vec::new();
+    for row in rows(set) {
+        let (expected, text) = (row[0], row[2]);
+        let ranked = analyzer.suggest(text, None, None);
+        let keys: Vec<&str> = ranked.iter().map(|s| s.key.as_str()).collect();
+        total += 1;
+        if keys.first() == Some(&expected) {
+            top1 += 1;
+        } else {
+            misses.push(format!(
+                "{expected} <- {:?}: {text}",
+                keys.iter().take(2).collect::<Vec<_>>()
+            ));
+        }
+        if keys.iter().take(2).any(|k| *k == expected) {
+            top2 += 1;
+        }
+    }
+    let (p1, p2) = (
+        f64::from(top1) / f64::from(total),
+        f64::from(top2) / f64::from(total),
+    );
+    println!(
+        "competency inference on {total} sentences: top-1 {:.1}%, top-2 {:.1}%",
+        p1 * 100.0,
+        p2 * 100.0
+    );
+    for miss in &misses {
+        println!("  miss: {miss}");
+    }
+    assert!(total >= 120, "the set must have at least 120 sentences");
+    assert!(p1 >= 0.85, "top-1 {p1:.3} is below 0.85");
+    assert!(p2 >= 0.95, "top-2 {p2:.3} is below 0.95");
+}
+
+/// Columns: text, before, after, unit, change_pct, direction, better.
+#[test]
+fn before_after_pairs_meet_the_bar() {
+    let analyzer = analyzer();
+    let set = include_str!("eval/metrics.tsv");
+    let (mut total, mut right) = (0, 0);
+    let mut misses = Vec::new();
+    for row in rows(set) {
+        let text = row[0];
+        let before: f64 = row[1].parse().expect("before");
+        let after: f64 = row[2].parse().expect("after");
+        let unit = (!row[3].is_empty()).then_some(row[3]);
+        let change: f64 = row[4].parse().expect("change_pct");
+        let direction = match row[5] {
+            "up" => Direction::Up,
+            _ => Direction::Down,
+        };
+        let better = row[6] == "true";
+        total += 1;
+        let metrics = analyzer.metrics(text, None);
+        let found = metrics
+            .iter()
+            .find(|m| m.before.is_some() && m.after.is_some());
+        let ok = found.is_some_and(|m| {
+            close(m.before, before)
+                && close(m.after, after)
+                && m.unit.as_deref() == unit
+                && close(m.change_pct, change)
+                && m.direction == Some(direction)
+                && m.better == Some(better)
+        });
+        if ok {
+            right += 1;
+        } else {
+            misses.push(format!("{text}\n      got {found:?}"));
+        }
+    }
+    let share = f64::from(right) / f64::from(total);
+    println!(
+        "before/after pairs on {total} statements: {:.1}% right",
+        share * 100.0
+    );
+    for miss in &misses {
+        println!("  miss: {miss}");
+    }
+    assert!(total >= 60, "the set must have at least 60 pairs");
+    assert!(share >= 0.95, "pairs {share:.3} below 0.95");
+}
+
+fn close(found: Option<f64>, expected: f64) -> bool {
+    found.is_some_and(|value| {
+        (value - expected).abs() <= 0.051 * expected.abs().max(1.0) / 10.0 + 0.051
+    })
+}
