@@ -13,6 +13,8 @@ use crate::config::Config;
 use crate::domain::dates;
 use crate::domain::filter::WinFilter;
 use crate::domain::framework::{Catalog, Framework, DEFAULT_FRAMEWORK};
+use crate::domain::review::{self, ReviewPeriod};
+use crate::render::TemplateSet;
 use crate::store::Store;
 
 pub struct App {
@@ -139,6 +141,27 @@ impl App {
             }
         }
         Ok(filter)
+    }
+}
+
+impl App {
+    /// The filter and the period of a review: `--period`, `--since`/`--until`,
+    /// or the last 12 months.
+    pub fn review_scope(&self, args: &FilterArgs) -> Result<(WinFilter, ReviewPeriod)> {
+        let mut filter = self.filter(args)?;
+        let label = match &args.period {
+            Some(period) => Some(dates::parse_period(period, self.now)?.label),
+            None => None,
+        };
+        let period = review::period_for(filter.since, filter.until, label, self.now);
+        filter.since = Some(period.start);
+        filter.until = Some(period.end);
+        Ok((filter, period))
+    }
+
+    /// Draft templates and phrase banks, with the user's folder over the built-ins.
+    pub fn templates(&self) -> TemplateSet {
+        TemplateSet::new(self.config_dir.as_ref().map(|dir| dir.join("templates")))
     }
 }
 

@@ -58,9 +58,15 @@ pub enum Command {
     Update(UpdateArgs),
     /// Shipped wins still waiting for their impact, oldest first.
     Pending(PendingArgs),
+    /// Self-assessment drafts and the evidence checker.
+    Review(ReviewArgs),
+    /// Coverage by competency and by month, and a recency-bias check.
+    Stats(StatsArgs),
     /// Show the competency frameworks and their competencies.
     Frameworks(FrameworksArgs),
-    /// List wins from a built-in sample journal (touches no journal of yours).
+    /// List the draft templates and phrase banks, or print one to copy.
+    Templates(TemplatesArgs),
+    /// A draft self-assessment from built-in sample data (touches no journal).
     Demo(DemoArgs),
 }
 
@@ -293,4 +299,118 @@ pub struct FrameworksArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Render with this draft template instead (see `win templates`).
+    #[arg(long, value_name = "NAME|PATH")]
+    pub template: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(subcommand)]
+    pub command: ReviewCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Render a self-assessment draft (Markdown on stdout).
+    Draft(DraftArgs),
+    /// Say what is weak or missing, per win and per competency.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DraftFormat {
+    Md,
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DraftArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// A draft template: self-assessment, brag-doc, plain, or a file path.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub template: Option<String>,
+
+    /// md: the self-assessment; text: plain text for forms; json: the context.
+    #[arg(long, value_enum)]
+    pub format: Option<DraftFormat>,
+
+    /// Print the JSON context the template sees, instead of rendering.
+    #[arg(long)]
+    pub context: bool,
+
+    /// Your name, for the header [default: from the config file].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Your job title, for the header [default: from the config file].
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+
+    /// Per competency, only the N wins with the strongest evidence.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Shorten each statement to at most N characters, keeping its numbers.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    pub max_chars: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+
+    /// Explain a rule with a weak and a strong example (e.g. hedged-number).
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    #[command(subcommand)]
+    pub command: Option<TemplatesCommand>,
+
+    /// List as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Print a template, to copy into your config folder and edit.
+    Show {
+        /// Its name: self-assessment, brag-doc, plain, or a path such as phrases/kind/shipped.toml.
+        name: String,
+    },
+}

@@ -13,6 +13,7 @@ pub mod config;
 pub mod domain;
 pub mod output;
 pub mod prompt;
+pub mod render;
 pub mod sample;
 pub mod store;
 

@@ -91,6 +91,13 @@ pub fn format_amount(value: f64, unit: Option<&str>) -> String {
         Some("%") => format!("{}%", format_number(value)),
         Some("×") => format!("{}×", format_number(value)),
         Some(unit) if is_compact_unit(unit) => format!("{}{unit}", format_number(value)),
+        // "1 day", "2 days".
+        Some(unit)
+            if (value - 1.0).abs() < f64::EPSILON && unit.ends_with('s') && unit != "points" =>
+        {
+            format!("1 {}", &unit[..unit.len() - 1])
+        }
+        Some("points") if (value - 1.0).abs() < f64::EPSILON => "1 point".to_string(),
         Some(unit) => format!("{} {unit}", format_number(value)),
         None => format_number(value),
     }
@@ -148,7 +155,7 @@ fn format_money(value: f64) -> String {
         (value / 1e9, "B")
     } else if abs >= 1e6 {
         (value / 1e6, "M")
-    } else if abs >= 1e4 {
+    } else if abs >= 1e3 {
         (value / 1e3, "K")
     } else {
         (value, "")
@@ -949,7 +956,7 @@ fn label_near(
             last = l;
         }
     }
-    let label = text[words[first].start..words[last - 1].end].to_lowercase();
+    let label = text[words[first].start..words[last - 1].end].to_string();
     let level = labels
         .iter()
         .filter(|(f, l, _)| *f >= first && *l <= last)

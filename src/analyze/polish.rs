@@ -14,6 +14,8 @@ pub const BUILTIN: &str = include_str!("../../templates/polish.toml");
 pub struct PhraseBank {
     opening: HashMap<String, String>,
     fallback_opening: String,
+    #[serde(default)]
+    keep: Vec<String>,
     gerunds: HashMap<String, String>,
     replacements: HashMap<String, String>,
 }
@@ -72,7 +74,10 @@ impl PhraseBank {
             );
         }
         let first = body.split_whitespace().next().unwrap_or("");
-        if looks_past_tense(first) {
+        let lowered = first.to_lowercase();
+        let irregular_past = self.gerunds.contains_key(&lowered);
+        let kept = self.keep.contains(&lowered);
+        if looks_past_tense(first) || irregular_past || kept {
             return (
                 lowercase_first(first),
                 body[first.len()..].trim_start().to_string(),

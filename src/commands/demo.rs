@@ -1,34 +1,47 @@
-//! `win demo`: the sample journal in a throwaway in-memory store.
+//! `win demo`: a draft from the embedded sample journal, in a throwaway
+//! in-memory store; the user's journal is never opened.
 
 use std::io::Write;
 
 use anyhow::Result;
 
-use crate::analyze::Analyzer;
+use crate::analyze::{Analyzer, Rules};
 use crate::app::App;
 use crate::cli::DemoArgs;
+use crate::domain::review::{self, ReviewOptions};
 use crate::output;
+use crate::render::{self, DEFAULT_DRAFT};
 use crate::sample;
 use crate::store::Store;
 
-pub fn run(app: &App, _args: &DemoArgs) -> Result<()> {
+pub fn run(app: &App, args: &DemoArgs) -> Result<()> {
     let framework = app.framework()?;
     let now = sample::demo_now()?;
     let wins = sample::wins(&Analyzer::new(framework)?, now)?;
     let mut store = Store::open_in_memory()?;
     store.insert_many(&wins, false)?;
-    let listed = store.list(&Default::default())?;
-    let mut out = output::stdout();
-    if app.stdout_is_terminal {
-        writeln!(out, "{}", output::wins_table(&listed))?;
-    } else {
-        for win in &listed {
-            writeln!(out, "{}", output::win_line(win))?;
-        }
-    }
+    let stored = store.list(&Default::default())?;
+    let templates = app.templates();
+    let period = review::period_for(None, None, None, now);
+    let options = ReviewOptions {
+        name: Some("Sam Rivera (sample)".into()),
+        title: Some("Senior Machine-Learning Engineer".into()),
+        ..ReviewOptions::default()
+    };
+    let context = review::build(
+        &stored,
+        framework,
+        &Rules::builtin()?,
+        &templates.phrase_engine()?,
+        period,
+        now,
+        &options,
+    )?;
+    let template = templates.draft(args.template.as_deref().unwrap_or(DEFAULT_DRAFT))?;
+    write!(output::stdout(), "{}", render::render(&template, &context)?)?;
     output::note(&format!(
-        "{} sample wins; your own journal was not touched",
-        listed.len()
+        "a draft from {} sample wins; your own journal was not touched (try: win add \"…\")",
+        stored.len()
     ));
     Ok(())
 }

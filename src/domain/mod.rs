@@ -4,4 +4,5 @@ pub mod dates;
 pub mod filter;
 pub mod framework;
 pub mod record;
+pub mod review;
 pub mod win;

@@ -1,0 +1,134 @@
+//! `win review check`: what is weak or missing, per win and per competency.
+
+use std::io::Write;
+
+use anyhow::{anyhow, Result};
+use serde::Serialize;
+
+use crate::analyze::check::RULE_IDS;
+use crate::analyze::Rules;
+use crate::app::App;
+use crate::cli::{CheckArgs, ReportFormat};
+use crate::domain::review::{
+    self, CompetencyCoverage, Gaps, PendingEntry, Recency, ReviewOptions, ReviewPeriod, WinEntry,
+};
+use crate::output::{self, paint, BOLD, DIM, WARN};
+
+#[derive(Serialize)]
+struct Report<'a> {
+    period: &'a ReviewPeriod,
+    wins: Vec<&'a WinEntry>,
+    competencies: &'a [CompetencyCoverage],
+    gaps: &'a Gaps,
+    recency: &'a Recency,
+    pending: &'a [PendingEntry],
+}
+
+pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
+    let rules = Rules::builtin()?;
+    if let Some(rule) = &args.explain {
+        return explain(&rules, rule, args.format);
+    }
+    let framework = app.framework()?;
+    let (filter, period) = app.review_scope(&args.filter)?;
+    let wins = app.open_store()?.list(&filter)?;
+    let context = review::build(
+        &wins,
+        framework,
+        &rules,
+        &app.templates().phrase_engine()?,
+        period,
+        app.now,
+        &ReviewOptions::default(),
+    )?;
+    let mut flagged: Vec<&WinEntry> = context
+        .sections
+        .iter()
+        .flat_map(|s| s.wins.iter())
+        .filter(|w| !w.findings.is_empty())
+        .collect();
+    flagged.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+    let report = Report {
+        period: &context.period,
+        wins: flagged,
+        competencies: &context.coverage.by_competency,
+        gaps: &context.gaps,
+        recency: &context.recency,
+        pending: &context.pending,
+    };
+    if args.format == ReportFormat::Json {
+        return output::print_json(&report);
+    }
+    let mut out = output::stdout();
+    writeln!(
+        out,
+        "{} — {} wins checked, {} with findings",
+        paint(BOLD, &report.period.label),
+        wins.len(),
+        report.wins.len()
+    )?;
+    for win in &report.wins {
+        writeln!(
+            out,
+            "\n{} {} {}",
+            paint(output::ID, &format!("#{}", win.id)),
+            paint(DIM, &win.date),
+            output::shorten(&output::clean(&win.text, false), 90)
+        )?;
+        for finding in &win.findings {
+            writeln!(
+                out,
+                "  {} {} ({}): {}",
+                paint(WARN, "!"),
+                finding.message,
+                finding.rule,
+                finding.suggestion
+            )?;
+        }
+    }
+    writeln!(out, "\n{}", paint(BOLD, "By competency"))?;
+    for row in report.competencies {
+        let marker = if row.wins == 0 {
+            paint(WARN, "  no wins")
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "  {:<34} {:>3} wins, {:>3} with numbers, {:>3} with impact{marker}",
+            row.title, row.wins, row.with_numbers, row.with_impact
+        )?;
+    }
+    if !report.gaps.months.is_empty() {
+        writeln!(
+            out,
+            "\nMonths with no wins: {}",
+            report.gaps.months.join(", ")
+        )?;
+    }
+    if report.recency.flagged {
+        writeln!(
+            out,
+            "\n{} {:.0}% of the wins fall in the last sixth of the period (recency bias): look back for earlier work.",
+            paint(WARN, "!"),
+            report.recency.last_sixth_share * 100.0
+        )?;
+    }
+    Ok(())
+}
+
+fn explain(rules: &Rules, id: &str, format: ReportFormat) -> Result<()> {
+    let rule = rules
+        .rules
+        .get(id)
+        .ok_or_else(|| anyhow!("unknown rule \"{id}\" (rules: {})", RULE_IDS.join(", ")))?;
+    if format == ReportFormat::Json {
+        return output::print_json(rule);
+    }
+    let mut out = output::stdout();
+    writeln!(out, "{}: {}", paint(BOLD, id), rule.message)?;
+    writeln!(out, "  fix:    {}", rule.suggestion)?;
+    writeln!(out, "  weak:   {}", rule.weak)?;
+    writeln!(out, "  strong: {}", rule.strong)?;
+    Ok(())
+}

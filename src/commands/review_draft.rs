@@ -1,0 +1,48 @@
+//! `win review draft`: a period of wins rendered as a self-assessment draft.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::analyze::Rules;
+use crate::app::App;
+use crate::cli::{DraftArgs, DraftFormat};
+use crate::domain::review::{self, ReviewOptions};
+use crate::output;
+use crate::render::{self, DEFAULT_DRAFT};
+
+pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
+    let framework = app.framework()?;
+    let (filter, period) = app.review_scope(&args.filter)?;
+    let wins = app.open_store()?.list(&filter)?;
+    let templates = app.templates();
+    let options = ReviewOptions {
+        name: args.name.clone().or_else(|| app.config.name.clone()),
+        title: args.title.clone().or_else(|| app.config.title.clone()),
+        top: args.top,
+        max_chars: args.max_chars.map(usize::from),
+    };
+    let context = review::build(
+        &wins,
+        framework,
+        &Rules::builtin()?,
+        &templates.phrase_engine()?,
+        period,
+        app.now,
+        &options,
+    )?;
+    if args.context || args.format == Some(DraftFormat::Json) {
+        return output::print_json(&context);
+    }
+    let choice = match (&args.template, args.format) {
+        (Some(template), _) => template.as_str(),
+        (None, Some(DraftFormat::Text)) => "plain",
+        (None, _) => DEFAULT_DRAFT,
+    };
+    let text = render::render(&templates.draft(choice)?, &context)?;
+    write!(output::stdout(), "{text}")?;
+    if wins.is_empty() {
+        output::note("no wins in this period (see: win add, or widen --since / --period)");
+    }
+    Ok(())
+}

@@ -1,0 +1,298 @@
+//! Templates → text. Defaults are embedded in the binary; a file of the same
+//! name under the user's `templates/` folder overrides one; `--template PATH`
+//! renders any file. Rendering is sandboxed (minijinja has no file, network
+//! or environment access), bounded by fuel, and errors name file and line.
+
+pub mod phrases;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use minijinja::{AutoEscape, Environment, Value};
+use serde::Serialize;
+
+pub use phrases::{PhraseEngine, Slots};
+
+/// Every embedded template, by its path under `templates/`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "drafts/self-assessment.md",
+        include_str!("../../templates/drafts/self-assessment.md"),
+    ),
+    (
+        "drafts/brag-doc.md",
+        include_str!("../../templates/drafts/brag-doc.md"),
+    ),
+    (
+        "drafts/plain.txt",
+        include_str!("../../templates/drafts/plain.txt"),
+    ),
+    (
+        "phrases/kind/shipped.toml",
+        include_str!("../../templates/phrases/kind/shipped.toml"),
+    ),
+    (
+        "phrases/kind/experiment.toml",
+        include_str!("../../templates/phrases/kind/experiment.toml"),
+    ),
+    (
+        "phrases/kind/negative-result.toml",
+        include_str!("../../templates/phrases/kind/negative-result.toml"),
+    ),
+    (
+        "phrases/kind/leadership.toml",
+        include_str!("../../templates/phrases/kind/leadership.toml"),
+    ),
+    (
+        "phrases/kind/learning.toml",
+        include_str!("../../templates/phrases/kind/learning.toml"),
+    ),
+    (
+        "phrases/kind/other.toml",
+        include_str!("../../templates/phrases/kind/other.toml"),
+    ),
+    (
+        "phrases/verbs.toml",
+        include_str!("../../templates/phrases/verbs.toml"),
+    ),
+    (
+        "phrases/role/led.toml",
+        include_str!("../../templates/phrases/role/led.toml"),
+    ),
+    (
+        "phrases/role/owned.toml",
+        include_str!("../../templates/phrases/role/owned.toml"),
+    ),
+    (
+        "phrases/role/co-led.toml",
+        include_str!("../../templates/phrases/role/co-led.toml"),
+    ),
+    (
+        "phrases/role/contributed.toml",
+        include_str!("../../templates/phrases/role/contributed.toml"),
+    ),
+    (
+        "phrases/role/supported.toml",
+        include_str!("../../templates/phrases/role/supported.toml"),
+    ),
+];
+
+/// The draft a document format renders by default.
+pub const DEFAULT_DRAFT: &str = "self-assessment";
+
+/// Template steps a draft may take: far more than a year of wins needs,
+/// far less than a runaway loop.
+const FUEL: u64 = 50_000_000;
+
+/// One template file: where it comes from and what it says.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateFile {
+    /// Path under `templates/`, such as `drafts/brag-doc.md`.
+    pub name: String,
+    /// `built-in`, or the user's file that overrides or adds it.
+    pub source: String,
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// The templates in effect: built-ins layered under the user's folder.
+pub struct TemplateSet {
+    user_dir: Option<PathBuf>,
+}
+
+impl TemplateSet {
+    pub fn new(user_dir: Option<PathBuf>) -> TemplateSet {
+        TemplateSet { user_dir }
+    }
+
+    /// Built-in and user templates, the user's winning on a shared name.
+    pub fn list(&self) -> Result<Vec<TemplateFile>> {
+        let mut files: Vec<TemplateFile> = Vec::new();
+        for (name, _) in BUILTIN {
+            files.push(self.get(name)?);
+        }
+        if let Some(dir) = &self.user_dir {
+            for path in user_files(dir)? {
+                let name = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if !files.iter().any(|f| f.name == name) {
+                    files.push(read_file(&path, name)?);
+                }
+            }
+        }
+        Ok(files)
+    }
+
+    /// A template by its path under `templates/`, the user's copy first.
+    pub fn get(&self, name: &str) -> Result<TemplateFile> {
+        if let Some(dir) = &self.user_dir {
+            let path = dir.join(name);
+            if path.is_file() {
+                return read_file(&path, name.to_string());
+            }
+        }
+        BUILTIN
+            .iter()
+            .find(|(builtin, _)| *builtin == name)
+            .map(|(name, text)| TemplateFile {
+                name: (*name).to_string(),
+                source: "built-in".into(),
+                text: (*text).into(),
+            })
+            .ok_or_else(|| anyhow!("no template \"{name}\" (see: win templates)"))
+    }
+
+    /// A draft template chosen by `--template`: a name (`brag-doc`), a
+    /// name with extension, or a path to any file.
+    pub fn draft(&self, choice: &str) -> Result<TemplateFile> {
+        let path = Path::new(choice);
+        if choice.contains('/') || path.is_file() {
+            return read_file(path, choice.to_string());
+        }
+        let drafts: Vec<String> = self
+            .list()?
+            .into_iter()
+            .filter(|f| f.name.starts_with("drafts/"))
+            .map(|f| f.name)
+            .collect();
+        let wanted = drafts.iter().find(|name| {
+            let file = name.trim_start_matches("drafts/");
+            file == choice || file.split('.').next() == Some(choice)
+        });
+        match wanted {
+            Some(name) => self.get(name),
+            None => {
+                let names: Vec<&str> = drafts
+                    .iter()
+                    .map(|n| n.trim_start_matches("drafts/"))
+                    .collect();
+                bail!(
+                    "no draft template \"{choice}\" (available: {}; or give a file path)",
+                    names.join(", ")
+                )
+            }
+        }
+    }
+
+    /// The phrase banks, compiled.
+    pub fn phrase_engine(&self) -> Result<PhraseEngine> {
+        let mut files = Vec::new();
+        for template in self
+            .list()?
+            .into_iter()
+            .filter(|f| f.name.starts_with("phrases/") && f.name.ends_with(".toml"))
+        {
+            let bank = template
+                .name
+                .trim_start_matches("phrases/")
+                .trim_end_matches(".toml")
+                .to_string();
+            files.push((bank, template.text, template.source));
+        }
+        PhraseEngine::new(&files)
+    }
+}
+
+fn read_file(path: &Path, name: String) -> Result<TemplateFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the template {}", path.display()))?;
+    Ok(TemplateFile {
+        name,
+        source: path.display().to_string(),
+        text,
+    })
+}
+
+fn user_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(err) => {
+                return Err(err)
+                    .with_context(|| format!("cannot read the folder {}", folder.display()))
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.is_file() {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Renders a draft template with a context. Win text is only ever data.
+pub fn render<T: Serialize>(template: &TemplateFile, context: &T) -> Result<String> {
+    let mut env = Environment::new();
+    env.set_debug(true);
+    env.set_fuel(Some(FUEL));
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|err| anyhow!("template syntax settings: {err}"))?;
+    env.set_syntax(syntax);
+    // Markdown and text are not HTML: nothing is escaped.
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.add_filter("wrap", wrap);
+    env.add_template_owned(template.name.clone(), template.text.clone())
+        .map_err(|err| explain(err, template))?;
+    let compiled = env
+        .get_template(&template.name)
+        .map_err(|err| explain(err, template))?;
+    compiled
+        .render(Value::from(minijinja::value::Serde(context)))
+        .map_err(|err| explain(err, template))
+}
+
+/// "template drafts/mine.md line 3: unknown filter `shout`".
+fn explain(err: minijinja::Error, template: &TemplateFile) -> anyhow::Error {
+    let line = err.line().map(|l| format!(" line {l}")).unwrap_or_default();
+    let detail = err.detail().map(|d| format!(": {d}")).unwrap_or_default();
+    let kind = match err.kind() {
+        minijinja::ErrorKind::OutOfFuel => "ran too long (a loop that never ends?)".to_string(),
+        kind => format!("{kind}{detail}"),
+    };
+    anyhow!(
+        "template {}{line}: {kind} [{}]",
+        template.name,
+        template.source
+    )
+}
+
+/// Wraps text at `width` columns, for plain-text drafts.
+fn wrap(text: &str, width: Option<usize>) -> String {
+    let width = width.unwrap_or(80).max(20);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
+}
