@@ -84,20 +84,15 @@ impl Metric {
     }
 }
 
-/// "78%", "$1.2M", "240ms", "4 points", "3×", "12".
+/// "78%", "$1.2M", "240ms", "4 points", "3×", "1 day", "12".
 pub fn format_amount(value: f64, unit: Option<&str>) -> String {
+    let one = (value - 1.0).abs() < f64::EPSILON;
     match unit {
         Some(symbol @ ("$" | "€" | "£")) => format!("{symbol}{}", format_money(value)),
         Some("%") => format!("{}%", format_number(value)),
         Some("×") => format!("{}×", format_number(value)),
         Some(unit) if is_compact_unit(unit) => format!("{}{unit}", format_number(value)),
-        // "1 day", "2 days".
-        Some(unit)
-            if (value - 1.0).abs() < f64::EPSILON && unit.ends_with('s') && unit != "points" =>
-        {
-            format!("1 {}", &unit[..unit.len() - 1])
-        }
-        Some("points") if (value - 1.0).abs() < f64::EPSILON => "1 point".to_string(),
+        Some(unit) if one && unit.ends_with('s') => format!("1 {}", &unit[..unit.len() - 1]),
         Some(unit) => format!("{} {unit}", format_number(value)),
         None => format_number(value),
     }
@@ -116,13 +111,15 @@ pub fn format_change(change: f64) -> String {
     format!("{sign}{}%", format_number(change.abs()))
 }
 
-/// At most one decimal, no trailing ".0", thousands separated.
+/// As written where possible: up to three decimals below 10 ("0.78"),
+/// one above, no trailing zeros, thousands separated.
 pub fn format_number(value: f64) -> String {
-    let rounded = (value * 10.0).round() / 10.0;
-    let text = if (rounded.fract()).abs() < f64::EPSILON {
-        format!("{rounded:.0}")
+    let decimals = if value.abs() < 10.0 { 3 } else { 1 };
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        format!("{rounded:.1}")
+        text
     };
     group_thousands(&text)
 }
@@ -148,7 +145,7 @@ fn group_thousands(text: &str) -> String {
     }
 }
 
-/// "$1.2M", "$450K", "$800".
+/// "$1.2M", "$450K", "$7K", "$800".
 fn format_money(value: f64) -> String {
     let abs = value.abs();
     let (scaled, suffix) = if abs >= 1e9 {
@@ -160,7 +157,7 @@ fn format_money(value: f64) -> String {
     } else {
         (value, "")
     };
-    let number = format!("{:.2}", scaled);
+    let number = format!("{scaled:.2}");
     let number = number.trim_end_matches('0').trim_end_matches('.');
     format!("{number}{suffix}")
 }
@@ -929,7 +926,16 @@ fn label_near(
         } else {
             0
         };
-        if distance > 7 {
+        // A comma between label and number weakens the link.
+        let between = if end <= span.0 {
+            &text[end..span.0]
+        } else if start >= span.1 {
+            &text[span.1..start]
+        } else {
+            ""
+        };
+        let distance = distance + if between.contains(',') { 4 } else { 0 };
+        if distance > 9 {
             continue;
         }
         // Metric names (with a level) beat words that only carry polarity.
@@ -944,15 +950,17 @@ fn label_near(
     // Adjacent label terms form one label: "p99" + "latency".
     let mut first = first;
     let mut last = last;
+    let only_space =
+        |from: usize, to: usize| from <= to && text[from..to].chars().all(char::is_whitespace);
     for &(f, l, _) in labels {
         let inside = words[f].start >= span.0 && words[l - 1].end <= span.1;
         if inside {
             continue;
         }
-        if l == first {
+        if l == first && only_space(words[l - 1].end, words[first].start) {
             first = f;
         }
-        if f == last {
+        if f == last && only_space(words[last - 1].end, words[f].start) {
             last = l;
         }
     }
@@ -994,19 +1002,28 @@ fn fallback_label(text: &str, at: usize) -> Option<String> {
     (!picked.is_empty()).then(|| picked.join(" "))
 }
 
-/// "12 dashboards" → "dashboards".
+/// "12 dashboards" → "dashboards"; "40 new behavioural features" → all three.
 fn counted_noun(text: &str, at: usize) -> Option<String> {
-    let rest = &text[at..];
-    let word: String = rest
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_alphabetic() || *c == '-')
-        .collect();
     let skip = [
-        "of", "and", "to", "in", "the", "a", "for", "with", "on", "by", "or",
+        "of", "and", "to", "in", "the", "a", "an", "for", "with", "on", "by", "or", "at", "per",
+        "from", "than", "into",
     ];
-    (word.chars().count() > 1 && !skip.contains(&word.to_lowercase().as_str()))
-        .then(|| word.to_lowercase())
+    let mut words = Vec::new();
+    for raw in text[at..].split_whitespace().take(3) {
+        let word: String = raw
+            .chars()
+            .take_while(|c| c.is_alphabetic() || *c == '-')
+            .collect();
+        if word.chars().count() < 2 || skip.contains(&word.to_lowercase().as_str()) {
+            break;
+        }
+        words.push(word.to_lowercase());
+        // Punctuation after a word ends the noun phrase.
+        if word.len() < raw.len() {
+            break;
+        }
+    }
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 /// "cut in half", "halved", "doubled", "tripled": changes written in words.

@@ -91,8 +91,15 @@ pub fn check_journal_file(path: &Path) -> Result<()> {
     ]));
     let change_counter = &header[24..28];
     let valid_for = &header[92..96];
-    // The in-header size is trustworthy only when these two match.
-    if page_count > 0 && change_counter == valid_for && metadata.len() < page_size * page_count {
+    // The in-header size is trustworthy only when these two match, and only
+    // while nobody is writing: a checkpoint in progress (a -wal file beside
+    // it) may write the header before it extends the file.
+    let in_use = sibling(path, "-wal").exists() || sibling(path, "-journal").exists();
+    if !in_use
+        && page_count > 0
+        && change_counter == valid_for
+        && metadata.len() < page_size * page_count
+    {
         bail!(
             "{} is truncated ({} bytes of {}): restore it from a backup such as its .bak- copy",
             path.display(),
@@ -101,6 +108,12 @@ pub fn check_journal_file(path: &Path) -> Result<()> {
         );
     }
     Ok(())
+}
+
+fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    std::path::PathBuf::from(name)
 }
 
 fn read_up_to(file: &mut fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
