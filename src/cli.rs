@@ -58,6 +58,8 @@ pub enum Command {
     Update(UpdateArgs),
     /// Shipped wins still waiting for their impact, oldest first.
     Pending(PendingArgs),
+    /// Full-text search, ranked, with snippets (exit 1 when nothing matches).
+    Search(SearchArgs),
     /// Self-assessment drafts and the evidence checker.
     Review(ReviewArgs),
     /// Coverage by competency and by month, and a recency-bias check.
@@ -66,8 +68,91 @@ pub enum Command {
     Frameworks(FrameworksArgs),
     /// List the draft templates and phrase banks, or print one to copy.
     Templates(TemplatesArgs),
+    /// Stream wins out as json, jsonl, csv or Markdown.
+    Export(ExportArgs),
+    /// Bring wins in from win (json/jsonl), jrnl (json) or CSV; idempotent.
+    Import(ImportArgs),
+    /// Print shell completions: win completions bash > ~/.local/share/bash-completion/completions/win
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): win man > ~/.local/share/man/man1/win.1
+    Man,
     /// A draft self-assessment from built-in sample data (touches no journal).
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
+    Table,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to find (all of them); "quoted words" find a phrase.
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Output format [default: table on a terminal, lines when piped].
+    #[arg(long, value_enum)]
+    pub format: Option<SearchFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Jsonl,
+    Csv,
+    Md,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// win's own json array or jsonl
+    Win,
+    /// `jrnl --export json`
+    Jrnl,
+    /// CSV with the header `win export --format csv` writes
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to read, or - for stdin.
+    #[arg(value_name = "FILE|-")]
+    pub file: PathBuf,
+
+    /// The file's format [default: from its extension and content].
+    #[arg(long, value_enum)]
+    pub from: Option<ImportFormat>,
+
+    /// Check the file and say what would happen; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Replace wins whose uid is already in the journal, instead of skipping them.
+    #[arg(long)]
+    pub update: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// The fields of a win that capture and edit share.

@@ -57,15 +57,24 @@ fn report(err: &anyhow::Error) -> ExitCode {
         return ExitCode::from(*code);
     }
     // A closed pipe (`win list | head`) is not a failure.
-    let broken_pipe = err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    });
-    if broken_pipe {
+    if err.chain().any(is_broken_pipe) {
         return ExitCode::from(exit::OK);
     }
     let message = output::clean(&format!("{err:#}"), false);
     output::note(&format!("win: {message}"));
     ExitCode::from(exit::FAILURE)
+}
+
+/// A write to a closed pipe, whichever writer (io, JSON, CSV) reported it.
+fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
+    let pipe = std::io::ErrorKind::BrokenPipe;
+    cause
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == pipe)
+        || cause
+            .downcast_ref::<serde_json::Error>()
+            .is_some_and(|json| json.io_error_kind() == Some(pipe))
+        || cause
+            .downcast_ref::<csv::Error>()
+            .is_some_and(|csv| matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == pipe))
 }

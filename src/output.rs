@@ -293,21 +293,34 @@ pub fn csv_row(win: &Win) -> Vec<String> {
     ]
 }
 
-/// Wins as Markdown grouped by month, newest month first, ready for pandoc.
+/// Wins as Markdown grouped by month, in the order given, ready for pandoc.
 pub fn write_markdown(out: &mut impl Write, wins: &[Win]) -> Result<()> {
-    let mut month = String::new();
+    let mut markdown = MarkdownWriter::default();
     for win in wins {
-        let this_month = win.occurred_at.format("%B %Y").to_string();
-        if this_month != month {
-            if !month.is_empty() {
-                writeln!(out)?;
-            }
-            writeln!(out, "## {this_month}\n")?;
-            month = this_month;
-        }
-        writeln!(out, "{}", markdown_item(win))?;
+        markdown.write(out, win)?;
     }
     Ok(())
+}
+
+/// Streams wins as Markdown, opening a `## Month Year` section when the month changes.
+#[derive(Default)]
+pub struct MarkdownWriter {
+    month: String,
+}
+
+impl MarkdownWriter {
+    pub fn write(&mut self, out: &mut impl Write, win: &Win) -> Result<()> {
+        let month = win.occurred_at.format("%B %Y").to_string();
+        if month != self.month {
+            if !self.month.is_empty() {
+                writeln!(out)?;
+            }
+            writeln!(out, "## {month}\n")?;
+            self.month = month;
+        }
+        writeln!(out, "{}", markdown_item(win))?;
+        Ok(())
+    }
 }
 
 pub fn markdown_item(win: &Win) -> String {

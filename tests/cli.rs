@@ -1115,3 +1115,255 @@ fn stats_show_coverage_and_recency() {
     let stats = recent.json(&["stats", "--since", "2026-01-01", "--format", "json"]);
     assert_eq!(stats["recency"]["flagged"], true, "{stats}");
 }
+
+#[test]
+fn search_stems_ranks_and_takes_punctuation_literally() {
+    let journal = Journal::new();
+    journal.add(&["tuned the ranker's learning rate", "-t", "ranking"]);
+    journal.add(&[
+        "fixed training-serving skew in the feature store",
+        "-p",
+        "fraud",
+    ]);
+    journal.add(&["wrote about tuning", "-d", "2026-01-05"]);
+    journal.ok(&["update", "2", "--impact", "recall recovered"]);
+
+    let ids = |args: &[&str]| -> Vec<i64> {
+        let mut full = vec!["search"];
+        full.extend_from_slice(args);
+        full.extend_from_slice(&["--format", "json"]);
+        let output = journal.win().args(&full).output().unwrap();
+        if output.status.code() == Some(1) && output.stderr.is_empty() {
+            return Vec::new();
+        }
+        assert_success(&output, &full);
+        let hits: Value = serde_json::from_slice(&output.stdout).unwrap();
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["id"].as_i64().unwrap())
+            .collect()
+    };
+    let mut tuned = ids(&["tuning"]);
+    tuned.sort_unstable();
+    assert_eq!(tuned, [1, 3], "porter stemming finds tuned and tuning");
+    assert_eq!(ids(&["\"feature store\""]), [2]);
+    assert_eq!(ids(&["training-serving"]), [2]);
+    assert_eq!(
+        ids(&["skew:", "\"unclosed"]).len(),
+        0,
+        "stray quotes are literal, not errors"
+    );
+    assert_eq!(ids(&["recovered"]), [2], "updates are searched");
+    assert_eq!(ids(&["fraud"]), [2], "the project is searched");
+    assert_eq!(ids(&["tuning", "--since", "2026-06-01"]), [1]);
+    let hit = journal.json(&["search", "store", "--format", "json"]);
+    assert!(
+        hit[0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("feature store"),
+        "{hit}"
+    );
+    assert!(hit[0]["score"].as_f64().unwrap() > 0.0);
+
+    let output = journal
+        .win()
+        .args(["search", "nothing-like-this"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty() && output.stderr.is_empty());
+    for hostile in [
+        "AND",
+        "OR NOT",
+        "NEAR(a b)",
+        "col:umn",
+        "*",
+        "\"\"",
+        "a\"b\"c\"",
+    ] {
+        let output = journal.win().args(["search", hostile]).output().unwrap();
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{hostile}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !String::from_utf8_lossy(&output.stderr).contains("fts5"),
+            "{hostile}"
+        );
+    }
+    let lines = journal.ok(&["search", "ranker"]);
+    assert!(lines.starts_with("1\t"), "{lines}");
+}
+
+#[test]
+fn export_streams_every_format() {
+    let journal = review_journal();
+    let all = journal.json(&["export"]);
+    let wins = all.as_array().unwrap();
+    assert_eq!(wins.len(), 5);
+    assert_eq!(wins[0]["id"], 1, "oldest first");
+    assert!(wins[0]["metrics"][0]["change_pct"].is_number());
+    let jsonl = journal.ok(&["export", "--format", "jsonl", "-c", "mlops"]);
+    assert_eq!(jsonl.lines().count(), 1);
+    let csv = journal.ok(&["export", "--format", "csv"]);
+    assert!(
+        csv.lines()
+            .nth(3)
+            .unwrap()
+            .contains("experimentation;business-impact"),
+        "{csv}"
+    );
+    let md = journal.ok(&["export", "--format", "md"]);
+    assert!(md.starts_with("## March 2026"), "{md}");
+    assert_eq!(journal.ok(&["export", "--period", "2020"]).trim(), "[]");
+}
+
+#[test]
+fn import_round_trips_and_is_idempotent() {
+    let source = review_journal();
+    source.ok(&[
+        "update",
+        "4",
+        "--stage",
+        "measured",
+        "-i",
+        "churn down 1 point",
+    ]);
+    let exported = source.ok(&["export", "--format", "jsonl"]);
+    let target = Journal::new();
+    let file = target.dir.path().join("wins.jsonl");
+    std::fs::write(&file, &exported).unwrap();
+    let path = file.to_str().unwrap();
+
+    let output = target.win().args(["import", path]).output().unwrap();
+    assert_success(&output, &["import"]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("added 5 wins, skipped 0"));
+    let output = target.win().args(["import", path]).output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("added 0 wins, skipped 5"));
+
+    let strip_ids = |text: &str| -> Vec<Value> {
+        text.lines()
+            .map(|line| {
+                let mut win: Value = serde_json::from_str(line).unwrap();
+                win.as_object_mut().unwrap().remove("id");
+                win
+            })
+            .collect()
+    };
+    assert_eq!(
+        strip_ids(&target.ok(&["export", "--format", "jsonl"])),
+        strip_ids(&exported)
+    );
+
+    // --update replaces in place; a JSON array works as well as jsonl.
+    let mut wins: Vec<Value> = strip_ids(&exported);
+    wins[0]["text"] = Value::from("rewritten elsewhere");
+    std::fs::write(&file, serde_json::to_string(&wins).unwrap()).unwrap();
+    target.ok(&["import", path, "--update"]);
+    assert_eq!(
+        target.json(&["show", "1", "--json"])["text"],
+        "rewritten elsewhere"
+    );
+    assert_eq!(target.json(&["export"]).as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn import_is_atomic_and_names_the_bad_line() {
+    let journal = Journal::new();
+    let file = journal.dir.path().join("bad.jsonl");
+    std::fs::write(
+        &file,
+        "{\"text\": \"one\"}\n{\"text\": \"two\", \"colour\": \"red\"}\n{\"text\": \"three\"}\n",
+    )
+    .unwrap();
+    let stderr = journal.fails(&["import", file.to_str().unwrap()]);
+    assert!(
+        stderr.contains("line 2")
+            && stderr.contains("colour")
+            && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
+    std::fs::write(&file, "{\"text\": \"one\"}\n{\"text\": \"   \"}\n").unwrap();
+    let stderr = journal.fails(&["import", file.to_str().unwrap()]);
+    assert!(
+        stderr.contains("line 2") && stderr.contains("empty"),
+        "{stderr}"
+    );
+    std::fs::write(
+        &file,
+        "{\"text\": \"one\", \"occurred_at\": \"last tuesday\"}\n",
+    )
+    .unwrap();
+    journal.fails(&["import", file.to_str().unwrap()]);
+    std::fs::write(&file, [0xffu8, 0xfe, 0x00]).unwrap();
+    let stderr = journal.fails(&["import", file.to_str().unwrap()]);
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+    assert_eq!(journal.ok(&["export"]).trim(), "[]");
+    journal.fails(&[
+        "import",
+        journal.dir.path().join("missing.jsonl").to_str().unwrap(),
+    ]);
+}
+
+#[test]
+fn import_reads_jrnl_csv_and_stdin_with_dry_run() {
+    let journal = Journal::new();
+    let jrnl = r#"{"tags": {"@ml": 2}, "entries": [
+        {"title": "Cut p99 latency from 240ms to 80ms.", "body": "", "date": "2026-03-04", "time": "09:30", "tags": ["@ml"], "starred": true},
+        {"title": "Mentored two interns.", "body": "Both shipped.", "date": "2026-04-01", "time": "18:00", "tags": ["@ml", "@people"], "starred": false}
+    ]}"#;
+    let output = journal
+        .win()
+        .args(["import", "-", "--dry-run"])
+        .write_stdin(jrnl)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("would add 2 wins"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(journal.ok(&["export"]).trim(), "[]");
+    journal
+        .win()
+        .args(["import", "-"])
+        .write_stdin(jrnl)
+        .assert()
+        .success();
+    let wins = journal.json(&["export"]);
+    assert_eq!(wins[0]["text"], "Cut p99 latency from 240ms to 80ms.");
+    assert_eq!(wins[0]["starred"], true);
+    assert_eq!(wins[0]["tags"], serde_json::json!(["ml"]));
+    assert_eq!(
+        wins[0]["competencies"],
+        serde_json::json!(["mlops"]),
+        "analysed on import"
+    );
+    assert_eq!(wins[1]["text"], "Mentored two interns.\nBoth shipped.");
+
+    let csv = journal.dir.path().join("wins.csv");
+    std::fs::write(&csv, journal.ok(&["export", "--format", "csv"])).unwrap();
+    let fresh = Journal::new();
+    fresh.ok(&["import", csv.to_str().unwrap()]);
+    let again = fresh.json(&["export"]);
+    assert_eq!(again[1]["tags"], serde_json::json!(["ml", "people"]));
+    assert_eq!(again[0]["uid"], wins[0]["uid"]);
+}
+
+#[test]
+fn completions_and_man_page() {
+    let journal = Journal::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = journal.ok(&["completions", shell]);
+        assert!(
+            script.contains("review") && script.contains("import"),
+            "{shell}"
+        );
+    }
+    let man = journal.ok(&["man"]);
+    assert!(man.contains(".TH win 1"), "{man}");
+    journal.win().args(["completions", "tcsh"]).assert().code(2);
+}

@@ -3,6 +3,8 @@
 pub mod dates;
 pub mod filter;
 pub mod framework;
+pub mod import;
 pub mod record;
 pub mod review;
+pub mod search;
 pub mod win;

@@ -58,6 +58,33 @@ pub struct WinRecord {
 }
 
 impl WinRecord {
+    /// A record with only its text, for importers to fill in.
+    pub fn with_text(text: String) -> WinRecord {
+        WinRecord {
+            id: None,
+            uid: None,
+            occurred_at: None,
+            created_at: None,
+            updated_at: None,
+            text,
+            polished: None,
+            impact: None,
+            next: None,
+            kind: None,
+            role: None,
+            stage: None,
+            starred: None,
+            competencies: Vec::new(),
+            competency_source: None,
+            suggestions: None,
+            tags: Vec::new(),
+            project: None,
+            links: Vec::new(),
+            metrics: None,
+            updates: Vec::new(),
+        }
+    }
+
     /// A win ready to store; a missing time means `now`, a missing uid a new one.
     pub fn into_new(self, now: DateTime<FixedOffset>) -> Result<NewWin> {
         let text = self.text.trim().to_string();

@@ -18,6 +18,16 @@ use crate::domain::win::{format_rfc3339, NewWin, Stage, Update, Win};
 
 pub use file::check_journal_file;
 
+/// A search result: the win, a snippet around the match, and its relevance
+/// (bm25, higher is better).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub win: Win,
+    pub snippet: String,
+    pub score: f64,
+}
+
 /// Numbered, append-only migrations; `PRAGMA user_version` is the count applied.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
 
@@ -221,15 +231,21 @@ impl Store {
             .ok_or_else(|| anyhow!("win #{id} vanished right after it was stored"))
     }
 
-    /// Stores many wins in one transaction. A win whose uid is already in the
-    /// journal is skipped, or replaced with `replace_existing`. Returns
-    /// (added or replaced, skipped).
+    /// Stores many wins in one transaction: all of them or, on any error,
+    /// none. A win whose uid is already in the journal is skipped, or
+    /// replaced with `replace_existing`. With `rehearse`, everything is
+    /// rolled back at the end (a dry run). Returns (added or replaced, skipped).
     pub fn insert_many<'a>(
         &mut self,
         wins: impl IntoIterator<Item = &'a NewWin>,
         replace_existing: bool,
+        rehearse: bool,
+        mut progress: impl FnMut(),
     ) -> Result<(usize, usize)> {
-        self.write(|tx| {
+        let result = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let (mut added, mut skipped) = (0, 0);
             for win in wins {
                 let existing: Option<i64> = tx
@@ -238,18 +254,25 @@ impl Store {
                     .optional()?;
                 match existing {
                     Some(id) if replace_existing => {
-                        rows::replace_win(tx, id, win, true)?;
+                        rows::replace_win(&tx, id, win, true)?;
                         added += 1;
                     }
                     Some(_) => skipped += 1,
                     None => {
-                        rows::insert_win(tx, win)?;
+                        rows::insert_win(&tx, win)?;
                         added += 1;
                     }
                 }
+                progress();
+            }
+            if rehearse {
+                tx.rollback()?;
+            } else {
+                tx.commit()?;
             }
             Ok((added, skipped))
-        })
+        })();
+        result.map_err(|err| self.explain(err))
     }
 
     pub fn get(&self, id: i64) -> Result<Option<Win>> {
@@ -371,6 +394,45 @@ impl Store {
             visit(rows::read_win(row)??)?;
         }
         Ok(())
+    }
+
+    /// Wins matching an FTS5 expression (see `domain::search`), best first,
+    /// with a snippet whose matches sit between `\u{1}` and `\u{2}`.
+    pub fn search(&self, fts: &str, filter: &WinFilter) -> Result<Vec<SearchHit>> {
+        let (clause, values) = rows::where_clause_after(
+            filter,
+            vec!["wins_fts MATCH ?1".to_string()],
+            vec![rusqlite::types::Value::Text(fts.to_string())],
+        );
+        let limit = filter
+            .limit
+            .map(|n| format!(" LIMIT {n}"))
+            .unwrap_or_default();
+        let sql = format!(
+            "SELECT {}, snippet(wins_fts, -1, char(1), char(2), '…', 16), bm25(wins_fts)
+             FROM wins_fts JOIN wins w ON w.id = wins_fts.rowid {clause}
+             ORDER BY bm25(wins_fts), w.occurred_ts DESC{limit}",
+            rows::win_columns!()
+        );
+        let mut statement = self
+            .conn
+            .prepare(&sql)
+            .map_err(|e| self.explain(e.into()))?;
+        let mut found = statement
+            .query(params_from_iter(values))
+            .map_err(|e| self.explain(e.into()))?;
+        let mut hits = Vec::new();
+        while let Some(row) = found.next().map_err(|e| self.explain(e.into()))? {
+            let win = rows::read_win(row)??;
+            let snippet: String = row.get(21)?;
+            let rank: f64 = row.get(22)?;
+            hits.push(SearchHit {
+                win,
+                snippet,
+                score: (-rank * 1000.0).round() / 1000.0,
+            });
+        }
+        Ok(hits)
     }
 
     /// Shipped (or later) wins with no recorded impact, oldest first.

@@ -10,9 +10,12 @@ use crate::domain::win::{
     format_rfc3339, CompetencySource, Kind, NewWin, Role, Stage, Update, Win,
 };
 
-/// One win per row, with its satellites gathered as JSON arrays in order, so
-/// a listing is a single query (and an export a single stream).
-pub const SELECT_WIN: &str = "SELECT w.id, w.uid, w.occurred_at, w.created_at, w.updated_at, w.text,
+/// The columns `read_win` reads: one win per row, with its satellites
+/// gathered as JSON arrays in order, so a listing is a single query (and an
+/// export a single stream).
+macro_rules! win_columns {
+    () => {
+        "w.id, w.uid, w.occurred_at, w.created_at, w.updated_at, w.text,
     w.polished, w.impact, w.next, w.kind, w.role, w.stage, w.starred, w.project, w.competency_source,
     w.suggestions, w.metrics,
     (SELECT json_group_array(c.key ORDER BY wc.position) FROM win_competencies wc
@@ -21,8 +24,12 @@ pub const SELECT_WIN: &str = "SELECT w.id, w.uid, w.occurred_at, w.created_at, w
         JOIN tags t ON t.id = wt.tag_id WHERE wt.win_id = w.id),
     (SELECT json_group_array(l.url ORDER BY l.position) FROM links l WHERE l.win_id = w.id),
     (SELECT json_group_array(json_object('at', u.at, 'stage', u.stage, 'text', u.text,
-        'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, u.id) FROM updates u WHERE u.win_id = w.id)
-    FROM wins w";
+        'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, u.id) FROM updates u WHERE u.win_id = w.id)"
+    };
+}
+pub(crate) use win_columns;
+
+pub const SELECT_WIN: &str = concat!("SELECT ", win_columns!(), " FROM wins w");
 
 /// Maps a row of `SELECT_WIN`; the outer result is SQLite's, the inner one
 /// says whether the stored values made sense.
@@ -136,8 +143,15 @@ fn parse_updates(json: &str) -> Result<Vec<Update>> {
 /// The WHERE clause and its values for a filter (values are always bound,
 /// never spliced into SQL).
 pub fn where_clause(filter: &WinFilter) -> (String, Vec<Value>) {
-    let mut clauses: Vec<String> = Vec::new();
-    let mut values: Vec<Value> = Vec::new();
+    where_clause_after(filter, Vec::new(), Vec::new())
+}
+
+/// Like `where_clause`, after clauses and values the caller already has.
+pub fn where_clause_after(
+    filter: &WinFilter,
+    mut clauses: Vec<String>,
+    mut values: Vec<Value>,
+) -> (String, Vec<Value>) {
     let mut bind = |value: Value, values: &mut Vec<Value>| {
         values.push(value);
         format!("?{}", values.len())

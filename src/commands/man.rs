@@ -1,0 +1,16 @@
+//! `win man`: the man page (roff), generated from the clap types.
+
+use std::io::Write;
+
+use anyhow::Result;
+use clap::CommandFactory;
+
+use crate::app::App;
+use crate::cli::Cli;
+
+pub fn run(_app: &App) -> Result<()> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    std::io::stdout().lock().write_all(&page)?;
+    Ok(())
+}
