@@ -29,10 +29,9 @@ pub fn resolve_competencies(framework: &Framework, names: &[String]) -> Result<V
 /// user chose are kept; otherwise the top suggestion is used if it is
 /// confident enough, and marked as inferred.
 pub fn enrich(win: &mut NewWin, analyzer: &Analyzer) {
-    let analysis = analyzer.analyze(&win.text, win.impact.as_deref(), win.next.as_deref());
-    win.metrics = analysis.metrics;
-    win.polished = analysis.polished;
-    win.suggestions = analysis.suggestions;
+    win.metrics = analyzer.metrics(&win.text, win.impact.as_deref());
+    win.polished = analyzer.polish(&win.text);
+    win.suggestions = analyzer.suggest(&win.text, win.impact.as_deref(), win.next.as_deref());
     if win.competency_source == CompetencySource::User && !win.competencies.is_empty() {
         return;
     }

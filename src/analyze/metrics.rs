@@ -1,9 +1,6 @@
 //! Metric extraction: the numbers in a win, with units, before/after pairs,
 //! the change, its direction, and where they sit in the impact chain.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::text::{term_stems, tokens, Token};
@@ -175,22 +172,6 @@ struct Quantity {
     signed: Option<Direction>,
 }
 
-fn quantity_regex() -> &'static Regex {
-    static REGEX: OnceLock<Regex> = OnceLock::new();
-    REGEX.get_or_init(|| {
-        Regex::new(
-            r"(?xi)
-            (?P<sign>[+\-−])?
-            (?P<cur>[$€£])?\s?
-            (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+
-              |a\ dozen|dozen|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|half\ an?)
-            (?:\s?(?P<mag>k|mm|m|bn|b|thousand|million|billion)\b)?
-            (?:(?:\s?|-)(?P<unit>%|percentage\ points?|pp|points?|pts?|basis\ points|bps|ms|milliseconds?|msec|seconds?|secs?|s|minutes?|mins?|min|hours?|hrs?|hr|h|days?|d|weeks?|wks?|w|months?|mos?|years?|yrs?|x|×|gb|tb|mb)(?:\b|$|(?P<after>[^\w])))?",
-        )
-        .expect("the quantity pattern is valid")
-    })
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dimension {
     Time,
@@ -254,17 +235,15 @@ fn canonical_unit(raw: &str, currency: bool) -> Option<(&'static str, Option<(Di
 
 fn find_quantities(text: &str) -> Vec<Quantity> {
     let mut found = Vec::new();
-    for caps in quantity_regex().captures_iter(text) {
-        let whole = caps.get(0).expect("group 0 always matches");
-        let num = caps.name("num").expect("num is not optional");
-        let currency = caps.name("cur").map(|m| m.as_str());
-        let raw_number = num.as_str();
+    for raw in super::scan::scan(text) {
+        let currency = raw.currency;
+        let raw_number = raw.number;
         let is_word = raw_number.chars().next().is_some_and(char::is_alphabetic);
         // The number must start a word: not "p99", "F1", "NDCG@10" or "gpt-4".
-        let first = if caps.name("sign").is_some() || currency.is_some() {
-            whole.start()
+        let first = if raw.sign.is_some() || currency.is_some() {
+            raw.start
         } else {
-            num.start()
+            raw.number_start
         };
         let before = text[..first].chars().next_back();
         if before
@@ -272,16 +251,13 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         {
             continue;
         }
-        if let Some(sign) = caps.name("sign") {
-            let before_sign = text[..sign.start()].chars().next_back();
+        if let Some((sign_start, _)) = raw.sign {
+            let before_sign = text[..sign_start].chars().next_back();
             if before_sign.is_some_and(|c| c.is_alphanumeric()) {
                 continue;
             }
         }
-        let mut end = whole.end();
-        if caps.name("after").is_some() {
-            end -= caps.name("after").map_or(0, |m| m.as_str().len());
-        }
+        let end = raw.end;
         // "3rd", "5xx", "4k8": a number glued to other letters is not a quantity.
         if text[end..]
             .chars()
@@ -293,8 +269,8 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         // Word numbers count only before a spelled-out unit: "two weeks",
         // never "an" + "d" in "and".
         if is_word {
-            let unit_len = caps.name("unit").map_or(0, |u| u.as_str().len());
-            let spaced = text[num.end()..].starts_with(char::is_whitespace);
+            let unit_len = raw.unit.map_or(0, str::len);
+            let spaced = text[raw.number_end..].starts_with(char::is_whitespace);
             if !spaced || unit_len < 2 {
                 continue;
             }
@@ -310,8 +286,8 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
                 Err(_) => continue,
             }
         };
-        let magnitude = caps.name("mag").map(|m| m.as_str());
-        let unit_text = caps.name("unit").map(|m| m.as_str());
+        let magnitude = raw.magnitude;
+        let unit_text = raw.unit;
         // "5m" after a currency is millions; alone it is minutes.
         let (magnitude, unit_text) = match (magnitude, unit_text, currency) {
             (Some(m), None, None) if m.eq_ignore_ascii_case("m") && m == "m" => (None, Some("min")),
@@ -341,8 +317,8 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
         {
             continue;
         }
-        let signed = caps.name("sign").map(|s| {
-            if s.as_str() == "+" {
+        let signed = raw.sign.map(|(_, s)| {
+            if s == "+" {
                 Direction::Up
             } else {
                 Direction::Down
@@ -356,7 +332,7 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
             _ => None,
         };
         found.push(Quantity {
-            start: whole.start(),
+            start: raw.start,
             end,
             value,
             unit: unit_name,
@@ -367,18 +343,34 @@ fn find_quantities(text: &str) -> Vec<Quantity> {
     skip_dates(text, found)
 }
 
-/// Drops numbers inside ISO dates and times such as 2026-03-04 or 10:30.
+/// Drops numbers inside ISO dates and clock times such as 2026-03-04 or 10:30.
 fn skip_dates(text: &str, quantities: Vec<Quantity>) -> Vec<Quantity> {
-    static DATE: OnceLock<Regex> = OnceLock::new();
-    let date = DATE.get_or_init(|| {
-        Regex::new(r"\d{4}-\d{2}(-\d{2})?|\d{1,2}:\d{2}|\b[QH][1-4]\b")
-            .expect("date pattern is valid")
-    });
-    let spans: Vec<(usize, usize)> = date.find_iter(text).map(|m| (m.start(), m.end())).collect();
+    let spans = super::scan::date_spans(text);
     quantities
         .into_iter()
         .filter(|q| !spans.iter().any(|(s, e)| q.start < *e && q.end > *s))
         .collect()
+}
+
+/// "cut … in half", "halved", "doubled", "tripled", "quadrupled", as byte spans.
+fn change_phrases(words: &[Token]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        match word.stem.as_str() {
+            "halv" | "doubl" | "tripl" | "quadrupl" => spans.push((word.start, word.end)),
+            "cut" => {
+                let window = &words[index + 1..words.len().min(index + 8)];
+                if let Some(pair) = window
+                    .windows(2)
+                    .position(|w| w[0].stem == "in" && w[1].stem == "half")
+                {
+                    spans.push((word.start, window[pair + 1].end));
+                }
+            }
+            _ => {}
+        }
+    }
+    spans
 }
 
 /// Words that join two quantities into a before → after pair.
@@ -1034,17 +1026,15 @@ fn word_changes(
     labels: &[(usize, usize, usize)],
     lexicon: &MetricLexicon,
 ) -> Vec<Metric> {
-    static WORDS: OnceLock<Regex> = OnceLock::new();
-    let pattern = WORDS.get_or_init(|| {
-        Regex::new(r"(?i)\b(cut (?:[\w-]+ ){0,4}in half|halved|doubled|tripled|quadrupled)\b")
-            .expect("change words pattern is valid")
-    });
     let mut metrics = Vec::new();
-    for m in pattern.find_iter(text) {
-        if found.iter().any(|metric| metric.text.contains(m.as_str())) {
+    for (start, end) in change_phrases(words) {
+        let phrase = text[start..end].to_lowercase();
+        if found
+            .iter()
+            .any(|metric| metric.text.to_lowercase().contains(&phrase))
+        {
             continue;
         }
-        let phrase = m.as_str().to_lowercase();
         let (change, direction) = if phrase.ends_with("in half") || phrase == "halved" {
             (-50.0, Direction::Down)
         } else if phrase == "doubled" {
@@ -1054,10 +1044,10 @@ fn word_changes(
         } else {
             (300.0, Direction::Up)
         };
-        let (label, level) = label_near(text, (m.start(), m.end()), words, labels, lexicon);
+        let (label, level) = label_near(text, (start, end), words, labels, lexicon);
         let lower_better = label.as_deref().is_some_and(|l| lexicon.lower_is_better(l));
         metrics.push(Metric {
-            text: m.as_str().to_string(),
+            text: text[start..end].to_string(),
             better: Some(label.is_none() || (direction == Direction::Down) == lower_better),
             label,
             value: None,

@@ -6,10 +6,10 @@ pub mod check;
 pub mod infer;
 pub mod metrics;
 pub mod polish;
+pub mod scan;
 pub mod text;
 
 use anyhow::Result;
-use serde::Serialize;
 
 pub use check::{Finding, Rules};
 pub use infer::{Suggestion, INFER_THRESHOLD};
@@ -21,21 +21,13 @@ use crate::domain::framework::Framework;
 /// sentences, and pasted megabytes must not stall a capture.
 const MAX_ANALYZED_BYTES: usize = 64 * 1024;
 
-/// What analysis makes of a win's words.
-#[derive(Debug, Clone, Serialize)]
-pub struct Analysis {
-    pub suggestions: Vec<Suggestion>,
-    pub metrics: Vec<Metric>,
-    pub polished: Option<String>,
-    pub findings: Vec<Finding>,
-}
-
 /// The analysers for one framework, built once and reused for every win.
+/// The checker's rules are read on first use: a capture does not need them.
 pub struct Analyzer {
     matcher: infer::Matcher,
     metric_lexicon: metrics::MetricLexicon,
     phrases: polish::PhraseBank,
-    pub rules: Rules,
+    rules: std::sync::OnceLock<Rules>,
 }
 
 impl Analyzer {
@@ -44,7 +36,7 @@ impl Analyzer {
             matcher: infer::Matcher::new(framework),
             metric_lexicon: metrics::MetricLexicon::new(framework),
             phrases: polish::PhraseBank::builtin()?,
-            rules: Rules::builtin()?,
+            rules: std::sync::OnceLock::new(),
         })
     }
 
@@ -67,14 +59,13 @@ impl Analyzer {
         self.phrases.polish(bounded(text))
     }
 
-    pub fn analyze(&self, text: &str, impact: Option<&str>, next: Option<&str>) -> Analysis {
-        let metrics = self.metrics(text, impact);
-        Analysis {
-            suggestions: self.suggest(text, impact, next),
-            polished: self.polish(text),
-            findings: self.rules.check_text(text, impact, &metrics),
-            metrics,
+    /// The checker's rules, read from `templates/check.toml` on first use.
+    pub fn rules(&self) -> Result<&Rules> {
+        if let Some(rules) = self.rules.get() {
+            return Ok(rules);
         }
+        let rules = Rules::builtin()?;
+        Ok(self.rules.get_or_init(|| rules))
     }
 }
 

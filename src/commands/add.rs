@@ -72,7 +72,7 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     capture::enrich(&mut win, &analyzer);
 
     if args.dry_run {
-        let findings = analyzer.rules.check_win(&win.preview(), app.now);
+        let findings = analyzer.rules()?.check_win(&win.preview(), app.now);
         if args.json {
             let mut value = serde_json::to_value(win.preview())?;
             value["findings"] = serde_json::to_value(&findings)?;

@@ -13,7 +13,7 @@ pub fn run(app: &App, args: &FrameworksArgs) -> Result<()> {
     let current = app.framework()?.name.clone();
     let frameworks = match &args.name {
         Some(name) => vec![catalog.get(name)?],
-        None => catalog.frameworks.iter().collect(),
+        None => catalog.all()?,
     };
     if args.json {
         return output::print_json(&frameworks);

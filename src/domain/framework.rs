@@ -1,8 +1,10 @@
 //! Competency frameworks: data files, never Rust. This module reads them,
 //! checks them, and answers "which competency did the user mean?".
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -163,46 +165,89 @@ impl Framework {
 }
 
 /// The frameworks available: built-in ones, overridden or extended by the
-/// user's `frameworks/*.toml` in the config folder.
-#[derive(Debug, Clone)]
+/// user's `frameworks/*.toml` in the config folder. Each file is parsed on
+/// first use, so a command pays only for the framework it uses.
 pub struct Catalog {
-    pub frameworks: Vec<Framework>,
+    sources: Vec<Source>,
+    parsed: Vec<OnceLock<Framework>>,
+}
+
+struct Source {
+    /// The file name without `.toml`: the framework's name.
+    name: String,
+    /// `built-in NAME.toml` or the user's path, for errors.
+    label: String,
+    text: Cow<'static, str>,
 }
 
 impl Catalog {
-    /// Loads the built-ins and the user's folder (which may not exist).
+    /// Finds the built-ins and the user's files (the folder may not exist).
     pub fn load(user_dir: Option<&Path>) -> Result<Catalog> {
-        let mut frameworks = Vec::new();
-        for (name, text) in BUILTIN {
-            frameworks.push(Framework::parse(text, &format!("built-in {name}.toml"))?);
-        }
+        let mut sources: Vec<Source> = BUILTIN
+            .iter()
+            .map(|(name, text)| Source {
+                name: (*name).to_string(),
+                label: format!("built-in {name}.toml"),
+                text: Cow::Borrowed(*text),
+            })
+            .collect();
         if let Some(dir) = user_dir {
             for path in toml_files(dir)? {
                 let text = std::fs::read_to_string(&path)
                     .with_context(|| format!("cannot read framework file {}", path.display()))?;
-                let mut framework = Framework::parse(&text, &path.display().to_string())?;
-                // The file name is the framework's name, so an override is a
-                // file of the same name as the built-in.
-                if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-                    framework.name = stem.to_string();
-                }
-                match frameworks.iter_mut().find(|f| f.name == framework.name) {
-                    Some(existing) => *existing = framework,
-                    None => frameworks.push(framework),
+                let name = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let source = Source {
+                    name,
+                    label: path.display().to_string(),
+                    text: Cow::Owned(text),
+                };
+                // A file named like a built-in replaces it.
+                match sources.iter_mut().find(|s| s.name == source.name) {
+                    Some(existing) => *existing = source,
+                    None => sources.push(source),
                 }
             }
         }
-        Ok(Catalog { frameworks })
+        let parsed = sources.iter().map(|_| OnceLock::new()).collect();
+        Ok(Catalog { sources, parsed })
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.sources.iter().map(|s| s.name.as_str())
     }
 
     pub fn get(&self, name: &str) -> Result<&Framework> {
-        if let Some(found) = self.frameworks.iter().find(|f| f.name == name) {
-            return Ok(found);
+        match self.sources.iter().position(|s| s.name == name) {
+            Some(index) => self.parse(index),
+            None => {
+                let hint = did_you_mean(name, self.names())
+                    .map(|n| format!("did you mean \"{n}\"? "))
+                    .unwrap_or_default();
+                bail!("unknown framework \"{name}\" ({hint}see: win frameworks)")
+            }
         }
-        let hint = did_you_mean(name, self.frameworks.iter().map(|f| f.name.as_str()))
-            .map(|n| format!("did you mean \"{n}\"? "))
-            .unwrap_or_default();
-        bail!("unknown framework \"{name}\" ({hint}see: win frameworks)")
+    }
+
+    /// Every framework, parsed.
+    pub fn all(&self) -> Result<Vec<&Framework>> {
+        (0..self.sources.len())
+            .map(|index| self.parse(index))
+            .collect()
+    }
+
+    fn parse(&self, index: usize) -> Result<&Framework> {
+        if let Some(framework) = self.parsed[index].get() {
+            return Ok(framework);
+        }
+        let source = &self.sources[index];
+        let mut framework = Framework::parse(&source.text, &source.label)?;
+        // The file name is the framework's name (what --framework takes).
+        framework.name.clone_from(&source.name);
+        Ok(self.parsed[index].get_or_init(|| framework))
     }
 }
 
@@ -253,8 +298,9 @@ mod tests {
     #[test]
     fn builtin_frameworks_parse_and_have_lexicons() {
         let catalog = builtin();
-        assert_eq!(catalog.frameworks.len(), BUILTIN.len());
-        for framework in &catalog.frameworks {
+        let all = catalog.all().unwrap();
+        assert_eq!(all.len(), BUILTIN.len());
+        for framework in all {
             assert!(framework.competencies.len() >= 5, "{}", framework.name);
             for competency in &framework.competencies {
                 assert!(
@@ -339,11 +385,22 @@ mod tests {
             "name = \"bad\"\ncompetencies = 3\n",
         )
         .unwrap();
-        let err = format!("{:#}", Catalog::load(Some(dir.path())).unwrap_err());
+        let catalog = Catalog::load(Some(dir.path())).unwrap();
+        assert!(
+            catalog.get(DEFAULT_FRAMEWORK).is_ok(),
+            "a broken file does not break the others"
+        );
+        let err = format!("{:#}", catalog.get("bad").unwrap_err());
         assert!(err.contains("bad.toml"), "{err}");
         let dup = "name='d'\ntitle='D'\n[[competencies]]\nkey='a'\ntitle='A'\n[[competencies]]\nkey='a'\ntitle='B'\n";
         std::fs::write(dir.path().join("bad.toml"), dup).unwrap();
-        let err = format!("{:#}", Catalog::load(Some(dir.path())).unwrap_err());
+        let err = format!(
+            "{:#}",
+            Catalog::load(Some(dir.path()))
+                .unwrap()
+                .get("bad")
+                .unwrap_err()
+        );
         assert!(err.contains("appears twice"), "{err}");
     }
 }

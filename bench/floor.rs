@@ -1,0 +1,106 @@
+//! The floor for the benchmarks: the bare SQLite operation `win` performs,
+//! with nothing else. Open the journal, run one statement, print.
+//!
+//!   floor insert DB            one row into `wins`, as `win add` would
+//!   floor list DB N            the N newest rows
+//!   floor search DB WORD       an FTS5 match, ranked, with a snippet
+//!   floor export DB            every row, streamed as one JSON object per line
+//!
+//! Built with `cargo build --release --example floor`.
+
+use std::io::Write;
+
+use rusqlite::{params, Connection};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (command, path) = match (args.get(1), args.get(2)) {
+        (Some(command), Some(path)) => (command.as_str(), path.as_str()),
+        _ => return Err("usage: floor insert|list|search|export DB [ARG]".into()),
+    };
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    match command {
+        "insert" => {
+            let now = "2026-11-21T17:05:00+01:00";
+            conn.execute(
+                "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text) VALUES (?1, ?2, ?3, ?2, ?2, ?4)",
+                params![format!("floor-{}", std::process::id()), now, 1_795_363_500_i64, "cut p99 latency from 240ms to 80ms"],
+            )?;
+            writeln!(out, "#{}", conn.last_insert_rowid())?;
+        }
+        "list" => {
+            let limit: i64 = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(10);
+            let mut statement =
+                conn.prepare("SELECT id, occurred_at, text FROM wins ORDER BY occurred_ts DESC, id DESC LIMIT ?1")?;
+            let mut rows = statement.query([limit])?;
+            while let Some(row) = rows.next()? {
+                let (id, at, text): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+                writeln!(out, "{id}\t{at}\t{text}")?;
+            }
+        }
+        "search" => {
+            let word = args.get(3).ok_or("search needs a word")?;
+            let mut statement = conn.prepare(
+                "SELECT w.id, w.occurred_at, snippet(wins_fts, -1, '[', ']', '…', 16) FROM wins_fts
+                 JOIN wins w ON w.id = wins_fts.rowid WHERE wins_fts MATCH ?1 ORDER BY bm25(wins_fts)",
+            )?;
+            let mut rows = statement.query([format!("\"{word}\"")])?;
+            while let Some(row) = rows.next()? {
+                let (id, at, snippet): (i64, String, String) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?);
+                writeln!(out, "{id}\t{at}\t{snippet}")?;
+            }
+        }
+        "export" => {
+            let mut statement = conn.prepare(
+                "SELECT id, uid, occurred_at, text, impact, next, kind, stage, metrics FROM wins ORDER BY occurred_ts, id",
+            )?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let fields: [Option<String>; 8] = [
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                    row.get(7)?,
+                    row.get(8)?,
+                ];
+                let [uid, at, text, impact, next, kind, stage, metrics] = fields;
+                writeln!(
+                    out,
+                    "{{\"id\":{id},\"uid\":{},\"occurred_at\":{},\"text\":{},\"impact\":{},\"next\":{},\"kind\":{},\"stage\":{},\"metrics\":{}}}",
+                    json(uid), json(at), json(text), json(impact), json(next), json(kind), json(stage),
+                    metrics.unwrap_or_else(|| "[]".into())
+                )?;
+            }
+        }
+        other => return Err(format!("unknown command {other}").into()),
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// A JSON string or null, escaped by hand so the floor needs no JSON crate.
+fn json(value: Option<String>) -> String {
+    let Some(text) = value else {
+        return "null".into();
+    };
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => escaped.push_str("\\\""),
+            '\\' => escaped.push_str("\\\\"),
+            c if (c as u32) < 0x20 => escaped.push_str(&format!("\\u{:04x}", c as u32)),
+            c => escaped.push(c),
+        }
+    }
+    escaped.push('"');
+    escaped
+}
