@@ -290,7 +290,10 @@ pub fn date_spans(text: &str) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
 
-    fn parts(text: &str) -> Vec<(Option<&str>, Option<&str>, &str, Option<&str>, Option<&str>)> {
+    /// (sign, currency, number, magnitude, unit)
+    type Parts<'t> = (Option<&'t str>, Option<&'t str>, &'t str, Option<&'t str>, Option<&'t str>);
+
+    fn parts(text: &str) -> Vec<Parts<'_>> {
         scan(text)
             .into_iter()
             .map(|q| {
