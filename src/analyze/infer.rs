@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::text::{term_stems, tokens, Token};
+use super::text::{term_stems, tokens, Prefilter, Token};
 use crate::domain::framework::Framework;
 
 /// Weights of the lexicon tiers: a strong term is worth three common ones.
@@ -49,7 +49,9 @@ struct Term {
 }
 
 impl Matcher {
-    pub fn new(framework: &Framework) -> Matcher {
+    /// The matcher for a framework; with a prefilter, only for the terms
+    /// that could occur in that one text.
+    pub fn new(framework: &Framework, only: Option<&Prefilter>) -> Matcher {
         let mut terms: Vec<Term> = Vec::new();
         let mut index_of: HashMap<Vec<String>, usize> = HashMap::new();
         for (competency_index, competency) in framework.competencies.iter().enumerate() {
@@ -61,6 +63,9 @@ impl Matcher {
             ];
             for (list, weight) in tiers {
                 for text in list {
+                    if only.is_some_and(|filter| !filter.admits(text)) {
+                        continue;
+                    }
                     let stems = term_stems(text);
                     if stems.is_empty() {
                         continue;
@@ -234,7 +239,7 @@ mod tests {
 
     #[test]
     fn word_forms_and_phrases_match() {
-        let matcher = Matcher::new(&framework());
+        let matcher = Matcher::new(&framework(), None);
         let ranked = matcher.suggest("Deployed the Feature Store; p99 latency down");
         assert_eq!(ranked[0].key, "ops");
         assert_eq!(
@@ -250,14 +255,14 @@ mod tests {
 
     #[test]
     fn no_evidence_no_suggestion() {
-        let matcher = Matcher::new(&framework());
+        let matcher = Matcher::new(&framework(), None);
         assert!(matcher.suggest("had lunch").is_empty());
         assert!(matcher.suggest("").is_empty());
     }
 
     #[test]
     fn repeated_words_count_once() {
-        let matcher = Matcher::new(&framework());
+        let matcher = Matcher::new(&framework(), None);
         let once = matcher.suggest("precision");
         let thrice = matcher.suggest("precision precision precision");
         assert!((once[0].evidence - thrice[0].evidence).abs() < f64::EPSILON);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::text::{term_stems, tokens, Token};
+use super::text::{term_stems, tokens, Prefilter, Token};
 use crate::domain::framework::Framework;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -484,7 +484,9 @@ pub struct MetricLexicon {
 }
 
 impl MetricLexicon {
-    pub fn new(framework: &Framework) -> MetricLexicon {
+    /// The lexicon of a framework; with a prefilter, only the terms that
+    /// could occur in that one text.
+    pub fn new(framework: &Framework, only: Option<&Prefilter>) -> MetricLexicon {
         let lexicon = &framework.metrics;
         let mut labels: Vec<(Vec<String>, String, Option<Level>)> = Vec::new();
         for (list, level) in [
@@ -493,6 +495,9 @@ impl MetricLexicon {
             (&lexicon.business, Level::Business),
         ] {
             for term in list {
+                if only.is_some_and(|filter| !filter.admits(term)) {
+                    continue;
+                }
                 let stems = term_stems(term);
                 if stems.is_empty() || labels.iter().any(|(s, _, _)| *s == stems) {
                     continue;
@@ -500,7 +505,8 @@ impl MetricLexicon {
                 labels.push((stems, term.clone(), Some(level)));
             }
         }
-        for term in &lexicon.lower_is_better {
+        let admitted = |term: &&String| only.is_none_or(|filter| filter.admits(term));
+        for term in lexicon.lower_is_better.iter().filter(admitted) {
             let stems = term_stems(term);
             if !stems.is_empty() && !labels.iter().any(|(s, _, _)| *s == stems) {
                 labels.push((stems, term.clone(), None));
@@ -510,6 +516,7 @@ impl MetricLexicon {
         let lower_is_better = lexicon
             .lower_is_better
             .iter()
+            .filter(admitted)
             .map(|t| term_stems(t))
             .filter(|s| !s.is_empty())
             .collect();
@@ -1073,7 +1080,7 @@ mod tests {
 
     fn extract_all(text: &str) -> Vec<Metric> {
         let catalog = Catalog::load(None).unwrap();
-        let lexicon = MetricLexicon::new(catalog.get(DEFAULT_FRAMEWORK).unwrap());
+        let lexicon = MetricLexicon::new(catalog.get(DEFAULT_FRAMEWORK).unwrap(), None);
         extract(text, &lexicon)
     }
 

@@ -31,10 +31,28 @@ pub struct Analyzer {
 }
 
 impl Analyzer {
+    /// Analysers for any number of texts (import, demo, drafts).
     pub fn new(framework: &Framework) -> Result<Analyzer> {
+        Analyzer::build(framework, None)
+    }
+
+    /// Analysers for one win's words only (capture, edit): the lexicon terms
+    /// that cannot occur in them are never prepared, which keeps `win add`
+    /// close to the cost of a bare insert.
+    pub fn for_text(framework: &Framework, parts: &[Option<&str>]) -> Result<Analyzer> {
+        let joined: String = parts
+            .iter()
+            .flatten()
+            .copied()
+            .collect::<Vec<_>>()
+            .join("\n");
+        Analyzer::build(framework, Some(&text::Prefilter::new(bounded(&joined))))
+    }
+
+    fn build(framework: &Framework, only: Option<&text::Prefilter>) -> Result<Analyzer> {
         Ok(Analyzer {
-            matcher: infer::Matcher::new(framework),
-            metric_lexicon: metrics::MetricLexicon::new(framework),
+            matcher: infer::Matcher::new(framework, only),
+            metric_lexicon: metrics::MetricLexicon::new(framework, only),
             phrases: polish::PhraseBank::builtin()?,
             rules: std::sync::OnceLock::new(),
         })

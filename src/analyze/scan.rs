@@ -291,7 +291,13 @@ mod tests {
     use super::*;
 
     /// (sign, currency, number, magnitude, unit)
-    type Parts<'t> = (Option<&'t str>, Option<&'t str>, &'t str, Option<&'t str>, Option<&'t str>);
+    type Parts<'t> = (
+        Option<&'t str>,
+        Option<&'t str>,
+        &'t str,
+        Option<&'t str>,
+        Option<&'t str>,
+    );
 
     fn parts(text: &str) -> Vec<Parts<'_>> {
         scan(text)

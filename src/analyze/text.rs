@@ -12,36 +12,75 @@ pub struct Token {
 /// Splits text into stemmed words. Currency signs are words of their own,
 /// since they are strong evidence of business impact.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+    let mut lower = String::new();
+    word_spans(text)
+        .into_iter()
+        .map(|(start, end)| {
+            lower.clear();
+            let word = &text[start..end];
+            if word.is_ascii() {
+                lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
+            Token {
+                stem: stem(&lower),
+                start,
+                end,
+            }
+        })
+        .collect()
+}
+
+/// Byte spans of the words: runs of letters and digits, and currency signs.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
     let mut start: Option<usize> = None;
-    let flush = |tokens: &mut Vec<Token>, start: usize, end: usize| {
-        let word = text[start..end].to_lowercase();
-        tokens.push(Token {
-            stem: stem(&word),
-            start,
-            end,
-        });
-    };
     for (index, c) in text.char_indices() {
         if c.is_alphanumeric() {
             start.get_or_insert(index);
             continue;
         }
         if let Some(begin) = start.take() {
-            flush(&mut tokens, begin, index);
+            spans.push((begin, index));
         }
         if matches!(c, '$' | '€' | '£') {
-            tokens.push(Token {
-                stem: c.to_string(),
-                start: index,
-                end: index + c.len_utf8(),
-            });
+            spans.push((index, index + c.len_utf8()));
         }
     }
     if let Some(begin) = start {
-        flush(&mut tokens, begin, text.len());
+        spans.push((begin, text.len()));
     }
-    tokens
+    spans
+}
+
+/// The first three characters of every word of a text. Stemming never
+/// changes a word's first three characters, so a lexicon term whose first
+/// word starts otherwise cannot match the text: a capture skips stemming
+/// most of the lexicon this way.
+pub struct Prefilter {
+    prefixes: std::collections::HashSet<String>,
+}
+
+impl Prefilter {
+    pub fn new(text: &str) -> Prefilter {
+        let mut prefixes = std::collections::HashSet::new();
+        for (start, end) in word_spans(text) {
+            prefixes.insert(prefix(&text[start..end]));
+        }
+        Prefilter { prefixes }
+    }
+
+    /// Whether a lexicon term could match the text.
+    pub fn admits(&self, term: &str) -> bool {
+        word_spans(term)
+            .first()
+            .is_some_and(|&(start, end)| self.prefixes.contains(&prefix(&term[start..end])))
+    }
+}
+
+fn prefix(word: &str) -> String {
+    word.chars().take(3).flat_map(char::to_lowercase).collect()
 }
 
 /// Stems of a lexicon term, split the same way as text.
@@ -50,19 +89,19 @@ pub fn term_stems(term: &str) -> Vec<String> {
 }
 
 /// A light suffix-stripping stemmer. It needs to be consistent, not
-/// linguistically right: the lexicon goes through the same function.
+/// linguistically right: the lexicon goes through the same function. It
+/// edits one buffer in place, since every capture stems the whole lexicon.
 pub fn stem(word: &str) -> String {
-    let mut w = word.to_string();
+    let mut w = String::with_capacity(word.len() + 1);
+    w.push_str(word);
     if w.chars().count() <= 3 || !w.chars().all(char::is_alphabetic) {
         return w;
     }
-    if let Some(base) = w.strip_suffix("'s") {
-        w = base.to_string();
-    }
-    if let Some(base) = w.strip_suffix("ies").filter(|b| b.len() >= 2) {
-        w = format!("{base}y");
-    } else if let Some(base) = w.strip_suffix("sses") {
-        w = format!("{base}ss");
+    if w.ends_with("ies") && w.len() >= 5 {
+        w.truncate(w.len() - 3);
+        w.push('y');
+    } else if w.ends_with("sses") {
+        w.truncate(w.len() - 2);
     } else if w.ends_with('s')
         && !w.ends_with("ss")
         && !w.ends_with("us")
@@ -72,30 +111,34 @@ pub fn stem(word: &str) -> String {
         w.pop();
     }
     for suffix in ["ingly", "ing", "edly", "ed", "ment", "ments"] {
-        if let Some(base) = w.strip_suffix(suffix) {
+        if w.ends_with(suffix) {
+            let base = &w[..w.len() - suffix.len()];
             if base.chars().count() >= 3 && base.chars().any(is_vowel) {
-                w = undouble(base);
+                w.truncate(base.len());
+                undouble(&mut w);
                 break;
             }
         }
     }
-    if let Some(base) = w.strip_suffix("ion") {
+    if w.ends_with("ion") {
+        let base = &w[..w.len() - 3];
         if base.chars().count() >= 4 && (base.ends_with('t') || base.ends_with('s')) {
-            w = base.to_string();
+            w.truncate(w.len() - 3);
         }
     }
-    if let Some(base) = w.strip_suffix("at").filter(|b| b.chars().count() >= 5) {
-        // "annotat(ed)" and "annot(ation)" meet at "annot".
-        w = base.to_string();
+    // "annotat(ed)" and "annot(ation)" meet at "annot".
+    if w.ends_with("at") && w[..w.len() - 2].chars().count() >= 5 {
+        w.truncate(w.len() - 2);
     }
-    if let Some(base) = w.strip_suffix('e').filter(|b| b.chars().count() >= 3) {
-        w = base.to_string();
+    if w.ends_with('e') && w[..w.len() - 1].chars().count() >= 3 {
+        w.pop();
     }
-    if let Some(base) = w
-        .strip_suffix('y')
-        .filter(|b| b.chars().count() >= 4 && !b.ends_with(is_vowel))
-    {
-        w = format!("{base}i");
+    if w.ends_with('y') {
+        let base = &w[..w.len() - 1];
+        if base.chars().count() >= 4 && !base.ends_with(is_vowel) {
+            w.pop();
+            w.push('i');
+        }
     }
     w
 }
@@ -106,20 +149,17 @@ fn is_vowel(c: char) -> bool {
 
 /// "shipp" → "ship", "labell" → "label"; but "install" stays (ll after a
 /// long base is part of the word too often: only strip after short bases).
-fn undouble(base: &str) -> String {
-    let chars: Vec<char> = base.chars().collect();
-    let n = chars.len();
-    if n >= 2
-        && chars[n - 1] == chars[n - 2]
-        && !matches!(chars[n - 1], 's' | 'z')
-        && !is_vowel(chars[n - 1])
-    {
-        if chars[n - 1] == 'l' && n > 6 {
-            return base.to_string();
+fn undouble(word: &mut String) {
+    let mut chars = word.chars().rev();
+    let (Some(last), Some(before)) = (chars.next(), chars.next()) else {
+        return;
+    };
+    if last == before && !matches!(last, 's' | 'z') && !is_vowel(last) {
+        if last == 'l' && word.chars().count() > 6 {
+            return;
         }
-        return chars[..n - 1].iter().collect();
+        word.pop();
     }
-    base.to_string()
 }
 
 #[cfg(test)]
@@ -165,6 +205,24 @@ mod tests {
             stems,
             vec!["sav", "$", "1", "2m", "on", "a", "b", "test", "p99"]
         );
+    }
+
+    #[test]
+    fn prefilter_admits_every_term_that_can_match() {
+        let filter = Prefilter::new("Deployed the feature-store; saved $2M");
+        for term in [
+            "deploy",
+            "deployment",
+            "feature store",
+            "$",
+            "saved",
+            "save",
+        ] {
+            assert!(filter.admits(term), "{term}");
+        }
+        for term in ["mentored", "latency", "€"] {
+            assert!(!filter.admits(term), "{term}");
+        }
     }
 
     #[test]

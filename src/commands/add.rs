@@ -68,7 +68,10 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
         .filter(|l| !l.is_empty())
         .collect();
     win.starred = args.star;
-    let analyzer = Analyzer::new(framework)?;
+    let analyzer = Analyzer::for_text(
+        framework,
+        &[Some(&win.text), win.impact.as_deref(), win.next.as_deref()],
+    )?;
     capture::enrich(&mut win, &analyzer);
 
     if args.dry_run {

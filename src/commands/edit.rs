@@ -92,7 +92,11 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
             .collect();
     }
     win.updated_at = app.now;
-    capture::enrich(&mut win, &Analyzer::new(framework)?);
+    let analyzer = Analyzer::for_text(
+        framework,
+        &[Some(&win.text), win.impact.as_deref(), win.next.as_deref()],
+    )?;
+    capture::enrich(&mut win, &analyzer);
 
     let mut changed = stored.clone();
     let id = changed.id;

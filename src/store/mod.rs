@@ -225,10 +225,11 @@ impl Store {
     }
 
     /// Stores a new win and returns it with its id.
+    /// Stores a new win and returns it with its id. The stored row is not
+    /// read back: it holds exactly what was written.
     pub fn insert(&mut self, win: &NewWin) -> Result<Win> {
         let id = self.write(|tx| rows::insert_win(tx, win))?;
-        self.get(id)?
-            .ok_or_else(|| anyhow!("win #{id} vanished right after it was stored"))
+        Ok(win.clone().into_win(id))
     }
 
     /// Stores many wins in one transaction: all of them or, on any error,
