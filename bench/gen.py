@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Deterministic synthetic journals for the benchmarks.
 
-    gen.py win N > journal.jsonl     win's export format (analysis included)
-    gen.py jrnl N > journal.txt      jrnl's plain-text format, same wins
+    gen.py win N [YEARS] > journal.jsonl   win's export format (analysis included)
+    gen.py jrnl N [YEARS] > journal.txt    jrnl's plain-text format, same wins
+
+The wins are spread evenly over the YEARS (default 3) before 2026-11-20.
 
 Same seed, same output: the benchmark is rerunnable anywhere.
 """
@@ -21,11 +23,11 @@ TAGS = ["fraud", "ranking", "search", "platform", "growth", "pricing", "churn", 
 RARE = "zeitgeist"  # appears in one win in ten thousand: the rare search word
 
 
-def wins(count):
+def wins(count, years=3):
     rng = random.Random(20261123)
     start = datetime(2026, 11, 20, 17, 0, tzinfo=timezone(timedelta(hours=1)))
     for index in range(count):
-        at = start - timedelta(minutes=int(index * 525600 * 3 / max(count, 1)) + 1)
+        at = start - timedelta(minutes=int(index * 525600 * years / max(count, 1)) + 1)
         text = f"{rng.choice(VERBS)} {rng.choice(THINGS)} {rng.choice(TAILS)}"
         if index % 10000 == 7:
             text += f" ({RARE})"
@@ -49,8 +51,9 @@ def wins(count):
 
 def main():
     kind, count = sys.argv[1], int(sys.argv[2])
+    years = float(sys.argv[3]) if len(sys.argv) > 3 else 3
     out = sys.stdout
-    for win in wins(count):
+    for win in wins(count, years):
         if kind == "win":
             out.write(json.dumps(win, separators=(",", ":")) + "\n")
         else:

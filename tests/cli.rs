@@ -460,7 +460,7 @@ fn a_journal_from_a_newer_win_is_refused() {
     drop(conn);
     let stderr = journal.fails(&["list"]);
     assert!(
-        stderr.contains("schema version 99") && stderr.contains("reads up to 1"),
+        stderr.contains("schema version 99") && stderr.contains("reads up to"),
         "{stderr}"
     );
 }
@@ -1366,4 +1366,45 @@ fn completions_and_man_page() {
     let man = journal.ok(&["man"]);
     assert!(man.contains(".TH win 1"), "{man}");
     journal.win().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn a_version_1_journal_is_backed_up_and_migrated() {
+    let journal = Journal::new();
+    std::fs::create_dir_all(journal.db().parent().unwrap()).unwrap();
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0001_init.sql"))
+        .unwrap();
+    conn.execute_batch(
+        "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, kind)
+         VALUES ('0190a000-0000-7000-8000-000000000001', '2026-03-04T10:00:00+01:00', 1772614800,
+                 '2026-03-04T10:00:00+01:00', '2026-03-04T10:00:00+01:00', 'an old win about drift', 'shipped');
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let wins = journal.json(&["list", "--format", "json"]);
+    assert_eq!(wins[0]["text"], "an old win about drift");
+    let backup = journal.db().with_file_name("wins.db.bak-1");
+    assert!(backup.exists(), "the journal is copied before migrating");
+    let old = rusqlite::Connection::open(&backup).unwrap();
+    let version: i64 = old
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    let current = rusqlite::Connection::open(journal.db()).unwrap();
+    let version: i64 = current
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert!(version > 1);
+    assert_eq!(
+        journal.json(&["search", "drift", "--format", "json"])[0]["id"],
+        1
+    );
+    journal.add(&["a new win", "-t", "fresh"]);
+    assert_eq!(
+        journal.json(&["search", "fresh", "--format", "json"])[0]["id"],
+        2
+    );
 }

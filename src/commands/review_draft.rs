@@ -31,6 +31,9 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
         app.now,
         &options,
     )?;
+    let no_wins = wins.is_empty();
+    // The context holds what the template needs; the raw rows can go.
+    drop(wins);
     if args.context || args.format == Some(DraftFormat::Json) {
         return output::print_json(&context);
     }
@@ -41,7 +44,7 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
     };
     let text = render::render(&templates.draft(choice)?, &context)?;
     write!(output::stdout(), "{text}")?;
-    if wins.is_empty() {
+    if no_wins {
         output::note("no wins in this period (see: win add, or widen --since / --period)");
     }
     Ok(())

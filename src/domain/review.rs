@@ -241,33 +241,6 @@ pub fn build(
         .enumerate()
         .map(|(i, s)| (s.key.clone(), i))
         .collect();
-    for entry in &entries {
-        let home = section_of(entry);
-        let home_index = index_of.get(&home).copied().unwrap_or(sections.len() - 1);
-        for key in entry.competencies.iter().skip(1) {
-            let Some(other) = framework.map_key(key) else {
-                continue;
-            };
-            if other.key == home {
-                continue;
-            }
-            if let Some(&i) = index_of.get(&other.key) {
-                let home_title = sections[home_index].title.clone();
-                sections[i].also.push(CrossReference {
-                    id: entry.id,
-                    date: entry.date.clone(),
-                    summary: summary(entry),
-                    section: home_title,
-                });
-            }
-        }
-        sections[home_index].wins.push(entry.clone());
-    }
-    if let Some(top) = options.top {
-        for section in &mut sections {
-            keep_strongest(&mut section.wins, top);
-        }
-    }
 
     let coverage = coverage(wins, framework, &months);
     let gaps = gaps(&coverage);
@@ -317,6 +290,34 @@ pub fn build(
         starred.sort_by(|a, b| b.strength.total_cmp(&a.strength));
         starred
     };
+    // Entries move into their sections: one copy of each win, not two.
+    for entry in entries {
+        let home = section_of(&entry);
+        let home_index = index_of.get(&home).copied().unwrap_or(sections.len() - 1);
+        for key in entry.competencies.iter().skip(1) {
+            let Some(other) = framework.map_key(key) else {
+                continue;
+            };
+            if other.key == home {
+                continue;
+            }
+            if let Some(&i) = index_of.get(&other.key) {
+                let home_title = sections[home_index].title.clone();
+                sections[i].also.push(CrossReference {
+                    id: entry.id,
+                    date: entry.date.clone(),
+                    summary: summary(&entry),
+                    section: home_title,
+                });
+            }
+        }
+        sections[home_index].wins.push(entry);
+    }
+    if let Some(top) = options.top {
+        for section in &mut sections {
+            keep_strongest(&mut section.wins, top);
+        }
+    }
     Ok(ReviewContext {
         name: options.name.clone(),
         title: options.title.clone(),

@@ -29,7 +29,10 @@ pub struct SearchHit {
 }
 
 /// Numbered, append-only migrations; `PRAGMA user_version` is the count applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_bulk_fts.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -228,7 +231,7 @@ impl Store {
     /// Stores a new win and returns it with its id. The stored row is not
     /// read back: it holds exactly what was written.
     pub fn insert(&mut self, win: &NewWin) -> Result<Win> {
-        let id = self.write(|tx| rows::insert_win(tx, win))?;
+        let id = self.write(|tx| rows::insert_win(tx, win, &mut rows::Names::default()))?;
         Ok(win.clone().into_win(id))
     }
 
@@ -248,6 +251,14 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let (mut added, mut skipped) = (0, 0);
+            // Index the import once at the end, not row by row (see 0002).
+            let indexed_up_to: i64 =
+                tx.query_row("SELECT coalesce(max(id), 0) FROM wins", [], |row| {
+                    row.get(0)
+                })?;
+            tx.execute("UPDATE fts_sync SET enabled = 0", [])?;
+            let mut replaced: Vec<i64> = Vec::new();
+            let mut names = rows::Names::default();
             for win in wins {
                 let existing: Option<i64> = tx
                     .prepare_cached("SELECT id FROM wins WHERE uid = ?1")?
@@ -255,17 +266,20 @@ impl Store {
                     .optional()?;
                 match existing {
                     Some(id) if replace_existing => {
-                        rows::replace_win(&tx, id, win, true)?;
+                        rows::replace_win(&tx, id, win, true, &mut names)?;
+                        replaced.push(id);
                         added += 1;
                     }
                     Some(_) => skipped += 1,
                     None => {
-                        rows::insert_win(&tx, win)?;
+                        rows::insert_win(&tx, win, &mut names)?;
                         added += 1;
                     }
                 }
                 progress();
             }
+            rows::reindex(&tx, indexed_up_to, &replaced)?;
+            tx.execute("UPDATE fts_sync SET enabled = 1", [])?;
             if rehearse {
                 tx.rollback()?;
             } else {
@@ -299,7 +313,7 @@ impl Store {
     pub fn replace(&mut self, win: &Win) -> Result<Win> {
         let id = win.id;
         let new = win.clone().into_new();
-        self.write(|tx| rows::replace_win(tx, id, &new, false))?;
+        self.write(|tx| rows::replace_win(tx, id, &new, false, &mut rows::Names::default()))?;
         self.require(id)
     }
 

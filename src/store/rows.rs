@@ -229,7 +229,15 @@ fn bind_list(
         .join(", ")
 }
 
-pub fn insert_win(tx: &Transaction<'_>, win: &NewWin) -> Result<i64> {
+/// Ids of competency keys and tag names already looked up in this
+/// transaction, so a bulk import asks SQLite once per name.
+#[derive(Default)]
+pub struct Names {
+    competencies: std::collections::HashMap<String, i64>,
+    tags: std::collections::HashMap<String, i64>,
+}
+
+pub fn insert_win(tx: &Transaction<'_>, win: &NewWin, names: &mut Names) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
          next, kind, role, stage, starred, project, competency_source, suggestions, metrics)
@@ -255,7 +263,7 @@ pub fn insert_win(tx: &Transaction<'_>, win: &NewWin) -> Result<i64> {
         serde_json::to_string(&win.metrics)?,
     ])?;
     let id = tx.last_insert_rowid();
-    insert_satellites(tx, id, win)?;
+    insert_satellites(tx, id, win, names)?;
     for update in &win.updates {
         insert_update(tx, id, update)?;
     }
@@ -264,7 +272,13 @@ pub fn insert_win(tx: &Transaction<'_>, win: &NewWin) -> Result<i64> {
 
 /// Rewrites a stored win's fields and lists; its timeline is rewritten only
 /// when `with_updates` (an import replacing a win wholesale).
-pub fn replace_win(tx: &Transaction<'_>, id: i64, win: &NewWin, with_updates: bool) -> Result<()> {
+pub fn replace_win(
+    tx: &Transaction<'_>,
+    id: i64,
+    win: &NewWin,
+    with_updates: bool,
+    names: &mut Names,
+) -> Result<()> {
     tx.prepare_cached(
         "UPDATE wins SET occurred_at = ?2, occurred_ts = ?3, updated_at = ?4, text = ?5, polished = ?6,
          impact = ?7, next = ?8, kind = ?9, role = ?10, stage = ?11, starred = ?12, project = ?13,
@@ -292,7 +306,7 @@ pub fn replace_win(tx: &Transaction<'_>, id: i64, win: &NewWin, with_updates: bo
     tx.execute("DELETE FROM win_competencies WHERE win_id = ?1", [id])?;
     tx.execute("DELETE FROM win_tags WHERE win_id = ?1", [id])?;
     tx.execute("DELETE FROM links WHERE win_id = ?1", [id])?;
-    insert_satellites(tx, id, win)?;
+    insert_satellites(tx, id, win, names)?;
     if with_updates {
         tx.execute("DELETE FROM updates WHERE win_id = ?1", [id])?;
         for update in &win.updates {
@@ -302,14 +316,28 @@ pub fn replace_win(tx: &Transaction<'_>, id: i64, win: &NewWin, with_updates: bo
     Ok(())
 }
 
-fn insert_satellites(tx: &Transaction<'_>, id: i64, win: &NewWin) -> Result<()> {
+fn insert_satellites(tx: &Transaction<'_>, id: i64, win: &NewWin, names: &mut Names) -> Result<()> {
     for (position, key) in (0_i64..).zip(&win.competencies) {
-        let competency_id = intern(tx, "competencies", "key", key)?;
+        let competency_id = match names.competencies.get(key) {
+            Some(id) => *id,
+            None => {
+                let id = intern(tx, "competencies", "key", key)?;
+                names.competencies.insert(key.clone(), id);
+                id
+            }
+        };
         tx.prepare_cached("INSERT OR IGNORE INTO win_competencies (win_id, competency_id, position) VALUES (?1, ?2, ?3)")?
             .execute(params![id, competency_id, position])?;
     }
     for (position, tag) in (0_i64..).zip(&win.tags) {
-        let tag_id = intern(tx, "tags", "name", tag)?;
+        let tag_id = match names.tags.get(tag) {
+            Some(id) => *id,
+            None => {
+                let id = intern(tx, "tags", "name", tag)?;
+                names.tags.insert(tag.clone(), id);
+                id
+            }
+        };
         tx.prepare_cached(
             "INSERT OR IGNORE INTO win_tags (win_id, tag_id, position) VALUES (?1, ?2, ?3)",
         )?
@@ -350,5 +378,26 @@ pub fn insert_update(tx: &Transaction<'_>, id: i64, update: &Update) -> Result<(
         update.impact,
         update.next,
     ])?;
+    Ok(())
+}
+
+/// Indexes, in one statement, the wins added after `after_id` and those
+/// replaced, while the per-row triggers are off (see migration 0002).
+pub fn reindex(tx: &Transaction<'_>, after_id: i64, replaced: &[i64]) -> Result<()> {
+    for id in replaced {
+        tx.execute("DELETE FROM wins_fts WHERE rowid = ?1", [id])?;
+    }
+    let fts_row = "INSERT INTO wins_fts (rowid, text, impact, next, tags, project, updates)
+        SELECT w.id, w.text, w.impact, w.next,
+            coalesce((SELECT group_concat(t.name, ' ') FROM win_tags wt JOIN tags t ON t.id = wt.tag_id
+                      WHERE wt.win_id = w.id), ''),
+            w.project,
+            coalesce((SELECT group_concat(concat_ws(' ', u.text, u.impact, u.next), ' ') FROM updates u
+                      WHERE u.win_id = w.id), '')
+        FROM wins w";
+    tx.execute(&format!("{fts_row} WHERE w.id > ?1"), [after_id])?;
+    for id in replaced {
+        tx.execute(&format!("{fts_row} WHERE w.id = ?1"), [id])?;
+    }
     Ok(())
 }
