@@ -19,7 +19,7 @@ pub fn run(app: &App, args: &DemoArgs) -> Result<()> {
     let now = sample::demo_now()?;
     let wins = sample::wins(&Analyzer::new(framework)?, now)?;
     let mut store = Store::open_in_memory()?;
-    store.insert_many(&wins, false, false, || {})?;
+    store.insert_many(&wins)?;
     let stored = store.list(&Default::default())?;
     let templates = app.templates();
     let period = review::period_for(None, None, None, now);

@@ -1,6 +1,9 @@
 //! `win import FILE|-`: wins from win, jrnl or CSV, in one transaction.
+//! win's jsonl is streamed line by line, so memory stays flat however large
+//! the file; a bad record anywhere rolls the whole import back.
 
-use std::io::Read;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
 
 use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -9,67 +12,75 @@ use crate::analyze::Analyzer;
 use crate::app::App;
 use crate::capture;
 use crate::cli::{ImportArgs, ImportFormat};
+use crate::domain::framework::Framework;
 use crate::domain::import::{self, Format};
+use crate::domain::record::WinRecord;
 use crate::domain::win::{CompetencySource, NewWin};
 use crate::output;
 
-/// Below this many wins an import is over before a bar could help.
-const PROGRESS_FROM: usize = 5_000;
+/// Below this many bytes an import is over before a bar could help.
+const PROGRESS_FROM: u64 = 1 << 20;
 
 pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
     let name = args.file.to_string_lossy().to_string();
-    let bytes = if name == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("cannot read stdin")?;
-        bytes
+    let (mut reader, size): (Box<dyn BufRead>, u64) = if name == "-" {
+        (Box::new(BufReader::new(std::io::stdin())), 0)
     } else {
-        std::fs::read(&args.file).with_context(|| format!("cannot read {name}"))?
+        let file = std::fs::File::open(&args.file).with_context(|| format!("cannot read {name}"))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(BufReader::with_capacity(1 << 16, file)), size)
     };
-    let text = String::from_utf8(bytes).map_err(|err| {
-        anyhow!(
-            "{name} is not UTF-8 text (first bad byte at offset {}); nothing was imported",
-            err.utf8_error().valid_up_to()
-        )
-    })?;
+    let head = String::from_utf8_lossy(reader.fill_buf().with_context(|| format!("cannot read {name}"))?).to_string();
     let format = match args.from {
         Some(ImportFormat::Win) => Format::Win,
         Some(ImportFormat::Jrnl) => Format::Jrnl,
         Some(ImportFormat::Csv) => Format::Csv,
-        None => import::detect(&name, &text),
+        None => import::detect(&name, &head),
     };
     let framework = app.framework()?;
-    let records = import::parse(&text, format, app.now)
-        .map_err(|err| anyhow!("{name}, {err:#}; nothing was imported"))?;
-    let analyzer = Analyzer::new(framework)?;
-    let mut wins: Vec<NewWin> = Vec::with_capacity(records.len());
-    for (at, record) in records {
-        let analysed = record.has_analysis();
-        let mut win = record
-            .into_new(app.now)
-            .map_err(|err| anyhow!("{name}, {at}: {err:#}; nothing was imported"))?;
-        // Names typed by hand ("MLOps", an alias) become keys; unknown keys
-        // from another framework are kept and land under "Other".
-        for key in &mut win.competencies {
-            if let Some(competency) = framework.resolve(key) {
-                key.clone_from(&competency.key);
-            }
-        }
-        if !analysed {
-            if win.competency_source == CompetencySource::None && !win.competencies.is_empty() {
-                win.competency_source = CompetencySource::User;
-            }
-            capture::enrich(&mut win, &analyzer);
-        }
-        wins.push(win);
-    }
-
-    let bar = progress(app, wins.len());
+    let mut converter = Converter { framework, analyzer: None, keys: HashMap::new(), now: app.now };
+    let bar = progress(app, size);
     let mut store = app.open_store()?;
-    let (added, skipped) = store.insert_many(&wins, args.update, args.dry_run, || bar.inc(1))?;
+    let mut session = store.import(args.update)?;
+    let fail = |err: anyhow::Error| anyhow!("{name}, {err:#}; nothing was imported");
+
+    let streamed = format == Format::Win && !head.trim_start_matches('\u{feff}').trim_start().starts_with('[');
+    if streamed {
+        let mut number = 0;
+        let mut bytes = Vec::new();
+        loop {
+            bytes.clear();
+            let read = reader.read_until(b'\n', &mut bytes).with_context(|| format!("cannot read {name}"))?;
+            if read == 0 {
+                break;
+            }
+            number += 1;
+            bar.inc(read as u64);
+            let text = std::str::from_utf8(&bytes).map_err(|_| fail(anyhow!("line {number}: not UTF-8 text")))?;
+            let text = if number == 1 { text.trim_start_matches('\u{feff}') } else { text };
+            if let Some(record) = import::parse_win_line(text, number).map_err(fail)? {
+                let win = converter.convert(record).map_err(|err| fail(anyhow!("line {number}: {err:#}")))?;
+                session.add(&win).map_err(|err| fail(anyhow!("line {number}: {err:#}")))?;
+            }
+        }
+    } else {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+        let text = String::from_utf8(bytes).map_err(|err| {
+            fail(anyhow!("not UTF-8 text (first bad byte at offset {})", err.utf8_error().valid_up_to()))
+        })?;
+        bar.inc(text.len() as u64);
+        for (at, record) in import::parse(&text, format, app.now).map_err(fail)? {
+            let win = converter.convert(record).map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
+            session.add(&win).map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
+        }
+    }
+    report(session.finish(args.dry_run)?, args);
     bar.finish_and_clear();
+    Ok(())
+}
+
+fn report((added, skipped): (usize, usize), args: &ImportArgs) {
     let verb = match (args.dry_run, args.update) {
         (true, true) => "would add or replace",
         (true, false) => "would add",
@@ -79,22 +90,55 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
     output::note(&format!(
         "{verb} {added} win{}, skipped {skipped} already in the journal{}",
         if added == 1 { "" } else { "s" },
-        if args.dry_run {
-            " (dry run: nothing was stored)"
-        } else {
-            ""
-        }
+        if args.dry_run { " (dry run: nothing was stored)" } else { "" }
     ));
-    Ok(())
+}
+
+/// Records become wins: names resolved to keys, analysis added when the
+/// record did not bring it (only then is the analyser built).
+struct Converter<'f> {
+    framework: &'f Framework,
+    analyzer: Option<Analyzer>,
+    keys: HashMap<String, String>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+}
+
+impl Converter<'_> {
+    fn convert(&mut self, record: WinRecord) -> Result<NewWin> {
+        let analysed = record.has_analysis();
+        let mut win = record.into_new(self.now)?;
+        // Names typed by hand ("MLOps", an alias) become keys; unknown keys
+        // from another framework are kept and land under "Other".
+        for key in &mut win.competencies {
+            let framework = self.framework;
+            let resolved = self
+                .keys
+                .entry(key.clone())
+                .or_insert_with(|| framework.resolve(key).map_or_else(|| key.clone(), |c| c.key.clone()));
+            key.clone_from(resolved);
+        }
+        if !analysed {
+            if win.competency_source == CompetencySource::None && !win.competencies.is_empty() {
+                win.competency_source = CompetencySource::User;
+            }
+            if self.analyzer.is_none() {
+                self.analyzer = Some(Analyzer::new(self.framework)?);
+            }
+            if let Some(analyzer) = &self.analyzer {
+                capture::enrich(&mut win, analyzer);
+            }
+        }
+        Ok(win)
+    }
 }
 
 /// A progress bar on a terminal for large files; nothing when piped.
-fn progress(app: &App, total: usize) -> ProgressBar {
-    if !app.stderr_is_terminal || total < PROGRESS_FROM {
+fn progress(app: &App, bytes: u64) -> ProgressBar {
+    if !app.stderr_is_terminal || bytes < PROGRESS_FROM {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("importing {bar:40} {pos}/{len} wins") {
+    let bar = ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("importing {bar:40} {bytes}/{total_bytes}") {
         bar.set_style(style);
     }
     bar

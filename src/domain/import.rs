@@ -70,14 +70,19 @@ fn parse_win(text: &str) -> Result<Vec<Located>> {
     }
     let mut records = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+        if let Some(record) = parse_win_line(line, index + 1)? {
+            records.push((format!("line {}", index + 1), record));
         }
-        let record: WinRecord = serde_json::from_str(line)
-            .map_err(|err| anyhow!("line {}: {}", index + 1, clean_serde(&err.to_string())))?;
-        records.push((format!("line {}", index + 1), record));
     }
     Ok(records)
+}
+
+/// One line of win's jsonl (`None` for a blank line); errors name the line.
+pub fn parse_win_line(line: &str, number: usize) -> Result<Option<WinRecord>> {
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str(line).map(Some).map_err(|err| anyhow!("line {number}: {}", clean_serde(&err.to_string())))
 }
 
 /// serde's messages end with " at line 1 column 40" for one-line records.

@@ -173,41 +173,7 @@ impl Store {
 
     /// Turns SQLite's terse errors into ones that say what to do.
     fn explain(&self, err: anyhow::Error) -> anyhow::Error {
-        let Some(sqlite) = err.downcast_ref::<rusqlite::Error>() else {
-            return err;
-        };
-        match sqlite.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::ReadOnly) => {
-                anyhow!(
-                    "{} is read-only: cannot write (check its permissions and its folder's)",
-                    self.describe()
-                )
-            }
-            Some(rusqlite::ErrorCode::NotADatabase) => anyhow!(
-                "{} is not a win journal (or is damaged); point --db or WIN_DB at another file",
-                self.describe()
-            ),
-            Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-                anyhow!(
-                    "{} is damaged (restore it from a backup such as its .bak- copy)",
-                    self.describe()
-                )
-            }
-            Some(rusqlite::ErrorCode::DiskFull) => {
-                anyhow!(
-                    "the disk holding {} is full: nothing was written",
-                    self.describe()
-                )
-            }
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                anyhow!(
-                    "{} stayed locked by another win for {}s; try again",
-                    self.describe(),
-                    BUSY_TIMEOUT.as_secs()
-                )
-            }
-            _ => err,
-        }
+        explain(err, &self.describe())
     }
 
     /// Runs `work` in one IMMEDIATE transaction: it takes the write lock up
@@ -235,59 +201,20 @@ impl Store {
         Ok(win.clone().into_win(id))
     }
 
-    /// Stores many wins in one transaction: all of them or, on any error,
-    /// none. A win whose uid is already in the journal is skipped, or
-    /// replaced with `replace_existing`. With `rehearse`, everything is
-    /// rolled back at the end (a dry run). Returns (added or replaced, skipped).
-    pub fn insert_many<'a>(
-        &mut self,
-        wins: impl IntoIterator<Item = &'a NewWin>,
-        replace_existing: bool,
-        rehearse: bool,
-        mut progress: impl FnMut(),
-    ) -> Result<(usize, usize)> {
-        let result = (|| {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (mut added, mut skipped) = (0, 0);
-            // Index the import once at the end, not row by row (see 0002).
-            let indexed_up_to: i64 =
-                tx.query_row("SELECT coalesce(max(id), 0) FROM wins", [], |row| {
-                    row.get(0)
-                })?;
-            tx.execute("UPDATE fts_sync SET enabled = 0", [])?;
-            let mut replaced: Vec<i64> = Vec::new();
-            let mut names = rows::Names::default();
-            for win in wins {
-                let existing: Option<i64> = tx
-                    .prepare_cached("SELECT id FROM wins WHERE uid = ?1")?
-                    .query_row([&win.uid], |row| row.get(0))
-                    .optional()?;
-                match existing {
-                    Some(id) if replace_existing => {
-                        rows::replace_win(&tx, id, win, true, &mut names)?;
-                        replaced.push(id);
-                        added += 1;
-                    }
-                    Some(_) => skipped += 1,
-                    None => {
-                        rows::insert_win(&tx, win, &mut names)?;
-                        added += 1;
-                    }
-                }
-                progress();
-            }
-            rows::reindex(&tx, indexed_up_to, &replaced)?;
-            tx.execute("UPDATE fts_sync SET enabled = 1", [])?;
-            if rehearse {
-                tx.rollback()?;
-            } else {
-                tx.commit()?;
-            }
-            Ok((added, skipped))
-        })();
-        result.map_err(|err| self.explain(err))
+    /// Stores many wins in one transaction (see `Import`); for the demo.
+    pub fn insert_many<'a>(&mut self, wins: impl IntoIterator<Item = &'a NewWin>) -> Result<(usize, usize)> {
+        let mut import = self.import(false)?;
+        for win in wins {
+            import.add(win)?;
+        }
+        import.finish(false)
+    }
+
+    /// Starts a bulk load: one transaction that ends with all of it stored,
+    /// or (on an error, a drop, or a dry run) none of it.
+    pub fn import(&mut self, replace_existing: bool) -> Result<Import<'_>> {
+        let label = self.describe();
+        begin_import(&mut self.conn, label.clone(), replace_existing).map_err(|err| explain(err, &label))
     }
 
     pub fn get(&self, id: i64) -> Result<Option<Win>> {
@@ -481,6 +408,121 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
     }
+}
+
+/// Turns SQLite's terse errors into ones that say what to do; `journal`
+/// names the file ("the journal /path/wins.db").
+fn explain(err: anyhow::Error, journal: &str) -> anyhow::Error {
+let Some(sqlite) = err.downcast_ref::<rusqlite::Error>() else {
+    return err;
+};
+match sqlite.sqlite_error_code() {
+    Some(rusqlite::ErrorCode::ReadOnly) => {
+        anyhow!(
+            "{} is read-only: cannot write (check its permissions and its folder's)",
+            journal
+        )
+    }
+    Some(rusqlite::ErrorCode::NotADatabase) => anyhow!(
+        "{} is not a win journal (or is damaged); point --db or WIN_DB at another file",
+        journal
+    ),
+    Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+        anyhow!(
+            "{} is damaged (restore it from a backup such as its .bak- copy)",
+            journal
+        )
+    }
+    Some(rusqlite::ErrorCode::DiskFull) => {
+        anyhow!(
+            "the disk holding {} is full: nothing was written",
+            journal
+        )
+    }
+    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+        anyhow!(
+            "{} stayed locked by another win for {}s; try again",
+            journal,
+            BUSY_TIMEOUT.as_secs()
+        )
+    }
+    _ => err,
+}
+}
+
+/// A bulk load in progress (see `Store::import`).
+pub struct Import<'s> {
+    tx: rusqlite::Transaction<'s>,
+    label: String,
+    names: rows::Names,
+    replaced: Vec<i64>,
+    indexed_up_to: i64,
+    replace_existing: bool,
+    pub added: usize,
+    pub skipped: usize,
+}
+
+impl Import<'_> {
+    /// Adds one win; one whose uid is already stored is skipped or replaced.
+    pub fn add(&mut self, win: &NewWin) -> Result<()> {
+        let result = (|| -> Result<()> {
+            let existing: Option<i64> = self
+                .tx
+                .prepare_cached("SELECT id FROM wins WHERE uid = ?1")?
+                .query_row([&win.uid], |row| row.get(0))
+                .optional()?;
+            match existing {
+                Some(id) if self.replace_existing => {
+                    rows::replace_win(&self.tx, id, win, true, &mut self.names)?;
+                    self.replaced.push(id);
+                    self.added += 1;
+                }
+                Some(_) => self.skipped += 1,
+                None => {
+                    rows::insert_win(&self.tx, win, &mut self.names)?;
+                    self.added += 1;
+                }
+            }
+            Ok(())
+        })();
+        result.map_err(|err| explain(err, &self.label))
+    }
+
+    /// Indexes what was added and commits, or rolls it all back when
+    /// `rehearse` (a dry run). Returns (added or replaced, skipped).
+    pub fn finish(self, rehearse: bool) -> Result<(usize, usize)> {
+        let label = self.label.clone();
+        let counts = (self.added, self.skipped);
+        let result = (|| -> Result<()> {
+            rows::reindex(&self.tx, self.indexed_up_to, &self.replaced)?;
+            self.tx.execute("UPDATE fts_sync SET enabled = 1", [])?;
+            if rehearse {
+                self.tx.rollback()?;
+            } else {
+                self.tx.commit()?;
+            }
+            Ok(())
+        })();
+        result.map_err(|err| explain(err, &label))?;
+        Ok(counts)
+    }
+}
+
+fn begin_import(conn: &mut Connection, label: String, replace_existing: bool) -> Result<Import<'_>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Index the import once at the end, not row by row (see 0002).
+    let indexed_up_to: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM wins", [], |row| row.get(0))?;
+    tx.execute("UPDATE fts_sync SET enabled = 0", [])?;
+    Ok(Import {
+        tx,
+        label,
+        names: rows::Names::default(),
+        replaced: Vec::new(),
+        indexed_up_to,
+        replace_existing,
+        added: 0,
+        skipped: 0,
+    })
 }
 
 fn open_connection(path: &Path) -> Result<(Connection, bool)> {
