@@ -4,7 +4,7 @@
 //!   floor insert DB            one row into `wins`, as `win add` would
 //!   floor list DB N            the N newest rows
 //!   floor search DB WORD       an FTS5 match, ranked, with a snippet
-//!   floor export DB            every row, streamed as one JSON object per line
+//!   floor export DB            every win with its satellites, one JSON object per line
 //!
 //! Built with `cargo build --release --example floor`.
 
@@ -55,29 +55,61 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         "export" => {
+            // The same rows win exports: every column, with the win's
+            // competencies, tags, links and timeline gathered as JSON.
             let mut statement = conn.prepare(
-                "SELECT id, uid, occurred_at, text, impact, next, kind, stage, metrics FROM wins ORDER BY occurred_ts, id",
+                "SELECT w.id, w.uid, w.occurred_at, w.created_at, w.updated_at, w.text, w.polished, w.impact,
+                    w.next, w.kind, w.role, w.stage, w.starred, w.project, w.competency_source, w.suggestions,
+                    w.metrics,
+                    (SELECT json_group_array(c.key ORDER BY wc.position) FROM win_competencies wc
+                        JOIN competencies c ON c.id = wc.competency_id WHERE wc.win_id = w.id),
+                    (SELECT json_group_array(t.name ORDER BY wt.position) FROM win_tags wt
+                        JOIN tags t ON t.id = wt.tag_id WHERE wt.win_id = w.id),
+                    (SELECT json_group_array(l.url ORDER BY l.position) FROM links l WHERE l.win_id = w.id),
+                    (SELECT json_group_array(json_object('at', u.at, 'stage', u.stage, 'text', u.text,
+                        'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, u.id) FROM updates u WHERE u.win_id = w.id)
+                 FROM wins w ORDER BY w.occurred_ts, w.id",
             )?;
+            let names = [
+                "uid",
+                "occurred_at",
+                "created_at",
+                "updated_at",
+                "text",
+                "polished",
+                "impact",
+                "next",
+                "kind",
+                "role",
+                "stage",
+            ];
+            let arrays = [
+                "suggestions",
+                "metrics",
+                "competencies",
+                "tags",
+                "links",
+                "updates",
+            ];
             let mut rows = statement.query([])?;
             while let Some(row) = rows.next()? {
                 let id: i64 = row.get(0)?;
-                let fields: [Option<String>; 8] = [
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                    row.get(6)?,
-                    row.get(7)?,
-                    row.get(8)?,
-                ];
-                let [uid, at, text, impact, next, kind, stage, metrics] = fields;
-                writeln!(
+                write!(out, "{{\"id\":{id}")?;
+                for (index, name) in names.iter().enumerate() {
+                    write!(out, ",\"{name}\":{}", json(row.get(index + 1)?))?;
+                }
+                let starred: bool = row.get(12)?;
+                write!(
                     out,
-                    "{{\"id\":{id},\"uid\":{},\"occurred_at\":{},\"text\":{},\"impact\":{},\"next\":{},\"kind\":{},\"stage\":{},\"metrics\":{}}}",
-                    json(uid), json(at), json(text), json(impact), json(next), json(kind), json(stage),
-                    metrics.unwrap_or_else(|| "[]".into())
+                    ",\"starred\":{starred},\"project\":{}",
+                    json(row.get(13)?)
                 )?;
+                write!(out, ",\"competency_source\":{}", json(row.get(14)?))?;
+                for (index, name) in arrays.iter().enumerate() {
+                    let raw: String = row.get(15 + index)?;
+                    write!(out, ",\"{name}\":{raw}")?;
+                }
+                writeln!(out, "}}")?;
             }
         }
         other => return Err(format!("unknown command {other}").into()),

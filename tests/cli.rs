@@ -1208,6 +1208,26 @@ fn export_streams_every_format() {
     assert!(wins[0]["metrics"][0]["change_pct"].is_number());
     let jsonl = journal.ok(&["export", "--format", "jsonl", "-c", "mlops"]);
     assert_eq!(jsonl.lines().count(), 1);
+    // The export streams stored columns; it must say exactly what `win show --json` says.
+    journal.ok(&[
+        "update",
+        "1",
+        "--stage",
+        "adopted",
+        "-i",
+        "tickets -40%",
+        "-n",
+        "next step",
+    ]);
+    let streamed: Vec<Value> = journal
+        .ok(&["export", "--format", "jsonl"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for win in &streamed {
+        let id = win["id"].as_i64().unwrap().to_string();
+        assert_eq!(win, &journal.json(&["show", &id, "--json"]), "win #{id}");
+    }
     let csv = journal.ok(&["export", "--format", "csv"]);
     assert!(
         csv.lines()

@@ -18,7 +18,7 @@ pub fn run(app: &App, args: &ExportArgs) -> Result<()> {
         ExportFormat::Json => {
             let mut first = true;
             write!(out, "[")?;
-            store.for_each(&filter, |win| {
+            store.for_each_stored(&filter, |win| {
                 write!(out, "{}\n  ", if first { "" } else { "," })?;
                 first = false;
                 serde_json::to_writer(&mut out, &win)?;
@@ -27,7 +27,7 @@ pub fn run(app: &App, args: &ExportArgs) -> Result<()> {
             writeln!(out, "{}]", if first { "" } else { "\n" })?;
         }
         ExportFormat::Jsonl => {
-            store.for_each(&filter, |win| output::print_json_line(&mut out, &win))?
+            store.for_each_stored(&filter, |win| output::print_json_line(&mut out, &win))?
         }
         ExportFormat::Csv => output::write_csv(&mut out, |each| store.for_each(&filter, each))?,
         ExportFormat::Md => {

@@ -26,11 +26,17 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
     let (mut reader, size): (Box<dyn BufRead>, u64) = if name == "-" {
         (Box::new(BufReader::new(std::io::stdin())), 0)
     } else {
-        let file = std::fs::File::open(&args.file).with_context(|| format!("cannot read {name}"))?;
+        let file =
+            std::fs::File::open(&args.file).with_context(|| format!("cannot read {name}"))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         (Box::new(BufReader::with_capacity(1 << 16, file)), size)
     };
-    let head = String::from_utf8_lossy(reader.fill_buf().with_context(|| format!("cannot read {name}"))?).to_string();
+    let head = String::from_utf8_lossy(
+        reader
+            .fill_buf()
+            .with_context(|| format!("cannot read {name}"))?,
+    )
+    .to_string();
     let format = match args.from {
         Some(ImportFormat::Win) => Format::Win,
         Some(ImportFormat::Jrnl) => Format::Jrnl,
@@ -38,41 +44,70 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         None => import::detect(&name, &head),
     };
     let framework = app.framework()?;
-    let mut converter = Converter { framework, analyzer: None, keys: HashMap::new(), now: app.now };
+    let mut converter = Converter {
+        framework,
+        analyzer: None,
+        keys: HashMap::new(),
+        now: app.now,
+    };
     let bar = progress(app, size);
     let mut store = app.open_store()?;
     let mut session = store.import(args.update)?;
     let fail = |err: anyhow::Error| anyhow!("{name}, {err:#}; nothing was imported");
 
-    let streamed = format == Format::Win && !head.trim_start_matches('\u{feff}').trim_start().starts_with('[');
+    let streamed = format == Format::Win
+        && !head
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('[');
     if streamed {
         let mut number = 0;
         let mut bytes = Vec::new();
         loop {
             bytes.clear();
-            let read = reader.read_until(b'\n', &mut bytes).with_context(|| format!("cannot read {name}"))?;
+            let read = reader
+                .read_until(b'\n', &mut bytes)
+                .with_context(|| format!("cannot read {name}"))?;
             if read == 0 {
                 break;
             }
             number += 1;
             bar.inc(read as u64);
-            let text = std::str::from_utf8(&bytes).map_err(|_| fail(anyhow!("line {number}: not UTF-8 text")))?;
-            let text = if number == 1 { text.trim_start_matches('\u{feff}') } else { text };
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|_| fail(anyhow!("line {number}: not UTF-8 text")))?;
+            let text = if number == 1 {
+                text.trim_start_matches('\u{feff}')
+            } else {
+                text
+            };
             if let Some(record) = import::parse_win_line(text, number).map_err(fail)? {
-                let win = converter.convert(record).map_err(|err| fail(anyhow!("line {number}: {err:#}")))?;
-                session.add(&win).map_err(|err| fail(anyhow!("line {number}: {err:#}")))?;
+                let win = converter
+                    .convert(record)
+                    .map_err(|err| fail(anyhow!("line {number}: {err:#}")))?;
+                session
+                    .add(&win)
+                    .map_err(|err| fail(anyhow!("line {number}: {err:#}")))?;
             }
         }
     } else {
         let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).with_context(|| format!("cannot read {name}"))?;
+        reader
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {name}"))?;
         let text = String::from_utf8(bytes).map_err(|err| {
-            fail(anyhow!("not UTF-8 text (first bad byte at offset {})", err.utf8_error().valid_up_to()))
+            fail(anyhow!(
+                "not UTF-8 text (first bad byte at offset {})",
+                err.utf8_error().valid_up_to()
+            ))
         })?;
         bar.inc(text.len() as u64);
         for (at, record) in import::parse(&text, format, app.now).map_err(fail)? {
-            let win = converter.convert(record).map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
-            session.add(&win).map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
+            let win = converter
+                .convert(record)
+                .map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
+            session
+                .add(&win)
+                .map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
         }
     }
     report(session.finish(args.dry_run)?, args);
@@ -90,7 +125,11 @@ fn report((added, skipped): (usize, usize), args: &ImportArgs) {
     output::note(&format!(
         "{verb} {added} win{}, skipped {skipped} already in the journal{}",
         if added == 1 { "" } else { "s" },
-        if args.dry_run { " (dry run: nothing was stored)" } else { "" }
+        if args.dry_run {
+            " (dry run: nothing was stored)"
+        } else {
+            ""
+        }
     ));
 }
 
@@ -111,10 +150,11 @@ impl Converter<'_> {
         // from another framework are kept and land under "Other".
         for key in &mut win.competencies {
             let framework = self.framework;
-            let resolved = self
-                .keys
-                .entry(key.clone())
-                .or_insert_with(|| framework.resolve(key).map_or_else(|| key.clone(), |c| c.key.clone()));
+            let resolved = self.keys.entry(key.clone()).or_insert_with(|| {
+                framework
+                    .resolve(key)
+                    .map_or_else(|| key.clone(), |c| c.key.clone())
+            });
             key.clone_from(resolved);
         }
         if !analysed {

@@ -82,7 +82,9 @@ pub fn parse_win_line(line: &str, number: usize) -> Result<Option<WinRecord>> {
     if line.trim().is_empty() {
         return Ok(None);
     }
-    serde_json::from_str(line).map(Some).map_err(|err| anyhow!("line {number}: {}", clean_serde(&err.to_string())))
+    serde_json::from_str(line)
+        .map(Some)
+        .map_err(|err| anyhow!("line {number}: {}", clean_serde(&err.to_string())))
 }
 
 /// serde's messages end with " at line 1 column 40" for one-line records.

@@ -4,6 +4,7 @@ use anyhow::{anyhow, Context, Result};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
+use serde_json::value::RawValue;
 
 use crate::domain::filter::WinFilter;
 use crate::domain::win::{
@@ -60,6 +61,64 @@ pub fn read_win(row: &Row<'_>) -> rusqlite::Result<Result<Win>> {
     Ok(texts
         .into_win(id)
         .with_context(|| format!("win #{id} in the journal is damaged")))
+}
+
+/// A win in the JSON shape of DESIGN.md, straight from its columns: the
+/// JSON arrays SQLite built are passed through, not parsed and rewritten.
+/// Field order and values match `Win`'s serialization.
+#[derive(serde::Serialize)]
+pub struct StoredWin {
+    id: i64,
+    uid: String,
+    occurred_at: String,
+    created_at: String,
+    updated_at: String,
+    text: String,
+    polished: Option<String>,
+    impact: Option<String>,
+    next: Option<String>,
+    kind: String,
+    role: Option<String>,
+    stage: Option<String>,
+    starred: bool,
+    competencies: Box<RawValue>,
+    competency_source: String,
+    suggestions: Box<RawValue>,
+    tags: Box<RawValue>,
+    project: Option<String>,
+    links: Box<RawValue>,
+    metrics: Box<RawValue>,
+    updates: Box<RawValue>,
+}
+
+pub fn read_stored(row: &Row<'_>) -> Result<StoredWin> {
+    let json = |index: usize| -> Result<Box<RawValue>> {
+        let text: String = row.get(index)?;
+        RawValue::from_string(text).map_err(|err| anyhow!("stored JSON is damaged: {err}"))
+    };
+    Ok(StoredWin {
+        id: row.get(0)?,
+        uid: row.get(1)?,
+        occurred_at: row.get(2)?,
+        created_at: row.get(3)?,
+        updated_at: row.get(4)?,
+        text: row.get(5)?,
+        polished: row.get(6)?,
+        impact: row.get(7)?,
+        next: row.get(8)?,
+        kind: row.get(9)?,
+        role: row.get(10)?,
+        stage: row.get(11)?,
+        starred: row.get(12)?,
+        project: row.get(13)?,
+        competency_source: row.get(14)?,
+        suggestions: json(15)?,
+        metrics: json(16)?,
+        competencies: json(17)?,
+        tags: json(18)?,
+        links: json(19)?,
+        updates: json(20)?,
+    })
 }
 
 struct RawWin {
