@@ -55,11 +55,14 @@ impl PhraseBank {
 
     /// Replaces the opening verb (longest phrase first) with a strong one.
     fn opening(&self, body: &str) -> (String, String) {
-        let lower = body.to_lowercase();
         let mut best: Option<(&str, &str)> = None;
         for (rough, strong) in &self.opening {
-            let fits = lower.starts_with(rough.as_str())
-                && lower[rough.len()..]
+            // Compared byte for byte, ASCII-insensitively: lowercasing could
+            // change lengths ('K' → 'k') and misplace the cut.
+            let fits = body
+                .get(..rough.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(rough))
+                && body[rough.len()..]
                     .chars()
                     .next()
                     .is_none_or(|c| !c.is_alphanumeric() && c != '-');
@@ -126,7 +129,11 @@ impl PhraseBank {
 /// "I …", "We …", or an implied "I".
 fn split_subject(text: &str) -> (&'static str, &str) {
     for (prefix, subject) in [("i ", "I"), ("we ", "We"), ("i've ", "I"), ("we've ", "We")] {
-        if text.len() > prefix.len() && text[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        if text.len() > prefix.len()
+            && text
+                .get(..prefix.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+        {
             return (subject, text[prefix.len()..].trim_start());
         }
     }
@@ -231,6 +238,20 @@ mod tests {
         let polished = polish(rough);
         for keep in ["38%", "$41K/mo", "$25K/mo", "Triton", "2x", "GPU"] {
             assert!(polished.contains(keep), "{keep} lost in {polished}");
+        }
+    }
+
+    #[test]
+    fn any_script_is_safe() {
+        for text in [
+            "ميزة جديدة 🚀",
+            "\u{212A}ut latency",
+            "İstanbul launch",
+            "we",
+            "i",
+            "é",
+        ] {
+            let _ = polish(text);
         }
     }
 

@@ -26,58 +26,45 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
         bail!("nothing to search for in \"{query}\": give at least one word");
     };
     let filter = app.filter(&args.filter)?;
-    let hits = app.open_store()?.search(&fts, &filter)?;
+    let store = app.open_store()?;
+    let plain = |snippet: &str| output::clean(&snippet.replace(['\u{1}', '\u{2}'], ""), false);
+    let mut out = output::stdout();
+    if let Some(format @ (SearchFormat::Json | SearchFormat::Jsonl)) = args.format {
+        let hits = store.search(&fts, &filter)?;
+        if hits.is_empty() {
+            return Err(Silent(1).into());
+        }
+        let rows = hits.iter().map(|h| Hit {
+            win: &h.win,
+            snippet: plain(&h.snippet),
+            score: h.score,
+        });
+        if format == SearchFormat::Json {
+            output::print_json(&rows.collect::<Vec<_>>())?;
+        } else {
+            for row in rows {
+                output::print_json_line(&mut out, &row)?;
+            }
+        }
+        return Ok(());
+    }
+    let hits = store.search_brief(&fts, &filter)?;
     if hits.is_empty() {
         // Like grep: nothing found is exit status 1, and no message.
         return Err(Silent(1).into());
     }
-    let plain = |snippet: &str| output::clean(&snippet.replace(['\u{1}', '\u{2}'], ""), false);
-    let mut out = output::stdout();
-    match args.format {
-        Some(SearchFormat::Json) => {
-            let rows: Vec<Hit<'_>> = hits
-                .iter()
-                .map(|h| Hit {
-                    win: &h.win,
-                    snippet: plain(&h.snippet),
-                    score: h.score,
-                })
-                .collect();
-            output::print_json(&rows)?;
-        }
-        Some(SearchFormat::Jsonl) => {
-            for hit in &hits {
-                output::print_json_line(
-                    &mut out,
-                    &Hit {
-                        win: &hit.win,
-                        snippet: plain(&hit.snippet),
-                        score: hit.score,
-                    },
-                )?;
-            }
-        }
-        None | Some(SearchFormat::Table) if app.stdout_is_terminal || args.format.is_some() => {
-            for hit in &hits {
-                writeln!(
-                    out,
-                    "{} {}  {}",
-                    paint(output::ID, &format!("#{}", hit.win.id)),
-                    output::day(&hit.win),
-                    highlight(&hit.snippet)
-                )?;
-            }
-        }
-        None | Some(SearchFormat::Table) => {
-            for hit in &hits {
-                writeln!(
-                    out,
-                    "{}\t{}\t{}",
-                    hit.win.id,
-                    output::day(&hit.win),
-                    plain(&hit.snippet)
-                )?;
-            }
+    let table = app.stdout_is_terminal || args.format.is_some();
+    for hit in &hits {
+        if table {
+            writeln!(
+                out,
+                "{} {}  {}",
+                paint(output::ID, &format!("#{}", hit.id)),
+                hit.day(),
+                highlight(&hit.snippet)
+            )?;
+        } else {
+            writeln!(out, "{}\t{}\t{}", hit.id, hit.day(), plain(&hit.snippet))?;
         }
     }
     Ok(())

@@ -633,4 +633,38 @@ mod tests {
         assert_eq!(age(at("2026-10-01T10:30:00+01:00"), now), "7 weeks");
         assert_eq!(age(at("2026-05-01T10:30:00+01:00"), now), "6 months");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// A day rendered as ISO and read back is the same day.
+            #[test]
+            fn iso_days_round_trip(days in 0i64..60_000) {
+                let now = at(NOW);
+                let day = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + Days::new(u64::try_from(days).unwrap());
+                prop_assert_eq!(parse_when(&day.format("%Y-%m-%d").to_string(), now).unwrap(), When::Day(day));
+            }
+
+            /// A moment rendered as RFC 3339 (any offset) and read back is the same moment.
+            #[test]
+            fn moments_round_trip(seconds in 0i64..4_000_000_000, offset_minutes in -720i32..=840) {
+                let now = at(NOW);
+                let offset = FixedOffset::east_opt(offset_minutes * 60).unwrap();
+                let moment = offset.timestamp_opt(seconds, 0).unwrap();
+                let text = crate::domain::win::format_rfc3339(&moment);
+                prop_assert_eq!(parse_when(&text, now).unwrap(), When::Moment(moment));
+            }
+
+            /// Nothing typed makes the parser panic.
+            #[test]
+            fn any_text_is_an_answer_or_an_error(text in "\\PC{0,40}") {
+                let now = at(NOW);
+                let _ = parse_when(&text, now);
+                let _ = parse_period(&text, now);
+                let _ = parse_since(&text, now);
+            }
+        }
+    }
 }

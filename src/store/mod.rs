@@ -18,6 +18,22 @@ use crate::domain::win::{format_rfc3339, NewWin, Stage, Update, Win};
 
 pub use file::check_journal_file;
 
+/// A search result as a listing shows it.
+#[derive(Debug, Clone)]
+pub struct BriefHit {
+    pub id: i64,
+    /// RFC 3339, as stored.
+    pub occurred_at: String,
+    pub snippet: String,
+}
+
+impl BriefHit {
+    /// The day it happened, in the offset it was recorded with.
+    pub fn day(&self) -> &str {
+        self.occurred_at.get(..10).unwrap_or(&self.occurred_at)
+    }
+}
+
 /// A search result: the win, a snippet around the match, and its relevance
 /// (bm25, higher is better).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -362,6 +378,41 @@ impl Store {
 
     /// Wins matching an FTS5 expression (see `domain::search`), best first,
     /// with a snippet whose matches sit between `\u{1}` and `\u{2}`.
+    /// Like `search`, but only what a terminal listing shows (id, when,
+    /// snippet): no satellites are gathered, so it costs what FTS costs.
+    pub fn search_brief(&self, fts: &str, filter: &WinFilter) -> Result<Vec<BriefHit>> {
+        let (clause, values) = rows::where_clause_after(
+            filter,
+            vec!["wins_fts MATCH ?1".to_string()],
+            vec![rusqlite::types::Value::Text(fts.to_string())],
+        );
+        let limit = filter
+            .limit
+            .map(|n| format!(" LIMIT {n}"))
+            .unwrap_or_default();
+        let sql = format!(
+            "SELECT w.id, w.occurred_at, snippet(wins_fts, -1, char(1), char(2), '…', 16)
+             FROM wins_fts JOIN wins w ON w.id = wins_fts.rowid {clause}
+             ORDER BY bm25(wins_fts), w.occurred_ts DESC{limit}"
+        );
+        let mut statement = self
+            .conn
+            .prepare(&sql)
+            .map_err(|e| self.explain(e.into()))?;
+        let hits = statement
+            .query_map(params_from_iter(values), |row| {
+                Ok(BriefHit {
+                    id: row.get(0)?,
+                    occurred_at: row.get(1)?,
+                    snippet: row.get(2)?,
+                })
+            })
+            .map_err(|e| self.explain(e.into()))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.explain(e.into()))?;
+        Ok(hits)
+    }
+
     pub fn search(&self, fts: &str, filter: &WinFilter) -> Result<Vec<SearchHit>> {
         let (clause, values) = rows::where_clause_after(
             filter,
@@ -554,13 +605,228 @@ fn begin_import(
 }
 
 fn open_connection(path: &Path) -> Result<(Connection, bool)> {
-    let read_only = !file::is_writable(path);
-    let flags = if read_only {
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-    } else {
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)
-        .with_context(|| format!("cannot open the journal {}", path.display()))?;
-    Ok((conn, read_only))
+    let context = || format!("cannot open the journal {}", path.display());
+    if file::is_writable(path) {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        return Ok((
+            Connection::open_with_flags(path, flags).with_context(context)?,
+            false,
+        ));
+    }
+    // A WAL journal we may not write can still be read, as long as SQLite
+    // is told not to create its -shm and -wal files (`immutable`).
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let uri = format!("file:{}?immutable=1", uri_path(path));
+    Ok((
+        Connection::open_with_flags(uri, flags).with_context(context)?,
+        true,
+    ))
+}
+
+/// A path as the path part of an SQLite `file:` URI.
+fn uri_path(path: &Path) -> String {
+    let mut encoded = String::new();
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'?' | b'#' | b'%' | 0..=0x1f | 0x7f..=0xff => {
+                encoded.push_str(&format!("%{byte:02X}"))
+            }
+            _ => encoded.push(char::from(*byte)),
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::win::{Kind, Role, Stage};
+    use chrono::Duration;
+
+    fn now() -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339("2026-11-21T17:05:00+01:00").unwrap()
+    }
+
+    fn win(text: &str, days_ago: i64) -> NewWin {
+        let mut win = NewWin::new(text.to_string(), now() - Duration::days(days_ago));
+        win.competencies = vec!["mlops".into()];
+        win.competency_source = crate::domain::win::CompetencySource::User;
+        win.tags = vec!["a".into(), "b".into()];
+        win
+    }
+
+    #[test]
+    fn insert_get_replace_delete() {
+        let mut store = Store::open_in_memory().unwrap();
+        let stored = store.insert(&win("first", 3)).unwrap();
+        assert_eq!(stored.id, 1);
+        assert_eq!(store.get(1).unwrap().unwrap(), stored);
+        let mut changed = stored.clone();
+        changed.text = "first, edited".into();
+        changed.tags = vec!["c".into()];
+        changed.kind = Kind::Shipped;
+        changed.role = Some(Role::Led);
+        let saved = store.replace(&changed).unwrap();
+        assert_eq!(saved.text, "first, edited");
+        assert_eq!(saved.tags, vec!["c"]);
+        assert!(
+            store.delete(&[1, 2]).is_err(),
+            "a missing id deletes nothing"
+        );
+        assert!(store.get(1).unwrap().is_some());
+        assert_eq!(store.delete(&[1]).unwrap(), 1);
+        assert!(store.get(1).unwrap().is_none());
+    }
+
+    #[test]
+    fn updates_carry_stage_and_impact_and_pending_follows() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut shipped = win("shipped it", 40);
+        shipped.stage = Some(Stage::Shipped);
+        store.insert(&shipped).unwrap();
+        assert_eq!(store.pending(now()).unwrap().len(), 1);
+        let update = Update {
+            at: now(),
+            stage: Some(Stage::Measured),
+            text: None,
+            impact: Some("-40% tickets".into()),
+            next: None,
+        };
+        let updated = store.add_update(1, &update).unwrap();
+        assert_eq!(updated.stage, Some(Stage::Measured));
+        assert_eq!(updated.impact.as_deref(), Some("-40% tickets"));
+        assert_eq!(updated.updates, vec![update]);
+        assert!(store.pending(now()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn filters_and_search() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.insert(&win("tuned the ranker", 1)).unwrap();
+        let mut other = win("wrote the migration plan", 100);
+        other.competencies = vec!["leadership".into()];
+        other.tags = vec!["plan".into()];
+        store.insert(&other).unwrap();
+        let filter = WinFilter {
+            since: Some(now() - Duration::days(10)),
+            ..WinFilter::default()
+        };
+        assert_eq!(store.list(&filter).unwrap().len(), 1);
+        let filter = WinFilter {
+            competencies: vec!["leadership".into()],
+            ..WinFilter::default()
+        };
+        assert_eq!(
+            store.list(&filter).unwrap()[0].text,
+            "wrote the migration plan"
+        );
+        let filter = WinFilter {
+            tags: vec!["plan".into()],
+            ..WinFilter::default()
+        };
+        assert_eq!(store.list(&filter).unwrap().len(), 1);
+        let hits = store.search("\"tuning\"", &WinFilter::default()).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0].snippet.contains("tuned"));
+        let hits = store.search("\"plan\"", &WinFilter::default()).unwrap();
+        assert_eq!(hits.len(), 1, "tags are indexed");
+    }
+
+    #[test]
+    fn imports_are_idempotent_and_indexed_at_the_end() {
+        let mut store = Store::open_in_memory().unwrap();
+        let wins: Vec<NewWin> = (0..50).map(|i| win(&format!("bulk win {i}"), i)).collect();
+        assert_eq!(store.insert_many(&wins).unwrap(), (50, 0));
+        assert_eq!(store.insert_many(&wins).unwrap(), (0, 50));
+        assert_eq!(store.count().unwrap(), 50);
+        assert_eq!(
+            store
+                .search("\"bulk\"", &WinFilter::default())
+                .unwrap()
+                .len(),
+            50
+        );
+        let rehearsal = store.import(false).unwrap();
+        drop(rehearsal);
+        let mut import = store.import(false).unwrap();
+        import.add(&win("rehearsed only", 0)).unwrap();
+        import.finish(true).unwrap();
+        assert_eq!(store.count().unwrap(), 50, "a dry run stores nothing");
+        store.insert(&win("after the import", 0)).unwrap();
+        assert_eq!(
+            store
+                .search("\"after\"", &WinFilter::default())
+                .unwrap()
+                .len(),
+            1,
+            "triggers are back on"
+        );
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_win() -> impl Strategy<Value = NewWin> {
+            (
+                "\\PC{1,80}",
+                proptest::option::of("\\PC{1,40}"),
+                proptest::collection::vec("[a-z][a-z0-9-]{0,10}", 0..4),
+                any::<bool>(),
+                0i64..2000,
+                proptest::option::of(prop_oneof![
+                    Just(Stage::Idea),
+                    Just(Stage::Shipped),
+                    Just(Stage::Adopted)
+                ]),
+            )
+                .prop_filter("text must have words", |(text, ..)| !text.trim().is_empty())
+                .prop_map(|(text, impact, tags, starred, days, stage)| {
+                    let mut win =
+                        NewWin::new(text.trim().to_string(), now() - Duration::days(days));
+                    win.impact = impact
+                        .map(|i| i.trim().to_string())
+                        .filter(|i| !i.is_empty());
+                    win.tags = crate::domain::win::normalize_tags(&tags);
+                    win.starred = starred;
+                    win.stage = stage;
+                    win
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// export → import into an empty journal → export gives the same records, ids aside.
+            #[test]
+            fn export_then_import_round_trips(wins in proptest::collection::vec(any_win(), 1..8)) {
+                let mut source = Store::open_in_memory().unwrap();
+                source.insert_many(&wins).unwrap();
+                let export = |store: &Store| -> Vec<serde_json::Value> {
+                    let mut rows = Vec::new();
+                    store.for_each_stored(&WinFilter::default(), |win| {
+                        let mut value = serde_json::to_value(&win)?;
+                        value.as_object_mut().unwrap().remove("id");
+                        rows.push(value);
+                        Ok(())
+                    }).unwrap();
+                    rows
+                };
+                let exported = export(&source);
+                let mut target = Store::open_in_memory().unwrap();
+                let records: Vec<NewWin> = exported
+                    .iter()
+                    .map(|value| {
+                        let record: crate::domain::record::WinRecord = serde_json::from_value(value.clone()).unwrap();
+                        record.into_new(now()).unwrap()
+                    })
+                    .collect();
+                target.insert_many(&records).unwrap();
+                prop_assert_eq!(export(&target), exported);
+            }
+        }
+    }
 }

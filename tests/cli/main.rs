@@ -8,6 +8,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod reliability;
+
 const NOW: &str = "2026-11-21T17:05:00+01:00";
 
 /// A journal in its own temp dir, and a builder for `win` commands on it.
@@ -1393,7 +1395,7 @@ fn a_version_1_journal_is_backed_up_and_migrated() {
     let journal = Journal::new();
     std::fs::create_dir_all(journal.db().parent().unwrap()).unwrap();
     let conn = rusqlite::Connection::open(journal.db()).unwrap();
-    conn.execute_batch(include_str!("../src/store/migrations/0001_init.sql"))
+    conn.execute_batch(include_str!("../../src/store/migrations/0001_init.sql"))
         .unwrap();
     conn.execute_batch(
         "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, kind)

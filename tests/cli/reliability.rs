@@ -1,0 +1,312 @@
+//! A career journal holds years of evidence: concurrent writers, kill -9,
+//! hostile files and hostile text must never lose or corrupt a win.
+
+use std::io::Write;
+use std::process::{Child, Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::{assert_failure, assert_success, file_bytes, Journal, NOW};
+
+fn win_process(journal: &Journal, args: &[&str]) -> Process {
+    let mut command = Process::new(assert_cmd::cargo::cargo_bin("win"));
+    command
+        .args(args)
+        .env("WIN_DB", journal.db())
+        .env("WIN_NOW", NOW)
+        .env("WIN_CONFIG_DIR", journal.config_dir())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    command
+}
+
+fn count(journal: &Journal) -> i64 {
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    conn.query_row("SELECT count(*) FROM wins", [], |row| row.get(0))
+        .unwrap()
+}
+
+fn integrity(journal: &Journal) -> String {
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn four_writers_and_two_readers_lose_nothing() {
+    let journal = Journal::new();
+    journal.add(&["the journal exists"]);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..4)
+            .map(|writer| {
+                let journal = &journal;
+                scope.spawn(move || {
+                    for i in 0..100 {
+                        let output = win_process(
+                            journal,
+                            &["add", &format!("writer {writer} win {i}"), "-t", "load"],
+                        )
+                        .output()
+                        .unwrap();
+                        assert!(
+                            output.status.success(),
+                            "{}",
+                            String::from_utf8_lossy(&output.stderr)
+                        );
+                    }
+                })
+            })
+            .collect();
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                let (journal, done) = (&journal, &done);
+                scope.spawn(move || {
+                    let mut reads = 0;
+                    while !done.load(std::sync::atomic::Ordering::Relaxed) || reads == 0 {
+                        let output = win_process(journal, &["list", "-n", "5"]).output().unwrap();
+                        assert!(
+                            output.status.success(),
+                            "{}",
+                            String::from_utf8_lossy(&output.stderr)
+                        );
+                        reads += 1;
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        for reader in readers {
+            reader.join().unwrap();
+        }
+    });
+    assert_eq!(count(&journal), 401);
+    let tagged = journal.json(&["list", "-t", "load", "--format", "json"]);
+    assert_eq!(tagged.as_array().unwrap().len(), 400);
+    assert_eq!(integrity(&journal), "ok");
+}
+
+/// A jsonl file of `n` distinct wins.
+fn write_wins(path: &std::path::Path, n: usize) {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for i in 0..n {
+        writeln!(
+            file,
+            "{{\"uid\":\"01900000-0000-7000-8000-{i:012x}\",\"occurred_at\":\"2026-01-01T10:00:00+01:00\",\"text\":\"bulk win {i} cut latency\",\"tags\":[\"bulk\"],\"suggestions\":[],\"metrics\":[]}}"
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn an_import_killed_at_any_point_stores_all_or_nothing() {
+    let journal = Journal::new();
+    journal.add(&["before the import"]);
+    let file = journal.dir.path().join("big.jsonl");
+    write_wins(&file, 200_000);
+    let started = Instant::now();
+    let mut finished = false;
+    for delay_ms in [30, 150, 400, 900, 2000] {
+        let mut child: Child = win_process(&journal, &["import", file.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        // SIGKILL: no chance to clean up.
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let stored = count(&journal);
+        if status.success() {
+            finished = true;
+        }
+        assert!(
+            stored == 1 || stored == 200_001,
+            "after a kill at {delay_ms} ms: {stored} wins"
+        );
+        assert_eq!(integrity(&journal), "ok");
+        let output = journal.win().args(["list", "-n", "1"]).output().unwrap();
+        assert_success(&output, &["list after a kill"]);
+        if stored == 200_001 {
+            finished = true;
+            break;
+        }
+    }
+    if !finished {
+        // Never reached the end inside the kill windows: finish it now.
+        journal.ok(&["import", file.to_str().unwrap()]);
+    }
+    assert_eq!(count(&journal), 200_001);
+    assert_eq!(
+        journal
+            .json(&["search", "bulk", "-n", "1", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(started.elapsed() < Duration::from_secs(600));
+}
+
+#[test]
+fn hostile_text_is_stored_and_shown_safely() {
+    let journal = Journal::new();
+    let megabyte = format!("cut latency {}", "x".repeat(1 << 20));
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("a megabyte", megabyte.clone().into_bytes()),
+        ("NUL bytes", b"before\0after NUL".to_vec()),
+        (
+            "ANSI and OSC",
+            b"red \x1b[31mtext\x1b[0m and \x1b]8;;http://x\x07link\x1b]8;;\x07 \x1b]0;title\x07"
+                .to_vec(),
+        ),
+        (
+            "right-to-left and emoji",
+            "ميزة جديدة 🚀 עברית ✅ shipped".as_bytes().to_vec(),
+        ),
+        ("SQL", b"'); DROP TABLE wins; -- \" OR 1=1".to_vec()),
+        (
+            "template syntax",
+            b"{{ 7*7 }} {% for x in range(9) %}{% endfor %} {# c #}".to_vec(),
+        ),
+    ];
+    for (index, (name, bytes)) in cases.iter().enumerate() {
+        let output = journal
+            .win()
+            .arg("add")
+            .write_stdin(bytes.clone())
+            .output()
+            .unwrap();
+        assert_success(&output, &[name]);
+        let id = (index + 1).to_string();
+        let shown = journal.win().args(["show", &id]).output().unwrap();
+        assert_success(&shown, &["show", name]);
+        let text = String::from_utf8(shown.stdout).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\0'),
+            "{name}: control characters reached the terminal"
+        );
+        let json = journal.json(&["show", &id, "--json"]);
+        let stored = json["text"].as_str().unwrap();
+        assert_eq!(
+            stored.as_bytes(),
+            String::from_utf8_lossy(bytes).trim().as_bytes(),
+            "{name} was not stored as typed"
+        );
+    }
+    let listed = journal.ok(&["list"]);
+    assert!(!listed.contains('\u{1b}'), "list leaks escapes");
+    let draft = journal.ok(&["review", "draft"]);
+    assert!(
+        draft.contains("{{ 7*7 }}") && !draft.contains('\u{1b}'),
+        "drafts print text as data"
+    );
+    assert!(journal.ok(&["export", "--format", "jsonl"]).lines().count() == 6);
+    assert_eq!(integrity(&journal), "ok");
+}
+
+#[test]
+fn a_read_only_journal_allows_reads_and_refuses_writes() {
+    use std::os::unix::fs::PermissionsExt;
+    let journal = Journal::new();
+    journal.add(&["readable forever"]);
+    // Root can write any file, so test as an unprivileged user when we are root.
+    let is_root = Process::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    let setpriv = std::path::Path::new("/usr/bin/setpriv");
+    if is_root && !setpriv.exists() {
+        eprintln!(
+            "skipped: running as root and setpriv is missing, so read-only files cannot be tested"
+        );
+        return;
+    }
+    let data = journal.db().parent().unwrap().to_path_buf();
+    for path in [journal.dir.path(), &data] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(journal.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
+    let run = |args: &[&str]| {
+        let mut command = if is_root {
+            let mut c = Process::new(setpriv);
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(assert_cmd::cargo::cargo_bin("win"));
+            c
+        } else {
+            Process::new(assert_cmd::cargo::cargo_bin("win"))
+        };
+        command
+            .args(args)
+            .env("WIN_DB", journal.db())
+            .env("WIN_NOW", NOW)
+            .env("WIN_CONFIG_DIR", journal.config_dir());
+        command
+            .env("HOME", journal.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let before = file_bytes(&journal.db());
+    let listed = run(&["list"]);
+    assert_success(&listed, &["list of a read-only journal"]);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("readable forever"));
+    let added = run(&["add", "one more"]);
+    let stderr = assert_failure(&added, &["add to a read-only journal"]);
+    assert!(stderr.contains("read-only"), "{stderr}");
+    assert_eq!(file_bytes(&journal.db()), before);
+}
+
+#[test]
+fn a_full_disk_fails_the_import_cleanly() {
+    let journal = Journal::new();
+    let mount = journal.dir.path().join("small");
+    std::fs::create_dir_all(&mount).unwrap();
+    let mounted = Process::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
+        .arg(&mount)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root and mount rights); see README, Reliability");
+        return;
+    }
+    struct Unmount<'a>(&'a std::path::Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Process::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(&mount);
+    let db = mount.join("wins.db");
+    let small = |args: &[&str]| {
+        journal
+            .win()
+            .args(args)
+            .env("WIN_DB", &db)
+            .output()
+            .unwrap()
+    };
+    assert_success(&small(&["add", "fits easily"]), &["add"]);
+    let file = journal.dir.path().join("big.jsonl");
+    write_wins(&file, 40_000);
+    let output = small(&["import", file.to_str().unwrap()]);
+    let stderr = assert_failure(&output, &["import onto a full disk"]);
+    assert!(
+        stderr.contains("full") || stderr.contains("disk"),
+        "{stderr}"
+    );
+    let listed = small(&["list", "--format", "json"]);
+    assert_success(&listed, &["list after a full disk"]);
+    let wins: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(
+        wins.as_array().unwrap().len(),
+        1,
+        "nothing of the import is half-written"
+    );
+}
