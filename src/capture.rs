@@ -1,10 +1,14 @@
 //! Turning what a person typed into a win: competencies resolved, analysis
 //! attached, and the `$EDITOR` buffer format. Pure: no I/O.
 
+use std::collections::HashMap;
+
 use anyhow::Result;
+use chrono::{DateTime, FixedOffset};
 
 use crate::analyze::{Analyzer, INFER_THRESHOLD};
 use crate::domain::framework::Framework;
+use crate::domain::record::WinRecord;
 use crate::domain::win::{CompetencySource, NewWin};
 
 /// Resolves competency names (keys, titles, aliases) to keys, in order,
@@ -44,6 +48,54 @@ pub fn enrich(win: &mut NewWin, analyzer: &Analyzer) {
             win.competencies.clear();
             win.competency_source = CompetencySource::None;
         }
+    }
+}
+
+/// Records become wins: names resolved to keys, analysis added when the
+/// record did not bring it (only then is the analyser built).
+pub struct RecordConverter<'f> {
+    framework: &'f Framework,
+    analyzer: Option<Analyzer>,
+    keys: HashMap<String, String>,
+    now: DateTime<FixedOffset>,
+}
+
+impl<'f> RecordConverter<'f> {
+    pub fn new(framework: &'f Framework, now: DateTime<FixedOffset>) -> RecordConverter<'f> {
+        RecordConverter {
+            framework,
+            analyzer: None,
+            keys: HashMap::new(),
+            now,
+        }
+    }
+
+    pub fn convert(&mut self, record: WinRecord) -> Result<NewWin> {
+        let analysed = record.has_analysis();
+        let mut win = record.into_new(self.now)?;
+        // Names typed by hand ("MLOps", an alias) become keys; unknown keys
+        // from another framework are kept and land under "Other".
+        for key in &mut win.competencies {
+            let framework = self.framework;
+            let resolved = self.keys.entry(key.clone()).or_insert_with(|| {
+                framework
+                    .resolve(key)
+                    .map_or_else(|| key.clone(), |c| c.key.clone())
+            });
+            key.clone_from(resolved);
+        }
+        if !analysed {
+            if win.competency_source == CompetencySource::None && !win.competencies.is_empty() {
+                win.competency_source = CompetencySource::User;
+            }
+            if self.analyzer.is_none() {
+                self.analyzer = Some(Analyzer::new(self.framework)?);
+            }
+            if let Some(analyzer) = &self.analyzer {
+                enrich(&mut win, analyzer);
+            }
+        }
+        Ok(win)
     }
 }
 

@@ -2,20 +2,15 @@
 //! win's jsonl is streamed line by line, so memory stays flat however large
 //! the file; a bad record anywhere rolls the whole import back.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 
 use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::analyze::Analyzer;
 use crate::app::App;
 use crate::capture;
 use crate::cli::{ImportArgs, ImportFormat};
-use crate::domain::framework::Framework;
 use crate::domain::import::{self, Format};
-use crate::domain::record::WinRecord;
-use crate::domain::win::{CompetencySource, NewWin};
 use crate::output;
 
 /// Below this many bytes an import is over before a bar could help.
@@ -44,12 +39,7 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         None => import::detect(&name, &head),
     };
     let framework = app.framework()?;
-    let mut converter = Converter {
-        framework,
-        analyzer: None,
-        keys: HashMap::new(),
-        now: app.now,
-    };
+    let mut converter = capture::RecordConverter::new(framework, app.now);
     let bar = progress(app, size);
     let mut store = app.open_store()?;
     let mut session = store.import(args.update)?;
@@ -131,45 +121,6 @@ fn report((added, skipped): (usize, usize), args: &ImportArgs) {
             ""
         }
     ));
-}
-
-/// Records become wins: names resolved to keys, analysis added when the
-/// record did not bring it (only then is the analyser built).
-struct Converter<'f> {
-    framework: &'f Framework,
-    analyzer: Option<Analyzer>,
-    keys: HashMap<String, String>,
-    now: chrono::DateTime<chrono::FixedOffset>,
-}
-
-impl Converter<'_> {
-    fn convert(&mut self, record: WinRecord) -> Result<NewWin> {
-        let analysed = record.has_analysis();
-        let mut win = record.into_new(self.now)?;
-        // Names typed by hand ("MLOps", an alias) become keys; unknown keys
-        // from another framework are kept and land under "Other".
-        for key in &mut win.competencies {
-            let framework = self.framework;
-            let resolved = self.keys.entry(key.clone()).or_insert_with(|| {
-                framework
-                    .resolve(key)
-                    .map_or_else(|| key.clone(), |c| c.key.clone())
-            });
-            key.clone_from(resolved);
-        }
-        if !analysed {
-            if win.competency_source == CompetencySource::None && !win.competencies.is_empty() {
-                win.competency_source = CompetencySource::User;
-            }
-            if self.analyzer.is_none() {
-                self.analyzer = Some(Analyzer::new(self.framework)?);
-            }
-            if let Some(analyzer) = &self.analyzer {
-                capture::enrich(&mut win, analyzer);
-            }
-        }
-        Ok(win)
-    }
 }
 
 /// A progress bar on a terminal for large files; nothing when piped.
