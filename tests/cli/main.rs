@@ -1430,3 +1430,27 @@ fn a_version_1_journal_is_backed_up_and_migrated() {
         2
     );
 }
+
+#[test]
+fn add_edit_opens_the_editor_on_a_commented_buffer() {
+    let journal = Journal::new();
+    let editor = "sh -c 'grep -q \"^# Write what you did\" \"$1\" && printf \"shipped the ranker\\nImpact: CTR +3%%\\nNext: try LTR\\n# a comment\\n\" > \"$1\"' sh";
+    let output = journal
+        .win()
+        .args(["add", "-e", "--json"])
+        .env("EDITOR", editor)
+        .output()
+        .unwrap();
+    assert_success(&output, &["add -e"]);
+    let win: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(win["text"], "shipped the ranker");
+    assert_eq!(win["impact"], "CTR +3%");
+    assert_eq!(win["next"], "try LTR");
+    let output = journal
+        .win()
+        .args(["add", "-e"])
+        .env("EDITOR", "/nonexistent/editor")
+        .output()
+        .unwrap();
+    assert!(assert_failure(&output, &["add -e, no editor"]).contains("cannot run the editor"));
+}
