@@ -156,7 +156,7 @@ pub struct CompletionsArgs {
 }
 
 /// The fields of a win that capture and edit share.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, Clone)]
 pub struct WinFields {
     /// The impact it had: the system or business outcome.
     #[arg(short = 'i', long, value_name = "TEXT")]
@@ -197,6 +197,22 @@ pub struct WinFields {
     /// A link to the PR, dashboard or doc (repeatable).
     #[arg(long = "link", value_name = "URL")]
     pub links: Vec<String>,
+}
+
+impl WinFields {
+    /// Whether any field was given at all.
+    pub fn any(&self) -> bool {
+        self.impact.is_some()
+            || self.next.is_some()
+            || !self.competencies.is_empty()
+            || !self.tags.is_empty()
+            || self.project.is_some()
+            || self.date.is_some()
+            || self.kind.is_some()
+            || self.role.is_some()
+            || self.stage.is_some()
+            || !self.links.is_empty()
+    }
 }
 
 #[derive(Debug, Args)]

@@ -4,39 +4,29 @@ use std::io::{Read, Write};
 
 use anyhow::{bail, Context, Result};
 
-use crate::analyze::Analyzer;
 use crate::app::App;
-use crate::capture::{self, editor_buffer, parse_editor_buffer};
-use crate::cli::AddArgs;
-use crate::domain::dates;
-use crate::domain::win::{non_empty, normalize_tags, CompetencySource, Kind, NewWin, Win};
+use crate::capture::{editor_buffer, parse_editor_buffer};
+use crate::cli::{AddArgs, WinFields};
+use crate::domain::win::{CompetencySource, NewWin, Win};
 use crate::output;
 use crate::prompt;
 
 pub fn run(app: &App, args: &AddArgs) -> Result<()> {
-    let framework = app.framework()?;
-    let fields = &args.fields;
-    let mut competency_names = fields.competencies.clone();
-    let mut tags = fields.tags.clone();
-    let (mut impact, mut next) = (fields.impact.clone(), fields.next.clone());
-
+    let mut fields: WinFields = args.fields.clone();
     let text = if args.edit {
-        let edited = parse_editor_buffer(&prompt::edit(&editor_buffer(
-            "",
-            impact.as_deref(),
-            next.as_deref(),
-        ))?);
-        impact = edited.impact.or(impact);
-        next = edited.next.or(next);
+        let buffer = editor_buffer("", fields.impact.as_deref(), fields.next.as_deref());
+        let edited = parse_editor_buffer(&prompt::edit(&buffer)?);
+        fields.impact = edited.impact.or(fields.impact);
+        fields.next = edited.next.or(fields.next);
         edited.text
     } else if !args.text.is_empty() {
         args.text.join(" ")
     } else if app.stdin_is_terminal {
-        let answers = prompt::ask_win(framework)?;
-        impact = impact.or(answers.impact);
-        next = next.or(answers.next);
-        competency_names.extend(answers.competency);
-        tags.extend(answers.tags);
+        let answers = prompt::ask_win(app.framework()?)?;
+        fields.impact = fields.impact.or(answers.impact);
+        fields.next = fields.next.or(answers.next);
+        fields.competencies.extend(answers.competency);
+        fields.tags.extend(answers.tags);
         answers.text
     } else {
         read_stdin()?
@@ -45,34 +35,9 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     if text.is_empty() {
         bail!("nothing to record: the win's text is empty (give it as an argument, pipe it on stdin, or run `win add` on a terminal)");
     }
-
     let mut win = NewWin::new(text, app.now);
-    if let Some(date) = &fields.date {
-        win.occurred_at = dates::parse_occurred(date, app.now)?;
-    }
-    win.impact = non_empty(impact);
-    win.next = non_empty(next);
-    win.competencies = capture::resolve_competencies(framework, &competency_names)?;
-    if !win.competencies.is_empty() {
-        win.competency_source = CompetencySource::User;
-    }
-    win.tags = normalize_tags(&tags);
-    win.project = non_empty(fields.project.clone());
-    win.kind = fields.kind.unwrap_or(Kind::Other);
-    win.role = fields.role;
-    win.stage = fields.stage;
-    win.links = fields
-        .links
-        .iter()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
     win.starred = args.star;
-    let analyzer = Analyzer::for_text(
-        framework,
-        &[Some(&win.text), win.impact.as_deref(), win.next.as_deref()],
-    )?;
-    capture::enrich(&mut win, &analyzer);
+    let analyzer = super::apply_fields(app, &mut win, &fields)?;
 
     if args.dry_run {
         let findings = analyzer.rules()?.check_win(&win.preview(), app.now);

@@ -23,8 +23,13 @@ mod update;
 
 use anyhow::Result;
 
+use crate::analyze::Analyzer;
 use crate::app::App;
+use crate::capture;
+use crate::cli::WinFields;
 use crate::cli::{Command, ReviewCommand};
+use crate::domain::dates;
+use crate::domain::win::{non_empty, normalize_tags, CompetencySource, NewWin};
 
 /// Runs the chosen command.
 pub fn run(app: &App, command: &Command) -> Result<()> {
@@ -51,4 +56,51 @@ pub fn run(app: &App, command: &Command) -> Result<()> {
         Command::Man => man::run(app),
         Command::Demo(args) => demo::run(app, args),
     }
+}
+
+/// Sets the fields a capture or edit flag names, leaving the others as they
+/// are, then re-derives the analysis of the win's words. Returns the
+/// analyser, which `--dry-run` reuses for the checker.
+fn apply_fields(app: &App, win: &mut NewWin, fields: &WinFields) -> Result<Analyzer> {
+    let framework = app.framework()?;
+    if let Some(impact) = &fields.impact {
+        win.impact = non_empty(Some(impact.clone()));
+    }
+    if let Some(next) = &fields.next {
+        win.next = non_empty(Some(next.clone()));
+    }
+    if !fields.competencies.is_empty() {
+        win.competencies = capture::resolve_competencies(framework, &fields.competencies)?;
+        win.competency_source = if win.competencies.is_empty() {
+            CompetencySource::None
+        } else {
+            CompetencySource::User
+        };
+    }
+    if !fields.tags.is_empty() {
+        win.tags = normalize_tags(&fields.tags);
+    }
+    if let Some(project) = &fields.project {
+        win.project = non_empty(Some(project.clone()));
+    }
+    if let Some(date) = &fields.date {
+        win.occurred_at = dates::parse_occurred(date, app.now)?;
+    }
+    win.kind = fields.kind.unwrap_or(win.kind);
+    win.role = fields.role.or(win.role);
+    win.stage = fields.stage.or(win.stage);
+    if !fields.links.is_empty() {
+        win.links = fields
+            .links
+            .iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+    }
+    let analyzer = Analyzer::for_text(
+        framework,
+        &[Some(&win.text), win.impact.as_deref(), win.next.as_deref()],
+    )?;
+    capture::enrich(win, &analyzer);
+    Ok(analyzer)
 }

@@ -131,36 +131,30 @@ pub struct Update {
     pub next: Option<String>,
 }
 
-/// A stored win, in the JSON shape shared by `--json`, export and import.
+/// A stored win: its number in this journal and its content, in the JSON
+/// shape shared by `--json`, export and import (`id` first, then the rest).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Win {
     pub id: i64,
-    pub uid: String,
-    #[serde(serialize_with = "rfc3339")]
-    pub occurred_at: DateTime<FixedOffset>,
-    #[serde(serialize_with = "rfc3339")]
-    pub created_at: DateTime<FixedOffset>,
-    #[serde(serialize_with = "rfc3339")]
-    pub updated_at: DateTime<FixedOffset>,
-    pub text: String,
-    pub polished: Option<String>,
-    pub impact: Option<String>,
-    pub next: Option<String>,
-    pub kind: Kind,
-    pub role: Option<Role>,
-    pub stage: Option<Stage>,
-    pub starred: bool,
-    pub competencies: Vec<String>,
-    pub competency_source: CompetencySource,
-    pub suggestions: Vec<Suggestion>,
-    pub tags: Vec<String>,
-    pub project: Option<String>,
-    pub links: Vec<String>,
-    pub metrics: Vec<Metric>,
-    pub updates: Vec<Update>,
+    #[serde(flatten)]
+    pub entry: NewWin,
 }
 
-/// Everything needed to store a new win; the store assigns `id`.
+impl std::ops::Deref for Win {
+    type Target = NewWin;
+
+    fn deref(&self) -> &NewWin {
+        &self.entry
+    }
+}
+
+impl std::ops::DerefMut for Win {
+    fn deref_mut(&mut self) -> &mut NewWin {
+        &mut self.entry
+    }
+}
+
+/// A win's content: everything but the number the journal gives it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewWin {
     pub uid: String,
@@ -221,63 +215,20 @@ impl NewWin {
     }
 
     pub fn into_win(self, id: i64) -> Win {
-        Win {
-            id,
-            uid: self.uid,
-            occurred_at: self.occurred_at,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            text: self.text,
-            polished: self.polished,
-            impact: self.impact,
-            next: self.next,
-            kind: self.kind,
-            role: self.role,
-            stage: self.stage,
-            starred: self.starred,
-            competencies: self.competencies,
-            competency_source: self.competency_source,
-            suggestions: self.suggestions,
-            tags: self.tags,
-            project: self.project,
-            links: self.links,
-            metrics: self.metrics,
-            updates: self.updates,
-        }
+        Win { id, entry: self }
     }
-}
 
-impl Win {
     /// The recorded impact, if any (`win update --impact` keeps it current).
     pub fn current_impact(&self) -> Option<&str> {
         self.impact
             .as_deref()
             .filter(|text| !text.trim().is_empty())
     }
+}
 
+impl Win {
     pub fn into_new(self) -> NewWin {
-        NewWin {
-            uid: self.uid,
-            occurred_at: self.occurred_at,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            text: self.text,
-            polished: self.polished,
-            impact: self.impact,
-            next: self.next,
-            kind: self.kind,
-            role: self.role,
-            stage: self.stage,
-            starred: self.starred,
-            competencies: self.competencies,
-            competency_source: self.competency_source,
-            suggestions: self.suggestions,
-            tags: self.tags,
-            project: self.project,
-            links: self.links,
-            metrics: self.metrics,
-            updates: self.updates,
-        }
+        self.entry
     }
 }
 

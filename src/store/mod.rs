@@ -243,11 +243,11 @@ impl Store {
             .conn
             .prepare_cached(&sql)
             .map_err(|e| self.explain(e.into()))?;
-        let row = statement
-            .query_row([id], rows::read_win)
-            .optional()
-            .map_err(|e| self.explain(e.into()))?;
-        row.transpose()
+        let mut found = statement.query([id]).map_err(|e| self.explain(e.into()))?;
+        match found.next().map_err(|e| self.explain(e.into()))? {
+            Some(row) => rows::read_win(row).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Like `get`, but a missing id is an error that says how to find one.
@@ -335,7 +335,7 @@ impl Store {
         filter: &WinFilter,
         mut visit: impl FnMut(Win) -> Result<()>,
     ) -> Result<()> {
-        self.each_row(filter, |row| visit(rows::read_win(row)??))
+        self.each_row(filter, |row| visit(rows::read_win(row)?))
     }
 
     /// Streams matching wins in their JSON shape straight from the stored
@@ -381,20 +381,7 @@ impl Store {
     /// Like `search`, but only what a terminal listing shows (id, when,
     /// snippet): no satellites are gathered, so it costs what FTS costs.
     pub fn search_brief(&self, fts: &str, filter: &WinFilter) -> Result<Vec<BriefHit>> {
-        let (clause, values) = rows::where_clause_after(
-            filter,
-            vec!["wins_fts MATCH ?1".to_string()],
-            vec![rusqlite::types::Value::Text(fts.to_string())],
-        );
-        let limit = filter
-            .limit
-            .map(|n| format!(" LIMIT {n}"))
-            .unwrap_or_default();
-        let sql = format!(
-            "SELECT w.id, w.occurred_at, snippet(wins_fts, -1, char(1), char(2), '…', 16)
-             FROM wins_fts JOIN wins w ON w.id = wins_fts.rowid {clause}
-             ORDER BY bm25(wins_fts), w.occurred_ts DESC{limit}"
-        );
+        let (sql, values) = search_sql("w.id, w.occurred_at", fts, filter);
         let mut statement = self
             .conn
             .prepare(&sql)
@@ -414,21 +401,7 @@ impl Store {
     }
 
     pub fn search(&self, fts: &str, filter: &WinFilter) -> Result<Vec<SearchHit>> {
-        let (clause, values) = rows::where_clause_after(
-            filter,
-            vec!["wins_fts MATCH ?1".to_string()],
-            vec![rusqlite::types::Value::Text(fts.to_string())],
-        );
-        let limit = filter
-            .limit
-            .map(|n| format!(" LIMIT {n}"))
-            .unwrap_or_default();
-        let sql = format!(
-            "SELECT {}, snippet(wins_fts, -1, char(1), char(2), '…', 16), bm25(wins_fts)
-             FROM wins_fts JOIN wins w ON w.id = wins_fts.rowid {clause}
-             ORDER BY bm25(wins_fts), w.occurred_ts DESC{limit}",
-            rows::win_columns!()
-        );
+        let (sql, values) = search_sql(rows::win_columns!(), fts, filter);
         let mut statement = self
             .conn
             .prepare(&sql)
@@ -438,7 +411,7 @@ impl Store {
             .map_err(|e| self.explain(e.into()))?;
         let mut hits = Vec::new();
         while let Some(row) = found.next().map_err(|e| self.explain(e.into()))? {
-            let win = rows::read_win(row)??;
+            let win = rows::read_win(row)?;
             let snippet: String = row.get(21)?;
             let rank: f64 = row.get(22)?;
             hits.push(SearchHit {
@@ -461,11 +434,14 @@ impl Store {
             .conn
             .prepare(&sql)
             .map_err(|e| self.explain(e.into()))?;
-        let wins = statement
-            .query_map([occurred_before.timestamp()], rows::read_win)
-            .map_err(|e| self.explain(e.into()))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        wins.into_iter().collect()
+        let mut found = statement
+            .query([occurred_before.timestamp()])
+            .map_err(|e| self.explain(e.into()))?;
+        let mut wins = Vec::new();
+        while let Some(row) = found.next().map_err(|e| self.explain(e.into()))? {
+            wins.push(rows::read_win(row)?);
+        }
+        Ok(wins)
     }
 
     /// How many wins the journal holds.
@@ -576,6 +552,29 @@ impl Import<'_> {
         result.map_err(|err| explain(err, &label))?;
         Ok(counts)
     }
+}
+
+/// A ranked full-text query: `columns`, then the snippet and the bm25 score.
+fn search_sql(
+    columns: &str,
+    fts: &str,
+    filter: &WinFilter,
+) -> (String, Vec<rusqlite::types::Value>) {
+    let (clause, values) = rows::where_clause_after(
+        filter,
+        vec!["wins_fts MATCH ?1".to_string()],
+        vec![rusqlite::types::Value::Text(fts.to_string())],
+    );
+    let limit = filter
+        .limit
+        .map(|n| format!(" LIMIT {n}"))
+        .unwrap_or_default();
+    let sql = format!(
+        "SELECT {columns}, snippet(wins_fts, -1, char(1), char(2), '…', 16), bm25(wins_fts)
+         FROM wins_fts JOIN wins w ON w.id = wins_fts.rowid {clause}
+         ORDER BY bm25(wins_fts), w.occurred_ts DESC{limit}"
+    );
+    (sql, values)
 }
 
 fn begin_import(

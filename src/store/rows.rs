@@ -32,35 +32,14 @@ pub(crate) use win_columns;
 
 pub const SELECT_WIN: &str = concat!("SELECT ", win_columns!(), " FROM wins w");
 
-/// Maps a row of `SELECT_WIN`; the outer result is SQLite's, the inner one
-/// says whether the stored values made sense.
-pub fn read_win(row: &Row<'_>) -> rusqlite::Result<Result<Win>> {
-    let id: i64 = row.get(0)?;
-    let texts = RawWin {
-        uid: row.get(1)?,
-        occurred_at: row.get(2)?,
-        created_at: row.get(3)?,
-        updated_at: row.get(4)?,
-        text: row.get(5)?,
-        polished: row.get(6)?,
-        impact: row.get(7)?,
-        next: row.get(8)?,
-        kind: row.get(9)?,
-        role: row.get(10)?,
-        stage: row.get(11)?,
-        starred: row.get(12)?,
-        project: row.get(13)?,
-        competency_source: row.get(14)?,
-        suggestions: row.get(15)?,
-        metrics: row.get(16)?,
-        competencies: row.get(17)?,
-        tags: row.get(18)?,
-        links: row.get(19)?,
-        updates: row.get(20)?,
-    };
-    Ok(texts
-        .into_win(id)
-        .with_context(|| format!("win #{id} in the journal is damaged")))
+/// Maps a row of `SELECT_WIN` to a win; a value that makes no sense is an
+/// error naming the win.
+pub fn read_win(row: &Row<'_>) -> Result<Win> {
+    let stored = read_stored(row)?;
+    let id = stored.id;
+    stored
+        .into_win()
+        .with_context(|| format!("win #{id} in the journal is damaged"))
 }
 
 /// A win in the JSON shape of DESIGN.md, straight from its columns: the
@@ -121,33 +100,9 @@ pub fn read_stored(row: &Row<'_>) -> Result<StoredWin> {
     })
 }
 
-struct RawWin {
-    uid: String,
-    occurred_at: String,
-    created_at: String,
-    updated_at: String,
-    text: String,
-    polished: Option<String>,
-    impact: Option<String>,
-    next: Option<String>,
-    kind: String,
-    role: Option<String>,
-    stage: Option<String>,
-    starred: bool,
-    project: Option<String>,
-    competency_source: String,
-    suggestions: String,
-    metrics: String,
-    competencies: String,
-    tags: String,
-    links: String,
-    updates: String,
-}
-
-impl RawWin {
-    fn into_win(self, id: i64) -> Result<Win> {
-        Ok(Win {
-            id,
+impl StoredWin {
+    fn into_win(self) -> Result<Win> {
+        let entry = NewWin {
             uid: self.uid,
             occurred_at: parse_time(&self.occurred_at)?,
             created_at: parse_time(&self.created_at)?,
@@ -160,15 +115,16 @@ impl RawWin {
             role: self.role.as_deref().map(str::parse::<Role>).transpose()?,
             stage: self.stage.as_deref().map(str::parse::<Stage>).transpose()?,
             starred: self.starred,
-            competencies: serde_json::from_str(&self.competencies)?,
+            competencies: serde_json::from_str(self.competencies.get())?,
             competency_source: CompetencySource::parse(&self.competency_source),
-            suggestions: serde_json::from_str(&self.suggestions)?,
-            tags: serde_json::from_str(&self.tags)?,
+            suggestions: serde_json::from_str(self.suggestions.get())?,
+            tags: serde_json::from_str(self.tags.get())?,
             project: self.project,
-            links: serde_json::from_str(&self.links)?,
-            metrics: serde_json::from_str(&self.metrics)?,
-            updates: parse_updates(&self.updates)?,
-        })
+            links: serde_json::from_str(self.links.get())?,
+            metrics: serde_json::from_str(self.metrics.get())?,
+            updates: parse_updates(self.updates.get())?,
+        };
+        Ok(entry.into_win(self.id))
     }
 }
 
