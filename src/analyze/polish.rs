@@ -41,6 +41,17 @@ impl PhraseBank {
         }
         let (subject, body) = split_subject(text);
         let (opening, rest) = self.opening(body);
+        // "The churn model I built…" already speaks in the first person: a
+        // verb put in front would break it, so it is kept as written.
+        if opening == self.fallback_opening
+            && subject == "I"
+            && body == text
+            && has_first_person(text)
+        {
+            let mut sentence = capitalize_first(text);
+            sentence.push('.');
+            return Some(sentence);
+        }
         let mut sentence = format!("{subject} {opening}");
         if !rest.is_empty() {
             sentence.push(' ');
@@ -138,6 +149,23 @@ fn split_subject(text: &str) -> (&'static str, &str) {
         }
     }
     ("I", text)
+}
+
+fn has_first_person(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|word| {
+            matches!(
+                word,
+                "I" | "I've" | "I'd" | "we" | "We" | "my" | "My" | "our" | "Our" | "me" | "us"
+            )
+        })
+}
+
+fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn looks_past_tense(word: &str) -> bool {
