@@ -561,7 +561,11 @@ impl MetricLexicon {
 
 /// Extracts every metric of a text.
 pub fn extract(text: &str, lexicon: &MetricLexicon) -> Vec<Metric> {
-    let quantities = find_quantities(text);
+    let mut quantities = find_quantities(text);
+    // A win has a handful of numbers; past this many, the text is not a win
+    // (a pasted log, a table) and each further number would cost a pass
+    // over its clause. The bound keeps any input linear.
+    quantities.truncate(MAX_QUANTITIES);
     let words = tokens(text);
     let labels = lexicon.find(&words);
     let mut metrics = Vec::new();
@@ -595,6 +599,29 @@ pub fn extract(text: &str, lexicon: &MetricLexicon) -> Vec<Metric> {
     }
     metrics.extend(word_changes(text, &metrics, &words, &labels, lexicon));
     metrics
+}
+
+/// At most this many quantities are read from one text.
+const MAX_QUANTITIES: usize = 48;
+/// How far around a number its verb and label are looked for, in bytes.
+const NEAR: usize = 160;
+
+/// The start of the part of `[from, at)` within `NEAR` bytes of `at`.
+fn near_before(text: &str, from: usize, at: usize) -> usize {
+    let mut start = from.max(at.saturating_sub(NEAR));
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    start
+}
+
+/// The end of the part of `[at, to)` within `NEAR` bytes of `at`.
+fn near_after(text: &str, at: usize, to: usize) -> usize {
+    let mut end = to.min(at + NEAR);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
 }
 
 fn clause_start(text: &str, at: usize) -> usize {
@@ -734,12 +761,11 @@ fn single_metric(
         );
         level = None;
     }
-    let lead = &text[clause_start(text, quantity.start)..quantity.start];
+    let lead = &text
+        [near_before(text, clause_start(text, quantity.start), quantity.start)..quantity.start];
     let lead_words: Vec<Token> = tokens(lead);
-    let verb_direction = verb_direction(
-        &lead_words,
-        &tokens(&text[quantity.end..clause_end(text, quantity.end)]),
-    );
+    let tail = &text[quantity.end..near_after(text, quantity.end, clause_end(text, quantity.end))];
+    let verb_direction = verb_direction(&lead_words, &tokens(tail));
     let up_from = ends_with_phrase(lead, &["up from", "down from", "from"]);
     let is_change = quantity.signed.is_some()
         || ends_with_word(lead, "by")
@@ -914,6 +940,11 @@ fn label_near(
         if start < clause.0 || end > clause.1 {
             continue;
         }
+        // Only words near the number can name it (and counting words over a
+        // long clause for every label would be quadratic).
+        if end + NEAR < span.0 || start > span.1 + NEAR {
+            continue;
+        }
         // A currency sign inside the amount is its unit, not its label.
         if start >= span.0 && end <= span.1 {
             continue;
@@ -975,7 +1006,7 @@ fn label_near(
 
 /// "cut scoring time from 7h": the words before "from", minus the verb.
 fn fallback_label(text: &str, at: usize) -> Option<String> {
-    let lead = &text[clause_start(text, at)..at];
+    let lead = &text[near_before(text, clause_start(text, at), at)..at];
     let lower = lead.to_lowercase();
     let lead = lower.trim_end().strip_suffix("from")?;
     let stop = [
@@ -1034,7 +1065,7 @@ fn word_changes(
     lexicon: &MetricLexicon,
 ) -> Vec<Metric> {
     let mut metrics = Vec::new();
-    for (start, end) in change_phrases(words) {
+    for (start, end) in change_phrases(words).into_iter().take(MAX_QUANTITIES) {
         let phrase = text[start..end].to_lowercase();
         if found
             .iter()
@@ -1210,6 +1241,13 @@ mod tests {
         let _ = extract_all(&junk);
         let digits = "9".repeat(100_000);
         let _ = extract_all(&digits);
+        // Inputs that once took a minute: every number in one huge clause.
+        let many = extract_all(&"1 ".repeat(40_000));
+        assert_eq!(many.len(), MAX_QUANTITIES);
+        let labelled = extract_all(&"latency 5ms ".repeat(6_000));
+        assert!(labelled
+            .iter()
+            .all(|m| m.label.as_deref() == Some("latency")));
         let _ = extract_all("مرحبا 🚀 latency from 240ms to 80ms 🚀 שלום");
         assert_eq!(format_change(-66.66), "−66.7%");
         assert_eq!(format_amount(1_200_000.0, Some("$")), "$1.2M");
