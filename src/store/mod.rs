@@ -213,7 +213,10 @@ impl Store {
     /// Stores a new win and returns it with its id. The stored row is not
     /// read back: it holds exactly what was written.
     pub fn insert(&mut self, win: &NewWin) -> Result<Win> {
-        let id = self.write(|tx| rows::insert_win(tx, win, &mut rows::Names::default()))?;
+        let id = self.write(|tx| {
+            rows::insert_win(tx, win, &mut rows::Names::default())?
+                .ok_or_else(|| anyhow!("a win with uid {} is already in the journal", win.uid))
+        })?;
         Ok(win.clone().into_win(id))
     }
 
@@ -512,23 +515,29 @@ impl Import<'_> {
     /// Adds one win; one whose uid is already stored is skipped or replaced.
     pub fn add(&mut self, win: &NewWin) -> Result<()> {
         let result = (|| -> Result<()> {
+            if !self.replace_existing {
+                // The uid's unique index decides: no separate look-up.
+                match rows::insert_win(&self.tx, win, &mut self.names)? {
+                    Some(_) => self.added += 1,
+                    None => self.skipped += 1,
+                }
+                return Ok(());
+            }
             let existing: Option<i64> = self
                 .tx
                 .prepare_cached("SELECT id FROM wins WHERE uid = ?1")?
                 .query_row([&win.uid], |row| row.get(0))
                 .optional()?;
             match existing {
-                Some(id) if self.replace_existing => {
+                Some(id) => {
                     rows::replace_win(&self.tx, id, win, true, &mut self.names)?;
                     self.replaced.push(id);
-                    self.added += 1;
                 }
-                Some(_) => self.skipped += 1,
                 None => {
                     rows::insert_win(&self.tx, win, &mut self.names)?;
-                    self.added += 1;
                 }
             }
+            self.added += 1;
             Ok(())
         })();
         result.map_err(|err| explain(err, &self.label))

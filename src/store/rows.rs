@@ -252,13 +252,16 @@ pub struct Names {
     tags: std::collections::HashMap<String, i64>,
 }
 
-pub fn insert_win(tx: &Transaction<'_>, win: &NewWin, names: &mut Names) -> Result<i64> {
-    tx.prepare_cached(
-        "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
-         next, kind, role, stage, starred, project, competency_source, suggestions, metrics)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-    )?
-    .execute(params![
+/// Inserts a win with its satellites; `None` when its uid is already stored.
+pub fn insert_win(tx: &Transaction<'_>, win: &NewWin, names: &mut Names) -> Result<Option<i64>> {
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
+             next, kind, role, stage, starred, project, competency_source, suggestions, metrics)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             ON CONFLICT (uid) DO NOTHING",
+        )?
+        .execute(params![
         win.uid,
         format_rfc3339(&win.occurred_at),
         win.occurred_at.timestamp(),
@@ -275,14 +278,17 @@ pub fn insert_win(tx: &Transaction<'_>, win: &NewWin, names: &mut Names) -> Resu
         win.project,
         win.competency_source.as_str(),
         serde_json::to_string(&win.suggestions)?,
-        serde_json::to_string(&win.metrics)?,
-    ])?;
+            serde_json::to_string(&win.metrics)?,
+        ])?;
+    if inserted == 0 {
+        return Ok(None);
+    }
     let id = tx.last_insert_rowid();
     insert_satellites(tx, id, win, names)?;
     for update in &win.updates {
         insert_update(tx, id, update)?;
     }
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// Rewrites a stored win's fields and lists; its timeline is rewritten only
