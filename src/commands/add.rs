@@ -91,9 +91,10 @@ fn recorded_line(win: &Win) -> String {
             ));
         }
         CompetencySource::User => parts.push(win.competencies.join(", ")),
-        CompetencySource::None => {
-            parts.push("no competency (add one with: win edit ID -c NAME)".to_string())
-        }
+        CompetencySource::None => parts.push(format!(
+            "no competency (add one with: win edit {} -c NAME)",
+            win.id
+        )),
     }
     if !win.tags.is_empty() {
         parts.push(format!("tags: {}", win.tags.join(", ")));

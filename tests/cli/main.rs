@@ -767,6 +767,7 @@ fn the_readme_tour_runs() {
         let output = std::process::Command::new("sh")
             .args(["-c", command])
             .env("PATH", &path)
+            .current_dir(journal.dir.path())
             .env("WIN_DB", journal.db())
             .env("WIN_NOW", NOW)
             .env("WIN_CONFIG_DIR", journal.config_dir())
