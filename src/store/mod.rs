@@ -354,7 +354,7 @@ impl Store {
     fn each_row(
         &self,
         filter: &WinFilter,
-        mut visit: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+        visit: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
     ) -> Result<()> {
         let (clause, values) = rows::where_clause(filter);
         let order = if filter.oldest_first { "ASC" } else { "DESC" };
@@ -362,10 +362,21 @@ impl Store {
             .limit
             .map(|n| format!(" LIMIT {n}"))
             .unwrap_or_default();
-        let sql = format!(
-            "{} {clause} ORDER BY w.occurred_ts {order}, w.id {order}{limit}",
-            rows::SELECT_WIN
-        );
+        self.each_win_row(
+            &format!("{clause} ORDER BY w.occurred_ts {order}, w.id {order}{limit}"),
+            values,
+            visit,
+        )
+    }
+
+    /// Runs `SELECT_WIN` followed by `tail` (WHERE, ORDER BY…) and visits each row.
+    fn each_win_row(
+        &self,
+        tail: &str,
+        values: Vec<rusqlite::types::Value>,
+        mut visit: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let sql = format!("{} {tail}", rows::SELECT_WIN);
         let mut statement = self
             .conn
             .prepare(&sql)
@@ -379,8 +390,6 @@ impl Store {
         Ok(())
     }
 
-    /// Wins matching an FTS5 expression (see `domain::search`), best first,
-    /// with a snippet whose matches sit between `\u{1}` and `\u{2}`.
     /// Like `search`, but only what a terminal listing shows (id, when,
     /// snippet): no satellites are gathered, so it costs what FTS costs.
     pub fn search_brief(&self, fts: &str, filter: &WinFilter) -> Result<Vec<BriefHit>> {
@@ -403,6 +412,8 @@ impl Store {
         Ok(hits)
     }
 
+    /// Wins matching an FTS5 expression (see `domain::search`), best first,
+    /// with a snippet whose matches sit between `\u{1}` and `\u{2}`.
     pub fn search(&self, fts: &str, filter: &WinFilter) -> Result<Vec<SearchHit>> {
         let (sql, values) = search_sql(rows::win_columns!(), fts, filter);
         let mut statement = self
@@ -428,22 +439,16 @@ impl Store {
 
     /// Shipped (or later) wins with no recorded impact, oldest first.
     pub fn pending(&self, occurred_before: DateTime<FixedOffset>) -> Result<Vec<Win>> {
-        let sql = format!(
-            "{} WHERE w.stage IN ('shipped', 'measured', 'adopted') AND coalesce(trim(w.impact), '') = ''
-             AND w.occurred_ts <= ?1 ORDER BY w.occurred_ts ASC, w.id ASC",
-            rows::SELECT_WIN
-        );
-        let mut statement = self
-            .conn
-            .prepare(&sql)
-            .map_err(|e| self.explain(e.into()))?;
-        let mut found = statement
-            .query([occurred_before.timestamp()])
-            .map_err(|e| self.explain(e.into()))?;
         let mut wins = Vec::new();
-        while let Some(row) = found.next().map_err(|e| self.explain(e.into()))? {
-            wins.push(rows::read_win(row)?);
-        }
+        self.each_win_row(
+            "WHERE w.stage IN ('shipped', 'measured', 'adopted') AND coalesce(trim(w.impact), '') = ''
+             AND w.occurred_ts <= ?1 ORDER BY w.occurred_ts ASC, w.id ASC",
+            vec![rusqlite::types::Value::Integer(occurred_before.timestamp())],
+            |row| {
+                wins.push(rows::read_win(row)?);
+                Ok(())
+            },
+        )?;
         Ok(wins)
     }
 
