@@ -859,6 +859,12 @@ fn single_metric(
     metric
 }
 
+/// Past tenses that end the label search ("brought deploys from 45 to 5").
+const IRREGULAR_PAST: &[&str] = &[
+    "brought", "got", "made", "took", "kept", "drove", "built", "ran", "set", "won", "put", "led",
+    "grew", "sent", "shrank", "sped", "rebuilt", "rewrote", "wrote", "gave", "held", "spent",
+];
+
 /// Verbs that claim the change was good, whichever way the number moved.
 const GOOD_WORDS: &[&str] = &[
     "improv", "better", "optimiz", "boost", "recover", "sav", "faster",
@@ -1023,6 +1029,7 @@ fn fallback_label(text: &str, at: usize) -> Option<String> {
         if DOWN_WORDS.contains(&stem.as_str())
             || UP_WORDS.contains(&stem.as_str())
             || word.ends_with("ed")
+            || IRREGULAR_PAST.contains(&word)
         {
             break;
         }
@@ -1148,6 +1155,12 @@ mod tests {
         assert_eq!(
             (m.before, m.after, m.unit.as_deref(), m.change_pct),
             (Some(420.0), Some(50.0), Some("min"), Some(-88.1))
+        );
+        assert_eq!(
+            one("brought deploys from 45 minutes down to 5")
+                .label
+                .as_deref(),
+            Some("deploys")
         );
         let m = one("retraining takes 2 hours instead of 2 weeks");
         assert_eq!(
