@@ -818,9 +818,11 @@ mod tests {
             fn export_then_import_round_trips(wins in proptest::collection::vec(any_win(), 1..8)) {
                 let mut source = Store::open_in_memory().unwrap();
                 source.insert_many(&wins).unwrap();
+                // Oldest first, as `win export` does, so equal times keep their order.
                 let export = |store: &Store| -> Vec<serde_json::Value> {
                     let mut rows = Vec::new();
-                    store.for_each_stored(&WinFilter::default(), |win| {
+                    let oldest_first = WinFilter { oldest_first: true, ..WinFilter::default() };
+                    store.for_each_stored(&oldest_first, |win| {
                         let mut value = serde_json::to_value(&win)?;
                         value.as_object_mut().unwrap().remove("id");
                         rows.push(value);
