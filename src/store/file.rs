@@ -63,6 +63,31 @@ fn create(path: &Path) -> Result<()> {
 /// Refuses anything that is not an SQLite database in one piece. An empty
 /// file is accepted: SQLite starts a fresh journal in it.
 pub fn check_journal_file(path: &Path) -> Result<()> {
+    // Another win may be checkpointing this very moment, which writes the
+    // header's new page count before the file has grown to it: a short
+    // file is only called truncated if it stays short.
+    let mut attempts = 0;
+    loop {
+        match read_header(path)? {
+            Header::Whole => return Ok(()),
+            Header::Short { bytes, expected } if attempts == 5 => bail!(
+                "{} is truncated ({bytes} bytes of {expected}): restore it from a backup such as its .bak- copy",
+                path.display()
+            ),
+            Header::Short { .. } => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(40));
+            }
+        }
+    }
+}
+
+enum Header {
+    Whole,
+    Short { bytes: u64, expected: u64 },
+}
+
+fn read_header(path: &Path) -> Result<Header> {
     let metadata = fs::metadata(path)
         .with_context(|| format!("cannot read the journal {}", path.display()))?;
     if metadata.is_dir() {
@@ -72,7 +97,7 @@ pub fn check_journal_file(path: &Path) -> Result<()> {
         );
     }
     if metadata.len() == 0 {
-        return Ok(());
+        return Ok(Header::Whole);
     }
     let mut header = [0u8; 100];
     let mut file = fs::File::open(path)
@@ -89,25 +114,19 @@ pub fn check_journal_file(path: &Path) -> Result<()> {
     let page_count = u64::from(u32::from_be_bytes([
         header[28], header[29], header[30], header[31],
     ]));
-    let change_counter = &header[24..28];
-    let valid_for = &header[92..96];
-    // The in-header size is trustworthy only when these two match, and only
-    // while nobody is writing: a checkpoint in progress (a -wal file beside
-    // it) may write the header before it extends the file.
+    // The in-header size is trustworthy only when the change counter and
+    // the version-valid-for number match; and a journal in use (a -wal file
+    // beside it) is being checkpointed by someone else.
     let in_use = sibling(path, "-wal").exists() || sibling(path, "-journal").exists();
-    if !in_use
-        && page_count > 0
-        && change_counter == valid_for
-        && metadata.len() < page_size * page_count
-    {
-        bail!(
-            "{} is truncated ({} bytes of {}): restore it from a backup such as its .bak- copy",
-            path.display(),
-            metadata.len(),
-            page_size * page_count
-        );
+    let trustworthy = !in_use && page_count > 0 && header[24..28] == header[92..96];
+    let expected = page_size * page_count;
+    if trustworthy && metadata.len() < expected {
+        return Ok(Header::Short {
+            bytes: metadata.len(),
+            expected,
+        });
     }
-    Ok(())
+    Ok(Header::Whole)
 }
 
 fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {

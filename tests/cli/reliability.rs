@@ -64,7 +64,11 @@ fn four_writers_and_two_readers_lose_nothing() {
                 let (journal, done) = (&journal, &done);
                 scope.spawn(move || {
                     let mut reads = 0;
-                    while !done.load(std::sync::atomic::Ordering::Relaxed) || reads == 0 {
+                    // Bounded, so a failing writer cannot leave the readers spinning.
+                    let deadline = Instant::now() + Duration::from_secs(300);
+                    while (!done.load(std::sync::atomic::Ordering::Relaxed) || reads == 0)
+                        && Instant::now() < deadline
+                    {
                         let output = win_process(journal, &["list", "-n", "5"]).output().unwrap();
                         assert!(
                             output.status.success(),
@@ -76,10 +80,13 @@ fn four_writers_and_two_readers_lose_nothing() {
                 })
             })
             .collect();
-        for writer in writers {
-            writer.join().unwrap();
-        }
+        let results: Vec<_> = writers.into_iter().map(|writer| writer.join()).collect();
         done.store(true, std::sync::atomic::Ordering::Relaxed);
+        for result in results {
+            if let Err(panic) = result {
+                std::panic::resume_unwind(panic);
+            }
+        }
         for reader in readers {
             reader.join().unwrap();
         }
