@@ -374,13 +374,20 @@ impl Store {
         &self,
         tail: &str,
         values: Vec<rusqlite::types::Value>,
+        visit: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.each_query_row(&format!("{} {tail}", rows::SELECT_WIN), values, visit)
+    }
+
+    /// Prepares `sql`, binds `values` and visits each row; SQLite's errors
+    /// come back explained.
+    fn each_query_row(
+        &self,
+        sql: &str,
+        values: Vec<rusqlite::types::Value>,
         mut visit: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
     ) -> Result<()> {
-        let sql = format!("{} {tail}", rows::SELECT_WIN);
-        let mut statement = self
-            .conn
-            .prepare(&sql)
-            .map_err(|e| self.explain(e.into()))?;
+        let mut statement = self.conn.prepare(sql).map_err(|e| self.explain(e.into()))?;
         let mut found = statement
             .query(params_from_iter(values))
             .map_err(|e| self.explain(e.into()))?;
@@ -394,21 +401,15 @@ impl Store {
     /// snippet): no satellites are gathered, so it costs what FTS costs.
     pub fn search_brief(&self, fts: &str, filter: &WinFilter) -> Result<Vec<BriefHit>> {
         let (sql, values) = search_sql("w.id, w.occurred_at", fts, filter);
-        let mut statement = self
-            .conn
-            .prepare(&sql)
-            .map_err(|e| self.explain(e.into()))?;
-        let hits = statement
-            .query_map(params_from_iter(values), |row| {
-                Ok(BriefHit {
-                    id: row.get(0)?,
-                    occurred_at: row.get(1)?,
-                    snippet: row.get(2)?,
-                })
-            })
-            .map_err(|e| self.explain(e.into()))?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.explain(e.into()))?;
+        let mut hits = Vec::new();
+        self.each_query_row(&sql, values, |row| {
+            hits.push(BriefHit {
+                id: row.get(0)?,
+                occurred_at: row.get(1)?,
+                snippet: row.get(2)?,
+            });
+            Ok(())
+        })?;
         Ok(hits)
     }
 
@@ -416,15 +417,8 @@ impl Store {
     /// with a snippet whose matches sit between `\u{1}` and `\u{2}`.
     pub fn search(&self, fts: &str, filter: &WinFilter) -> Result<Vec<SearchHit>> {
         let (sql, values) = search_sql(rows::win_columns!(), fts, filter);
-        let mut statement = self
-            .conn
-            .prepare(&sql)
-            .map_err(|e| self.explain(e.into()))?;
-        let mut found = statement
-            .query(params_from_iter(values))
-            .map_err(|e| self.explain(e.into()))?;
         let mut hits = Vec::new();
-        while let Some(row) = found.next().map_err(|e| self.explain(e.into()))? {
+        self.each_query_row(&sql, values, |row| {
             let win = rows::read_win(row)?;
             let snippet: String = row.get(21)?;
             let rank: f64 = row.get(22)?;
@@ -433,7 +427,8 @@ impl Store {
                 snippet,
                 score: (-rank * 1000.0).round() / 1000.0,
             });
-        }
+            Ok(())
+        })?;
         Ok(hits)
     }
 
