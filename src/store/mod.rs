@@ -48,6 +48,7 @@ pub struct SearchHit {
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_bulk_fts.sql"),
+    include_str!("migrations/0003_suspend_triggers.sql"),
 ];
 
 /// The schema version this build writes.
@@ -209,7 +210,6 @@ impl Store {
         result.map_err(|err| self.explain(err))
     }
 
-    /// Stores a new win and returns it with its id.
     /// Stores a new win and returns it with its id. The stored row is not
     /// read back: it holds exactly what was written.
     pub fn insert(&mut self, win: &NewWin) -> Result<Win> {
@@ -236,7 +236,7 @@ impl Store {
     /// or (on an error, a drop, or a dry run) none of it.
     pub fn import(&mut self, replace_existing: bool) -> Result<Import<'_>> {
         let label = self.describe();
-        begin_import(&mut self.conn, label.clone(), replace_existing)
+        begin_import(&self.conn, label.clone(), replace_existing)
             .map_err(|err| explain(err, &label))
     }
 
@@ -499,14 +499,20 @@ fn explain(err: anyhow::Error, journal: &str) -> anyhow::Error {
     }
 }
 
-/// A bulk load in progress (see `Store::import`).
+/// A bulk load in progress (see `Store::import`): one IMMEDIATE
+/// transaction, run with the schema's triggers suspended and foreign keys
+/// off. The rows it writes are whole by construction (a win, then its
+/// satellites under the id it was given), and the full-text index the
+/// triggers would keep row by row is built once by `finish`.
 pub struct Import<'s> {
-    tx: rusqlite::Transaction<'s>,
+    conn: &'s Connection,
     label: String,
     names: rows::Names,
     replaced: Vec<i64>,
     indexed_up_to: i64,
+    triggers: Vec<String>,
     replace_existing: bool,
+    open: bool,
     pub added: usize,
     pub skipped: usize,
 }
@@ -517,24 +523,24 @@ impl Import<'_> {
         let result = (|| -> Result<()> {
             if !self.replace_existing {
                 // The uid's unique index decides: no separate look-up.
-                match rows::insert_win(&self.tx, win, &mut self.names)? {
+                match rows::insert_win(self.conn, win, &mut self.names)? {
                     Some(_) => self.added += 1,
                     None => self.skipped += 1,
                 }
                 return Ok(());
             }
             let existing: Option<i64> = self
-                .tx
+                .conn
                 .prepare_cached("SELECT id FROM wins WHERE uid = ?1")?
                 .query_row([&win.uid], |row| row.get(0))
                 .optional()?;
             match existing {
                 Some(id) => {
-                    rows::replace_win(&self.tx, id, win, true, &mut self.names)?;
+                    rows::replace_win(self.conn, id, win, true, &mut self.names)?;
                     self.replaced.push(id);
                 }
                 None => {
-                    rows::insert_win(&self.tx, win, &mut self.names)?;
+                    rows::insert_win(self.conn, win, &mut self.names)?;
                 }
             }
             self.added += 1;
@@ -543,23 +549,42 @@ impl Import<'_> {
         result.map_err(|err| explain(err, &self.label))
     }
 
-    /// Indexes what was added and commits, or rolls it all back when
-    /// `rehearse` (a dry run). Returns (added or replaced, skipped).
-    pub fn finish(self, rehearse: bool) -> Result<(usize, usize)> {
-        let label = self.label.clone();
+    /// Indexes what was added, restores the triggers and commits, or rolls
+    /// it all back when `rehearse` (a dry run). Returns (added or replaced,
+    /// skipped).
+    pub fn finish(mut self, rehearse: bool) -> Result<(usize, usize)> {
         let counts = (self.added, self.skipped);
         let result = (|| -> Result<()> {
-            rows::reindex(&self.tx, self.indexed_up_to, &self.replaced)?;
-            self.tx.execute("UPDATE fts_sync SET enabled = 1", [])?;
             if rehearse {
-                self.tx.rollback()?;
-            } else {
-                self.tx.commit()?;
+                return self.end("ROLLBACK");
             }
-            Ok(())
+            rows::reindex(self.conn, self.indexed_up_to, &self.replaced)?;
+            for sql in &self.triggers {
+                self.conn.execute_batch(sql)?;
+            }
+            self.end("COMMIT")
         })();
-        result.map_err(|err| explain(err, &label))?;
+        result.map_err(|err| explain(err, &self.label))?;
         Ok(counts)
+    }
+
+    /// Ends the transaction and puts the connection back as `configure`
+    /// left it.
+    fn end(&mut self, verb: &str) -> Result<()> {
+        self.open = false;
+        let ended = self.conn.execute_batch(verb);
+        let restored = restore_after_import(self.conn);
+        ended?;
+        restored
+    }
+}
+
+impl Drop for Import<'_> {
+    /// An import dropped unfinished (an error, a panic) stores nothing.
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.end("ROLLBACK");
+        }
     }
 }
 
@@ -586,30 +611,56 @@ fn search_sql(
     (sql, values)
 }
 
-fn begin_import(
-    conn: &mut Connection,
-    label: String,
-    replace_existing: bool,
-) -> Result<Import<'_>> {
-    // A larger page cache keeps a big import's pages in memory until the
-    // commit instead of spilling them to the WAL twice (64 MiB at most).
+fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Result<Import<'_>> {
+    // A larger page cache keeps a big import's pages in memory longer
+    // (64 MiB at most), and statement journals stay in memory: spilled to
+    // a temporary file they cost two system calls per page, per statement.
     conn.pragma_update(None, "cache_size", -65_536)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // Index the import once at the end, not row by row (see 0002).
-    let indexed_up_to: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM wins", [], |row| {
-        row.get(0)
-    })?;
-    tx.execute("UPDATE fts_sync SET enabled = 0", [])?;
-    Ok(Import {
-        tx,
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Only changeable outside a transaction; `end` turns them back on.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let _ = restore_after_import(conn);
+        return Err(err.into());
+    }
+    let mut import = Import {
+        conn,
         label,
         names: rows::Names::default(),
         replaced: Vec::new(),
-        indexed_up_to,
+        indexed_up_to: 0,
+        triggers: Vec::new(),
         replace_existing,
+        open: true,
         added: 0,
         skipped: 0,
-    })
+    };
+    import.indexed_up_to = conn.query_row("SELECT coalesce(max(id), 0) FROM wins", [], |row| {
+        row.get(0)
+    })?;
+    // Suspend the triggers (see migration 0003); `finish` recreates them
+    // from the very text the schema held.
+    let mut statement =
+        conn.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")?;
+    let triggers = statement
+        .query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(statement);
+    for (name, sql) in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+        import.triggers.push(sql);
+    }
+    Ok(import)
+}
+
+/// The connection settings `begin_import` changed, back to everyday ones.
+fn restore_after_import(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "DEFAULT")?;
+    conn.pragma_update(None, "cache_size", -2_000)?;
+    Ok(())
 }
 
 fn open_connection(path: &Path) -> Result<(Connection, bool)> {

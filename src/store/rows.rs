@@ -3,7 +3,7 @@
 use anyhow::{anyhow, Context, Result};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::value::RawValue;
 
 use crate::domain::filter::WinFilter;
@@ -253,7 +253,7 @@ pub struct Names {
 }
 
 /// Inserts a win with its satellites; `None` when its uid is already stored.
-pub fn insert_win(tx: &Transaction<'_>, win: &NewWin, names: &mut Names) -> Result<Option<i64>> {
+pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Option<i64>> {
     let inserted = tx
         .prepare_cached(
             "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
@@ -294,7 +294,7 @@ pub fn insert_win(tx: &Transaction<'_>, win: &NewWin, names: &mut Names) -> Resu
 /// Rewrites a stored win's fields and lists; its timeline is rewritten only
 /// when `with_updates` (an import replacing a win wholesale).
 pub fn replace_win(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     id: i64,
     win: &NewWin,
     with_updates: bool,
@@ -337,7 +337,7 @@ pub fn replace_win(
     Ok(())
 }
 
-fn insert_satellites(tx: &Transaction<'_>, id: i64, win: &NewWin, names: &mut Names) -> Result<()> {
+fn insert_satellites(tx: &Connection, id: i64, win: &NewWin, names: &mut Names) -> Result<()> {
     for (position, key) in (0_i64..).zip(&win.competencies) {
         let competency_id = match names.competencies.get(key) {
             Some(id) => *id,
@@ -372,7 +372,7 @@ fn insert_satellites(tx: &Transaction<'_>, id: i64, win: &NewWin, names: &mut Na
 }
 
 /// The id of a name in a lookup table, adding it on first use.
-fn intern(tx: &Transaction<'_>, table: &str, column: &str, name: &str) -> Result<i64> {
+fn intern(tx: &Connection, table: &str, column: &str, name: &str) -> Result<i64> {
     let select = format!("SELECT id FROM {table} WHERE {column} = ?1");
     if let Some(id) = tx
         .prepare_cached(&select)?
@@ -386,7 +386,7 @@ fn intern(tx: &Transaction<'_>, table: &str, column: &str, name: &str) -> Result
     Ok(tx.last_insert_rowid())
 }
 
-pub fn insert_update(tx: &Transaction<'_>, id: i64, update: &Update) -> Result<()> {
+pub fn insert_update(tx: &Connection, id: i64, update: &Update) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO updates (win_id, at, at_ts, stage, text, impact, next) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
@@ -403,8 +403,8 @@ pub fn insert_update(tx: &Transaction<'_>, id: i64, update: &Update) -> Result<(
 }
 
 /// Indexes, in one statement, the wins added after `after_id` and those
-/// replaced, while the per-row triggers are off (see migration 0002).
-pub fn reindex(tx: &Transaction<'_>, after_id: i64, replaced: &[i64]) -> Result<()> {
+/// replaced, while the triggers are suspended (see migration 0003).
+pub fn reindex(tx: &Connection, after_id: i64, replaced: &[i64]) -> Result<()> {
     for id in replaced {
         tx.execute("DELETE FROM wins_fts WHERE rowid = ?1", [id])?;
     }

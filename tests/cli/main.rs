@@ -1325,6 +1325,12 @@ fn import_is_atomic_and_names_the_bad_line() {
     let stderr = journal.fails(&["import", file.to_str().unwrap()]);
     assert!(stderr.contains("not UTF-8"), "{stderr}");
     assert_eq!(journal.ok(&["export"]).trim(), "[]");
+    // The rolled-back imports left the full-text triggers in place.
+    journal.add(&["tuned the ranker", "-t", "relevance"]);
+    for word in ["tuned", "relevance"] {
+        let hits = journal.json(&["search", word, "--format", "json"]);
+        assert_eq!(hits.as_array().unwrap().len(), 1, "{word}");
+    }
     journal.fails(&[
         "import",
         journal.dir.path().join("missing.jsonl").to_str().unwrap(),

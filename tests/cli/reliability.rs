@@ -29,6 +29,12 @@ fn count(journal: &Journal) -> i64 {
 
 fn integrity(journal: &Journal) -> String {
     let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    let dangling: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(dangling, 0, "rows whose parent is gone");
     conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))
         .unwrap()
 }
@@ -148,6 +154,14 @@ fn an_import_killed_at_any_point_stores_all_or_nothing() {
         journal.ok(&["import", file.to_str().unwrap()]);
     }
     assert_eq!(count(&journal), 200_001);
+    assert_eq!(integrity(&journal), "ok");
+    // The import suspended the full-text triggers; a capture after it is
+    // indexed again, with its tags.
+    journal.add(&["tuned the zeitgeist ranker", "-t", "afterwards"]);
+    for word in ["zeitgeist", "afterwards"] {
+        let hits = journal.json(&["search", word, "--format", "json"]);
+        assert_eq!(hits.as_array().unwrap().len(), 1, "{word}");
+    }
     assert_eq!(
         journal
             .json(&["search", "bulk", "-n", "1", "--format", "json"])
