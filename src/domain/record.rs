@@ -6,7 +6,8 @@ use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 
 use super::win::{
-    new_uid, non_empty, normalize_tags, CompetencySource, Kind, NewWin, Role, Stage, Update,
+    new_uid, non_empty, normalize_tags, rfc3339_in_opt, CompetencySource, Kind, NewWin, Role,
+    Stage, Update,
 };
 use crate::analyze::{Metric, Suggestion};
 
@@ -18,11 +19,11 @@ pub struct WinRecord {
     pub id: Option<i64>,
     #[serde(default)]
     pub uid: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rfc3339_in_opt")]
     pub occurred_at: Option<DateTime<FixedOffset>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rfc3339_in_opt")]
     pub created_at: Option<DateTime<FixedOffset>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rfc3339_in_opt")]
     pub updated_at: Option<DateTime<FixedOffset>>,
     pub text: String,
     #[serde(default)]

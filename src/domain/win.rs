@@ -1,7 +1,7 @@
 //! The win: what a journal entry is, independent of how it is stored or shown.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::analyze::{Metric, Suggestion};
 
@@ -119,7 +119,7 @@ impl CompetencySource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Update {
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(serialize_with = "rfc3339", deserialize_with = "rfc3339_in")]
     pub at: DateTime<FixedOffset>,
     #[serde(default)]
     pub stage: Option<Stage>,
@@ -271,6 +271,64 @@ pub fn format_rfc3339(at: &DateTime<FixedOffset>) -> String {
 fn rfc3339<S: Serializer>(at: &DateTime<FixedOffset>, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&format_rfc3339(at))
 }
+
+/// Reads an RFC 3339 time: the strict form first, which chrono parses many
+/// times faster (an import reads three a win), then chrono's relaxed one,
+/// which also takes a space for the `T`.
+pub fn parse_rfc3339(text: &str) -> Result<DateTime<FixedOffset>, chrono::ParseError> {
+    DateTime::parse_from_rfc3339(text).or_else(|_| text.parse())
+}
+
+/// `deserialize_with` for a required time.
+pub fn rfc3339_in<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<DateTime<FixedOffset>, D::Error> {
+    deserializer.deserialize_str(Rfc3339Visitor)
+}
+
+/// `deserialize_with` for a time that may be null or missing (with
+/// `#[serde(default)]`).
+pub fn rfc3339_in_opt<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+    deserializer.deserialize_option(OptionalRfc3339)
+}
+
+struct Rfc3339Visitor;
+
+impl<'de> de::Visitor<'de> for Rfc3339Visitor {
+    type Value = DateTime<FixedOffset>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("an RFC 3339 time such as 2026-11-21T17:05:00+01:00")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        parse_rfc3339(text).map_err(E::custom)
+    }
+}
+
+impl<'de> de::Visitor<'de> for OptionalRfc3339 {
+    type Value = Option<DateTime<FixedOffset>>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("an RFC 3339 time or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        rfc3339_in(deserializer).map(Some)
+    }
+}
+
+struct OptionalRfc3339;
 
 #[cfg(test)]
 mod tests {
