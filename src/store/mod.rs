@@ -558,6 +558,10 @@ impl Import<'_> {
             if rehearse {
                 return self.end("ROLLBACK");
             }
+            rows::flush(self.conn, &mut self.names)?;
+            // A uid the file holds twice was replaced twice: index it once.
+            self.replaced.sort_unstable();
+            self.replaced.dedup();
             rows::reindex(self.conn, self.indexed_up_to, &self.replaced)?;
             for sql in &self.triggers {
                 self.conn.execute_batch(sql)?;
@@ -626,7 +630,7 @@ fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Res
     let mut import = Import {
         conn,
         label,
-        names: rows::Names::default(),
+        names: rows::Names::gathering(),
         replaced: Vec::new(),
         indexed_up_to: 0,
         triggers: Vec::new(),

@@ -245,11 +245,60 @@ fn bind_list(
 }
 
 /// Ids of competency keys and tag names already looked up in this
-/// transaction, so a bulk import asks SQLite once per name.
+/// transaction, so a bulk import asks SQLite once per name; and, for an
+/// import, the rows that link wins to them, gathered to be written many to
+/// a statement (`flush`).
 #[derive(Default)]
 pub struct Names {
     competencies: std::collections::HashMap<String, i64>,
     tags: std::collections::HashMap<String, i64>,
+    gathered: Option<Gathered>,
+}
+
+/// `(win_id, name id, position)` triples, flattened, waiting for `flush`.
+#[derive(Default)]
+struct Gathered {
+    competencies: Vec<i64>,
+    tags: Vec<i64>,
+}
+
+/// Rows in one gathered INSERT; rows gathered before a flush.
+const ROWS_PER_STATEMENT: usize = 128;
+const ROWS_PER_FLUSH: usize = 1024;
+
+impl Names {
+    /// Names that gather link rows until `flush` (bulk imports).
+    pub fn gathering() -> Names {
+        Names {
+            gathered: Some(Gathered::default()),
+            ..Names::default()
+        }
+    }
+}
+
+/// Writes the link rows `names` has gathered, if any.
+pub fn flush(tx: &Connection, names: &mut Names) -> Result<()> {
+    let Some(gathered) = &mut names.gathered else {
+        return Ok(());
+    };
+    for (table, column, rows) in [
+        (
+            "win_competencies",
+            "competency_id",
+            &mut gathered.competencies,
+        ),
+        ("win_tags", "tag_id", &mut gathered.tags),
+    ] {
+        for chunk in rows.chunks(3 * ROWS_PER_STATEMENT) {
+            let values = vec!["(?, ?, ?)"; chunk.len() / 3].join(", ");
+            tx.prepare_cached(&format!(
+                "INSERT OR IGNORE INTO {table} (win_id, {column}, position) VALUES {values}"
+            ))?
+            .execute(rusqlite::params_from_iter(chunk))?;
+        }
+        rows.clear();
+    }
+    Ok(())
 }
 
 /// Inserts a win with its satellites; `None` when its uid is already stored.
@@ -300,6 +349,9 @@ pub fn replace_win(
     with_updates: bool,
     names: &mut Names,
 ) -> Result<()> {
+    // Gathered rows may belong to this win: write them before its
+    // satellites are cleared.
+    flush(tx, names)?;
     tx.prepare_cached(
         "UPDATE wins SET occurred_at = ?2, occurred_ts = ?3, updated_at = ?4, text = ?5, polished = ?6,
          impact = ?7, next = ?8, kind = ?9, role = ?10, stage = ?11, starred = ?12, project = ?13,
@@ -347,8 +399,13 @@ fn insert_satellites(tx: &Connection, id: i64, win: &NewWin, names: &mut Names) 
                 id
             }
         };
-        tx.prepare_cached("INSERT OR IGNORE INTO win_competencies (win_id, competency_id, position) VALUES (?1, ?2, ?3)")?
-            .execute(params![id, competency_id, position])?;
+        match &mut names.gathered {
+            Some(gathered) => gathered.competencies.extend([id, competency_id, position]),
+            None => {
+                tx.prepare_cached("INSERT OR IGNORE INTO win_competencies (win_id, competency_id, position) VALUES (?1, ?2, ?3)")?
+                    .execute(params![id, competency_id, position])?;
+            }
+        }
     }
     for (position, tag) in (0_i64..).zip(&win.tags) {
         let tag_id = match names.tags.get(tag) {
@@ -359,10 +416,20 @@ fn insert_satellites(tx: &Connection, id: i64, win: &NewWin, names: &mut Names) 
                 id
             }
         };
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO win_tags (win_id, tag_id, position) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![id, tag_id, position])?;
+        match &mut names.gathered {
+            Some(gathered) => gathered.tags.extend([id, tag_id, position]),
+            None => {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO win_tags (win_id, tag_id, position) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![id, tag_id, position])?;
+            }
+        }
+    }
+    if let Some(gathered) = &names.gathered {
+        if gathered.competencies.len().max(gathered.tags.len()) >= 3 * ROWS_PER_FLUSH {
+            flush(tx, names)?;
+        }
     }
     for (position, url) in (0_i64..).zip(&win.links) {
         tx.prepare_cached("INSERT INTO links (win_id, position, url) VALUES (?1, ?2, ?3)")?

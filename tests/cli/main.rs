@@ -1291,6 +1291,25 @@ fn import_round_trips_and_is_idempotent() {
         "rewritten elsewhere"
     );
     assert_eq!(target.json(&["export"]).as_array().unwrap().len(), 5);
+
+    // The same uid twice in one --update file: the later record wins,
+    // tags and competencies included.
+    let uid = wins[1]["uid"].as_str().unwrap().to_string();
+    let twice = format!(
+        "{{\"uid\":\"{uid}\",\"text\":\"first take\",\"tags\":[\"alpha\",\"beta\"],\"competencies\":[\"data\"]}}\n\
+         {{\"uid\":\"{uid}\",\"text\":\"second take\",\"tags\":[\"gamma\"],\"competencies\":[\"mlops\"]}}\n"
+    );
+    std::fs::write(&file, twice).unwrap();
+    target.ok(&["import", path, "--update"]);
+    let replaced = target.json(&["search", "take", "--format", "json"]);
+    let replaced = replaced.as_array().unwrap();
+    assert_eq!(replaced.len(), 1, "{replaced:?}");
+    assert_eq!(replaced[0]["text"], "second take");
+    assert_eq!(replaced[0]["tags"], serde_json::json!(["gamma"]));
+    assert_eq!(replaced[0]["competencies"], serde_json::json!(["mlops"]));
+    let stale = target.win().args(["search", "alpha"]).output().unwrap();
+    assert_eq!(stale.status.code(), Some(1), "no win is tagged alpha now");
+    assert!(stale.stdout.is_empty());
 }
 
 #[test]
