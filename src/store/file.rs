@@ -116,8 +116,10 @@ fn read_header(path: &Path) -> Result<Header> {
     ]));
     // The in-header size is trustworthy only when the change counter and
     // the version-valid-for number match; and a journal in use (a -wal file
-    // beside it) is being checkpointed by someone else.
-    let in_use = sibling(path, "-wal").exists() || sibling(path, "-journal").exists();
+    // with frames in it beside it) may be being checkpointed by someone else.
+    // An empty -wal file is what win leaves when it closes.
+    let in_use = fs::metadata(sibling(path, "-wal")).is_ok_and(|wal| wal.len() > 0)
+        || sibling(path, "-journal").exists();
     let trustworthy = !in_use && page_count > 0 && header[24..28] == header[92..96];
     let expected = page_size * page_count;
     if trustworthy && metadata.len() < expected {

@@ -100,6 +100,7 @@ impl Store {
             // committed capture survive a power cut, not just a crash.
             self.conn.pragma_update(None, "journal_mode", "WAL")?;
             self.conn.pragma_update(None, "synchronous", "FULL")?;
+            keep_wal_files(&self.conn)?;
         }
         Ok(())
     }
@@ -686,6 +687,32 @@ fn open_connection(path: &Path) -> Result<(Connection, bool)> {
         Connection::open_with_flags(uri, flags).with_context(context)?,
         true,
     ))
+}
+
+/// Keeps the -wal and -shm files beside the journal when the last
+/// connection closes, instead of deleting them and creating them again on
+/// the next open: every command saves two file creations, two deletions and
+/// the shared-memory set-up. The -wal file is still checkpointed and cut to
+/// nothing on close (`journal_size_limit`), so the journal file alone is
+/// always complete.
+fn keep_wal_files(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_size_limit", 4 << 20)?;
+    let mut persist: std::os::raw::c_int = 1;
+    // SAFETY: the handle is this open connection's, the file control takes
+    // a pointer to an int that lives across the call, and "main" names the
+    // journal's database.
+    let code = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&raw mut persist).cast(),
+        )
+    };
+    if code != rusqlite::ffi::SQLITE_OK {
+        bail!("cannot keep the journal's -wal file (SQLite error {code})");
+    }
+    Ok(())
 }
 
 /// A path as the path part of an SQLite `file:` URI.

@@ -420,6 +420,32 @@ fn journal_folder_and_file_are_private() {
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(journal.db().parent().unwrap()), 0o700);
     assert_eq!(mode(&journal.db()), 0o600);
+    let wal = journal.db().with_extension("db-wal");
+    let shm = journal.db().with_extension("db-shm");
+    assert_eq!(mode(&wal), 0o600);
+    assert_eq!(mode(&shm), 0o600);
+}
+
+#[test]
+fn the_journal_file_alone_holds_every_win_between_commands() {
+    let journal = Journal::new();
+    journal.add(&["first"]);
+    journal.add(&["second"]);
+    // The -wal file stays beside the journal (it saves work on every
+    // command) but is checkpointed and emptied when win exits.
+    let wal = journal.db().with_extension("db-wal");
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0);
+    let copy = journal.dir.path().join("copy.db");
+    std::fs::copy(journal.db(), &copy).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let texts: Vec<String> = conn
+        .prepare("SELECT text FROM wins ORDER BY id")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(texts, ["first", "second"]);
 }
 
 #[test]
