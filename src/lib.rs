@@ -19,7 +19,7 @@ pub mod store;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// Exit statuses, as documented in the README.
 pub mod exit {
@@ -44,12 +44,24 @@ impl std::error::Error for Silent {}
 /// Parses the command line, runs the command, and maps the outcome to an
 /// exit status. Errors are printed as one line with their causes.
 pub fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = parse_command_line();
     let result = app::App::from_cli(&cli).and_then(|app| commands::run(&app, &cli.command));
     match result {
         Ok(()) => ExitCode::from(exit::OK),
         Err(err) => report(&err),
     }
+}
+
+/// `Cli::parse`, without dropping clap's tree of the whole command surface:
+/// freeing its hundreds of allocations cost more than parsing a `win search`
+/// line, just before the process exits and frees them all at once.
+fn parse_command_line() -> cli::Cli {
+    let mut command = cli::Cli::command();
+    let mut matches = command.get_matches_mut();
+    let cli = cli::Cli::from_arg_matches_mut(&mut matches)
+        .unwrap_or_else(|err| err.format(&mut command).exit());
+    std::mem::forget(command);
+    cli
 }
 
 fn report(err: &anyhow::Error) -> ExitCode {
