@@ -33,6 +33,9 @@ pub struct Rule {
     pub phrases: Vec<String>,
     #[serde(default)]
     pub days: Option<i64>,
+    /// `phrases` as one pattern, built the first time the rule is checked.
+    #[serde(skip)]
+    pattern: OnceLock<Option<Regex>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -74,8 +77,18 @@ impl Rules {
         })
     }
 
-    fn phrases(&self, id: &str) -> &[String] {
-        self.rules.get(id).map_or(&[], |r| r.phrases.as_slice())
+    /// Whether one of the rule's phrases occurs in `text` as whole words
+    /// (any case), followed by what `tail` matches. A rule is always checked
+    /// with the same tail: its pattern is built once, on first use, so a
+    /// review of thousands of wins scans each text once a rule.
+    fn phrase_found(&self, id: &str, tail: &str, text: &str) -> bool {
+        let Some(rule) = self.rules.get(id) else {
+            return false;
+        };
+        rule.pattern
+            .get_or_init(|| phrase_pattern(&rule.phrases, tail))
+            .as_ref()
+            .is_some_and(|pattern| pattern.is_match(text))
     }
 
     fn days(&self, id: &str, default: i64) -> i64 {
@@ -97,13 +110,14 @@ impl Rules {
         if !has_business && (has_impact || !metrics.is_empty()) {
             ids.push("no-business-outcome");
         }
-        if is_hedged(&all_text, self.phrases("hedged-number")) {
+        // "about" and friends hedge only right before a number ("about 30%").
+        if has_range(&all_text) || self.phrase_found("hedged-number", BEFORE_A_NUMBER, &all_text) {
             ids.push("hedged-number");
         }
-        if contains_phrase(&all_text, self.phrases("weak-verb")) {
+        if self.phrase_found("weak-verb", WORD_END, &all_text) {
             ids.push("weak-verb");
         }
-        if contains_phrase(&all_text, self.phrases("vague-growth")) && !has_plan(&all_text) {
+        if self.phrase_found("vague-growth", WORD_END, &all_text) && !has_plan(&all_text) {
             ids.push("vague-growth");
         }
         ids.into_iter().filter_map(|id| self.finding(id)).collect()
@@ -148,43 +162,38 @@ pub fn shipped_at(win: &Win) -> DateTime<FixedOffset> {
         .map_or(win.occurred_at, |u| u.at)
 }
 
-fn contains_phrase(text: &str, phrases: &[String]) -> bool {
-    let lower = text.to_lowercase();
-    phrases.iter().any(|phrase| {
-        lower.match_indices(phrase.as_str()).any(|(start, _)| {
-            let before = lower[..start].chars().next_back();
-            let after = lower[start + phrase.len()..].chars().next();
-            before.is_none_or(|c| !c.is_alphanumeric())
-                && after.is_none_or(|c| !c.is_alphanumeric())
-        })
-    })
+/// Not a letter or digit (`char::is_alphanumeric`), or an end of the text.
+const WORD_START: &str = r"(?:^|[^\p{Alphabetic}\p{N}])";
+const WORD_END: &str = r"(?:$|[^\p{Alphabetic}\p{N}])";
+/// A number, a currency sign before one, after optional spaces.
+const BEFORE_A_NUMBER: &str = r"\s*[0-9$€£]";
+
+/// One case-insensitive pattern for whole-word phrases, or `None` when
+/// there are none (an empty alternation would match everything).
+fn phrase_pattern(phrases: &[String], tail: &str) -> Option<Regex> {
+    if phrases.is_empty() {
+        return None;
+    }
+    let alternatives: Vec<String> = phrases.iter().map(|p| regex::escape(p)).collect();
+    Regex::new(&format!(
+        "(?i){WORD_START}(?:{}){tail}",
+        alternatives.join("|")
+    ))
+    .ok()
 }
 
-fn is_hedged(text: &str, phrases: &[String]) -> bool {
+/// A range where a number should be: "~30%", "10-15%", "between 5 and 8".
+fn has_range(text: &str) -> bool {
     static RANGE: OnceLock<Regex> = OnceLock::new();
     let range = RANGE.get_or_init(|| {
         Regex::new(r"(?i)(~\s?\d|\d\s?(?:-|–|to)\s?\d+(?:\.\d+)?\s?(?:%|x|×|pp|points|ms|h\b|hours)|between \d[\d.,]*\s?%?\s?and \d|\d\+\s?%|\d\s?-ish|±)")
             .expect("hedge pattern is valid")
     });
     // "from 8 to 12%" is a before/after pair, not a range.
-    let ranges = range.find_iter(text).any(|m| {
+    range.find_iter(text).any(|m| {
         let before = text[..m.start()].to_lowercase();
         !(m.as_str().contains(" to ") && before.trim_end().ends_with("from"))
-    });
-    let lower = text.to_lowercase();
-    // "about" and friends hedge only right before a number ("about 30%").
-    let numeric_hedge = phrases.iter().any(|phrase| {
-        lower.match_indices(phrase.as_str()).any(|(start, _)| {
-            let before_ok = lower[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            let after = lower[start + phrase.len()..].trim_start();
-            before_ok
-                && after.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '€' | '£'))
-        })
-    });
-    ranges || numeric_hedge
+    })
 }
 
 /// A growth goal has a plan when it names a time or a concrete step.
@@ -195,4 +204,46 @@ fn has_plan(text: &str) -> bool {
             .expect("plan pattern is valid")
     });
     plan.is_match(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rules;
+
+    fn rules_for(text: &str) -> Vec<String> {
+        let rules = Rules::builtin().unwrap();
+        rules
+            .check_text(text, Some("saved $40k a month"), &[])
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn phrases_match_whole_words_in_any_case() {
+        assert!(rules_for("Worked on the ranking model").contains(&"weak-verb".into()));
+        assert!(rules_for("I was involved in, the migration").contains(&"weak-verb".into()));
+        // Inside other words they are not phrases.
+        assert!(!rules_for("reworked online scoring").contains(&"weak-verb".into()));
+        assert!(!rules_for("shipped the assistedlabel tool").contains(&"weak-verb".into()));
+    }
+
+    #[test]
+    fn hedges_count_only_before_a_number() {
+        let hedged = |text: &str| rules_for(text).contains(&"hedged-number".into());
+        assert!(hedged("cut latency by about 30%"));
+        assert!(hedged("cut latency by approx. 30%"));
+        assert!(hedged("saved Roughly $2k"));
+        assert!(hedged("cut latency by 10-15%"));
+        assert!(!hedged("wrote about the model, cut latency 30%"));
+        assert!(!hedged("cut latency from 8 to 12ms"));
+        assert!(!hedged("walkabout 30 people"));
+    }
+
+    #[test]
+    fn a_growth_goal_without_a_plan_is_vague() {
+        let vague = |text: &str| rules_for(text).contains(&"vague-growth".into());
+        assert!(vague("I want to learn Rust"));
+        assert!(!vague("I want to learn Rust by Q3"));
+    }
 }
