@@ -121,6 +121,10 @@ impl Framework {
 
     /// Finds the competency a user meant by a key, title or alias.
     pub fn resolve(&self, input: &str) -> Option<&Competency> {
+        // Stored wins hold keys as written: no need to simplify every name.
+        if let Some(exact) = self.competencies.iter().find(|c| c.key == input) {
+            return Some(exact);
+        }
         let wanted = simplify(input);
         if wanted.is_empty() {
             return None;

@@ -365,7 +365,7 @@ fn entry(
         id: win.id,
         uid: win.uid.clone(),
         date: day(&win.occurred_at),
-        month: win.occurred_at.format("%Y-%m").to_string(),
+        month: month_of(&win.occurred_at),
         text: win.text.clone(),
         polished: win.polished.clone(),
         statement,
@@ -570,7 +570,6 @@ fn lower_first(text: &str) -> String {
     let Some(first) = chars.next() else {
         return String::new();
     };
-    let rest: String = chars.collect();
     // Keep acronyms and names: "NPS", "MLflow", "Q3".
     let word = text.split_whitespace().next().unwrap_or("");
     if word
@@ -580,7 +579,7 @@ fn lower_first(text: &str) -> String {
     {
         return text.to_string();
     }
-    format!("{}{rest}", first.to_lowercase())
+    format!("{}{}", first.to_lowercase(), chars.as_str())
 }
 
 /// Collapses doubled punctuation a pattern may produce ("…%.." or " ,").
@@ -669,7 +668,7 @@ pub fn coverage(wins: &[Win], framework: &Framework, months: &[NaiveDate]) -> Co
     let mut by_month = vec![0usize; months.len()];
     let mut per_competency: HashMap<String, CompetencyCoverage> = HashMap::new();
     for win in wins {
-        let month = win.occurred_at.format("%Y-%m").to_string();
+        let month = month_of(&win.occurred_at);
         let month_index = position.get(month.as_str()).copied();
         if let Some(i) = month_index {
             by_month[i] += 1;
@@ -854,8 +853,14 @@ fn short(text: &str, width: usize) -> String {
     cut
 }
 
+/// "2026-03", as `%Y-%m` would print it.
+fn month_of(at: &DateTime<FixedOffset>) -> String {
+    format!("{:04}-{:02}", at.year(), at.month())
+}
+
 fn day(at: &DateTime<FixedOffset>) -> String {
-    at.format("%Y-%m-%d").to_string()
+    // NaiveDate displays as %Y-%m-%d without parsing a format string.
+    at.date_naive().to_string()
 }
 
 fn as_rfc3339<S: serde::Serializer>(
