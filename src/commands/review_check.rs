@@ -44,7 +44,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
     let mut flagged: Vec<&WinEntry> = context
         .sections
         .iter()
-        .flat_map(|s| s.wins.iter())
+        .flat_map(|s| s.wins.iter().map(AsRef::as_ref))
         .filter(|w| !w.findings.is_empty())
         .collect();
     flagged.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));

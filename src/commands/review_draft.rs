@@ -43,6 +43,8 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
         (None, _) => DEFAULT_DRAFT,
     };
     let text = render::render(&templates.draft(choice)?, &context)?;
+    // Freed by the process exit, at once (see `render::render`).
+    std::mem::forget(context);
     write!(output::stdout(), "{text}")?;
     if no_wins {
         output::note("no wins in this period (see: win add, or widen --since / --period)");

@@ -3,6 +3,7 @@
 //! framework, the checker, the phrase engine and `now` come in as arguments.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use anyhow::Result;
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate};
@@ -44,7 +45,7 @@ pub struct ReviewContext {
     #[serde(serialize_with = "as_rfc3339")]
     pub generated_at: DateTime<FixedOffset>,
     pub counts: Counts,
-    pub highlights: Vec<WinEntry>,
+    pub highlights: Vec<Rc<WinEntry>>,
     pub sections: Vec<Section>,
     /// Every win by calendar month, oldest first (the brag document's order).
     pub months: Vec<MonthGroup>,
@@ -79,7 +80,7 @@ pub struct Section {
     pub key: String,
     pub title: String,
     pub description: String,
-    pub wins: Vec<WinEntry>,
+    pub wins: Vec<Rc<WinEntry>>,
     /// Wins that live in another section but also show this competency.
     pub also: Vec<CrossReference>,
 }
@@ -90,7 +91,8 @@ pub struct MonthGroup {
     pub month: String,
     /// "March 2026"
     pub label: String,
-    pub wins: Vec<WinEntry>,
+    /// The same entries as the sections', shared, not copied.
+    pub wins: Vec<Rc<WinEntry>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -204,9 +206,9 @@ pub fn build(
     options: &ReviewOptions,
 ) -> Result<ReviewContext> {
     let months = months_of(&period);
-    let mut entries: Vec<WinEntry> = Vec::with_capacity(wins.len());
+    let mut entries: Vec<Rc<WinEntry>> = Vec::with_capacity(wins.len());
     for win in wins {
-        entries.push(entry(win, rules, phrases, now, options)?);
+        entries.push(Rc::new(entry(win, rules, phrases, now, options)?));
     }
     // Oldest first inside a section reads as a story through the period.
     entries.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
@@ -277,20 +279,21 @@ pub fn build(
     let mut month_groups: Vec<MonthGroup> = Vec::new();
     for entry in &entries {
         match month_groups.last_mut() {
-            Some(group) if group.month == entry.month => group.wins.push(entry.clone()),
+            Some(group) if group.month == entry.month => group.wins.push(Rc::clone(entry)),
             _ => month_groups.push(MonthGroup {
                 month: entry.month.clone(),
                 label: month_label(&entry.month),
-                wins: vec![entry.clone()],
+                wins: vec![Rc::clone(entry)],
             }),
         }
     }
-    let highlights: Vec<WinEntry> = {
-        let mut starred: Vec<WinEntry> = entries.iter().filter(|e| e.starred).cloned().collect();
+    let highlights: Vec<Rc<WinEntry>> = {
+        let mut starred: Vec<Rc<WinEntry>> =
+            entries.iter().filter(|e| e.starred).cloned().collect();
         starred.sort_by(|a, b| b.strength.total_cmp(&a.strength));
         starred
     };
-    // Entries move into their sections: one copy of each win, not two.
+    // Entries move into their sections; months and highlights share them.
     for entry in entries {
         let home = section_of(&entry);
         let home_index = index_of.get(&home).copied().unwrap_or(sections.len() - 1);
@@ -635,7 +638,7 @@ fn strength(win: &Win) -> f64 {
     score
 }
 
-fn keep_strongest(wins: &mut Vec<WinEntry>, top: usize) {
+fn keep_strongest(wins: &mut Vec<Rc<WinEntry>>, top: usize) {
     if wins.len() <= top {
         return;
     }
