@@ -115,6 +115,89 @@ fn write_wins(path: &std::path::Path, n: usize) {
     }
 }
 
+/// Every table, index and trigger, with its SQL.
+fn schema(journal: &Journal) -> Vec<(String, String, Option<String>)> {
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    let mut statement = conn
+        .prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+        .unwrap();
+    let rows = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+fn journal_mode(journal: &Journal) -> String {
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    conn.query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn an_import_into_an_empty_journal_puts_its_indexes_and_wal_back() {
+    let journal = Journal::new();
+    let listed = journal.win().args(["list"]).output().unwrap();
+    assert_success(&listed, &["list"]);
+    let before = schema(&journal);
+    assert!(before.iter().any(|(kind, _, _)| kind == "index"));
+    let file = journal.dir.path().join("big.jsonl");
+    write_wins(&file, 100_000);
+    // Killed part-way: the rollback journal undoes the dropped indexes too.
+    let mut child: Child = win_process(&journal, &["import", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = child.kill();
+    child.wait().unwrap();
+    let listed = journal.win().args(["list", "-n", "1"]).output().unwrap();
+    assert_success(&listed, &["list after a kill"]);
+    assert!([0, 100_000].contains(&count(&journal)));
+    assert_eq!(schema(&journal), before);
+    assert_eq!(journal_mode(&journal), "wal");
+    assert_eq!(integrity(&journal), "ok");
+    // Finished: everything is stored, indexed, and the schema is as it was.
+    journal.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(count(&journal), 100_000);
+    assert_eq!(schema(&journal), before);
+    assert_eq!(journal_mode(&journal), "wal");
+    assert_eq!(integrity(&journal), "ok");
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM wins ORDER BY occurred_ts DESC, id DESC LIMIT 1",
+            [],
+            |row| row.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("wins_by_time"), "{plan}");
+}
+
+#[test]
+fn an_import_beside_an_open_reader_still_lands() {
+    let journal = Journal::new();
+    journal.add(&["the journal exists"]);
+    let file = journal.dir.path().join("some.jsonl");
+    write_wins(&file, 500);
+    // A reader in the middle of a transaction keeps the journal in WAL.
+    let reader = rusqlite::Connection::open(journal.db()).unwrap();
+    reader.execute_batch("BEGIN").unwrap();
+    let seen: i64 = reader
+        .query_row("SELECT count(*) FROM wins", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(seen, 1);
+    journal.ok(&["import", file.to_str().unwrap()]);
+    // It still sees its snapshot; a new look sees the import.
+    let still: i64 = reader
+        .query_row("SELECT count(*) FROM wins", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(still, 1);
+    reader.execute_batch("COMMIT").unwrap();
+    assert_eq!(count(&journal), 501);
+    assert_eq!(journal_mode(&journal), "wal");
+}
+
 #[test]
 fn an_import_killed_at_any_point_stores_all_or_nothing() {
     let journal = Journal::new();
