@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-pub const BUILTIN: &str = include_str!("../../templates/polish.toml");
+/// `templates/polish.toml`, turned into JSON by `build.rs`.
+pub const BUILTIN: &str = include_str!(concat!(env!("OUT_DIR"), "/polish.json"));
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PhraseBank {
     opening: HashMap<String, String>,
@@ -21,12 +22,8 @@ pub struct PhraseBank {
 }
 
 impl PhraseBank {
-    pub fn parse(text: &str, source: &str) -> Result<PhraseBank> {
-        toml::from_str(text).with_context(|| format!("invalid phrase bank {source}"))
-    }
-
     pub fn builtin() -> Result<PhraseBank> {
-        PhraseBank::parse(BUILTIN, "templates/polish.toml")
+        serde_json::from_str(BUILTIN).context("invalid phrase bank templates/polish.toml")
     }
 
     /// Polishes a rough note; `None` when there is nothing to polish.
@@ -214,6 +211,12 @@ mod tests {
 
     fn polish(text: &str) -> String {
         PhraseBank::builtin().unwrap().polish(text).unwrap()
+    }
+
+    #[test]
+    fn the_built_in_json_says_what_polish_toml_says() {
+        let toml: PhraseBank = toml::from_str(include_str!("../../templates/polish.toml")).unwrap();
+        assert_eq!(PhraseBank::builtin().unwrap(), toml);
     }
 
     #[test]

@@ -14,7 +14,6 @@ pub struct Token {
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut lower = String::new();
     word_spans(text)
-        .into_iter()
         .map(|(start, end)| {
             lower.clear();
             let word = &text[start..end];
@@ -33,25 +32,48 @@ pub fn tokens(text: &str) -> Vec<Token> {
 }
 
 /// Byte spans of the words: runs of letters and digits, and currency signs.
-fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut spans = Vec::new();
-    let mut start: Option<usize> = None;
-    for (index, c) in text.char_indices() {
-        if c.is_alphanumeric() {
-            start.get_or_insert(index);
-            continue;
-        }
-        if let Some(begin) = start.take() {
-            spans.push((begin, index));
-        }
-        if matches!(c, '$' | '€' | '£') {
-            spans.push((index, index + c.len_utf8()));
-        }
+fn word_spans(text: &str) -> WordSpans<'_> {
+    WordSpans {
+        end: text.len(),
+        chars: text.char_indices(),
+        start: None,
+        queued: None,
     }
-    if let Some(begin) = start {
-        spans.push((begin, text.len()));
+}
+
+/// The iterator behind `word_spans`: a lexicon term's first word is found
+/// without splitting the rest of it.
+struct WordSpans<'t> {
+    end: usize,
+    chars: std::str::CharIndices<'t>,
+    start: Option<usize>,
+    /// A currency sign right after a word, given on the next call.
+    queued: Option<(usize, usize)>,
+}
+
+impl Iterator for WordSpans<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if let Some(span) = self.queued.take() {
+            return Some(span);
+        }
+        for (index, c) in self.chars.by_ref() {
+            if c.is_alphanumeric() {
+                self.start.get_or_insert(index);
+                continue;
+            }
+            let currency = matches!(c, '$' | '€' | '£').then(|| (index, index + c.len_utf8()));
+            if let Some(begin) = self.start.take() {
+                self.queued = currency;
+                return Some((begin, index));
+            }
+            if currency.is_some() {
+                return currency;
+            }
+        }
+        self.start.take().map(|begin| (begin, self.end))
     }
-    spans
 }
 
 /// The first three characters of every word of a text. Stemming never
@@ -59,28 +81,36 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
 /// word starts otherwise cannot match the text: a capture skips stemming
 /// most of the lexicon this way.
 pub struct Prefilter {
-    prefixes: std::collections::HashSet<String>,
+    prefixes: std::collections::HashSet<Prefix>,
 }
 
 impl Prefilter {
     pub fn new(text: &str) -> Prefilter {
-        let mut prefixes = std::collections::HashSet::new();
-        for (start, end) in word_spans(text) {
-            prefixes.insert(prefix(&text[start..end]));
-        }
+        let prefixes = word_spans(text)
+            .map(|(start, end)| prefix(&text[start..end]))
+            .collect();
         Prefilter { prefixes }
     }
 
     /// Whether a lexicon term could match the text.
     pub fn admits(&self, term: &str) -> bool {
         word_spans(term)
-            .first()
-            .is_some_and(|&(start, end)| self.prefixes.contains(&prefix(&term[start..end])))
+            .next()
+            .is_some_and(|(start, end)| self.prefixes.contains(&prefix(&term[start..end])))
     }
 }
 
-fn prefix(word: &str) -> String {
-    word.chars().take(3).flat_map(char::to_lowercase).collect()
+/// A word's first three characters, lowercased, in a fixed-size key (no
+/// allocation: a capture checks every lexicon term against the text).
+type Prefix = [char; 6];
+
+fn prefix(word: &str) -> Prefix {
+    let mut key = ['\0'; 6];
+    let lower = word.chars().take(3).flat_map(char::to_lowercase);
+    for (slot, c) in key.iter_mut().zip(lower) {
+        *slot = c;
+    }
+    key
 }
 
 /// Stems of a lexicon term, split the same way as text.
@@ -223,6 +253,14 @@ mod tests {
         for term in ["mentored", "latency", "€"] {
             assert!(!filter.admits(term), "{term}");
         }
+    }
+
+    #[test]
+    fn words_and_currency_signs_are_split_apart() {
+        let text = "saved $2M€, £ 5 — Réduit";
+        let words: Vec<&str> = super::word_spans(text).map(|(s, e)| &text[s..e]).collect();
+        assert_eq!(words, ["saved", "$", "2M", "€", "£", "5", "Réduit"]);
+        assert_eq!(super::word_spans("").count(), 0);
     }
 
     #[test]

@@ -9,15 +9,16 @@ use std::sync::OnceLock;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-/// The frameworks shipped inside the binary, by file name.
+/// The frameworks shipped inside the binary, by file name: the files under
+/// `templates/frameworks/`, turned into JSON by `build.rs`.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
         "ml-engineer",
-        include_str!("../../templates/frameworks/ml-engineer.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/ml-engineer.json")),
     ),
     (
         "data-scientist",
-        include_str!("../../templates/frameworks/data-scientist.toml"),
+        include_str!(concat!(env!("OUT_DIR"), "/data-scientist.json")),
     ),
 ];
 
@@ -81,13 +82,23 @@ pub struct MetricLexicon {
 impl Framework {
     /// Parses and checks a framework file; errors name the file.
     pub fn parse(source_text: &str, source: &str) -> Result<Framework> {
-        let mut framework: Framework = toml::from_str(source_text)
+        let framework: Framework = toml::from_str(source_text)
             .with_context(|| format!("invalid framework file {source}"))?;
-        framework.source = source.to_string();
-        framework
-            .validate()
+        framework.checked(source)
+    }
+
+    /// A built-in framework, from the JSON `build.rs` made of its file.
+    pub fn parse_builtin(json: &str, source: &str) -> Result<Framework> {
+        let framework: Framework = serde_json::from_str(json)
             .with_context(|| format!("invalid framework file {source}"))?;
-        Ok(framework)
+        framework.checked(source)
+    }
+
+    fn checked(mut self, source: &str) -> Result<Framework> {
+        self.source = source.to_string();
+        self.validate()
+            .with_context(|| format!("invalid framework file {source}"))?;
+        Ok(self)
     }
 
     fn validate(&self) -> Result<()> {
@@ -182,6 +193,8 @@ struct Source {
     /// `built-in NAME.toml` or the user's path, for errors.
     label: String,
     text: Cow<'static, str>,
+    /// Built-ins come as JSON (see `BUILTIN`); the user's files are TOML.
+    builtin: bool,
 }
 
 impl Catalog {
@@ -193,6 +206,7 @@ impl Catalog {
                 name: (*name).to_string(),
                 label: format!("built-in {name}.toml"),
                 text: Cow::Borrowed(*text),
+                builtin: true,
             })
             .collect();
         if let Some(dir) = user_dir {
@@ -208,6 +222,7 @@ impl Catalog {
                     name,
                     label: path.display().to_string(),
                     text: Cow::Owned(text),
+                    builtin: false,
                 };
                 // A file named like a built-in replaces it.
                 match sources.iter_mut().find(|s| s.name == source.name) {
@@ -248,7 +263,11 @@ impl Catalog {
             return Ok(framework);
         }
         let source = &self.sources[index];
-        let mut framework = Framework::parse(&source.text, &source.label)?;
+        let mut framework = if source.builtin {
+            Framework::parse_builtin(&source.text, &source.label)?
+        } else {
+            Framework::parse(&source.text, &source.label)?
+        };
         // The file name is the framework's name (what --framework takes).
         framework.name.clone_from(&source.name);
         Ok(self.parsed[index].get_or_init(|| framework))
@@ -297,6 +316,24 @@ mod tests {
 
     fn builtin() -> Catalog {
         Catalog::load(None).unwrap()
+    }
+
+    #[test]
+    fn the_built_in_json_says_what_the_toml_files_say() {
+        let files = [
+            include_str!("../../templates/frameworks/ml-engineer.toml"),
+            include_str!("../../templates/frameworks/data-scientist.toml"),
+        ];
+        assert_eq!(files.len(), BUILTIN.len());
+        for ((name, json), toml) in BUILTIN.iter().zip(files) {
+            let from_json = Framework::parse_builtin(json, name).unwrap();
+            let from_toml = Framework::parse(toml, name).unwrap();
+            assert_eq!(
+                serde_json::to_value(&from_json).unwrap(),
+                serde_json::to_value(&from_toml).unwrap(),
+                "{name}"
+            );
+        }
     }
 
     #[test]
