@@ -24,6 +24,13 @@ pub fn stdout() -> anstream::AutoStream<std::io::StdoutLock<'static>> {
     anstream::AutoStream::new(std::io::stdout().lock(), anstream::ColorChoice::global())
 }
 
+/// `stdout`, buffered: for commands that print many lines, which would
+/// otherwise cost a system call each. Call `flush` at the end, so a write
+/// error is reported rather than lost when it is dropped.
+pub fn buffered_stdout() -> std::io::BufWriter<anstream::AutoStream<std::io::StdoutLock<'static>>> {
+    std::io::BufWriter::new(stdout())
+}
+
 /// A message for the person at the terminal, on stderr. Errors writing it
 /// (a closed stderr) are not worth failing a command over.
 pub fn note(message: &str) {

@@ -11,7 +11,7 @@ use crate::output;
 pub fn run(app: &App, args: &ListArgs) -> Result<()> {
     let filter = app.filter(&args.filter)?;
     let store = app.open_store()?;
-    let mut out = output::stdout();
+    let mut out = output::buffered_stdout();
     // Unasked, a terminal gets a table and a pipe gets tab-separated lines.
     match args.format {
         None if !app.stdout_is_terminal => store.for_each(&filter, |win| {
@@ -32,5 +32,5 @@ pub fn run(app: &App, args: &ListArgs) -> Result<()> {
         Some(ListFormat::Csv) => output::write_csv(&mut out, |each| store.for_each(&filter, each))?,
         Some(ListFormat::Md) => output::write_markdown(&mut out, &store.list(&filter)?)?,
     }
-    Ok(())
+    Ok(out.flush()?)
 }

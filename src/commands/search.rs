@@ -28,7 +28,7 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
     let filter = app.filter(&args.filter)?;
     let store = app.open_store()?;
     let plain = |snippet: &str| output::clean(&snippet.replace(['\u{1}', '\u{2}'], ""), false);
-    let mut out = output::stdout();
+    let mut out = output::buffered_stdout();
     if let Some(format @ (SearchFormat::Json | SearchFormat::Jsonl)) = args.format {
         let hits = store.search(&fts, &filter)?;
         if hits.is_empty() {
@@ -46,7 +46,7 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
                 output::print_json_line(&mut out, &row)?;
             }
         }
-        return Ok(());
+        return Ok(out.flush()?);
     }
     let hits = store.search_brief(&fts, &filter)?;
     if hits.is_empty() {
@@ -67,7 +67,7 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
             writeln!(out, "{}\t{}\t{}", hit.id, hit.day(), plain(&hit.snippet))?;
         }
     }
-    Ok(())
+    Ok(out.flush()?)
 }
 
 /// Paints the matched words; the rest is cleaned of terminal controls.

@@ -764,6 +764,28 @@ fn a_closed_pipe_is_not_an_error() {
 }
 
 #[test]
+fn a_full_output_device_is_an_error() {
+    let journal = Journal::new();
+    journal.add(&["cut latency on the zeitgeist path"]);
+    for args in [&["list"][..], &["search", "zeitgeist"], &["export"]] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("win"))
+            .args(args)
+            .env("WIN_DB", journal.db())
+            .env("WIN_NOW", NOW)
+            .env("WIN_CONFIG_DIR", journal.config_dir())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = assert_failure(&output, args);
+        assert!(stderr.contains("No space left"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn the_readme_tour_runs() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
