@@ -501,11 +501,11 @@ fn explain(err: anyhow::Error, journal: &str) -> anyhow::Error {
 }
 
 /// A bulk load in progress (see `Store::import`): one IMMEDIATE
-/// transaction in a rollback journal when it can have one, run with the
+/// transaction, in a rollback journal when it can have one, run with the
 /// schema's triggers (and, into an empty journal, its indexes) suspended
-/// and foreign keys off. The rows it writes are whole by construction (a win, then its
-/// satellites under the id it was given), and the full-text index the
-/// triggers would keep row by row is built once by `finish`.
+/// and foreign keys off. The rows it writes are whole by construction (a
+/// win, then its satellites under the id it was given), and the full-text
+/// index the triggers would keep row by row is built once by `finish`.
 pub struct Import<'s> {
     conn: &'s Connection,
     label: String,
@@ -703,11 +703,14 @@ fn is_busy(err: &rusqlite::Error) -> bool {
 }
 
 /// The connection settings `begin_import` changed, back to everyday ones.
-/// Going back to WAL waits (the busy timeout) for readers that came in.
 fn restore_after_import(conn: &Connection, rollback_journal: bool) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     if rollback_journal {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Back to WAL, waiting (the busy timeout) for readers that came in.
+        // If they outstay it, the journal is whole in the rollback journal
+        // all the same, and the next command that writes switches it back:
+        // the import has landed, so this is not an error.
+        let _ = conn.pragma_update(None, "journal_mode", "WAL");
     }
     conn.pragma_update(None, "temp_store", "DEFAULT")?;
     conn.pragma_update(None, "cache_size", -2_000)?;
