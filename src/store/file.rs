@@ -148,6 +148,14 @@ fn read_up_to(file: &mut fs::File, buffer: &mut [u8]) -> std::io::Result<usize> 
     Ok(filled)
 }
 
+/// Whether a rollback journal beside the file holds a write that did not
+/// finish (an import killed part-way): SQLite undoes it on the next open
+/// that may write, but a read-only open (`immutable`) would read the
+/// half-written pages.
+pub fn has_unfinished_write(path: &Path) -> bool {
+    fs::metadata(sibling(path, "-journal")).is_ok_and(|journal| journal.len() > 0)
+}
+
 /// Whether this process may write the file (it is not opened for writing).
 pub fn is_writable(path: &Path) -> bool {
     OpenOptions::new().write(true).open(path).is_ok()

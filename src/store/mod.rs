@@ -727,7 +727,14 @@ fn open_connection(path: &Path) -> Result<(Connection, bool)> {
         ));
     }
     // A WAL journal we may not write can still be read, as long as SQLite
-    // is told not to create its -shm and -wal files (`immutable`).
+    // is told not to create its -shm and -wal files (`immutable`); but not
+    // while a write is unfinished, which only a writer can undo.
+    if file::has_unfinished_write(path) {
+        bail!(
+            "{} has an unfinished write (an import was stopped part-way, or is running); run any win command as its owner to undo it, then read it again",
+            path.display()
+        );
+    }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;

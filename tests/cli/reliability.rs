@@ -364,6 +364,15 @@ fn a_read_only_journal_allows_reads_and_refuses_writes() {
     let stderr = assert_failure(&added, &["add to a read-only journal"]);
     assert!(stderr.contains("read-only"), "{stderr}");
     assert_eq!(file_bytes(&journal.db()), before);
+    // A rollback journal with a write in it: half-written pages a reader
+    // that cannot undo them must not show.
+    let hot = journal.db().with_extension("db-journal");
+    std::fs::write(&hot, b"an unfinished import").unwrap();
+    let listed = run(&["list"]);
+    let stderr = assert_failure(&listed, &["list beside an unfinished write"]);
+    assert!(stderr.contains("unfinished write"), "{stderr}");
+    std::fs::remove_file(&hot).unwrap();
+    assert_eq!(file_bytes(&journal.db()), before);
 }
 
 #[test]
