@@ -244,22 +244,40 @@ fn bind_list(
         .join(", ")
 }
 
+/// A list of names a win links to: the table of the names, and the table
+/// of `(win_id, name id, position)` rows that link wins to them.
+struct Link {
+    names: &'static str,
+    name_column: &'static str,
+    links: &'static str,
+    id_column: &'static str,
+}
+
+/// Competencies, then tags: the order of `Names`' arrays.
+const LINKS: [Link; 2] = [
+    Link {
+        names: "competencies",
+        name_column: "key",
+        links: "win_competencies",
+        id_column: "competency_id",
+    },
+    Link {
+        names: "tags",
+        name_column: "name",
+        links: "win_tags",
+        id_column: "tag_id",
+    },
+];
+
 /// Ids of competency keys and tag names already looked up in this
 /// transaction, so a bulk import asks SQLite once per name; and, for an
 /// import, the rows that link wins to them, gathered to be written many to
-/// a statement (`flush`).
+/// a statement (`flush`). Both are indexed like `LINKS`.
 #[derive(Default)]
 pub struct Names {
-    competencies: std::collections::HashMap<String, i64>,
-    tags: std::collections::HashMap<String, i64>,
-    gathered: Option<Gathered>,
-}
-
-/// `(win_id, name id, position)` triples, flattened, waiting for `flush`.
-#[derive(Default)]
-struct Gathered {
-    competencies: Vec<i64>,
-    tags: Vec<i64>,
+    ids: [std::collections::HashMap<String, i64>; 2],
+    /// `(win_id, name id, position)` triples, flattened.
+    gathered: Option<[Vec<i64>; 2]>,
 }
 
 /// Rows in one gathered INSERT; rows gathered before a flush.
@@ -270,7 +288,7 @@ impl Names {
     /// Names that gather link rows until `flush` (bulk imports).
     pub fn gathering() -> Names {
         Names {
-            gathered: Some(Gathered::default()),
+            gathered: Some(Default::default()),
             ..Names::default()
         }
     }
@@ -281,20 +299,14 @@ pub fn flush(tx: &Connection, names: &mut Names) -> Result<()> {
     let Some(gathered) = &mut names.gathered else {
         return Ok(());
     };
-    for (table, column, rows) in [
-        (
-            "win_competencies",
-            "competency_id",
-            &mut gathered.competencies,
-        ),
-        ("win_tags", "tag_id", &mut gathered.tags),
-    ] {
+    for (link, rows) in LINKS.iter().zip(gathered) {
         for chunk in rows.chunks(3 * ROWS_PER_STATEMENT) {
             let values = vec!["(?, ?, ?)"; chunk.len() / 3].join(", ");
             tx.prepare_cached(&format!(
-                "INSERT OR IGNORE INTO {table} (win_id, {column}, position) VALUES {values}"
+                "INSERT OR IGNORE INTO {} (win_id, {}, position) VALUES {values}",
+                link.links, link.id_column
             ))?
-            .execute(rusqlite::params_from_iter(chunk))?;
+            .execute(rusqlite::params_from_iter(chunk.iter()))?;
         }
         rows.clear();
     }
@@ -390,46 +402,31 @@ pub fn replace_win(
 }
 
 fn insert_satellites(tx: &Connection, id: i64, win: &NewWin, names: &mut Names) -> Result<()> {
-    for (position, key) in (0_i64..).zip(&win.competencies) {
-        let competency_id = match names.competencies.get(key) {
-            Some(id) => *id,
-            None => {
-                let id = intern(tx, "competencies", "key", key)?;
-                names.competencies.insert(key.clone(), id);
-                id
-            }
-        };
-        match &mut names.gathered {
-            Some(gathered) => gathered.competencies.extend([id, competency_id, position]),
-            None => {
-                tx.prepare_cached("INSERT OR IGNORE INTO win_competencies (win_id, competency_id, position) VALUES (?1, ?2, ?3)")?
-                    .execute(params![id, competency_id, position])?;
-            }
-        }
-    }
-    for (position, tag) in (0_i64..).zip(&win.tags) {
-        let tag_id = match names.tags.get(tag) {
-            Some(id) => *id,
-            None => {
-                let id = intern(tx, "tags", "name", tag)?;
-                names.tags.insert(tag.clone(), id);
-                id
-            }
-        };
-        match &mut names.gathered {
-            Some(gathered) => gathered.tags.extend([id, tag_id, position]),
-            None => {
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO win_tags (win_id, tag_id, position) VALUES (?1, ?2, ?3)",
-                )?
-                .execute(params![id, tag_id, position])?;
+    for (kind, (link, list)) in LINKS.iter().zip([&win.competencies, &win.tags]).enumerate() {
+        for (position, name) in (0_i64..).zip(list) {
+            let name_id = match names.ids[kind].get(name) {
+                Some(id) => *id,
+                None => {
+                    let id = intern(tx, link.names, link.name_column, name)?;
+                    names.ids[kind].insert(name.clone(), id);
+                    id
+                }
+            };
+            match &mut names.gathered {
+                Some(gathered) => gathered[kind].extend([id, name_id, position]),
+                None => {
+                    tx.prepare_cached(&format!(
+                        "INSERT OR IGNORE INTO {} (win_id, {}, position) VALUES (?1, ?2, ?3)",
+                        link.links, link.id_column
+                    ))?
+                    .execute(params![id, name_id, position])?;
+                }
             }
         }
     }
-    if let Some(gathered) = &names.gathered {
-        if gathered.competencies.len().max(gathered.tags.len()) >= 3 * ROWS_PER_FLUSH {
-            flush(tx, names)?;
-        }
+    let full = |rows: &Vec<i64>| rows.len() >= 3 * ROWS_PER_FLUSH;
+    if names.gathered.as_ref().is_some_and(|g| g.iter().any(full)) {
+        flush(tx, names)?;
     }
     for (position, url) in (0_i64..).zip(&win.links) {
         tx.prepare_cached("INSERT INTO links (win_id, position, url) VALUES (?1, ?2, ?3)")?
