@@ -296,6 +296,8 @@ pub fn rfc3339_in_opt<'de, D: Deserializer<'de>>(
 
 struct Rfc3339Visitor;
 
+struct OptionalRfc3339;
+
 impl<'de> de::Visitor<'de> for Rfc3339Visitor {
     type Value = DateTime<FixedOffset>;
 
@@ -327,8 +329,6 @@ impl<'de> de::Visitor<'de> for OptionalRfc3339 {
         rfc3339_in(deserializer).map(Some)
     }
 }
-
-struct OptionalRfc3339;
 
 #[cfg(test)]
 mod tests {
