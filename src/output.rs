@@ -111,20 +111,6 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
-/// Shortens to `width` characters with an ellipsis.
-pub fn shorten(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut short: String = text.chars().take(width.saturating_sub(1)).collect();
-    short.push('…');
-    short
-}
-
-pub fn day(win: &Win) -> String {
-    win.occurred_at.format("%Y-%m-%d").to_string()
-}
-
 /// A table of wins for a terminal.
 pub fn wins_table(wins: &[Win]) -> String {
     let mut table = Table::new();
@@ -139,9 +125,12 @@ pub fn wins_table(wins: &[Win]) -> String {
         let star = if win.starred { "★ " } else { "" };
         table.add_row(vec![
             format!("#{}", win.id),
-            day(win),
+            dates::day(&win.occurred_at),
             win.competencies.join(", "),
-            format!("{star}{}", shorten(&clean(&win.text, false), 120)),
+            format!(
+                "{star}{}",
+                crate::domain::text::shorten(&clean(&win.text, false), 120)
+            ),
         ]);
     }
     table.to_string()
@@ -157,7 +146,7 @@ pub fn win_line(win: &Win) -> String {
     format!(
         "{}\t{}\t{}\t{}\t{}",
         win.id,
-        day(win),
+        dates::day(&win.occurred_at),
         win.competencies.join(","),
         win.tags.join(","),
         clean(&win.text, false)
@@ -241,34 +230,13 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
     lines.join("\n")
 }
 
-/// The CSV header: the win's fields, multi-valued ones joined with ";".
-pub const CSV_HEADER: [&str; 17] = [
-    "id",
-    "uid",
-    "occurred_at",
-    "created_at",
-    "updated_at",
-    "text",
-    "polished",
-    "impact",
-    "next",
-    "kind",
-    "role",
-    "stage",
-    "starred",
-    "competencies",
-    "competency_source",
-    "tags",
-    "project",
-];
-
 /// Streams wins as CSV with a header row; `source` feeds each win to the writer.
 pub fn write_csv(
     out: &mut impl Write,
     source: impl FnOnce(&mut dyn FnMut(Win) -> Result<()>) -> Result<()>,
 ) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(CSV_HEADER)?;
+    writer.write_record(crate::domain::record::CSV_HEADER)?;
     source(&mut |win: Win| {
         writer.write_record(csv_row(&win))?;
         Ok(())
@@ -333,7 +301,11 @@ impl MarkdownWriter {
 pub fn markdown_item(win: &Win) -> String {
     let one_line = |text: &str| clean(text, false).trim().to_string();
     let star = if win.starred { "★ " } else { "" };
-    let mut item = format!("- {star}**{}** — {}", day(win), one_line(&win.text));
+    let mut item = format!(
+        "- {star}**{}** — {}",
+        dates::day(&win.occurred_at),
+        one_line(&win.text)
+    );
     if let Some(impact) = &win.impact {
         item.push_str(&format!("\n  - Impact: {}", one_line(impact)));
     }
@@ -364,11 +336,5 @@ mod tests {
         assert_eq!(clean("two\nlines", true), "two\nlines");
         assert_eq!(clean("مرحبا 🚀 שלום", false), "مرحبا 🚀 שלום");
         assert_eq!(clean("\u{9b}2Jcleared", false), "cleared");
-    }
-
-    #[test]
-    fn shorten_counts_characters_not_bytes() {
-        assert_eq!(shorten("ééééé", 3), "éé…");
-        assert_eq!(shorten("short", 10), "short");
     }
 }

@@ -8,18 +8,12 @@ use chrono::{DateTime, FixedOffset};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{Level, Metric};
+use crate::domain::metric::{Level, Metric};
 use crate::domain::win::{Kind, Stage, Win};
 
 pub const BUILTIN: &str = include_str!("../../templates/check.toml");
 
-/// One thing to improve in a win.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    pub rule: String,
-    pub message: String,
-    pub suggestion: String,
-}
+pub use crate::domain::analysis::Finding;
 
 /// A rule's words, from `templates/check.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]

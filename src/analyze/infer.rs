@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::text::{term_stems, tokens, Prefilter, Token};
 use crate::domain::framework::Framework;
 
@@ -20,18 +18,7 @@ const LATER_SENTENCES: f64 = 0.7;
 /// Evidence below this is not enough to tag a win without asking.
 pub const INFER_THRESHOLD: f64 = 2.5;
 
-/// A ranked competency for a piece of text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Suggestion {
-    pub key: String,
-    /// Share of all the evidence found, 0 to 1.
-    pub score: f64,
-    /// The lexicon terms found, strongest first.
-    pub matched: Vec<String>,
-    /// The raw evidence behind the score; not stored.
-    #[serde(skip)]
-    pub evidence: f64,
-}
+pub use crate::domain::analysis::Suggestion;
 
 /// A framework's lexicon compiled for matching: each term's stems, indexed
 /// by its first stem so text is scanned once.

@@ -73,7 +73,11 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
 
 /// "recorded #42 on 2026-11-21 · mlops (inferred from: p99, latency) · tags: scoring"
 fn recorded_line(win: &Win) -> String {
-    let mut parts = vec![format!("recorded #{} on {}", win.id, output::day(win))];
+    let mut parts = vec![format!(
+        "recorded #{} on {}",
+        win.id,
+        crate::domain::dates::day(&win.occurred_at)
+    )];
     match win.competency_source {
         CompetencySource::Inferred => {
             let why = win.suggestions.first().map(|s| {

@@ -28,7 +28,7 @@ pub fn run(app: &App, args: &DemoArgs) -> Result<()> {
         title: Some("Senior Machine-Learning Engineer".into()),
         ..ReviewOptions::default()
     };
-    let context = review::build(
+    let context = crate::render::review::build(
         &stored,
         framework,
         &Rules::builtin()?,

@@ -52,7 +52,7 @@ pub fn run(app: &App, args: &PendingArgs) -> Result<()> {
             win.id,
             dates::age(shipped_at(win), app.now),
             stage,
-            output::shorten(&output::clean(&win.text, false), 100)
+            crate::domain::text::shorten(&output::clean(&win.text, false), 100)
         )
         .context("cannot write the list")?;
     }

@@ -10,7 +10,7 @@ use crate::analyze::Rules;
 use crate::app::App;
 use crate::cli::{CheckArgs, ReportFormat};
 use crate::domain::review::{
-    self, CompetencyCoverage, Gaps, PendingEntry, Recency, ReviewOptions, ReviewPeriod, WinEntry,
+    CompetencyCoverage, Gaps, PendingEntry, Recency, ReviewOptions, ReviewPeriod, WinEntry,
 };
 use crate::output::{self, paint, BOLD, DIM, WARN};
 
@@ -32,7 +32,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
     let framework = app.framework()?;
     let (filter, period) = app.review_scope(&args.filter)?;
     let wins = app.open_store()?.list(&filter)?;
-    let context = review::build(
+    let context = crate::render::review::build(
         &wins,
         framework,
         &rules,
@@ -73,7 +73,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
             "\n{} {} {}",
             paint(output::ID, &format!("#{}", win.id)),
             paint(DIM, &win.date),
-            output::shorten(&output::clean(&win.text, false), 90)
+            crate::domain::text::shorten(&output::clean(&win.text, false), 90)
         )?;
         for finding in &win.findings {
             writeln!(

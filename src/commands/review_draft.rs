@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::analyze::Rules;
 use crate::app::App;
 use crate::cli::{DraftArgs, DraftFormat};
-use crate::domain::review::{self, ReviewOptions};
+use crate::domain::review::ReviewOptions;
 use crate::output;
 use crate::render::{self, DEFAULT_DRAFT};
 
@@ -22,7 +22,7 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
         top: args.top,
         max_chars: args.max_chars.map(usize::from),
     };
-    let context = review::build(
+    let context = crate::render::review::build(
         &wins,
         framework,
         &Rules::builtin()?,

@@ -35,7 +35,7 @@ pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
         bail!(
             "the update is dated before win #{} happened ({}); give a later --date",
             args.id,
-            output::day(&before)
+            crate::domain::dates::day(&before.occurred_at)
         );
     }
     let win = store.add_update(args.id, &update)?;

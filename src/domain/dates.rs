@@ -379,6 +379,17 @@ pub fn age(from: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> String {
     }
 }
 
+/// The day of a time, in the offset it was recorded with: "2026-03-04".
+pub fn day(at: &DateTime<FixedOffset>) -> String {
+    // NaiveDate displays as %Y-%m-%d without parsing a format string.
+    at.date_naive().to_string()
+}
+
+/// The month of a time, as `%Y-%m` would print it: "2026-03".
+pub fn month_of(at: &DateTime<FixedOffset>) -> String {
+    format!("{:04}-{:02}", at.year(), at.month())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,7 +398,7 @@ mod tests {
         DateTime::parse_from_rfc3339(text).unwrap()
     }
 
-    fn day(text: &str) -> NaiveDate {
+    fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
     }
 
@@ -399,7 +410,7 @@ mod tests {
         let now = at(NOW);
         assert_eq!(
             parse_when("2026-03-04", now).unwrap(),
-            When::Day(day("2026-03-04"))
+            When::Day(date("2026-03-04"))
         );
         assert_eq!(
             parse_when("2026-03-04T09:30", now).unwrap(),
@@ -424,47 +435,56 @@ mod tests {
         let now = at(NOW);
         assert_eq!(
             parse_when("today", now).unwrap(),
-            When::Day(day("2026-11-23"))
+            When::Day(date("2026-11-23"))
         );
         assert_eq!(
             parse_when(" Yesterday ", now).unwrap(),
-            When::Day(day("2026-11-22"))
+            When::Day(date("2026-11-22"))
         );
         assert_eq!(
             parse_when("monday", now).unwrap(),
-            When::Day(day("2026-11-23"))
+            When::Day(date("2026-11-23"))
         );
         assert_eq!(
             parse_when("last monday", now).unwrap(),
-            When::Day(day("2026-11-16"))
+            When::Day(date("2026-11-16"))
         );
         assert_eq!(
             parse_when("friday", now).unwrap(),
-            When::Day(day("2026-11-20"))
+            When::Day(date("2026-11-20"))
         );
         assert_eq!(
             parse_when("last  Fri", now).unwrap(),
-            When::Day(day("2026-11-20"))
+            When::Day(date("2026-11-20"))
         );
         assert_eq!(
             parse_when("3 days ago", now).unwrap(),
-            When::Day(day("2026-11-20"))
+            When::Day(date("2026-11-20"))
         );
         assert_eq!(
             parse_when("two weeks ago", now).unwrap(),
-            When::Day(day("2026-11-09"))
+            When::Day(date("2026-11-09"))
         );
         assert_eq!(
             parse_when("a month ago", now).unwrap(),
-            When::Day(day("2026-10-23"))
+            When::Day(date("2026-10-23"))
         );
         assert_eq!(
             parse_when("90d", now).unwrap(),
-            When::Day(day("2026-08-25"))
+            When::Day(date("2026-08-25"))
         );
-        assert_eq!(parse_when("6w", now).unwrap(), When::Day(day("2026-10-12")));
-        assert_eq!(parse_when("2m", now).unwrap(), When::Day(day("2026-09-23")));
-        assert_eq!(parse_when("1y", now).unwrap(), When::Day(day("2025-11-23")));
+        assert_eq!(
+            parse_when("6w", now).unwrap(),
+            When::Day(date("2026-10-12"))
+        );
+        assert_eq!(
+            parse_when("2m", now).unwrap(),
+            When::Day(date("2026-09-23"))
+        );
+        assert_eq!(
+            parse_when("1y", now).unwrap(),
+            When::Day(date("2025-11-23"))
+        );
     }
 
     #[test]
@@ -473,20 +493,20 @@ mod tests {
         // One month before 31 March clamps to the last day of February.
         assert_eq!(
             parse_when("1m", end_of_march).unwrap(),
-            When::Day(day("2026-02-28"))
+            When::Day(date("2026-02-28"))
         );
         let leap = at("2028-02-29T12:00:00+00:00");
         assert_eq!(
             parse_when("1y", leap).unwrap(),
-            When::Day(day("2027-02-28"))
+            When::Day(date("2027-02-28"))
         );
         assert_eq!(
             parse_when("yesterday", at("2028-03-01T00:10:00+00:00")).unwrap(),
-            When::Day(day("2028-02-29"))
+            When::Day(date("2028-02-29"))
         );
         assert_eq!(
             parse_when("yesterday", at("2027-01-01T09:00:00+00:00")).unwrap(),
-            When::Day(day("2026-12-31"))
+            When::Day(date("2026-12-31"))
         );
         assert!(
             parse_when("2026-02-29", leap).is_err(),
@@ -494,7 +514,7 @@ mod tests {
         );
         assert_eq!(
             parse_when("2028-02-29", leap).unwrap(),
-            When::Day(day("2028-02-29"))
+            When::Day(date("2028-02-29"))
         );
     }
 
@@ -594,7 +614,7 @@ mod tests {
         // In Tokyo it is already Monday; in UTC it is still Sunday.
         assert_eq!(
             parse_when("today", tokyo).unwrap(),
-            When::Day(day("2026-11-23"))
+            When::Day(date("2026-11-23"))
         );
         assert_eq!(
             parse_since("today", tokyo).unwrap(),
@@ -603,7 +623,7 @@ mod tests {
         let utc_now = tokyo.with_timezone(&FixedOffset::east_opt(0).unwrap());
         assert_eq!(
             parse_when("today", utc_now).unwrap(),
-            When::Day(day("2026-11-22"))
+            When::Day(date("2026-11-22"))
         );
     }
 

@@ -178,7 +178,7 @@ fn parse_csv(text: &str) -> Result<Vec<Located>> {
         .headers()
         .context("line 1: cannot read the CSV header")?
         .clone();
-    let known = crate::output::CSV_HEADER;
+    let known = super::record::CSV_HEADER;
     if let Some(unknown) = headers.iter().find(|h| !known.contains(h)) {
         bail!(
             "line 1: unknown column \"{unknown}\" (expected: {})",

@@ -1,10 +1,13 @@
 //! Pure domain code: no disk, terminal or clock.
 
+pub mod analysis;
 pub mod dates;
 pub mod filter;
 pub mod framework;
 pub mod import;
+pub mod metric;
 pub mod record;
 pub mod review;
 pub mod search;
+pub mod text;
 pub mod win;

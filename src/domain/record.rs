@@ -5,11 +5,12 @@ use anyhow::{bail, Result};
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 
+use super::analysis::Suggestion;
+use super::metric::Metric;
 use super::win::{
     new_uid, non_empty, normalize_tags, rfc3339_in_opt, CompetencySource, Kind, NewWin, Role,
     Stage, Update,
 };
-use crate::analyze::{Metric, Suggestion};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -141,3 +142,24 @@ impl WinRecord {
         self.metrics.is_some() && self.suggestions.is_some()
     }
 }
+
+/// The CSV header: the win's fields, multi-valued ones joined with ";".
+pub const CSV_HEADER: [&str; 17] = [
+    "id",
+    "uid",
+    "occurred_at",
+    "created_at",
+    "updated_at",
+    "text",
+    "polished",
+    "impact",
+    "next",
+    "kind",
+    "role",
+    "stage",
+    "starred",
+    "competencies",
+    "competency_source",
+    "tags",
+    "project",
+];

@@ -1,19 +1,20 @@
-//! The review: a period of wins turned into a serializable context (what a
-//! draft template sees, and what `--context` prints). Pure: wins, the
-//! framework, the checker, the phrase engine and `now` come in as arguments.
+//! The review as data: the serializable context a draft template sees (and
+//! `--context` prints), and the pure rules over a period's wins: coverage by
+//! competency and month, gaps, recency, stats. Building the context, which
+//! needs the checker and the statements, is `render::review`.
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use anyhow::Result;
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate};
 use serde::Serialize;
 
+use super::analysis::Finding;
+use super::dates::month_of;
 use super::framework::Framework;
-use super::win::{format_rfc3339, Kind, Role, Update, Win};
-use crate::analyze::metrics::{format_amount, format_change};
-use crate::analyze::{Finding, Level, Metric, Rules};
-use crate::render::{PhraseEngine, Slots};
+use super::metric::Metric;
+use super::text::shorten;
+use super::win::{rfc3339, Kind, Role, Win};
 
 /// What the person asked for.
 #[derive(Debug, Clone, Default)]
@@ -30,9 +31,9 @@ pub struct ReviewOptions {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewPeriod {
     pub label: String,
-    #[serde(serialize_with = "as_rfc3339")]
+    #[serde(serialize_with = "rfc3339")]
     pub start: DateTime<FixedOffset>,
-    #[serde(serialize_with = "as_rfc3339")]
+    #[serde(serialize_with = "rfc3339")]
     pub end: DateTime<FixedOffset>,
 }
 
@@ -42,7 +43,7 @@ pub struct ReviewContext {
     pub title: Option<String>,
     pub framework: FrameworkRef,
     pub period: ReviewPeriod,
-    #[serde(serialize_with = "as_rfc3339")]
+    #[serde(serialize_with = "rfc3339")]
     pub generated_at: DateTime<FixedOffset>,
     pub counts: Counts,
     pub highlights: Vec<Rc<WinEntry>>,
@@ -195,469 +196,6 @@ pub struct Recency {
 /// Above this share of wins in the last sixth of a period, recency bias is flagged.
 pub const RECENCY_LIMIT: f64 = 0.4;
 
-/// Builds the review context for wins inside `period`.
-pub fn build(
-    wins: &[Win],
-    framework: &Framework,
-    rules: &Rules,
-    phrases: &PhraseEngine,
-    period: ReviewPeriod,
-    now: DateTime<FixedOffset>,
-    options: &ReviewOptions,
-) -> Result<ReviewContext> {
-    let months = months_of(&period);
-    let mut entries: Vec<Rc<WinEntry>> = Vec::with_capacity(wins.len());
-    for win in wins {
-        entries.push(Rc::new(entry(win, rules, phrases, now, options)?));
-    }
-    // Oldest first inside a section reads as a story through the period.
-    entries.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
-
-    let section_of = |entry: &WinEntry| -> String {
-        entry
-            .competencies
-            .first()
-            .and_then(|key| framework.map_key(key))
-            .map_or_else(|| "other".to_string(), |c| c.key.clone())
-    };
-    let mut sections: Vec<Section> = framework
-        .competencies
-        .iter()
-        .map(|c| Section {
-            key: c.key.clone(),
-            title: c.title.clone(),
-            description: c.description.clone(),
-            wins: Vec::new(),
-            also: Vec::new(),
-        })
-        .collect();
-    sections.push(Section {
-        key: "other".into(),
-        title: "Other".into(),
-        description: "Wins with no competency of this framework.".into(),
-        wins: Vec::new(),
-        also: Vec::new(),
-    });
-    let index_of: HashMap<String, usize> = sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.key.clone(), i))
-        .collect();
-
-    let coverage = coverage(wins, framework, &months);
-    let gaps = gaps(&coverage);
-    let pending: Vec<PendingEntry> = wins
-        .iter()
-        .filter(|w| w.stage.is_some_and(|s| s.is_deployed()) && w.current_impact().is_none())
-        .map(|w| PendingEntry {
-            id: w.id,
-            date: day(&w.occurred_at),
-            summary: short(&w.text, 90),
-            waiting_days: crate::analyze::check::waiting_days(w, now),
-        })
-        .collect();
-    let counts = Counts {
-        wins: entries.len(),
-        starred: entries.iter().filter(|e| e.starred).count(),
-        with_impact: entries.iter().filter(|e| e.impact.is_some()).count(),
-        with_numbers: entries.iter().filter(|e| !e.metrics.is_empty()).count(),
-        with_business_outcome: entries
-            .iter()
-            .filter(|e| {
-                e.metrics
-                    .iter()
-                    .any(|m| m.metric.level == Some(Level::Business))
-            })
-            .count(),
-        deployed: wins
-            .iter()
-            .filter(|w| w.stage.is_some_and(|s| s.is_deployed()))
-            .count(),
-        pending_impact: pending.len(),
-        findings: entries.iter().map(|e| e.findings.len()).sum(),
-    };
-    let mut month_groups: Vec<MonthGroup> = Vec::new();
-    for entry in &entries {
-        match month_groups.last_mut() {
-            Some(group) if group.month == entry.month => group.wins.push(Rc::clone(entry)),
-            _ => month_groups.push(MonthGroup {
-                month: entry.month.clone(),
-                label: month_label(&entry.month),
-                wins: vec![Rc::clone(entry)],
-            }),
-        }
-    }
-    let highlights: Vec<Rc<WinEntry>> = {
-        let mut starred: Vec<Rc<WinEntry>> =
-            entries.iter().filter(|e| e.starred).cloned().collect();
-        starred.sort_by(|a, b| b.strength.total_cmp(&a.strength));
-        starred
-    };
-    // Entries move into their sections; months and highlights share them.
-    for entry in entries {
-        let home = section_of(&entry);
-        let home_index = index_of.get(&home).copied().unwrap_or(sections.len() - 1);
-        for key in entry.competencies.iter().skip(1) {
-            let Some(other) = framework.map_key(key) else {
-                continue;
-            };
-            if other.key == home {
-                continue;
-            }
-            if let Some(&i) = index_of.get(&other.key) {
-                let home_title = sections[home_index].title.clone();
-                sections[i].also.push(CrossReference {
-                    id: entry.id,
-                    date: entry.date.clone(),
-                    summary: summary(&entry),
-                    section: home_title,
-                });
-            }
-        }
-        sections[home_index].wins.push(entry);
-    }
-    if let Some(top) = options.top {
-        for section in &mut sections {
-            keep_strongest(&mut section.wins, top);
-        }
-    }
-    Ok(ReviewContext {
-        name: options.name.clone(),
-        title: options.title.clone(),
-        framework: FrameworkRef {
-            name: framework.name.clone(),
-            title: framework.title.clone(),
-        },
-        recency: recency(wins, &period),
-        period,
-        generated_at: now,
-        counts,
-        highlights,
-        months: month_groups,
-        sections: sections
-            .into_iter()
-            .filter(|s| s.key != "other" || !s.wins.is_empty())
-            .collect(),
-        coverage,
-        gaps,
-        pending,
-    })
-}
-
-fn entry(
-    win: &Win,
-    rules: &Rules,
-    phrases: &PhraseEngine,
-    now: DateTime<FixedOffset>,
-    options: &ReviewOptions,
-) -> Result<WinEntry> {
-    let findings = rules.check_win(win, now);
-    let metrics: Vec<MetricEntry> = win
-        .metrics
-        .iter()
-        .map(|m| MetricEntry {
-            metric: m.clone(),
-            display: m.describe(),
-        })
-        .collect();
-    let mut statement = statement(win, phrases, None)?;
-    if let Some(limit) = options.max_chars {
-        statement = fit(win, phrases, statement, limit)?;
-    }
-    Ok(WinEntry {
-        id: win.id,
-        uid: win.uid.clone(),
-        date: day(&win.occurred_at),
-        month: month_of(&win.occurred_at),
-        text: win.text.clone(),
-        polished: win.polished.clone(),
-        statement,
-        impact: win.current_impact().map(str::to_string),
-        next: win.next.clone(),
-        kind: win.kind,
-        role: win.role,
-        stage: win.stage.map(|s| s.to_string()),
-        starred: win.starred,
-        competencies: win.competencies.clone(),
-        tags: win.tags.clone(),
-        project: win.project.clone(),
-        links: win.links.clone(),
-        strength: strength(win),
-        metrics,
-        updates: win.updates.iter().map(update_entry).collect(),
-        findings,
-    })
-}
-
-fn update_entry(update: &Update) -> UpdateEntry {
-    UpdateEntry {
-        date: day(&update.at),
-        stage: update.stage.map(|s| s.to_string()),
-        text: update.text.clone(),
-        impact: update.impact.clone(),
-        next: update.next.clone(),
-    }
-}
-
-/// Which parts of a win a statement may use; dropped one by one to fit a limit.
-#[derive(Clone, Copy)]
-struct Parts {
-    next: bool,
-    impact: bool,
-    pair: bool,
-}
-
-const ALL_PARTS: Parts = Parts {
-    next: true,
-    impact: true,
-    pair: true,
-};
-
-/// The three-part statement of a win, through its kind's and role's banks.
-fn statement(win: &Win, phrases: &PhraseEngine, parts: Option<Parts>) -> Result<String> {
-    let parts = parts.unwrap_or(ALL_PARTS);
-    let did = did_phrase(win);
-    let role_bank = format!("role/{}", win.role.map_or("owned", Role::as_str));
-    let mut impact = win
-        .current_impact()
-        .filter(|_| parts.impact)
-        .map(clause)
-        .unwrap_or_default();
-    let mut did = did;
-    let mut slots = Slots::default();
-    if parts.pair {
-        if let Some(metric) = headline_pair(&win.metrics) {
-            let unit = metric.unit.as_deref();
-            let change = metric.change_pct.map(format_change).unwrap_or_default();
-            // A pair already in the words gets its change beside it, not repeated.
-            if let Some(annotated) = annotate(&did, &metric.text, &change) {
-                did = annotated;
-            } else if let Some(annotated) = annotate(&impact, &metric.text, &change) {
-                impact = annotated;
-            } else {
-                slots.metric = metric.label.clone().unwrap_or_else(|| "the metric".into());
-                slots.before = metric
-                    .before
-                    .map(|v| format_amount(v, unit))
-                    .unwrap_or_default();
-                slots.after = metric
-                    .after
-                    .map(|v| format_amount(v, unit))
-                    .unwrap_or_default();
-                slots.change = change;
-            }
-        }
-    }
-    slots.did = did.clone();
-    // Roles qualify claimed outcomes ("I led the work that cut…"); the
-    // author's own actions ("I interviewed…") are told as they are.
-    slots.what = if phrases.claims_outcome(&did) {
-        phrases.render(&role_bank, &slots, &win.uid)?
-    } else {
-        format!("I {did}")
-    };
-    slots.impact = impact;
-    if let Some(business) = win
-        .metrics
-        .iter()
-        .find(|m| m.level == Some(Level::Business))
-    {
-        slots.business = business.describe();
-    }
-    if parts.next {
-        slots.next = win.next.as_deref().map(clause).unwrap_or_default();
-    }
-    let kind_bank = format!("kind/{}", win.kind.as_str());
-    let text = phrases.render(&kind_bank, &slots, &win.uid)?;
-    Ok(tidy(&text))
-}
-
-/// Shortens a statement to `limit` characters: drop what's next, then the
-/// impact, then the pair's detail; cut words last, never numbers.
-fn fit(win: &Win, phrases: &PhraseEngine, full: String, limit: usize) -> Result<String> {
-    if full.chars().count() <= limit {
-        return Ok(full);
-    }
-    let has_pair = headline_pair(&win.metrics).is_some();
-    let attempts = [
-        Parts {
-            next: false,
-            impact: true,
-            pair: true,
-        },
-        Parts {
-            next: false,
-            impact: !has_pair,
-            pair: true,
-        },
-        Parts {
-            next: false,
-            impact: false,
-            pair: true,
-        },
-    ];
-    let mut best = full;
-    for parts in attempts {
-        let candidate = statement(win, phrases, Some(parts))?;
-        if candidate.chars().count() < best.chars().count() {
-            best = candidate;
-        }
-        if best.chars().count() <= limit {
-            return Ok(best);
-        }
-    }
-    Ok(cut_keeping_numbers(&best, limit))
-}
-
-/// Cuts words from the end, keeping every word with a digit in it.
-fn cut_keeping_numbers(text: &str, limit: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let numbers: usize = words
-        .iter()
-        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
-        .map(|w| w.chars().count() + 1)
-        .sum();
-    let mut kept: Vec<&str> = Vec::new();
-    let mut length = numbers + 1;
-    for word in &words {
-        let has_digit = word.chars().any(|c| c.is_ascii_digit());
-        if has_digit {
-            kept.push(word);
-            continue;
-        }
-        if length + word.chars().count() + 1 > limit {
-            continue;
-        }
-        length += word.chars().count() + 1;
-        kept.push(word);
-    }
-    let mut cut = kept.join(" ");
-    cut = cut.trim_end_matches([',', ';', ':']).to_string();
-    if !cut.ends_with('.') {
-        cut.push('…');
-    }
-    cut
-}
-
-/// "from 240ms to 80ms" → "from 240ms to 80ms (−66.7%)", if the text has it.
-fn annotate(text: &str, span: &str, change: &str) -> Option<String> {
-    if span.is_empty() || !text.contains(span) {
-        return None;
-    }
-    if change.is_empty() {
-        return Some(text.to_string());
-    }
-    Some(text.replacen(span, &format!("{span} ({change})"), 1))
-}
-
-/// The polished sentence as a verb phrase: "cut p99 latency from …".
-fn did_phrase(win: &Win) -> String {
-    let sentence = win.polished.clone().unwrap_or_else(|| win.text.clone());
-    let sentence = sentence.trim().trim_end_matches('.').to_string();
-    for subject in ["I ", "We "] {
-        if let Some(rest) = sentence.strip_prefix(subject) {
-            return rest.to_string();
-        }
-    }
-    lower_first(&sentence)
-}
-
-/// An impact or next note made to sit inside a sentence.
-fn clause(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    lower_first(text.trim().trim_end_matches(['.', ';']))
-}
-
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    let Some(first) = chars.next() else {
-        return String::new();
-    };
-    // Keep acronyms and names: "NPS", "MLflow", "Q3".
-    let word = text.split_whitespace().next().unwrap_or("");
-    if word
-        .chars()
-        .skip(1)
-        .any(|c| c.is_uppercase() || c.is_ascii_digit())
-    {
-        return text.to_string();
-    }
-    format!("{}{}", first.to_lowercase(), chars.as_str())
-}
-
-/// Collapses doubled punctuation a pattern may produce ("…%.." or " ,").
-fn tidy(text: &str) -> String {
-    let mut out = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    for (from, to) in [
-        ("..", "."),
-        (".;", ";"),
-        (";.", "."),
-        (" ,", ","),
-        (",.", "."),
-        ("?.", "?"),
-        ("!.", "!"),
-    ] {
-        while out.contains(from) {
-            out = out.replace(from, to);
-        }
-    }
-    out
-}
-
-/// The pair to headline: business first, then system, then model.
-fn headline_pair(metrics: &[Metric]) -> Option<&Metric> {
-    metrics
-        .iter()
-        .filter(|m| m.before.is_some() && m.after.is_some() && m.label.is_some())
-        .max_by_key(|m| m.level.map_or(0, |l| l as u8 + 1))
-}
-
-/// Evidence strength: stars, impact, numbers, business outcomes, deployment.
-fn strength(win: &Win) -> f64 {
-    let mut score = 0.0;
-    if win.starred {
-        score += 3.0;
-    }
-    if win.current_impact().is_some() {
-        score += 2.0;
-    }
-    if win.metrics.iter().any(|m| m.level == Some(Level::Business)) {
-        score += 2.0;
-    }
-    score += 1.5
-        * win
-            .metrics
-            .iter()
-            .filter(|m| m.before.is_some() && m.after.is_some())
-            .count()
-            .min(2) as f64;
-    score += 0.5 * win.metrics.len().min(4) as f64;
-    if win.stage.is_some_and(|s| s.is_deployed()) {
-        score += 1.0;
-    }
-    score
-}
-
-fn keep_strongest(wins: &mut Vec<Rc<WinEntry>>, top: usize) {
-    if wins.len() <= top {
-        return;
-    }
-    let mut ranked: Vec<(usize, f64)> = wins
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (i, w.strength))
-        .collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let keep: Vec<usize> = ranked.into_iter().take(top).map(|(i, _)| i).collect();
-    let mut index = 0;
-    wins.retain(|_| {
-        let kept = keep.contains(&index);
-        index += 1;
-        kept
-    });
-}
-
-/// Wins per competency (every competency a win shows) and per month.
 pub fn coverage(wins: &[Win], framework: &Framework, months: &[NaiveDate]) -> Coverage {
     let month_keys: Vec<String> = months
         .iter()
@@ -751,7 +289,7 @@ pub fn stats(wins: &[Win], framework: &Framework, period: ReviewPeriod) -> Stats
     }
 }
 
-fn gaps(coverage: &Coverage) -> Gaps {
+pub fn gaps(coverage: &Coverage) -> Gaps {
     Gaps {
         competencies: coverage
             .by_competency
@@ -819,7 +357,7 @@ pub fn months_of(period: &ReviewPeriod) -> Vec<NaiveDate> {
     months
 }
 
-fn recency(wins: &[Win], period: &ReviewPeriod) -> Recency {
+pub fn recency(wins: &[Win], period: &ReviewPeriod) -> Recency {
     let span = period.end - period.start;
     let last_sixth_start = period.end - span / 6;
     let in_last = wins
@@ -837,38 +375,11 @@ fn recency(wins: &[Win], period: &ReviewPeriod) -> Recency {
     }
 }
 
-fn month_label(month: &str) -> String {
+pub fn month_label(month: &str) -> String {
     NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
         .map_or_else(|_| month.to_string(), |d| d.format("%B %Y").to_string())
 }
 
-fn summary(entry: &WinEntry) -> String {
-    short(&entry.text, 80)
-}
-
-fn short(text: &str, width: usize) -> String {
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= width {
-        return one_line;
-    }
-    let mut cut: String = one_line.chars().take(width - 1).collect();
-    cut.push('…');
-    cut
-}
-
-/// "2026-03", as `%Y-%m` would print it.
-fn month_of(at: &DateTime<FixedOffset>) -> String {
-    format!("{:04}-{:02}", at.year(), at.month())
-}
-
-fn day(at: &DateTime<FixedOffset>) -> String {
-    // NaiveDate displays as %Y-%m-%d without parsing a format string.
-    at.date_naive().to_string()
-}
-
-fn as_rfc3339<S: serde::Serializer>(
-    at: &DateTime<FixedOffset>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&format_rfc3339(at))
+pub fn summary(entry: &WinEntry) -> String {
+    shorten(&entry.text, 80)
 }

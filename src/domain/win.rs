@@ -3,7 +3,8 @@
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::analyze::{Metric, Suggestion};
+use super::analysis::Suggestion;
+use super::metric::Metric;
 
 /// Declares a closed vocabulary (kind, role, stage) once: its variants, their
 /// spelling on the command line and in JSON, and parsing with a helpful error.
@@ -268,7 +269,11 @@ pub fn format_rfc3339(at: &DateTime<FixedOffset>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn rfc3339<S: Serializer>(at: &DateTime<FixedOffset>, serializer: S) -> Result<S::Ok, S::Error> {
+/// `serialize_with` for a time, as RFC 3339 with the offset it was recorded in.
+pub fn rfc3339<S: Serializer>(
+    at: &DateTime<FixedOffset>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&format_rfc3339(at))
 }
 

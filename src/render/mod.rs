@@ -4,6 +4,8 @@
 //! or environment access), bounded by fuel, and errors name file and line.
 
 pub mod phrases;
+pub mod review;
+pub mod statement;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,292 @@
+//! Labels: the metric a number measures, from the framework lexicon or the
+//! words around it, and the verbs that give its direction.
+
+use super::*;
+use crate::analyze::text::{term_stems, Prefilter};
+use crate::domain::framework::Framework;
+
+/// The compiled metric lexicon of a framework: labels, levels and polarity.
+pub struct MetricLexicon {
+    labels: Vec<(Vec<String>, String, Option<Level>)>,
+    lower_is_better: Vec<Vec<String>>,
+}
+
+impl MetricLexicon {
+    /// The lexicon of a framework; with a prefilter, only the terms that
+    /// could occur in that one text.
+    pub fn new(framework: &Framework, only: Option<&Prefilter>) -> MetricLexicon {
+        let lexicon = &framework.metrics;
+        let mut labels: Vec<(Vec<String>, String, Option<Level>)> = Vec::new();
+        for (list, level) in [
+            (&lexicon.model, Level::Model),
+            (&lexicon.system, Level::System),
+            (&lexicon.business, Level::Business),
+        ] {
+            for term in list {
+                if only.is_some_and(|filter| !filter.admits(term)) {
+                    continue;
+                }
+                let stems = term_stems(term);
+                if stems.is_empty() || labels.iter().any(|(s, _, _)| *s == stems) {
+                    continue;
+                }
+                labels.push((stems, term.clone(), Some(level)));
+            }
+        }
+        let admitted = |term: &&String| only.is_none_or(|filter| filter.admits(term));
+        for term in lexicon.lower_is_better.iter().filter(admitted) {
+            let stems = term_stems(term);
+            if !stems.is_empty() && !labels.iter().any(|(s, _, _)| *s == stems) {
+                labels.push((stems, term.clone(), None));
+            }
+        }
+        labels.sort_by_key(|(stems, _, _)| std::cmp::Reverse(stems.len()));
+        let lower_is_better = lexicon
+            .lower_is_better
+            .iter()
+            .filter(admitted)
+            .map(|t| term_stems(t))
+            .filter(|s| !s.is_empty())
+            .collect();
+        MetricLexicon {
+            labels,
+            lower_is_better,
+        }
+    }
+
+    /// Label terms found in tokens: (first token, last token + 1, label index).
+    pub(super) fn find(&self, words: &[Token]) -> Vec<(usize, usize, usize)> {
+        let mut found = Vec::new();
+        let mut position = 0;
+        while position < words.len() {
+            let hit = self.labels.iter().enumerate().find(|(_, (stems, _, _))| {
+                stems.len() <= words.len() - position
+                    && stems
+                        .iter()
+                        .zip(&words[position..])
+                        .all(|(s, w)| *s == w.stem)
+            });
+            match hit {
+                Some((index, (stems, _, _))) => {
+                    found.push((position, position + stems.len(), index));
+                    position += stems.len();
+                }
+                None => position += 1,
+            }
+        }
+        found
+    }
+
+    pub(super) fn lower_is_better(&self, label: &str) -> bool {
+        let stems = term_stems(label);
+        self.lower_is_better.iter().any(|term| {
+            stems
+                .windows(term.len())
+                .any(|window| window == term.as_slice())
+        })
+    }
+}
+
+/// Past tenses that end the label search ("brought deploys from 45 to 5").
+pub(super) const IRREGULAR_PAST: &[&str] = &[
+    "brought", "got", "made", "took", "kept", "drove", "built", "ran", "set", "won", "put", "led",
+    "grew", "sent", "shrank", "sped", "rebuilt", "rewrote", "wrote", "gave", "held", "spent",
+];
+
+/// Verbs that claim the change was good, whichever way the number moved.
+pub(super) const GOOD_WORDS: &[&str] = &[
+    "improv", "better", "optimiz", "boost", "recover", "sav", "faster",
+];
+
+/// Whether a label was found after the span (or none at all).
+pub(super) fn label_after(text: &str, span: (usize, usize), label: Option<&str>) -> bool {
+    label.is_none_or(|label| text[span.1..].to_lowercase().contains(label))
+}
+
+pub(super) fn faster_or_smaller(text: &str, at: usize) -> bool {
+    let rest = text[at..].trim_start().to_lowercase();
+    [
+        "faster",
+        "quicker",
+        "smaller",
+        "cheaper",
+        "fewer",
+        "less",
+        "lower",
+        "reduction",
+        "speedup",
+        "speed-up",
+        "speed up",
+    ]
+    .iter()
+    .any(|w| rest.starts_with(w))
+}
+
+pub(super) fn verb_direction(lead: &[Token], tail: &[Token]) -> Option<Direction> {
+    let near_lead = lead.iter().rev().take(8);
+    let near_tail = tail.iter().take(3);
+    for word in near_lead.chain(near_tail) {
+        let stem = word.stem.as_str();
+        if DOWN_WORDS
+            .iter()
+            .any(|w| stem == *w || (w.len() >= 4 && stem.starts_with(w)))
+        {
+            return Some(Direction::Down);
+        }
+        if UP_WORDS
+            .iter()
+            .any(|w| stem == *w || (w.len() >= 4 && stem.starts_with(w)))
+        {
+            return Some(Direction::Up);
+        }
+    }
+    None
+}
+
+pub(super) fn ends_with_phrase<'a>(text: &str, phrases: &[&'a str]) -> Option<&'a str> {
+    let lower = text
+        .trim_end()
+        .trim_end_matches(['(', ','])
+        .trim_end()
+        .to_lowercase();
+    phrases.iter().copied().find(|p| {
+        lower.ends_with(p)
+            && lower[..lower.len() - p.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// The metric label nearest to a span: a lexicon term in the same clause,
+/// before it ("p99 latency from 240ms") or just after ("4 points of precision").
+pub(super) fn label_near(
+    text: &str,
+    span: (usize, usize),
+    words: &[Token],
+    labels: &[(usize, usize, usize)],
+    lexicon: &MetricLexicon,
+) -> (Option<String>, Option<Level>) {
+    let clause = (clause_start(text, span.0), clause_end(text, span.1));
+    let mut best: Option<(usize, usize, usize, (bool, usize))> = None;
+    for &(first, last, index) in labels {
+        let (start, end) = (words[first].start, words[last - 1].end);
+        if start < clause.0 || end > clause.1 {
+            continue;
+        }
+        // Only words near the number can name it (and counting words over a
+        // long clause for every label would be quadratic).
+        if end + NEAR < span.0 || start > span.1 + NEAR {
+            continue;
+        }
+        // A currency sign inside the amount is its unit, not its label.
+        if start >= span.0 && end <= span.1 {
+            continue;
+        }
+        let distance = if end <= span.0 {
+            text[end..span.0].split_whitespace().count()
+        } else if start >= span.1 {
+            text[span.1..start].split_whitespace().count() + 1
+        } else {
+            0
+        };
+        // A comma between label and number weakens the link.
+        let between = if end <= span.0 {
+            &text[end..span.0]
+        } else if start >= span.1 {
+            &text[span.1..start]
+        } else {
+            ""
+        };
+        let distance = distance + if between.contains(',') { 4 } else { 0 };
+        if distance > 9 {
+            continue;
+        }
+        // Metric names (with a level) beat words that only carry polarity.
+        let rank = (lexicon.labels[index].2.is_none(), distance);
+        if best.is_none_or(|b| rank < b.3) {
+            best = Some((first, last, index, rank));
+        }
+    }
+    let Some((first, last, index, _)) = best else {
+        return (None, None);
+    };
+    // Adjacent label terms form one label: "p99" + "latency".
+    let mut first = first;
+    let mut last = last;
+    let only_space =
+        |from: usize, to: usize| from <= to && text[from..to].chars().all(char::is_whitespace);
+    for &(f, l, _) in labels {
+        let inside = words[f].start >= span.0 && words[l - 1].end <= span.1;
+        if inside {
+            continue;
+        }
+        if l == first && only_space(words[l - 1].end, words[first].start) {
+            first = f;
+        }
+        if f == last && only_space(words[last - 1].end, words[f].start) {
+            last = l;
+        }
+    }
+    let label = text[words[first].start..words[last - 1].end].to_string();
+    let level = labels
+        .iter()
+        .filter(|(f, l, _)| *f >= first && *l <= last)
+        .filter_map(|(_, _, i)| lexicon.labels[*i].2)
+        .max()
+        .or(lexicon.labels[index].2);
+    (Some(label), level)
+}
+
+/// "cut scoring time from 7h": the words before "from", minus the verb.
+pub(super) fn fallback_label(text: &str, at: usize) -> Option<String> {
+    let lead = &text[near_before(text, clause_start(text, at), at)..at];
+    let lower = lead.to_lowercase();
+    let lead = lower.trim_end().strip_suffix("from")?;
+    let stop = [
+        "i", "we", "the", "our", "my", "a", "an", "its", "their", "by", "and", "of", "on", "in",
+        "for", "to", "with",
+    ];
+    let mut picked: Vec<&str> = Vec::new();
+    for word in lead.split_whitespace().rev() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        if word.is_empty() || stop.contains(&word) || picked.len() == 3 {
+            break;
+        }
+        let stem = crate::analyze::text::stem(word);
+        if DOWN_WORDS.contains(&stem.as_str())
+            || UP_WORDS.contains(&stem.as_str())
+            || word.ends_with("ed")
+            || IRREGULAR_PAST.contains(&word)
+        {
+            break;
+        }
+        picked.push(word);
+    }
+    picked.reverse();
+    (!picked.is_empty()).then(|| picked.join(" "))
+}
+
+/// "12 dashboards" → "dashboards"; "40 new behavioural features" → all three.
+pub(super) fn counted_noun(text: &str, at: usize) -> Option<String> {
+    let skip = [
+        "of", "and", "to", "in", "the", "a", "an", "for", "with", "on", "by", "or", "at", "per",
+        "from", "than", "into",
+    ];
+    let mut words = Vec::new();
+    for raw in text[at..].split_whitespace().take(3) {
+        let word: String = raw
+            .chars()
+            .take_while(|c| c.is_alphabetic() || *c == '-')
+            .collect();
+        if word.chars().count() < 2 || skip.contains(&word.to_lowercase().as_str()) {
+            break;
+        }
+        words.push(word.to_lowercase());
+        // Punctuation after a word ends the noun phrase.
+        if word.len() < raw.len() {
+            break;
+        }
+    }
+    (!words.is_empty()).then(|| words.join(" "))
+}

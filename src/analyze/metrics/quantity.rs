@@ -1,0 +1,227 @@
+//! Finding quantities: numbers with their units, word numbers and changes
+//! written in words, before they are given a meaning.
+
+use super::*;
+
+/// A number found in the text, before it is given a meaning.
+#[derive(Debug, Clone)]
+pub(super) struct Quantity {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) value: f64,
+    pub(super) unit: Option<&'static str>,
+    /// For units of one dimension that convert (time, data size): the
+    /// dimension and the size of one unit in its base (seconds, megabytes).
+    pub(super) scale: Option<(Dimension, f64)>,
+    pub(super) signed: Option<Direction>,
+}
+
+impl Quantity {
+    pub(super) fn is_time(&self) -> bool {
+        matches!(self.scale, Some((Dimension::Time, _)))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dimension {
+    Time,
+    Size,
+}
+
+pub(super) fn word_number(word: &str) -> Option<f64> {
+    let value = match word.to_lowercase().as_str() {
+        "a" | "an" | "one" => 1.0,
+        "half a" | "half an" => 0.5,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" | "a dozen" | "dozen" => 12.0,
+        "fifteen" => 15.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "sixty" => 60.0,
+        "hundred" => 100.0,
+        _ => return None,
+    };
+    Some(value)
+}
+
+/// The canonical unit, and its scale when it converts to others.
+pub(super) fn canonical_unit(
+    raw: &str,
+    currency: bool,
+) -> Option<(&'static str, Option<(Dimension, f64)>)> {
+    use Dimension::{Size, Time};
+    let unit = match raw.to_lowercase().as_str() {
+        "%" => ("%", None),
+        "pp" | "percentage point" | "percentage points" => ("pp", None),
+        "point" | "points" | "pt" | "pts" => ("points", None),
+        "bps" | "basis points" => ("bps", None),
+        "ms" | "msec" | "millisecond" | "milliseconds" => ("ms", Some((Time, 0.001))),
+        "s" | "sec" | "secs" | "second" | "seconds" => ("s", Some((Time, 1.0))),
+        "min" | "mins" | "minute" | "minutes" => ("min", Some((Time, 60.0))),
+        "h" | "hr" | "hrs" | "hour" | "hours" => ("h", Some((Time, 3600.0))),
+        "d" | "day" | "days" => ("days", Some((Time, 86_400.0))),
+        "w" | "wk" | "wks" | "week" | "weeks" => ("weeks", Some((Time, 604_800.0))),
+        "mo" | "mos" | "month" | "months" => ("months", Some((Time, 2_629_800.0))),
+        "y" | "yr" | "yrs" | "year" | "years" => ("years", Some((Time, 31_557_600.0))),
+        "x" | "×" => ("×", None),
+        "gb" => ("GB", Some((Size, 1024.0))),
+        "tb" => ("TB", Some((Size, 1_048_576.0))),
+        "mb" => ("MB", Some((Size, 1.0))),
+        _ => return None,
+    };
+    if currency && unit.1.is_some_and(|(dimension, _)| dimension == Time) {
+        return None;
+    }
+    Some(unit)
+}
+
+pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
+    let mut found = Vec::new();
+    for raw in crate::analyze::scan::scan(text) {
+        let currency = raw.currency;
+        let raw_number = raw.number;
+        let is_word = raw_number.chars().next().is_some_and(char::is_alphabetic);
+        // The number must start a word: not "p99", "F1", "NDCG@10" or "gpt-4".
+        let first = if raw.sign.is_some() || currency.is_some() {
+            raw.start
+        } else {
+            raw.number_start
+        };
+        let before = text[..first].chars().next_back();
+        if before
+            .is_some_and(|c| c.is_alphanumeric() || c == '@' || c == '_' || c == '.' || c == '/')
+        {
+            continue;
+        }
+        if let Some((sign_start, _)) = raw.sign {
+            let before_sign = text[..sign_start].chars().next_back();
+            if before_sign.is_some_and(|c| c.is_alphanumeric()) {
+                continue;
+            }
+        }
+        let end = raw.end;
+        // "3rd", "5xx", "4k8": a number glued to other letters is not a quantity.
+        if text[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric())
+        {
+            continue;
+        }
+        // Word numbers count only before a spelled-out unit: "two weeks",
+        // never "an" + "d" in "and".
+        if is_word {
+            let unit_len = raw.unit.map_or(0, str::len);
+            let spaced = text[raw.number_end..].starts_with(char::is_whitespace);
+            if !spaced || unit_len < 2 {
+                continue;
+            }
+        }
+        let mut value = if is_word {
+            match word_number(raw_number) {
+                Some(v) => v,
+                None => continue,
+            }
+        } else {
+            match raw_number.replace(',', "").parse::<f64>() {
+                Ok(v) => v,
+                Err(_) => continue,
+            }
+        };
+        let magnitude = raw.magnitude;
+        let unit_text = raw.unit;
+        // "5m" after a currency is millions; alone it is minutes.
+        let (magnitude, unit_text) = match (magnitude, unit_text, currency) {
+            (Some(m), None, None) if m.eq_ignore_ascii_case("m") && m == "m" => (None, Some("min")),
+            other => (other.0, other.1),
+        };
+        if let Some(magnitude) = magnitude {
+            value *= match magnitude.to_lowercase().as_str() {
+                "k" | "thousand" => 1e3,
+                "m" | "mm" | "million" => 1e6,
+                _ => 1e9,
+            };
+        }
+        let unit = unit_text.and_then(|u| canonical_unit(u, currency.is_some()));
+        if is_word && unit.is_none() {
+            continue;
+        }
+        if unit_text.is_some() && unit.is_none() {
+            continue;
+        }
+        // Bare years ("in 2025") are dates, not quantities.
+        if unit.is_none()
+            && currency.is_none()
+            && magnitude.is_none()
+            && raw_number.len() == 4
+            && (1990.0..=2100.0).contains(&value)
+            && !raw_number.contains('.')
+        {
+            continue;
+        }
+        let signed = raw.sign.map(|(_, s)| {
+            if s == "+" {
+                Direction::Up
+            } else {
+                Direction::Down
+            }
+        });
+        let unit_name = match (currency, unit) {
+            (Some("$"), _) => Some("$"),
+            (Some("€"), _) => Some("€"),
+            (Some("£"), _) => Some("£"),
+            (_, Some((name, _))) => Some(name),
+            _ => None,
+        };
+        found.push(Quantity {
+            start: raw.start,
+            end,
+            value,
+            unit: unit_name,
+            scale: unit.and_then(|(_, scale)| scale),
+            signed,
+        });
+    }
+    skip_dates(text, found)
+}
+
+/// Drops numbers inside ISO dates and clock times such as 2026-03-04 or 10:30.
+pub(super) fn skip_dates(text: &str, quantities: Vec<Quantity>) -> Vec<Quantity> {
+    let spans = crate::analyze::scan::date_spans(text);
+    quantities
+        .into_iter()
+        .filter(|q| !spans.iter().any(|(s, e)| q.start < *e && q.end > *s))
+        .collect()
+}
+
+/// "cut … in half", "halved", "doubled", "tripled", "quadrupled", as byte spans.
+pub(super) fn change_phrases(words: &[Token]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        match word.stem.as_str() {
+            "halv" | "doubl" | "tripl" | "quadrupl" => spans.push((word.start, word.end)),
+            "cut" => {
+                let window = &words[index + 1..words.len().min(index + 8)];
+                if let Some(pair) = window
+                    .windows(2)
+                    .position(|w| w[0].stem == "in" && w[1].stem == "half")
+                {
+                    spans.push((word.start, window[pair + 1].end));
+                }
+            }
+            _ => {}
+        }
+    }
+    spans
+}

@@ -1,0 +1,25 @@
+//! What the analysers say of a win, as stored and shown: ranked competency
+//! suggestions and the checker's findings. Plain data; `analyze` computes it.
+
+use serde::{Deserialize, Serialize};
+
+/// A ranked competency for a piece of text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub key: String,
+    /// Share of all the evidence found, 0 to 1.
+    pub score: f64,
+    /// The lexicon terms found, strongest first.
+    pub matched: Vec<String>,
+    /// The raw evidence behind the score; not stored.
+    #[serde(skip)]
+    pub evidence: f64,
+}
+
+/// One thing to improve in a win.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub message: String,
+    pub suggestion: String,
+}
