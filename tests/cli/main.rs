@@ -1,77 +1,47 @@
 //! Integration tests: the real `win` binary in a temp dir, with a fixed
 //! clock, no colour, and backtraces switched on (so a panic would show).
+//!
+//! Every test goes through the builder in `harness.rs`, which sets the whole
+//! environment once (journal, clock, config folder, a home inside the temp
+//! dir, no colour, no editor). Write a test like this:
+//!
+//! ```ignore
+//! #[test]
+//! fn show_names_a_missing_win() {
+//!     let journal = Journal::new(); // one temp dir for several commands
+//!     journal.add(&["shipped the ranker"]); // or .ok(..), .json(..), .fails(..)
+//!     journal.test().args(["show", "1"]).stdout_contains("ranker").run();
+//!     let output = journal
+//!         .test()
+//!         .args(["show", "9"])
+//!         .fails() // exit 1 and one `win: …` line; .status(2) for usage errors
+//!         .stderr_contains("no win #9")
+//!         .run(); // checks everything, returns stdout/stderr/code
+//!     assert!(output.stdout.is_empty());
+//! }
+//! ```
+//!
+//! `Test::new()` runs on a fresh journal of its own; `.stdin(..)`, `.env(..)`,
+//! `.stdout(..)`, `.stderr(..)` and `.shell(..)` do what they say, and
+//! `.command()` gives the configured `std::process::Command` for a test that
+//! must spawn or kill it. Put a feature's tests in their own file here and
+//! add one `mod name;` line below.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use tempfile::TempDir;
 
+mod harness;
 mod reliability;
 
-const NOW: &str = "2026-11-21T17:05:00+01:00";
-
-/// A journal in its own temp dir, and a builder for `win` commands on it.
-struct Journal {
-    dir: TempDir,
-}
+pub use harness::{Journal, Test, NOW};
 
 impl Journal {
-    fn new() -> Journal {
-        Journal {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("data").join("wins.db")
-    }
-
-    fn config_dir(&self) -> PathBuf {
-        self.dir.path().join("config")
-    }
-
+    /// The old harness's command, now built by `Test` (being phased out).
     fn win(&self) -> Command {
-        let mut command = Command::cargo_bin("win").expect("the win binary");
-        command
-            .env("WIN_DB", self.db())
-            .env("WIN_NOW", NOW)
-            .env("WIN_CONFIG_DIR", self.config_dir())
-            .env("NO_COLOR", "1")
-            .env("RUST_BACKTRACE", "1")
-            .env_remove("VISUAL")
-            .env_remove("EDITOR")
-            .current_dir(self.dir.path());
-        command
-    }
-
-    /// Runs `win ARGS` and expects success; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.win().args(args).output().expect("run win");
-        assert_success(&output, args);
-        String::from_utf8(output.stdout).expect("utf-8 stdout")
-    }
-
-    /// Runs `win ARGS` and expects exit 1 with a one-line `win: …` error; returns it.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.win().args(args).output().expect("run win");
-        assert_failure(&output, args)
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).expect("valid JSON")
-    }
-
-    /// Adds a win and returns its id.
-    fn add(&self, args: &[&str]) -> i64 {
-        let mut full = vec!["add"];
-        full.extend_from_slice(args);
-        let out = self.ok(&full);
-        out.trim()
-            .trim_start_matches('#')
-            .parse()
-            .expect("an id like #1")
+        Command::from_std(self.test().command())
     }
 }
 
@@ -454,12 +424,10 @@ fn two_hundred_parallel_captures_are_all_stored() {
     journal.add(&["create the journal first"]);
     let children: Vec<std::process::Child> = (0..200)
         .map(|i| {
-            let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("win"));
-            command
+            journal
+                .test()
                 .args(["add", &format!("parallel win {i}")])
-                .env("WIN_DB", journal.db())
-                .env("WIN_NOW", NOW)
-                .env("WIN_CONFIG_DIR", journal.config_dir())
+                .command()
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
                 .spawn()
@@ -741,10 +709,10 @@ fn a_closed_pipe_is_not_an_error() {
     for i in 0..300 {
         journal.add(&[&format!("win {i}")]);
     }
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("win"))
+    let mut child = journal
+        .test()
         .args(["list", "--format", "jsonl"])
-        .env("WIN_DB", journal.db())
-        .env("WIN_NOW", NOW)
+        .command()
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -772,16 +740,13 @@ fn a_full_output_device_is_an_error() {
             .write(true)
             .open("/dev/full")
             .unwrap();
-        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("win"))
+        journal
+            .test()
             .args(args)
-            .env("WIN_DB", journal.db())
-            .env("WIN_NOW", NOW)
-            .env("WIN_CONFIG_DIR", journal.config_dir())
-            .stdout(full)
-            .output()
-            .unwrap();
-        let stderr = assert_failure(&output, args);
-        assert!(stderr.contains("No space left"), "{args:?}: {stderr}");
+            .stdout_to(full)
+            .fails()
+            .stderr_contains("No space left")
+            .run();
     }
 }
 
@@ -802,27 +767,8 @@ fn the_readme_tour_runs() {
         .collect();
     assert!(commands.len() >= 8, "the tour lost its commands");
     let journal = Journal::new();
-    let bin_dir = assert_cmd::cargo::cargo_bin("win")
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     for command in commands {
-        let output = std::process::Command::new("sh")
-            .args(["-c", command])
-            .env("PATH", &path)
-            .current_dir(journal.dir.path())
-            .env("WIN_DB", journal.db())
-            .env("WIN_NOW", NOW)
-            .env("WIN_CONFIG_DIR", journal.config_dir())
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
-        assert_success(&output, &[command]);
+        journal.test().shell(command).run();
     }
 }
 

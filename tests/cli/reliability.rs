@@ -7,18 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{assert_failure, assert_success, file_bytes, Journal, NOW};
+use super::{assert_failure, assert_success, file_bytes, Journal};
 
 fn win_process(journal: &Journal, args: &[&str]) -> Process {
-    let mut command = Process::new(assert_cmd::cargo::cargo_bin("win"));
-    command
-        .args(args)
-        .env("WIN_DB", journal.db())
-        .env("WIN_NOW", NOW)
-        .env("WIN_CONFIG_DIR", journal.config_dir())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
-    command
+    journal.test().args(args).command()
 }
 
 fn count(journal: &Journal) -> i64 {
@@ -337,24 +329,16 @@ fn a_read_only_journal_allows_reads_and_refuses_writes() {
     }
     std::fs::set_permissions(journal.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
     let run = |args: &[&str]| {
-        let mut command = if is_root {
-            let mut c = Process::new(setpriv);
-            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-                .arg(assert_cmd::cargo::cargo_bin("win"));
-            c
-        } else {
-            Process::new(assert_cmd::cargo::cargo_bin("win"))
-        };
-        command
-            .args(args)
-            .env("WIN_DB", journal.db())
-            .env("WIN_NOW", NOW)
-            .env("WIN_CONFIG_DIR", journal.config_dir());
-        command
-            .env("HOME", journal.dir.path())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+        let mut test = journal.test().args(args);
+        if is_root {
+            test = test.wrapper([
+                setpriv.as_os_str(),
+                "--reuid=65534".as_ref(),
+                "--regid=65534".as_ref(),
+                "--clear-groups".as_ref(),
+            ]);
+        }
+        test.command().output().unwrap()
     };
     let before = file_bytes(&journal.db());
     let listed = run(&["list"]);
