@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, FixedOffset, Local};
 
+use crate::analyze::{Rules, UserFiles, UserText};
 use crate::cli::{Cli, ColorChoice, FilterArgs};
 use crate::config::Config;
 use crate::domain::dates;
@@ -93,8 +94,8 @@ impl App {
         if let Some(catalog) = self.catalog.get() {
             return Ok(catalog);
         }
-        let user_dir = self.config_dir.as_ref().map(|dir| dir.join("frameworks"));
-        let catalog = Catalog::load(user_dir.as_deref())?;
+        let user_files = crate::config::framework_files(self.config_dir.as_deref())?;
+        let catalog = Catalog::with_user_files(user_files);
         Ok(self.catalog.get_or_init(|| catalog))
     }
 
@@ -157,6 +158,26 @@ impl App {
         filter.since = Some(period.start);
         filter.until = Some(period.end);
         Ok((filter, period))
+    }
+
+    /// The user's copies of `templates/polish.toml` and `templates/check.toml`.
+    pub fn analysis_files(&self) -> Result<UserFiles> {
+        let templates = self.templates();
+        let read = |name: &str| -> Result<Option<UserText>> {
+            Ok(templates.user_file(name)?.map(|file| UserText {
+                label: file.source,
+                text: file.text,
+            }))
+        };
+        Ok(UserFiles {
+            polish: read("polish.toml")?,
+            check: read("check.toml")?,
+        })
+    }
+
+    /// The checker's rules, the user's `templates/check.toml` over the built-in.
+    pub fn rules(&self) -> Result<Rules> {
+        Rules::load(self.analysis_files()?.check.as_ref())
     }
 
     /// Draft templates and phrase banks, with the user's folder over the built-ins.

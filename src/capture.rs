@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
 
-use crate::analyze::{Analyzer, INFER_THRESHOLD};
+use crate::analyze::{Analyzer, UserFiles, INFER_THRESHOLD};
 use crate::domain::framework::Framework;
 use crate::domain::record::WinRecord;
 use crate::domain::win::{CompetencySource, NewWin};
@@ -55,15 +55,21 @@ pub fn enrich(win: &mut NewWin, analyzer: &Analyzer) {
 /// record did not bring it (only then is the analyser built).
 pub struct RecordConverter<'f> {
     framework: &'f Framework,
+    files: UserFiles,
     analyzer: Option<Analyzer>,
     keys: HashMap<String, String>,
     now: DateTime<FixedOffset>,
 }
 
 impl<'f> RecordConverter<'f> {
-    pub fn new(framework: &'f Framework, now: DateTime<FixedOffset>) -> RecordConverter<'f> {
+    pub fn new(
+        framework: &'f Framework,
+        files: UserFiles,
+        now: DateTime<FixedOffset>,
+    ) -> RecordConverter<'f> {
         RecordConverter {
             framework,
+            files,
             analyzer: None,
             keys: HashMap::new(),
             now,
@@ -89,7 +95,7 @@ impl<'f> RecordConverter<'f> {
                 win.competency_source = CompetencySource::User;
             }
             if self.analyzer.is_none() {
-                self.analyzer = Some(Analyzer::new(self.framework)?);
+                self.analyzer = Some(Analyzer::new(self.framework, &self.files)?);
             }
             if let Some(analyzer) = &self.analyzer {
                 enrich(&mut win, analyzer);

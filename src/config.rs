@@ -1,9 +1,12 @@
-//! The user's config file (`config.toml` in the config folder).
+//! The user's files in the config folder: `config.toml` and the competency
+//! frameworks under `frameworks/` (templates are read by `render`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
+
+use crate::domain::framework::UserFile;
 
 /// Settings a user may keep instead of typing flags.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -33,4 +36,43 @@ impl Config {
             }
         }
     }
+}
+
+/// The user's framework files, `frameworks/*.toml` in the config folder, in
+/// name order (the folder may not exist).
+pub fn framework_files(config_dir: Option<&Path>) -> Result<Vec<UserFile>> {
+    let Some(dir) = config_dir else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::new();
+    for path in toml_files(&dir.join("frameworks"))? {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read framework file {}", path.display()))?;
+        files.push(UserFile {
+            name: path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string(),
+            label: path.display().to_string(),
+            text,
+        });
+    }
+    Ok(files)
+}
+
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => {
+            return Err(err).with_context(|| format!("cannot read folder {}", dir.display()))
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
 }

@@ -6,8 +6,12 @@ use win::analyze::{Analyzer, Direction};
 use win::domain::framework::{Catalog, DEFAULT_FRAMEWORK};
 
 fn analyzer() -> Analyzer {
-    let catalog = Catalog::load(None).expect("built-in frameworks");
-    Analyzer::new(catalog.get(DEFAULT_FRAMEWORK).expect("default framework")).expect("analyzer")
+    let catalog = Catalog::builtin();
+    Analyzer::new(
+        catalog.get(DEFAULT_FRAMEWORK).expect("default framework"),
+        &win::analyze::UserFiles::default(),
+    )
+    .expect("analyzer")
 }
 
 fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {

@@ -15,6 +15,8 @@ pub const BUILTIN: &str = include_str!("../../templates/check.toml");
 
 pub use crate::domain::analysis::Finding;
 
+use super::UserText;
+
 /// A rule's words, from `templates/check.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -52,12 +54,26 @@ pub const RULE_IDS: &[&str] = &[
 
 impl Rules {
     pub fn builtin() -> Result<Rules> {
-        let rules: Rules = toml::from_str(BUILTIN).context("invalid templates/check.toml")?;
+        Rules::parse(BUILTIN, "built-in check.toml")
+    }
+
+    /// The user's copy when there is one, else the built-in rules.
+    pub fn load(user_file: Option<&UserText>) -> Result<Rules> {
+        match user_file {
+            Some(file) => Rules::parse(&file.text, &file.label),
+            None => Rules::builtin(),
+        }
+    }
+
+    /// Reads a `check.toml`; every rule must be there (a user's copy may
+    /// reword them, not leave one out).
+    pub fn parse(text: &str, label: &str) -> Result<Rules> {
+        let rules: Rules = toml::from_str(text).with_context(|| format!("invalid {label}"))?;
         for id in RULE_IDS {
             rules
                 .rules
                 .get(*id)
-                .with_context(|| format!("templates/check.toml has no rule \"{id}\""))?;
+                .with_context(|| format!("{label} has no rule \"{id}\""))?;
         }
         Ok(rules)
     }

@@ -21,6 +21,23 @@ use crate::domain::framework::Framework;
 /// sentences, and pasted megabytes must not stall a capture.
 const MAX_ANALYZED_BYTES: usize = 64 * 1024;
 
+/// A data file of the user's that replaces a built-in one, already read by
+/// the caller (analysis does no I/O).
+#[derive(Debug, Clone)]
+pub struct UserText {
+    /// Its path, for errors.
+    pub label: String,
+    pub text: String,
+}
+
+/// The user's copies of the analysers' files (`templates/polish.toml`,
+/// `templates/check.toml`); `None` keeps the built-in one.
+#[derive(Debug, Clone, Default)]
+pub struct UserFiles {
+    pub polish: Option<UserText>,
+    pub check: Option<UserText>,
+}
+
 /// The analysers for one framework, built once and reused for every win.
 /// The checker's rules are read on first use: a capture does not need them.
 pub struct Analyzer {
@@ -28,33 +45,47 @@ pub struct Analyzer {
     metric_lexicon: metrics::MetricLexicon,
     phrases: polish::PhraseBank,
     rules: std::sync::OnceLock<Rules>,
+    check_file: Option<UserText>,
 }
 
 impl Analyzer {
     /// Analysers for any number of texts (import, demo, drafts).
-    pub fn new(framework: &Framework) -> Result<Analyzer> {
-        Analyzer::build(framework, None)
+    pub fn new(framework: &Framework, files: &UserFiles) -> Result<Analyzer> {
+        Analyzer::build(framework, files, None)
     }
 
     /// Analysers for one win's words only (capture, edit): the lexicon terms
     /// that cannot occur in them are never prepared, which keeps `win add`
     /// close to the cost of a bare insert.
-    pub fn for_text(framework: &Framework, parts: &[Option<&str>]) -> Result<Analyzer> {
+    pub fn for_text(
+        framework: &Framework,
+        files: &UserFiles,
+        parts: &[Option<&str>],
+    ) -> Result<Analyzer> {
         let joined: String = parts
             .iter()
             .flatten()
             .copied()
             .collect::<Vec<_>>()
             .join("\n");
-        Analyzer::build(framework, Some(&text::Prefilter::new(bounded(&joined))))
+        Analyzer::build(
+            framework,
+            files,
+            Some(&text::Prefilter::new(bounded(&joined))),
+        )
     }
 
-    fn build(framework: &Framework, only: Option<&text::Prefilter>) -> Result<Analyzer> {
+    fn build(
+        framework: &Framework,
+        files: &UserFiles,
+        only: Option<&text::Prefilter>,
+    ) -> Result<Analyzer> {
         Ok(Analyzer {
             matcher: infer::Matcher::new(framework, only),
             metric_lexicon: metrics::MetricLexicon::new(framework, only),
-            phrases: polish::PhraseBank::builtin()?,
+            phrases: polish::PhraseBank::load(files.polish.as_ref())?,
             rules: std::sync::OnceLock::new(),
+            check_file: files.check.clone(),
         })
     }
 
@@ -77,12 +108,12 @@ impl Analyzer {
         self.phrases.polish(bounded(text))
     }
 
-    /// The checker's rules, read from `templates/check.toml` on first use.
+    /// The checker's rules (`templates/check.toml`), parsed on first use.
     pub fn rules(&self) -> Result<&Rules> {
         if let Some(rules) = self.rules.get() {
             return Ok(rules);
         }
-        let rules = Rules::builtin()?;
+        let rules = Rules::load(self.check_file.as_ref())?;
         Ok(self.rules.get_or_init(|| rules))
     }
 }

@@ -8,6 +8,8 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 /// `templates/polish.toml`, turned into JSON by `build.rs`.
+use super::UserText;
+
 pub const BUILTIN: &str = include_str!(concat!(env!("OUT_DIR"), "/polish.json"));
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -24,6 +26,15 @@ pub struct PhraseBank {
 impl PhraseBank {
     pub fn builtin() -> Result<PhraseBank> {
         serde_json::from_str(BUILTIN).context("invalid phrase bank templates/polish.toml")
+    }
+
+    /// The user's copy when there is one (TOML), else the built-in bank.
+    pub fn load(user_file: Option<&UserText>) -> Result<PhraseBank> {
+        match user_file {
+            Some(file) => toml::from_str(&file.text)
+                .with_context(|| format!("invalid phrase bank {}", file.label)),
+            None => PhraseBank::builtin(),
+        }
     }
 
     /// Polishes a rough note; `None` when there is nothing to polish.

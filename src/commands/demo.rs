@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::analyze::{Analyzer, Rules};
+use crate::analyze::Analyzer;
 use crate::app::App;
 use crate::cli::DemoArgs;
 use crate::domain::review::{self, ReviewOptions};
@@ -17,7 +17,7 @@ use crate::store::Store;
 pub fn run(app: &App, args: &DemoArgs) -> Result<()> {
     let framework = app.framework()?;
     let now = sample::demo_now()?;
-    let wins = sample::wins(&Analyzer::new(framework)?, now)?;
+    let wins = sample::wins(&Analyzer::new(framework, &app.analysis_files()?)?, now)?;
     let mut store = Store::open_in_memory()?;
     store.insert_many(&wins)?;
     let stored = store.list(&Default::default())?;
@@ -31,7 +31,7 @@ pub fn run(app: &App, args: &DemoArgs) -> Result<()> {
     let context = crate::render::review::build(
         &stored,
         framework,
-        &Rules::builtin()?,
+        &app.rules()?,
         &templates.phrase_engine()?,
         period,
         now,

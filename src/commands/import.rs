@@ -39,7 +39,7 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         None => import::detect(&name, &head),
     };
     let framework = app.framework()?;
-    let mut converter = capture::RecordConverter::new(framework, app.now);
+    let mut converter = capture::RecordConverter::new(framework, app.analysis_files()?, app.now);
     let bar = progress(app, size);
     let mut store = app.open_store()?;
     let mut session = store.import(args.update)?;

@@ -99,6 +99,7 @@ fn apply_fields(app: &App, win: &mut NewWin, fields: &WinFields) -> Result<Analy
     }
     let analyzer = Analyzer::for_text(
         framework,
+        &app.analysis_files()?,
         &[Some(&win.text), win.impact.as_deref(), win.next.as_deref()],
     )?;
     capture::enrich(win, &analyzer);

@@ -25,7 +25,7 @@ struct Report<'a> {
 }
 
 pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
-    let rules = Rules::builtin()?;
+    let rules = app.rules()?;
     if let Some(rule) = &args.explain {
         return explain(&rules, rule, args.format);
     }

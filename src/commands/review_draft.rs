@@ -4,7 +4,6 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::analyze::Rules;
 use crate::app::App;
 use crate::cli::{DraftArgs, DraftFormat};
 use crate::domain::review::ReviewOptions;
@@ -25,7 +24,7 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
     let context = crate::render::review::build(
         &wins,
         framework,
-        &Rules::builtin()?,
+        &app.rules()?,
         &templates.phrase_engine()?,
         period,
         app.now,

@@ -11,7 +11,10 @@ use crate::output::{self, paint, DIM};
 pub fn run(app: &App, args: &TemplatesArgs) -> Result<()> {
     let templates = app.templates();
     if let Some(TemplatesCommand::Show { name }) = &args.command {
-        let file = if name.contains('/') {
+        let exact = crate::render::BUILTIN
+            .iter()
+            .any(|(builtin, _)| builtin == name);
+        let file = if exact || name.contains('/') {
             templates.get(name)?
         } else {
             templates.draft(name)?

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use anyhow::{bail, Context, Result};
@@ -197,9 +196,23 @@ struct Source {
     builtin: bool,
 }
 
+/// A framework file of the user's, already read from their config folder.
+pub struct UserFile {
+    /// The file name without `.toml`: the framework's name.
+    pub name: String,
+    /// Its path, for errors.
+    pub label: String,
+    pub text: String,
+}
+
 impl Catalog {
-    /// Finds the built-ins and the user's files (the folder may not exist).
-    pub fn load(user_dir: Option<&Path>) -> Result<Catalog> {
+    /// The built-in frameworks only.
+    pub fn builtin() -> Catalog {
+        Catalog::with_user_files(Vec::new())
+    }
+
+    /// The built-ins, overridden (same name) or extended by the user's files.
+    pub fn with_user_files(user_files: Vec<UserFile>) -> Catalog {
         let mut sources: Vec<Source> = BUILTIN
             .iter()
             .map(|(name, text)| Source {
@@ -209,30 +222,21 @@ impl Catalog {
                 builtin: true,
             })
             .collect();
-        if let Some(dir) = user_dir {
-            for path in toml_files(dir)? {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read framework file {}", path.display()))?;
-                let name = path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or_default()
-                    .to_string();
-                let source = Source {
-                    name,
-                    label: path.display().to_string(),
-                    text: Cow::Owned(text),
-                    builtin: false,
-                };
-                // A file named like a built-in replaces it.
-                match sources.iter_mut().find(|s| s.name == source.name) {
-                    Some(existing) => *existing = source,
-                    None => sources.push(source),
-                }
+        for file in user_files {
+            let source = Source {
+                name: file.name,
+                label: file.label,
+                text: Cow::Owned(file.text),
+                builtin: false,
+            };
+            // A file named like a built-in replaces it.
+            match sources.iter_mut().find(|s| s.name == source.name) {
+                Some(existing) => *existing = source,
+                None => sources.push(source),
             }
         }
         let parsed = sources.iter().map(|_| OnceLock::new()).collect();
-        Ok(Catalog { sources, parsed })
+        Catalog { sources, parsed }
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
@@ -274,22 +278,6 @@ impl Catalog {
     }
 }
 
-fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => {
-            return Err(err).with_context(|| format!("cannot read folder {}", dir.display()))
-        }
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .collect();
-    files.sort();
-    Ok(files)
-}
-
 /// Lowercase, with spaces, underscores and slashes read as hyphens.
 fn simplify(text: &str) -> String {
     text.trim()
@@ -315,7 +303,7 @@ mod tests {
     use super::*;
 
     fn builtin() -> Catalog {
-        Catalog::load(None).unwrap()
+        Catalog::builtin()
     }
 
     #[test]
@@ -406,13 +394,21 @@ mod tests {
         }
     }
 
+    fn user_file(name: &str, text: &str) -> UserFile {
+        UserFile {
+            name: name.to_string(),
+            label: format!("/config/frameworks/{name}.toml"),
+            text: text.to_string(),
+        }
+    }
+
     #[test]
     fn user_files_override_and_extend() {
-        let dir = tempfile::tempdir().unwrap();
         let custom = "name = \"x\"\ntitle = \"Mine\"\n[[competencies]]\nkey = \"craft\"\ntitle = \"Craft\"\n";
-        std::fs::write(dir.path().join("ml-engineer.toml"), custom).unwrap();
-        std::fs::write(dir.path().join("staff.toml"), custom).unwrap();
-        let catalog = Catalog::load(Some(dir.path())).unwrap();
+        let catalog = Catalog::with_user_files(vec![
+            user_file("ml-engineer", custom),
+            user_file("staff", custom),
+        ]);
         assert_eq!(catalog.get("ml-engineer").unwrap().title, "Mine");
         assert_eq!(catalog.get("staff").unwrap().competencies[0].key, "craft");
         assert!(catalog.get("data-scientist").is_ok());
@@ -420,13 +416,8 @@ mod tests {
 
     #[test]
     fn broken_user_file_names_itself() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("bad.toml"),
-            "name = \"bad\"\ncompetencies = 3\n",
-        )
-        .unwrap();
-        let catalog = Catalog::load(Some(dir.path())).unwrap();
+        let catalog =
+            Catalog::with_user_files(vec![user_file("bad", "name = \"bad\"\ncompetencies = 3\n")]);
         assert!(
             catalog.get(DEFAULT_FRAMEWORK).is_ok(),
             "a broken file does not break the others"
@@ -434,14 +425,8 @@ mod tests {
         let err = format!("{:#}", catalog.get("bad").unwrap_err());
         assert!(err.contains("bad.toml"), "{err}");
         let dup = "name='d'\ntitle='D'\n[[competencies]]\nkey='a'\ntitle='A'\n[[competencies]]\nkey='a'\ntitle='B'\n";
-        std::fs::write(dir.path().join("bad.toml"), dup).unwrap();
-        let err = format!(
-            "{:#}",
-            Catalog::load(Some(dir.path()))
-                .unwrap()
-                .get("bad")
-                .unwrap_err()
-        );
+        let catalog = Catalog::with_user_files(vec![user_file("bad", dup)]);
+        let err = format!("{:#}", catalog.get("bad").unwrap_err());
         assert!(err.contains("appears twice"), "{err}");
     }
 }

@@ -17,6 +17,8 @@ pub use phrases::{PhraseEngine, Slots};
 
 /// Every embedded template, by its path under `templates/`.
 pub const BUILTIN: &[(&str, &str)] = &[
+    ("check.toml", include_str!("../../templates/check.toml")),
+    ("polish.toml", include_str!("../../templates/polish.toml")),
     (
         "drafts/self-assessment.md",
         include_str!("../../templates/drafts/self-assessment.md"),
@@ -130,11 +132,8 @@ impl TemplateSet {
 
     /// A template by its path under `templates/`, the user's copy first.
     pub fn get(&self, name: &str) -> Result<TemplateFile> {
-        if let Some(dir) = &self.user_dir {
-            let path = dir.join(name);
-            if path.is_file() {
-                return read_file(&path, name.to_string());
-            }
+        if let Some(file) = self.user_file(name)? {
+            return Ok(file);
         }
         BUILTIN
             .iter()
@@ -145,6 +144,16 @@ impl TemplateSet {
                 text: (*text).into(),
             })
             .ok_or_else(|| anyhow!("no template \"{name}\" (see: win templates)"))
+    }
+
+    /// The user's copy of a file under `templates/`, if there is one.
+    pub fn user_file(&self, name: &str) -> Result<Option<TemplateFile>> {
+        match &self.user_dir {
+            Some(dir) if dir.join(name).is_file() => {
+                read_file(&dir.join(name), name.to_string()).map(Some)
+            }
+            _ => Ok(None),
+        }
     }
 
     /// A draft template chosen by `--template`: a name (`brag-doc`), a

@@ -34,6 +34,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 mod harness;
+mod overrides;
 mod reliability;
 
 pub use harness::{Journal, Test, NOW};

@@ -369,7 +369,7 @@ mod tests {
     use crate::domain::framework::{Catalog, DEFAULT_FRAMEWORK};
 
     fn extract_all(text: &str) -> Vec<Metric> {
-        let catalog = Catalog::load(None).unwrap();
+        let catalog = Catalog::builtin();
         let lexicon = MetricLexicon::new(catalog.get(DEFAULT_FRAMEWORK).unwrap(), None);
         extract(text, &lexicon)
     }
