@@ -465,24 +465,3 @@ pub fn insert_update(tx: &Connection, id: i64, update: &Update) -> Result<()> {
     ])?;
     Ok(())
 }
-
-/// Indexes, in one statement, the wins added after `after_id` and those
-/// replaced, while the triggers are suspended (see migration 0003).
-pub fn reindex(tx: &Connection, after_id: i64, replaced: &[i64]) -> Result<()> {
-    for id in replaced {
-        tx.execute("DELETE FROM wins_fts WHERE rowid = ?1", [id])?;
-    }
-    let fts_row = "INSERT INTO wins_fts (rowid, text, impact, next, tags, project, updates)
-        SELECT w.id, w.text, w.impact, w.next,
-            coalesce((SELECT group_concat(t.name, ' ') FROM win_tags wt JOIN tags t ON t.id = wt.tag_id
-                      WHERE wt.win_id = w.id), ''),
-            w.project,
-            coalesce((SELECT group_concat(concat_ws(' ', u.text, u.impact, u.next), ' ') FROM updates u
-                      WHERE u.win_id = w.id), '')
-        FROM wins w";
-    tx.execute(&format!("{fts_row} WHERE w.id > ?1"), [after_id])?;
-    for id in replaced {
-        tx.execute(&format!("{fts_row} WHERE w.id = ?1"), [id])?;
-    }
-    Ok(())
-}

@@ -1,0 +1,49 @@
+//! SQLite's terse errors, turned into ones that say what to do.
+
+use anyhow::anyhow;
+
+use super::open::BUSY_TIMEOUT;
+
+/// Turns SQLite's terse errors into ones that say what to do; `journal`
+/// names the file ("the journal /path/wins.db").
+pub(super) fn explain(err: anyhow::Error, journal: &str) -> anyhow::Error {
+    let Some(sqlite) = err.downcast_ref::<rusqlite::Error>() else {
+        return err;
+    };
+    match sqlite.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ReadOnly) => {
+            anyhow!(
+                "{} is read-only: cannot write (check its permissions and its folder's)",
+                journal
+            )
+        }
+        Some(rusqlite::ErrorCode::NotADatabase) => anyhow!(
+            "{} is not a win journal (or is damaged); point --db or WIN_DB at another file",
+            journal
+        ),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            anyhow!(
+                "{} is damaged (restore it from a backup such as its .bak- copy)",
+                journal
+            )
+        }
+        Some(rusqlite::ErrorCode::DiskFull) => {
+            anyhow!("the disk holding {} is full: nothing was written", journal)
+        }
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            anyhow!(
+                "{} stayed locked by another win for {}s; try again",
+                journal,
+                BUSY_TIMEOUT.as_secs()
+            )
+        }
+        _ => err,
+    }
+}
+
+pub(super) fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}

@@ -1,0 +1,234 @@
+//! Bulk loads: one transaction with the full-text triggers (and, into an
+//! empty journal, the indexes) suspended, indexed once at the end.
+
+use anyhow::Result;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::explain::{explain, is_busy};
+use super::{rows, Store};
+use crate::domain::win::NewWin;
+
+impl Store {
+    /// Stores many wins in one transaction (see `Import`); for the demo.
+    pub fn insert_many<'a>(
+        &mut self,
+        wins: impl IntoIterator<Item = &'a NewWin>,
+    ) -> Result<(usize, usize)> {
+        let mut import = self.import(false)?;
+        for win in wins {
+            import.add(win)?;
+        }
+        import.finish(false)
+    }
+
+    /// Starts a bulk load: one transaction that ends with all of it stored,
+    /// or (on an error, a drop, or a dry run) none of it.
+    pub fn import(&mut self, replace_existing: bool) -> Result<Import<'_>> {
+        let label = self.describe();
+        begin_import(&self.conn, label.clone(), replace_existing)
+            .map_err(|err| explain(err, &label))
+    }
+}
+
+/// A bulk load in progress (see `Store::import`): one IMMEDIATE
+/// transaction, in a rollback journal when it can have one, run with the
+/// schema's triggers (and, into an empty journal, its indexes) suspended
+/// and foreign keys off. The rows it writes are whole by construction (a
+/// win, then its satellites under the id it was given), and the full-text
+/// index the triggers would keep row by row is built once by `finish`.
+pub struct Import<'s> {
+    conn: &'s Connection,
+    label: String,
+    names: rows::Names,
+    replaced: Vec<i64>,
+    indexed_up_to: i64,
+    /// The schema's text of what `begin_import` dropped, to recreate.
+    suspended: Vec<String>,
+    rollback_journal: bool,
+    replace_existing: bool,
+    open: bool,
+    pub added: usize,
+    pub skipped: usize,
+}
+
+impl Import<'_> {
+    /// Adds one win; one whose uid is already stored is skipped or replaced.
+    pub fn add(&mut self, win: &NewWin) -> Result<()> {
+        let result = (|| -> Result<()> {
+            if !self.replace_existing {
+                // The uid's unique index decides: no separate look-up.
+                match rows::insert_win(self.conn, win, &mut self.names)? {
+                    Some(_) => self.added += 1,
+                    None => self.skipped += 1,
+                }
+                return Ok(());
+            }
+            let existing: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT id FROM wins WHERE uid = ?1")?
+                .query_row([&win.uid], |row| row.get(0))
+                .optional()?;
+            match existing {
+                Some(id) => {
+                    rows::replace_win(self.conn, id, win, true, &mut self.names)?;
+                    self.replaced.push(id);
+                }
+                None => {
+                    rows::insert_win(self.conn, win, &mut self.names)?;
+                }
+            }
+            self.added += 1;
+            Ok(())
+        })();
+        result.map_err(|err| explain(err, &self.label))
+    }
+
+    /// Indexes what was added, restores the triggers and commits, or rolls
+    /// it all back when `rehearse` (a dry run). Returns (added or replaced,
+    /// skipped).
+    pub fn finish(mut self, rehearse: bool) -> Result<(usize, usize)> {
+        let counts = (self.added, self.skipped);
+        let result = (|| -> Result<()> {
+            if rehearse {
+                return self.end("ROLLBACK");
+            }
+            rows::flush(self.conn, &mut self.names)?;
+            // A uid the file holds twice was replaced twice: index it once.
+            self.replaced.sort_unstable();
+            self.replaced.dedup();
+            reindex(self.conn, self.indexed_up_to, &self.replaced)?;
+            for sql in &self.suspended {
+                self.conn.execute_batch(sql)?;
+            }
+            self.end("COMMIT")
+        })();
+        result.map_err(|err| explain(err, &self.label))?;
+        Ok(counts)
+    }
+
+    /// Ends the transaction and puts the connection back as `configure`
+    /// left it.
+    fn end(&mut self, verb: &str) -> Result<()> {
+        self.open = false;
+        let ended = self.conn.execute_batch(verb);
+        let restored = restore_after_import(self.conn, self.rollback_journal);
+        ended?;
+        restored
+    }
+}
+
+impl Drop for Import<'_> {
+    /// An import dropped unfinished (an error, a panic) stores nothing.
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.end("ROLLBACK");
+        }
+    }
+}
+
+fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Result<Import<'_>> {
+    // A larger page cache keeps a big import's pages in memory longer
+    // (64 MiB at most), and statement journals stay in memory: spilled to
+    // a temporary file they cost two system calls per page, per statement.
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Only changeable outside a transaction; `end` turns them back on.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let rollback_journal = leave_wal(conn)?;
+    if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let _ = restore_after_import(conn, rollback_journal);
+        return Err(err.into());
+    }
+    let mut import = Import {
+        conn,
+        label,
+        names: rows::Names::gathering(),
+        replaced: Vec::new(),
+        indexed_up_to: 0,
+        suspended: Vec::new(),
+        rollback_journal,
+        replace_existing,
+        open: true,
+        added: 0,
+        skipped: 0,
+    };
+    import.indexed_up_to = conn.query_row("SELECT coalesce(max(id), 0) FROM wins", [], |row| {
+        row.get(0)
+    })?;
+    // Suspend the triggers (see migration 0003) and, when the journal is
+    // empty, the indexes too: building an index once from sorted rows is
+    // far cheaper than growing it row by row, but rebuilding a big
+    // journal's indexes for a small import is not. `finish` recreates them
+    // from the very text the schema held. The uid's unique index stays: it
+    // decides what is already stored.
+    let kinds = if import.indexed_up_to == 0 {
+        "'trigger', 'index'"
+    } else {
+        "'trigger'"
+    };
+    let mut statement = conn.prepare(&format!(
+        "SELECT type, name, sql FROM sqlite_master
+         WHERE type IN ({kinds}) AND sql IS NOT NULL ORDER BY type DESC, name"
+    ))?;
+    let suspended = statement
+        .query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(statement);
+    for (kind, name, sql) in suspended {
+        conn.execute_batch(&format!("DROP {kind} \"{name}\""))?;
+        import.suspended.push(sql);
+    }
+    Ok(import)
+}
+
+/// Switches a WAL journal to a rollback journal for an import, when no
+/// other connection has it open (SQLite refuses at once otherwise, and the
+/// import runs in WAL). A rollback journal writes each page once, where WAL
+/// writes it to the -wal file and then again into the journal: a 1M-win
+/// import took a sixth less time. Returns whether it switched.
+fn leave_wal(conn: &Connection) -> Result<bool> {
+    match conn.query_row("PRAGMA journal_mode = TRUNCATE", [], |row| {
+        row.get::<_, String>(0)
+    }) {
+        Ok(mode) => Ok(mode.eq_ignore_ascii_case("truncate")),
+        Err(err) if is_busy(&err) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The connection settings `begin_import` changed, back to everyday ones.
+fn restore_after_import(conn: &Connection, rollback_journal: bool) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    if rollback_journal {
+        // Back to WAL, waiting (the busy timeout) for readers that came in.
+        // If they outstay it, the journal is whole in the rollback journal
+        // all the same, and the next command that writes switches it back:
+        // the import has landed, so this is not an error.
+        let _ = conn.pragma_update(None, "journal_mode", "WAL");
+    }
+    conn.pragma_update(None, "temp_store", "DEFAULT")?;
+    conn.pragma_update(None, "cache_size", -2_000)?;
+    Ok(())
+}
+
+/// Indexes, in one statement, the wins added after `after_id` and those
+/// replaced, while the triggers are suspended (see migration 0003).
+fn reindex(tx: &Connection, after_id: i64, replaced: &[i64]) -> Result<()> {
+    for id in replaced {
+        tx.execute("DELETE FROM wins_fts WHERE rowid = ?1", [id])?;
+    }
+    // The same rows the triggers write: one definition, in migration 0004.
+    let fts_row = "INSERT INTO wins_fts (rowid, text, impact, next, tags, project, updates)
+        SELECT id, text, impact, next, tags, project, updates FROM wins_fts_rows";
+    tx.execute(&format!("{fts_row} WHERE id > ?1"), [after_id])?;
+    for id in replaced {
+        tx.execute(&format!("{fts_row} WHERE id = ?1"), [id])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,290 @@
+//! Reading and changing wins, one query (or one transaction) each.
+
+use anyhow::{anyhow, bail, Result};
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{params, params_from_iter};
+
+use super::{rows, Store};
+use crate::domain::filter::WinFilter;
+use crate::domain::win::{format_rfc3339, NewWin, Stage, Update, Win};
+
+/// A search result as a listing shows it.
+#[derive(Debug, Clone)]
+pub struct BriefHit {
+    pub id: i64,
+    /// RFC 3339, as stored.
+    pub occurred_at: String,
+    pub snippet: String,
+}
+
+impl BriefHit {
+    /// The day it happened, in the offset it was recorded with.
+    pub fn day(&self) -> &str {
+        self.occurred_at.get(..10).unwrap_or(&self.occurred_at)
+    }
+}
+
+/// A search result: the win, a snippet around the match, and its relevance
+/// (bm25, higher is better).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub win: Win,
+    pub snippet: String,
+    pub score: f64,
+}
+impl Store {
+    /// Stores a new win and returns it with its id. The stored row is not
+    /// read back: it holds exactly what was written.
+    pub fn insert(&mut self, win: &NewWin) -> Result<Win> {
+        let id = self.write(|tx| {
+            rows::insert_win(tx, win, &mut rows::Names::default())?
+                .ok_or_else(|| anyhow!("a win with uid {} is already in the journal", win.uid))
+        })?;
+        Ok(win.clone().into_win(id))
+    }
+
+    pub fn get(&self, id: i64) -> Result<Option<Win>> {
+        let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
+        let mut statement = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(|e| self.explain(e.into()))?;
+        let mut found = statement.query([id]).map_err(|e| self.explain(e.into()))?;
+        match found.next().map_err(|e| self.explain(e.into()))? {
+            Some(row) => rows::read_win(row).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Like `get`, but a missing id is an error that says how to find one.
+    pub fn require(&self, id: i64) -> Result<Win> {
+        self.get(id)?
+            .ok_or_else(|| anyhow!("no win #{id} in {} (see: win list)", self.describe()))
+    }
+
+    /// Rewrites a win's fields (not its timeline) as given.
+    pub fn replace(&mut self, win: &Win) -> Result<Win> {
+        let id = win.id;
+        let new = win.clone().into_new();
+        self.write(|tx| rows::replace_win(tx, id, &new, false, &mut rows::Names::default()))?;
+        self.require(id)
+    }
+
+    /// Deletes wins; if any id is missing, deletes none.
+    pub fn delete(&mut self, ids: &[i64]) -> Result<usize> {
+        let path = self.describe();
+        self.write(|tx| {
+            let mut deleted = 0;
+            for id in ids {
+                let count = tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
+                if count == 0 {
+                    bail!("no win #{id} in {path} (see: win list); nothing was deleted");
+                }
+                deleted += count;
+            }
+            Ok(deleted)
+        })
+    }
+
+    pub fn set_starred(
+        &mut self,
+        id: i64,
+        starred: bool,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Win> {
+        let changed = self.write(|tx| {
+            Ok(tx.execute(
+                "UPDATE wins SET starred = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, starred, format_rfc3339(&now)],
+            )?)
+        })?;
+        if changed == 0 {
+            self.require(id)?;
+        }
+        self.require(id)
+    }
+
+    /// Appends a dated follow-up and carries its stage, impact and next onto the win.
+    pub fn add_update(&mut self, id: i64, update: &Update) -> Result<Win> {
+        self.require(id)?;
+        self.write(|tx| {
+            rows::insert_update(tx, id, update)?;
+            tx.execute(
+                "UPDATE wins SET stage = coalesce(?2, stage), impact = coalesce(?3, impact),
+                 next = coalesce(?4, next), updated_at = ?5 WHERE id = ?1",
+                params![
+                    id,
+                    update.stage.map(Stage::as_str),
+                    update.impact,
+                    update.next,
+                    format_rfc3339(&update.at)
+                ],
+            )?;
+            Ok(())
+        })?;
+        self.require(id)
+    }
+
+    /// Wins matching a filter, newest first unless asked otherwise.
+    pub fn list(&self, filter: &WinFilter) -> Result<Vec<Win>> {
+        let mut wins = Vec::new();
+        self.for_each(filter, |win| {
+            wins.push(win);
+            Ok(())
+        })?;
+        Ok(wins)
+    }
+
+    /// Streams matching wins one at a time, so memory stays flat.
+    pub fn for_each(
+        &self,
+        filter: &WinFilter,
+        mut visit: impl FnMut(Win) -> Result<()>,
+    ) -> Result<()> {
+        self.each_row(filter, |row| visit(rows::read_win(row)?))
+    }
+
+    /// Streams matching wins in their JSON shape straight from the stored
+    /// columns, without building a `Win` (the export path).
+    pub fn for_each_stored(
+        &self,
+        filter: &WinFilter,
+        mut visit: impl FnMut(rows::StoredWin) -> Result<()>,
+    ) -> Result<()> {
+        self.each_row(filter, |row| visit(rows::read_stored(row)?))
+    }
+
+    fn each_row(
+        &self,
+        filter: &WinFilter,
+        visit: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let (clause, values) = rows::where_clause(filter);
+        let order = if filter.oldest_first { "ASC" } else { "DESC" };
+        let limit = filter
+            .limit
+            .map(|n| format!(" LIMIT {n}"))
+            .unwrap_or_default();
+        self.each_win_row(
+            &format!("{clause} ORDER BY w.occurred_ts {order}, w.id {order}{limit}"),
+            values,
+            visit,
+        )
+    }
+
+    /// Runs `SELECT_WIN` followed by `tail` (WHERE, ORDER BY…) and visits each row.
+    fn each_win_row(
+        &self,
+        tail: &str,
+        values: Vec<rusqlite::types::Value>,
+        visit: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.each_query_row(&format!("{} {tail}", rows::SELECT_WIN), values, visit)
+    }
+
+    /// Prepares `sql`, binds `values` and visits each row; SQLite's errors
+    /// come back explained.
+    fn each_query_row(
+        &self,
+        sql: &str,
+        values: Vec<rusqlite::types::Value>,
+        mut visit: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut statement = self.conn.prepare(sql).map_err(|e| self.explain(e.into()))?;
+        let mut found = statement
+            .query(params_from_iter(values))
+            .map_err(|e| self.explain(e.into()))?;
+        while let Some(row) = found.next().map_err(|e| self.explain(e.into()))? {
+            visit(row)?;
+        }
+        Ok(())
+    }
+
+    /// Like `search`, but only what a terminal listing shows (id, when,
+    /// snippet): no satellites are gathered, so it costs what FTS costs.
+    pub fn search_brief(&self, fts: &str, filter: &WinFilter) -> Result<Vec<BriefHit>> {
+        let (sql, values) = search_sql("w.id, w.occurred_at", fts, filter);
+        let mut hits = Vec::new();
+        self.each_query_row(&sql, values, |row| {
+            hits.push(BriefHit {
+                id: row.get(0)?,
+                occurred_at: row.get(1)?,
+                snippet: row.get(2)?,
+            });
+            Ok(())
+        })?;
+        Ok(hits)
+    }
+
+    /// Wins matching an FTS5 expression (see `domain::search`), best first,
+    /// with a snippet whose matches sit between `\u{1}` and `\u{2}`.
+    pub fn search(&self, fts: &str, filter: &WinFilter) -> Result<Vec<SearchHit>> {
+        let (sql, values) = search_sql(rows::win_columns!(), fts, filter);
+        let mut hits = Vec::new();
+        self.each_query_row(&sql, values, |row| {
+            let win = rows::read_win(row)?;
+            let snippet: String = row.get(21)?;
+            let rank: f64 = row.get(22)?;
+            hits.push(SearchHit {
+                win,
+                snippet,
+                score: (-rank * 1000.0).round() / 1000.0,
+            });
+            Ok(())
+        })?;
+        Ok(hits)
+    }
+
+    /// Shipped (or later) wins with no recorded impact, oldest first.
+    pub fn pending(&self, occurred_before: DateTime<FixedOffset>) -> Result<Vec<Win>> {
+        let mut wins = Vec::new();
+        self.each_win_row(
+            "WHERE w.stage IN ('shipped', 'measured', 'adopted') AND coalesce(trim(w.impact), '') = ''
+             AND w.occurred_ts <= ?1 ORDER BY w.occurred_ts ASC, w.id ASC",
+            vec![rusqlite::types::Value::Integer(occurred_before.timestamp())],
+            |row| {
+                wins.push(rows::read_win(row)?);
+                Ok(())
+            },
+        )?;
+        Ok(wins)
+    }
+
+    /// How many wins the journal holds.
+    pub fn count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM wins", [], |row| row.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check`, for tests and `win doctor`-style checks.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+    }
+}
+
+/// A ranked full-text query: `columns`, then the snippet and the bm25 score.
+fn search_sql(
+    columns: &str,
+    fts: &str,
+    filter: &WinFilter,
+) -> (String, Vec<rusqlite::types::Value>) {
+    let (clause, values) = rows::where_clause_after(
+        filter,
+        vec!["wins_fts MATCH ?1".to_string()],
+        vec![rusqlite::types::Value::Text(fts.to_string())],
+    );
+    let limit = filter
+        .limit
+        .map(|n| format!(" LIMIT {n}"))
+        .unwrap_or_default();
+    let sql = format!(
+        "SELECT {columns}, snippet(wins_fts, -1, char(1), char(2), '…', 16), bm25(wins_fts)
+         FROM wins_fts JOIN wins w ON w.id = wins_fts.rowid {clause}
+         ORDER BY bm25(wins_fts), w.occurred_ts DESC{limit}"
+    );
+    (sql, values)
+}

@@ -1,0 +1,252 @@
+use super::*;
+use crate::domain::filter::WinFilter;
+use crate::domain::win::{Kind, NewWin, Role, Stage, Update};
+use chrono::{DateTime, Duration, FixedOffset};
+
+fn now() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339("2026-11-21T17:05:00+01:00").unwrap()
+}
+
+fn win(text: &str, days_ago: i64) -> NewWin {
+    let mut win = NewWin::new(text.to_string(), now() - Duration::days(days_ago));
+    win.competencies = vec!["mlops".into()];
+    win.competency_source = crate::domain::win::CompetencySource::User;
+    win.tags = vec!["a".into(), "b".into()];
+    win
+}
+
+#[test]
+fn insert_get_replace_delete() {
+    let mut store = Store::open_in_memory().unwrap();
+    let stored = store.insert(&win("first", 3)).unwrap();
+    assert_eq!(stored.id, 1);
+    assert_eq!(store.get(1).unwrap().unwrap(), stored);
+    let mut changed = stored.clone();
+    changed.text = "first, edited".into();
+    changed.tags = vec!["c".into()];
+    changed.kind = Kind::Shipped;
+    changed.role = Some(Role::Led);
+    let saved = store.replace(&changed).unwrap();
+    assert_eq!(saved.text, "first, edited");
+    assert_eq!(saved.tags, vec!["c"]);
+    assert!(
+        store.delete(&[1, 2]).is_err(),
+        "a missing id deletes nothing"
+    );
+    assert!(store.get(1).unwrap().is_some());
+    assert_eq!(store.delete(&[1]).unwrap(), 1);
+    assert!(store.get(1).unwrap().is_none());
+}
+
+#[test]
+fn updates_carry_stage_and_impact_and_pending_follows() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut shipped = win("shipped it", 40);
+    shipped.stage = Some(Stage::Shipped);
+    store.insert(&shipped).unwrap();
+    assert_eq!(store.pending(now()).unwrap().len(), 1);
+    let update = Update {
+        at: now(),
+        stage: Some(Stage::Measured),
+        text: None,
+        impact: Some("-40% tickets".into()),
+        next: None,
+    };
+    let updated = store.add_update(1, &update).unwrap();
+    assert_eq!(updated.stage, Some(Stage::Measured));
+    assert_eq!(updated.impact.as_deref(), Some("-40% tickets"));
+    assert_eq!(updated.updates, vec![update]);
+    assert!(store.pending(now()).unwrap().is_empty());
+}
+
+#[test]
+fn filters_and_search() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.insert(&win("tuned the ranker", 1)).unwrap();
+    let mut other = win("wrote the migration plan", 100);
+    other.competencies = vec!["leadership".into()];
+    other.tags = vec!["plan".into()];
+    store.insert(&other).unwrap();
+    let filter = WinFilter {
+        since: Some(now() - Duration::days(10)),
+        ..WinFilter::default()
+    };
+    assert_eq!(store.list(&filter).unwrap().len(), 1);
+    let filter = WinFilter {
+        competencies: vec!["leadership".into()],
+        ..WinFilter::default()
+    };
+    assert_eq!(
+        store.list(&filter).unwrap()[0].text,
+        "wrote the migration plan"
+    );
+    let filter = WinFilter {
+        tags: vec!["plan".into()],
+        ..WinFilter::default()
+    };
+    assert_eq!(store.list(&filter).unwrap().len(), 1);
+    let hits = store.search("\"tuning\"", &WinFilter::default()).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].snippet.contains("tuned"));
+    let hits = store.search("\"plan\"", &WinFilter::default()).unwrap();
+    assert_eq!(hits.len(), 1, "tags are indexed");
+}
+
+#[test]
+fn imports_are_idempotent_and_indexed_at_the_end() {
+    let mut store = Store::open_in_memory().unwrap();
+    let wins: Vec<NewWin> = (0..50).map(|i| win(&format!("bulk win {i}"), i)).collect();
+    assert_eq!(store.insert_many(&wins).unwrap(), (50, 0));
+    assert_eq!(store.insert_many(&wins).unwrap(), (0, 50));
+    assert_eq!(store.count().unwrap(), 50);
+    assert_eq!(
+        store
+            .search("\"bulk\"", &WinFilter::default())
+            .unwrap()
+            .len(),
+        50
+    );
+    let rehearsal = store.import(false).unwrap();
+    drop(rehearsal);
+    let mut import = store.import(false).unwrap();
+    import.add(&win("rehearsed only", 0)).unwrap();
+    import.finish(true).unwrap();
+    assert_eq!(store.count().unwrap(), 50, "a dry run stores nothing");
+    store.insert(&win("after the import", 0)).unwrap();
+    assert_eq!(
+        store
+            .search("\"after\"", &WinFilter::default())
+            .unwrap()
+            .len(),
+        1,
+        "triggers are back on"
+    );
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_win() -> impl Strategy<Value = NewWin> {
+        (
+            "\\PC{1,80}",
+            proptest::option::of("\\PC{1,40}"),
+            proptest::collection::vec("[a-z][a-z0-9-]{0,10}", 0..4),
+            any::<bool>(),
+            0i64..2000,
+            proptest::option::of(prop_oneof![
+                Just(Stage::Idea),
+                Just(Stage::Shipped),
+                Just(Stage::Adopted)
+            ]),
+        )
+            .prop_filter("text must have words", |(text, ..)| !text.trim().is_empty())
+            .prop_map(|(text, impact, tags, starred, days, stage)| {
+                let mut win = NewWin::new(text.trim().to_string(), now() - Duration::days(days));
+                win.impact = impact
+                    .map(|i| i.trim().to_string())
+                    .filter(|i| !i.is_empty());
+                win.tags = crate::domain::win::normalize_tags(&tags);
+                win.starred = starred;
+                win.stage = stage;
+                win
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// export → import into an empty journal → export gives the same records, ids aside.
+        #[test]
+        fn export_then_import_round_trips(wins in proptest::collection::vec(any_win(), 1..8)) {
+            let mut source = Store::open_in_memory().unwrap();
+            source.insert_many(&wins).unwrap();
+            // Oldest first, as `win export` does, so equal times keep their order.
+            let export = |store: &Store| -> Vec<serde_json::Value> {
+                let mut rows = Vec::new();
+                let oldest_first = WinFilter { oldest_first: true, ..WinFilter::default() };
+                store.for_each_stored(&oldest_first, |win| {
+                    let mut value = serde_json::to_value(&win)?;
+                    value.as_object_mut().unwrap().remove("id");
+                    rows.push(value);
+                    Ok(())
+                }).unwrap();
+                rows
+            };
+            let exported = export(&source);
+            let mut target = Store::open_in_memory().unwrap();
+            let records: Vec<NewWin> = exported
+                .iter()
+                .map(|value| {
+                    let record: crate::domain::record::WinRecord = serde_json::from_value(value.clone()).unwrap();
+                    record.into_new(now()).unwrap()
+                })
+                .collect();
+            target.insert_many(&records).unwrap();
+            prop_assert_eq!(export(&target), exported);
+        }
+    }
+}
+
+/// Every row of the full-text index, in rowid order.
+fn fts_rows(store: &Store) -> Vec<Vec<Option<String>>> {
+    let mut statement = store
+        .conn
+        .prepare("SELECT text, impact, next, tags, project, updates FROM wins_fts ORDER BY rowid")
+        .unwrap();
+    let rows = statement
+        .query_map([], |row| {
+            (0..6)
+                .map(|i| row.get::<_, Option<String>>(i))
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    rows
+}
+
+#[test]
+fn an_import_indexes_exactly_what_the_triggers_index() {
+    let mut wins: Vec<NewWin> = (0..6).map(|i| win(&format!("win number {i}"), i)).collect();
+    wins[1].tags = vec![];
+    wins[2].project = Some("ranker".into());
+    wins[3].impact = Some("p99 -40%".into());
+    wins[4].updates = vec![Update {
+        at: now(),
+        stage: Some(Stage::Measured),
+        text: Some("rolled out".into()),
+        impact: Some("tickets -30%".into()),
+        next: None,
+    }];
+    let mut by_triggers = Store::open_in_memory().unwrap();
+    for win in &wins {
+        by_triggers.insert(win).unwrap();
+    }
+    let mut by_import = Store::open_in_memory().unwrap();
+    by_import.insert_many(&wins).unwrap();
+    let indexed = fts_rows(&by_triggers);
+    assert_eq!(indexed.len(), 6);
+    assert_eq!(indexed[0][3].as_deref(), Some("a b"), "tags are indexed");
+    assert_eq!(
+        indexed[4][5].as_deref(),
+        Some("rolled out tickets -30%"),
+        "the timeline is indexed"
+    );
+    assert_eq!(fts_rows(&by_import), indexed);
+    // Replacing through an import reindexes the same way as the triggers
+    // keep an edited win.
+    let mut changed = wins[0].clone();
+    changed.tags = vec!["z".into()];
+    changed.text = "win number zero, edited".into();
+    let mut import = by_import.import(true).unwrap();
+    import.add(&changed).unwrap();
+    import.finish(false).unwrap();
+    let stored = by_triggers.require(1).unwrap();
+    let mut edited = stored.clone();
+    edited.tags = changed.tags.clone();
+    edited.text = changed.text.clone();
+    by_triggers.replace(&edited).unwrap();
+    assert_eq!(fts_rows(&by_import), fts_rows(&by_triggers));
+}
