@@ -33,6 +33,11 @@ pub fn win_binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_win"))
 }
 
+/// The bytes of a file, to check that a command left it untouched.
+pub fn file_bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("read file")
+}
+
 /// A journal in its own temp dir, shared by several commands. The temp dir
 /// is also the home, config and data folder of every command run on it.
 #[derive(Clone)]
@@ -464,4 +469,31 @@ fn every_default_path_of_a_test_is_inside_its_temp_dir() {
         seen,
         format!("{home}|{home}/.config|{home}/.local/share|unset|unset|1\n")
     );
+}
+
+#[test]
+fn a_test_on_a_fresh_journal_hands_the_journal_back() {
+    let output = Test::new()
+        .args(["add", "shipped the ranker"])
+        .stdout("#1\n")
+        .stderr_contains("recorded #1")
+        .run();
+    assert_eq!(output.code, Some(0));
+    let win = output.journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["text"], "shipped the ranker");
+}
+
+#[test]
+#[should_panic(expected = "expected a user error")]
+fn a_run_that_succeeds_where_an_error_was_expected_fails_the_test() {
+    Test::new().arg("frameworks").fails().run();
+}
+
+#[test]
+#[should_panic(expected = "stdout lacks")]
+fn missing_output_fails_the_test() {
+    Test::new()
+        .arg("frameworks")
+        .stdout_contains("no such framework")
+        .run();
 }

@@ -1,7 +1,7 @@
 //! The user's copies of `templates/check.toml` and `templates/polish.toml`
 //! replace the built-in ones.
 
-use super::Journal;
+use crate::harness::Journal;
 
 fn user_template(journal: &Journal, name: &str, text: &str) {
     let dir = journal.config_dir().join("templates");

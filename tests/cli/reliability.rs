@@ -5,13 +5,7 @@ use std::io::Write;
 use std::process::{Child, Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
-use super::{assert_failure, assert_success, file_bytes, Journal};
-
-fn win_process(journal: &Journal, args: &[&str]) -> Process {
-    journal.test().args(args).command()
-}
+use crate::harness::{file_bytes, Journal};
 
 fn count(journal: &Journal) -> i64 {
     let conn = rusqlite::Connection::open(journal.db()).unwrap();
@@ -42,17 +36,10 @@ fn four_writers_and_two_readers_lose_nothing() {
                 let journal = &journal;
                 scope.spawn(move || {
                     for i in 0..100 {
-                        let output = win_process(
-                            journal,
-                            &["add", &format!("writer {writer} win {i}"), "-t", "load"],
-                        )
-                        .output()
-                        .unwrap();
-                        assert!(
-                            output.status.success(),
-                            "{}",
-                            String::from_utf8_lossy(&output.stderr)
-                        );
+                        journal
+                            .test()
+                            .args(["add", &format!("writer {writer} win {i}"), "-t", "load"])
+                            .run();
                     }
                 })
             })
@@ -67,12 +54,7 @@ fn four_writers_and_two_readers_lose_nothing() {
                     while (!done.load(std::sync::atomic::Ordering::Relaxed) || reads == 0)
                         && Instant::now() < deadline
                     {
-                        let output = win_process(journal, &["list", "-n", "5"]).output().unwrap();
-                        assert!(
-                            output.status.success(),
-                            "{}",
-                            String::from_utf8_lossy(&output.stderr)
-                        );
+                        journal.test().args(["list", "-n", "5"]).run();
                         reads += 1;
                     }
                 })
@@ -128,14 +110,16 @@ fn journal_mode(journal: &Journal) -> String {
 #[test]
 fn an_import_into_an_empty_journal_puts_its_indexes_and_wal_back() {
     let journal = Journal::new();
-    let listed = journal.win().args(["list"]).output().unwrap();
-    assert_success(&listed, &["list"]);
+    journal.test().arg("list").run();
     let before = schema(&journal);
     assert!(before.iter().any(|(kind, _, _)| kind == "index"));
-    let file = journal.dir.path().join("big.jsonl");
+    let file = journal.path().join("big.jsonl");
     write_wins(&file, 100_000);
     // Killed part-way: the rollback journal undoes the dropped indexes too.
-    let mut child: Child = win_process(&journal, &["import", file.to_str().unwrap()])
+    let mut child: Child = journal
+        .test()
+        .args(["import", file.to_str().unwrap()])
+        .command()
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -143,8 +127,8 @@ fn an_import_into_an_empty_journal_puts_its_indexes_and_wal_back() {
     std::thread::sleep(Duration::from_millis(300));
     let _ = child.kill();
     child.wait().unwrap();
-    let listed = journal.win().args(["list", "-n", "1"]).output().unwrap();
-    assert_success(&listed, &["list after a kill"]);
+    // A list after the kill.
+    journal.test().args(["list", "-n", "1"]).run();
     assert!([0, 100_000].contains(&count(&journal)));
     assert_eq!(schema(&journal), before);
     assert_eq!(journal_mode(&journal), "wal");
@@ -170,7 +154,7 @@ fn an_import_into_an_empty_journal_puts_its_indexes_and_wal_back() {
 fn an_import_beside_an_open_reader_still_lands() {
     let journal = Journal::new();
     journal.add(&["the journal exists"]);
-    let file = journal.dir.path().join("some.jsonl");
+    let file = journal.path().join("some.jsonl");
     write_wins(&file, 500);
     // A reader in the middle of a transaction keeps the journal in WAL.
     let reader = rusqlite::Connection::open(journal.db()).unwrap();
@@ -194,12 +178,15 @@ fn an_import_beside_an_open_reader_still_lands() {
 fn an_import_killed_at_any_point_stores_all_or_nothing() {
     let journal = Journal::new();
     journal.add(&["before the import"]);
-    let file = journal.dir.path().join("big.jsonl");
+    let file = journal.path().join("big.jsonl");
     write_wins(&file, 200_000);
     let started = Instant::now();
     let mut finished = false;
     for delay_ms in [30, 150, 400, 900, 2000] {
-        let mut child: Child = win_process(&journal, &["import", file.to_str().unwrap()])
+        let mut child: Child = journal
+            .test()
+            .args(["import", file.to_str().unwrap()])
+            .command()
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -217,8 +204,8 @@ fn an_import_killed_at_any_point_stores_all_or_nothing() {
             "after a kill at {delay_ms} ms: {stored} wins"
         );
         assert_eq!(integrity(&journal), "ok");
-        let output = journal.win().args(["list", "-n", "1"]).output().unwrap();
-        assert_success(&output, &["list after a kill"]);
+        // A list after the kill.
+        journal.test().args(["list", "-n", "1"]).run();
         if stored == 200_001 {
             finished = true;
             break;
@@ -271,17 +258,9 @@ fn hostile_text_is_stored_and_shown_safely() {
         ),
     ];
     for (index, (name, bytes)) in cases.iter().enumerate() {
-        let output = journal
-            .win()
-            .arg("add")
-            .write_stdin(bytes.clone())
-            .output()
-            .unwrap();
-        assert_success(&output, &[name]);
+        journal.test().arg("add").stdin(bytes.clone()).run();
         let id = (index + 1).to_string();
-        let shown = journal.win().args(["show", &id]).output().unwrap();
-        assert_success(&shown, &["show", name]);
-        let text = String::from_utf8(shown.stdout).unwrap();
+        let text = journal.test().args(["show", &id]).run().stdout;
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\0'),
             "{name}: control characters reached the terminal"
@@ -324,37 +303,38 @@ fn a_read_only_journal_allows_reads_and_refuses_writes() {
         return;
     }
     let data = journal.db().parent().unwrap().to_path_buf();
-    for path in [journal.dir.path(), &data] {
+    for path in [journal.path(), &data] {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     std::fs::set_permissions(journal.db(), std::fs::Permissions::from_mode(0o444)).unwrap();
-    let run = |args: &[&str]| {
-        let mut test = journal.test().args(args);
+    let win = |args: &[&str]| {
+        let test = journal.test().args(args);
         if is_root {
-            test = test.wrapper([
+            test.wrapper([
                 setpriv.as_os_str(),
                 "--reuid=65534".as_ref(),
                 "--regid=65534".as_ref(),
                 "--clear-groups".as_ref(),
-            ]);
+            ])
+        } else {
+            test
         }
-        test.command().output().unwrap()
     };
     let before = file_bytes(&journal.db());
-    let listed = run(&["list"]);
-    assert_success(&listed, &["list of a read-only journal"]);
-    assert!(String::from_utf8_lossy(&listed.stdout).contains("readable forever"));
-    let added = run(&["add", "one more"]);
-    let stderr = assert_failure(&added, &["add to a read-only journal"]);
-    assert!(stderr.contains("read-only"), "{stderr}");
+    win(&["list"]).stdout_contains("readable forever").run();
+    win(&["add", "one more"])
+        .fails()
+        .stderr_contains("read-only")
+        .run();
     assert_eq!(file_bytes(&journal.db()), before);
     // A rollback journal with a write in it: half-written pages a reader
     // that cannot undo them must not show.
     let hot = journal.db().with_extension("db-journal");
     std::fs::write(&hot, b"an unfinished import").unwrap();
-    let listed = run(&["list"]);
-    let stderr = assert_failure(&listed, &["list beside an unfinished write"]);
-    assert!(stderr.contains("unfinished write"), "{stderr}");
+    win(&["list"])
+        .fails()
+        .stderr_contains("unfinished write")
+        .run();
     std::fs::remove_file(&hot).unwrap();
     assert_eq!(file_bytes(&journal.db()), before);
 }
@@ -362,7 +342,7 @@ fn a_read_only_journal_allows_reads_and_refuses_writes() {
 #[test]
 fn a_full_disk_fails_the_import_cleanly() {
     let journal = Journal::new();
-    let mount = journal.dir.path().join("small");
+    let mount = journal.path().join("small");
     std::fs::create_dir_all(&mount).unwrap();
     let mounted = Process::new("mount")
         .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
@@ -381,26 +361,19 @@ fn a_full_disk_fails_the_import_cleanly() {
     }
     let _unmount = Unmount(&mount);
     let db = mount.join("wins.db");
-    let small = |args: &[&str]| {
-        journal
-            .win()
-            .args(args)
-            .env("WIN_DB", &db)
-            .output()
-            .unwrap()
-    };
-    assert_success(&small(&["add", "fits easily"]), &["add"]);
-    let file = journal.dir.path().join("big.jsonl");
+    let small = |args: &[&str]| journal.test().args(args).env("WIN_DB", &db);
+    small(&["add", "fits easily"]).run();
+    let file = journal.path().join("big.jsonl");
     write_wins(&file, 40_000);
-    let output = small(&["import", file.to_str().unwrap()]);
-    let stderr = assert_failure(&output, &["import onto a full disk"]);
+    let stderr = small(&["import", file.to_str().unwrap()])
+        .fails()
+        .run()
+        .stderr;
     assert!(
         stderr.contains("full") || stderr.contains("disk"),
         "{stderr}"
     );
-    let listed = small(&["list", "--format", "json"]);
-    assert_success(&listed, &["list after a full disk"]);
-    let wins: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let wins = small(&["list", "--format", "json"]).run().json();
     assert_eq!(
         wins.as_array().unwrap().len(),
         1,

@@ -1,0 +1,60 @@
+//! What a newcomer runs first: the README tour, the demo and its drafts,
+//! shell completions and the man page.
+
+use crate::harness::Journal;
+
+#[test]
+fn the_readme_tour_runs() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let tour = readme
+        .split("<!-- tour:start -->")
+        .nth(1)
+        .unwrap()
+        .split("<!-- tour:end -->")
+        .next()
+        .unwrap();
+    let commands: Vec<&str> = tour
+        .lines()
+        .filter_map(|line| line.strip_prefix("$ "))
+        .collect();
+    assert!(commands.len() >= 8, "the tour lost its commands");
+    let journal = Journal::new();
+    for command in commands {
+        journal.test().shell(command).run();
+    }
+}
+
+#[test]
+fn demo_lists_the_sample_journal_without_touching_a_journal() {
+    let journal = Journal::new();
+    let out = journal.ok(&["demo"]);
+    assert!(out.lines().count() >= 40, "{out}");
+    assert!(!journal.db().exists(), "the demo created a journal");
+}
+
+#[test]
+fn demo_drafts_match_their_snapshots_and_are_stable() {
+    let journal = Journal::new();
+    for template in ["self-assessment", "brag-doc", "plain"] {
+        let first = journal.ok(&["demo", "--template", template]);
+        let second = journal.ok(&["demo", "--template", template]);
+        assert_eq!(first, second, "{template} is not deterministic");
+        insta::assert_snapshot!(format!("demo-{template}"), first);
+    }
+}
+
+#[test]
+fn completions_and_man_page() {
+    let journal = Journal::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = journal.ok(&["completions", shell]);
+        assert!(
+            script.contains("review") && script.contains("import"),
+            "{shell}"
+        );
+    }
+    let man = journal.ok(&["man"]);
+    assert!(man.contains(".TH win 1"), "{man}");
+    journal.test().args(["completions", "tcsh"]).status(2).run();
+}
