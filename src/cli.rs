@@ -306,7 +306,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The win's number, as in `win list`.
+    /// The win's number, as in `win list` (4 or #4).
+    #[arg(value_parser = parse_id)]
     pub id: i64,
 
     /// Print it as JSON.
@@ -316,7 +317,8 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
-    /// The win's number.
+    /// The win's number (4 or #4).
+    #[arg(value_parser = parse_id)]
     pub id: i64,
 
     /// New text for what you did.
@@ -333,14 +335,15 @@ pub struct EditArgs {
 
 #[derive(Debug, Args)]
 pub struct RmArgs {
-    /// The wins' numbers.
-    #[arg(required = true)]
+    /// The wins' numbers (4 or #4).
+    #[arg(required = true, value_parser = parse_id)]
     pub ids: Vec<i64>,
 }
 
 #[derive(Debug, Args)]
 pub struct StarArgs {
-    /// The win's number.
+    /// The win's number (4 or #4).
+    #[arg(value_parser = parse_id)]
     pub id: i64,
 
     /// Remove the star instead.
@@ -350,7 +353,8 @@ pub struct StarArgs {
 
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
-    /// The win's number.
+    /// The win's number (4 or #4).
+    #[arg(value_parser = parse_id)]
     pub id: i64,
 
     /// What happened since.
@@ -514,4 +518,28 @@ pub enum TemplatesCommand {
         /// Its name: self-assessment, brag-doc, plain, or a path such as phrases/kind/shipped.toml.
         name: String,
     },
+}
+
+/// A win's number as people type it: `4`, or `#4` as `win` prints it.
+fn parse_id(text: &str) -> Result<i64, String> {
+    let digits = text.trim().strip_prefix('#').unwrap_or(text.trim());
+    match digits.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err("not a win number: give one as `win list` shows it, such as 4 or #4".to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_id;
+
+    #[test]
+    fn ids_are_taken_with_or_without_their_hash() {
+        assert_eq!(parse_id("4"), Ok(4));
+        assert_eq!(parse_id("#4"), Ok(4));
+        assert_eq!(parse_id(" #12 "), Ok(12));
+        for bad in ["", "#", "##4", "four", "0", "-3", "#-3", "4.0"] {
+            assert!(parse_id(bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -35,6 +35,7 @@ mod journal_file;
 mod list_edit;
 mod overrides;
 mod pipes;
+mod papercuts;
 mod reliability;
 mod review;
 mod search;

@@ -1,0 +1,20 @@
+//! The rough edges a newcomer meets in the first hour (issue 18): ids,
+//! command names, help, prompts, plurals and messages.
+
+use super::Journal;
+
+#[test]
+fn ids_are_taken_as_win_prints_them() {
+    let journal = Journal::new();
+    journal.add(&["one"]);
+    journal.add(&["two"]);
+    assert!(journal.ok(&["show", "#2"]).contains("two"));
+    journal.ok(&["star", "#1"]);
+    journal.ok(&["update", "#1", "--stage", "shipped"]);
+    journal.ok(&["edit", "#1", "--text", "one, edited"]);
+    journal.ok(&["rm", "#1", "#2", "--yes"]);
+    let output = journal.win().args(["show", "four"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("such as 4 or #4"), "{stderr}");
+}
