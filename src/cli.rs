@@ -51,6 +51,7 @@ pub enum Command {
     /// Change a win: any capture flag sets that field; no flags opens $EDITOR.
     Edit(EditArgs),
     /// Delete wins (asks first on a terminal).
+    #[command(visible_alias = "delete")]
     Rm(RmArgs),
     /// Star a win (or --unstar it); starred wins lead a draft.
     Star(StarArgs),
@@ -59,6 +60,7 @@ pub enum Command {
     /// Shipped wins still waiting for their impact, oldest first.
     Pending(PendingArgs),
     /// Full-text search, ranked, with snippets (exit 1 when nothing matches).
+    #[command(visible_alias = "find")]
     Search(SearchArgs),
     /// Self-assessment drafts and the evidence checker.
     Review(ReviewArgs),

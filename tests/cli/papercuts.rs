@@ -18,3 +18,18 @@ fn ids_are_taken_as_win_prints_them() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("such as 4 or #4"), "{stderr}");
 }
+
+#[test]
+fn the_command_names_people_type_are_aliases() {
+    let journal = Journal::new();
+    journal.add(&["tuned the ranker"]);
+    journal.add(&["wrote the runbook"]);
+    assert!(journal.ok(&["ls"]).contains("tuned the ranker"));
+    assert!(journal.ok(&["find", "runbook"]).contains("wrote the runbook"));
+    journal.ok(&["delete", "1", "--yes"]);
+    assert!(!journal.ok(&["list"]).contains("tuned the ranker"));
+    let help = journal.ok(&["--help"]);
+    for alias in ["[alias: ls]", "[alias: delete]", "[alias: find]"] {
+        assert!(help.contains(alias), "{alias} in {help}");
+    }
+}
