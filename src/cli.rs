@@ -28,9 +28,23 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME")]
     pub framework: Option<String>,
 
+    /// None: `win` alone, which prints `FIRST_STEPS`.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
+
+/// What `win` with no command prints: the three commands a newcomer needs,
+/// instead of clap's "requires a subcommand" or the whole command list.
+pub const FIRST_STEPS: &str = "\
+win: a journal of your professional wins, for review season.
+
+Start here:
+  win add \"cut p99 latency from 240ms to 80ms by batching\"  capture a win
+  win list                                                  see your wins
+  win review draft > self-assessment.md                     turn them into a draft
+
+`win demo` shows a draft made from sample wins; `win --help` lists every command.
+";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {

@@ -45,8 +45,16 @@ impl std::error::Error for Silent {}
 /// exit status. Errors are printed as one line with their causes.
 pub fn main() -> ExitCode {
     let cli = parse_command_line();
+    let Some(command) = &cli.command else {
+        let written =
+            std::io::Write::write_all(&mut std::io::stdout(), cli::FIRST_STEPS.as_bytes());
+        return match written {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(err) => report(&err.into()),
+        };
+    };
     let result = app::App::from_cli(&cli).and_then(|app| {
-        let result = commands::run(&app, &cli.command);
+        let result = commands::run(&app, command);
         // Plain data (settings, parsed frameworks): the exit frees it at
         // once, where dropping it piece by piece cost a capture 4%.
         std::mem::forget(app);

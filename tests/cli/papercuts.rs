@@ -25,11 +25,27 @@ fn the_command_names_people_type_are_aliases() {
     journal.add(&["tuned the ranker"]);
     journal.add(&["wrote the runbook"]);
     assert!(journal.ok(&["ls"]).contains("tuned the ranker"));
-    assert!(journal.ok(&["find", "runbook"]).contains("wrote the runbook"));
+    assert!(journal
+        .ok(&["find", "runbook"])
+        .contains("wrote the runbook"));
     journal.ok(&["delete", "1", "--yes"]);
     assert!(!journal.ok(&["list"]).contains("tuned the ranker"));
     let help = journal.ok(&["--help"]);
     for alias in ["[alias: ls]", "[alias: delete]", "[alias: find]"] {
         assert!(help.contains(alias), "{alias} in {help}");
     }
+}
+
+#[test]
+fn win_alone_shows_the_first_three_commands() {
+    let journal = Journal::new();
+    let output = journal.win().output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for step in ["win add \"", "win list", "win review draft >", "win --help"] {
+        assert!(stdout.contains(step), "{step} in {stdout}");
+    }
+    assert!(stdout.lines().count() < 12, "short: {stdout}");
+    assert!(!stdout.contains("requires a subcommand"), "{stdout}");
+    assert!(output.stderr.is_empty());
 }
