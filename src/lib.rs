@@ -71,11 +71,67 @@ pub fn main() -> ExitCode {
 /// line, just before the process exits and frees them all at once.
 fn parse_command_line() -> cli::Cli {
     let mut command = cli::Cli::command();
-    let mut matches = command.get_matches_mut();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(mistake) = one_dash_long_flag(&command, &args) {
+        let message = format!(
+            "'{}' has one dash: did you mean '--{}'?",
+            mistake.typed, mistake.long
+        );
+        // The usage line shown is the subcommand's own.
+        command.build();
+        let kind = clap::error::ErrorKind::UnknownArgument;
+        let target = mistake.path.iter().try_fold(&mut command, |parent, name| {
+            parent.find_subcommand_mut(name)
+        });
+        match target {
+            Some(target) => target.error(kind, message).exit(),
+            None => clap::Error::raw(kind, message).exit(),
+        }
+    }
+    let mut matches = command
+        .try_get_matches_from_mut(args)
+        .unwrap_or_else(|err| err.exit());
     let cli = cli::Cli::from_arg_matches_mut(&mut matches)
         .unwrap_or_else(|err| err.format(&mut command).exit());
     std::mem::forget(command);
     cli
+}
+
+struct OneDash {
+    typed: String,
+    long: String,
+    /// The subcommands it was typed after.
+    path: Vec<String>,
+}
+
+/// A long flag typed with one dash (`-competency mlops`), which clap would
+/// read as `-c ompetency`: the word as typed and the flag it names. Only
+/// exact names of the command's own flags (or the global ones) count, so
+/// `-cmlops` stays `-c mlops`; nothing after `--` is looked at.
+fn one_dash_long_flag(root: &clap::Command, args: &[std::ffi::OsString]) -> Option<OneDash> {
+    let mut command = root;
+    let mut path = Vec::new();
+    for arg in args.iter().skip(1) {
+        let arg = arg.to_str()?;
+        if arg == "--" {
+            return None;
+        }
+        if let Some(word) = arg.strip_prefix('-').filter(|w| !w.starts_with('-')) {
+            let name = word.split_once('=').map_or(word, |(name, _)| name);
+            let known = |c: &clap::Command| c.get_arguments().any(|a| a.get_long() == Some(name));
+            if name.chars().count() > 1 && (known(command) || known(root)) {
+                return Some(OneDash {
+                    typed: arg.to_string(),
+                    long: name.to_string(),
+                    path,
+                });
+            }
+        } else if let Some(sub) = command.find_subcommand(arg) {
+            path.push(sub.get_name().to_string());
+            command = sub;
+        }
+    }
+    None
 }
 
 fn report(err: &anyhow::Error) -> ExitCode {

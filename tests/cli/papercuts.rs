@@ -49,3 +49,31 @@ fn win_alone_shows_the_first_three_commands() {
     assert!(!stdout.contains("requires a subcommand"), "{stdout}");
     assert!(output.stderr.is_empty());
 }
+
+#[test]
+fn a_long_flag_typed_with_one_dash_is_caught() {
+    let journal = Journal::new();
+    for args in [
+        &["add", "tuned the ranker", "-competency", "mlops"][..],
+        &["add", "tuned the ranker", "-competency=mlops"],
+        &["list", "-since", "90d"],
+        &["-db", "other.db", "list"],
+    ] {
+        let output = journal.win().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let long = args.iter().find(|a| a.starts_with('-')).unwrap();
+        let name = long.trim_start_matches('-').split('=').next().unwrap();
+        assert!(
+            stderr.contains(&format!("did you mean '--{name}'?")),
+            "{stderr}"
+        );
+    }
+    assert_eq!(journal.ok(&["list", "--format", "json"]).trim(), "[]");
+    // Short flags with their value attached, and text after `--`, stay as they were.
+    journal.add(&["tuned the ranker", "-cmlops", "-tscoring"]);
+    journal.add(&["-t", "x", "--", "-competency is a word here"]);
+    let wins = journal.json(&["list", "--format", "json"]);
+    assert_eq!(wins[1]["competencies"], serde_json::json!(["mlops"]));
+    assert_eq!(wins[0]["text"], "-competency is a word here");
+}
