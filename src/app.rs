@@ -45,11 +45,15 @@ impl App {
                 .as_ref()
                 .map(|dirs| dirs.config_dir().to_path_buf()),
         };
-        let db_path = match &cli.db {
+        let db = cli
+            .db
+            .clone()
+            .or_else(|| std::env::var_os("WIN_DB").map(PathBuf::from));
+        let db_path = match db {
             Some(path) if path.as_os_str().is_empty() => {
                 bail!("--db / WIN_DB is empty: give a file path")
             }
-            Some(path) => path.clone(),
+            Some(path) => path,
             None => project_dirs
                 .as_ref()
                 .map(|dirs| dirs.data_dir().join("wins.db"))

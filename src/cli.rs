@@ -12,8 +12,11 @@ use crate::domain::win::{Kind, Role, Stage};
 #[derive(Debug, Parser)]
 #[command(name = "win", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
-    /// The journal file [default: $XDG_DATA_HOME/win/wins.db].
-    #[arg(long, global = true, env = "WIN_DB", value_name = "PATH")]
+    /// The journal file [env: WIN_DB] [default: $XDG_DATA_HOME/win/wins.db].
+    // WIN_DB is read by `App`, not by clap: clap counts an argument filled
+    // from the environment as typed, and printed `--db <PATH>` in every
+    // usage line ("Usage: win show --db <PATH> <ID>") and its value in help.
+    #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// When to use colour and tables.

@@ -77,3 +77,32 @@ fn a_long_flag_typed_with_one_dash_is_caught() {
     assert_eq!(wins[1]["competencies"], serde_json::json!(["mlops"]));
     assert_eq!(wins[0]["text"], "-competency is a word here");
 }
+
+#[test]
+fn win_db_in_the_environment_is_not_shown_as_a_typed_flag() {
+    let journal = Journal::new();
+    let output = journal.win().arg("show").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Usage: win show <ID>"), "{stderr}");
+    assert!(!stderr.contains("--db"), "{stderr}");
+    let help = journal.ok(&["show", "--help"]);
+    assert!(help.contains("[env: WIN_DB]"), "{help}");
+    assert!(
+        !help.contains("wins.db]") || !help.contains(&journal.db().display().to_string()),
+        "{help}"
+    );
+    // WIN_DB still chooses the journal, --db still wins over it, and empty is an error.
+    journal.add(&["in the journal"]);
+    assert!(journal.ok(&["list"]).contains("in the journal"));
+    assert!(journal
+        .ok(&["--db", "other.db", "list", "--format", "json"])
+        .contains("[]"));
+    let output = journal
+        .win()
+        .env("WIN_DB", "")
+        .arg("list")
+        .output()
+        .unwrap();
+    assert!(super::assert_failure(&output, &["WIN_DB="]).contains("WIN_DB is empty"));
+}
