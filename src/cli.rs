@@ -9,6 +9,10 @@ use crate::domain::win::{Kind, Role, Stage};
 /// A terminal-first journal of professional wins for ML engineers and data
 /// scientists: capture a win in seconds, attach its outcome later, and turn a
 /// year of them into a self-assessment draft.
+/// The heading global flags are listed under in every command's help, apart
+/// from the command's own flags.
+const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Parser)]
 #[command(name = "win", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
@@ -16,19 +20,19 @@ pub struct Cli {
     // WIN_DB is read by `App`, not by clap: clap counts an argument filled
     // from the environment as typed, and printed `--db <PATH>` in every
     // usage line ("Usage: win show --db <PATH> <ID>") and its value in help.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// When to use colour and tables.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
     /// Answer yes to confirmations (deleting wins).
-    #[arg(long, short = 'y', global = true)]
+    #[arg(long, short = 'y', global = true, help_heading = GLOBAL)]
     pub yes: bool,
 
     /// The competency framework to use [default: from the config file, else ml-engineer].
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "NAME")]
     pub framework: Option<String>,
 
     /// None: `win` alone, which prints `FIRST_STEPS`.

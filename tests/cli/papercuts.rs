@@ -106,3 +106,25 @@ fn win_db_in_the_environment_is_not_shown_as_a_typed_flag() {
         .unwrap();
     assert!(super::assert_failure(&output, &["WIN_DB="]).contains("WIN_DB is empty"));
 }
+
+#[test]
+fn global_flags_have_their_own_heading_in_a_command_help() {
+    let journal = Journal::new();
+    for command in [&["help", "add"][..], &["add", "--help"], &["list", "-h"]] {
+        let help = journal.ok(command);
+        let (own, global) = help.split_once("Global options:").expect(&help);
+        for flag in ["--db", "--color", "--yes", "--framework"] {
+            assert!(global.contains(flag), "{flag} under Global options: {help}");
+            assert!(
+                !own.contains(flag),
+                "{flag} among the command's own: {help}"
+            );
+        }
+    }
+    let add = journal.ok(&["help", "add"]);
+    let (own, _) = add.split_once("Global options:").unwrap();
+    assert!(
+        own.contains("--competency") && own.contains("--dry-run"),
+        "{add}"
+    );
+}
