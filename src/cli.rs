@@ -303,8 +303,8 @@ pub struct FilterArgs {
     #[arg(long)]
     pub starred: bool,
 
-    /// At most this many wins.
-    #[arg(short = 'n', long, value_name = "N")]
+    /// At most this many wins (1 or more).
+    #[arg(short = 'n', long, value_name = "N", value_parser = parse_limit)]
     pub limit: Option<usize>,
 }
 
@@ -552,9 +552,28 @@ fn parse_id(text: &str) -> Result<i64, String> {
     }
 }
 
+/// `-n 0` would list nothing and then say that no win matches: refused.
+fn parse_limit(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => {
+            Err("-n 0 would list nothing: give 1 or more, or leave -n out for all".to_string())
+        }
+        Ok(limit) => Ok(limit),
+        Err(_) => Err("not a number of wins: give 1 or more, such as -n 10".to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_id;
+    use super::{parse_id, parse_limit};
+
+    #[test]
+    fn a_limit_is_one_or_more() {
+        assert_eq!(parse_limit("10"), Ok(10));
+        assert!(parse_limit("0").unwrap_err().contains("give 1 or more"));
+        assert!(parse_limit("-1").is_err());
+        assert!(parse_limit("ten").is_err());
+    }
 
     #[test]
     fn ids_are_taken_with_or_without_their_hash() {

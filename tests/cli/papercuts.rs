@@ -128,3 +128,21 @@ fn global_flags_have_their_own_heading_in_a_command_help() {
         "{add}"
     );
 }
+
+#[test]
+fn a_limit_of_zero_is_refused_rather_than_reported_as_no_match() {
+    let journal = Journal::new();
+    journal.add(&["one"]);
+    for command in ["list", "export", "search", "stats"] {
+        let mut args = vec![command, "-n", "0"];
+        if command == "search" {
+            args.push("one");
+        }
+        let output = journal.win().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("give 1 or more"), "{stderr}");
+        assert!(!stderr.contains("no wins match"), "{stderr}");
+    }
+    assert!(journal.ok(&["list", "-n", "1"]).contains("one"));
+}
