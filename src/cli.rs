@@ -91,7 +91,7 @@ pub enum Command {
     Frameworks(FrameworksArgs),
     /// List the draft templates and phrase banks, or print one to copy.
     Templates(TemplatesArgs),
-    /// Stream wins out as json, jsonl, csv or Markdown.
+    /// Stream wins out, oldest first, as json, jsonl, csv or Markdown.
     Export(ExportArgs),
     /// Bring wins in from win (json/jsonl), jrnl (json) or CSV; idempotent.
     Import(ImportArgs),
@@ -137,7 +137,8 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
 
-    /// Output format.
+    /// Output format. Oldest first, as an archive or a document reads
+    /// (`win list` shows the newest first).
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
 }
@@ -323,6 +324,8 @@ pub struct ListArgs {
     pub filter: FilterArgs,
 
     /// Output format [default: table on a terminal, tab-separated lines when piped].
+    /// Every format is newest first, md too; for a document that reads in
+    /// order (oldest first), use `win export --format md`.
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
 }

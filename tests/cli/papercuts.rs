@@ -146,3 +146,22 @@ fn a_limit_of_zero_is_refused_rather_than_reported_as_no_match() {
     }
     assert!(journal.ok(&["list", "-n", "1"]).contains("one"));
 }
+
+#[test]
+fn list_and_export_say_which_order_their_markdown_is_in() {
+    let journal = Journal::new();
+    journal.add(&["older win", "-d", "2026-09-01"]);
+    journal.add(&["newer win", "-d", "2026-11-01"]);
+    let list = journal.ok(&["list", "--format", "md"]);
+    let export = journal.ok(&["export", "--format", "md"]);
+    assert!(list.find("newer win") < list.find("older win"), "{list}");
+    assert!(
+        export.find("older win") < export.find("newer win"),
+        "{export}"
+    );
+    let list_help = journal.ok(&["list", "--help"]);
+    assert!(list_help.contains("newest first, md too"), "{list_help}");
+    assert!(list_help.contains("win export --format md"), "{list_help}");
+    let export_help = journal.ok(&["export", "--help"]);
+    assert!(export_help.contains("Oldest first"), "{export_help}");
+}
