@@ -89,9 +89,10 @@ fn recorded_line(win: &Win) -> String {
                     .join(", ")
             });
             parts.push(format!(
-                "{} (inferred from: {}; set with -c)",
+                "{} (inferred from: {}; change with: win edit {} -c NAME)",
                 win.competencies.join(", "),
-                why.unwrap_or_default()
+                why.unwrap_or_default(),
+                win.id
             ));
         }
         CompetencySource::User => parts.push(win.competencies.join(", ")),

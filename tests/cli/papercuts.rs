@@ -165,3 +165,18 @@ fn list_and_export_say_which_order_their_markdown_is_in() {
     let export_help = journal.ok(&["export", "--help"]);
     assert!(export_help.contains("Oldest first"), "{export_help}");
 }
+
+#[test]
+fn an_inferred_competency_says_how_to_change_it() {
+    let journal = Journal::new();
+    journal.add(&["first"]);
+    let output = journal
+        .win()
+        .args(["add", "mentored two new hires through their first launch"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("leadership (inferred from: "), "{stderr}");
+    assert!(stderr.contains("change with: win edit 2 -c NAME)"), "{stderr}");
+    assert!(!stderr.contains("set with -c"), "{stderr}");
+}
