@@ -38,6 +38,20 @@ pub fn note(message: &str) {
     let _ = writeln!(err, "{message}");
 }
 
+/// "1 win", "2 wins": a count with its noun in the right number.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {}", plural(n, noun))
+}
+
+/// The noun for `n` of it: "win" for 1, "wins" otherwise.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        noun.to_string()
+    } else {
+        format!("{noun}s")
+    }
+}
+
 pub fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
@@ -336,5 +350,13 @@ mod tests {
         assert_eq!(clean("two\nlines", true), "two\nlines");
         assert_eq!(clean("مرحبا 🚀 שלום", false), "مرحبا 🚀 שלום");
         assert_eq!(clean("\u{9b}2Jcleared", false), "cleared");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(0, "win"), "0 wins");
+        assert_eq!(count(1, "win"), "1 win");
+        assert_eq!(count(2, "win"), "2 wins");
+        assert_eq!(plural(1, "finding"), "finding");
     }
 }

@@ -62,9 +62,9 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
     let mut out = output::stdout();
     writeln!(
         out,
-        "{} — {} wins checked, {} with findings",
+        "{} — {} checked, {} with findings",
         paint(BOLD, &report.period.label),
-        wins.len(),
+        output::count(wins.len(), "win"),
         report.wins.len()
     )?;
     for win in &report.wins {
@@ -95,8 +95,12 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
         };
         writeln!(
             out,
-            "  {:<34} {:>3} wins, {:>3} with numbers, {:>3} with impact{marker}",
-            row.title, row.wins, row.with_numbers, row.with_impact
+            "  {:<34} {:>3} {:<5} {:>3} with numbers, {:>3} with impact{marker}",
+            row.title,
+            row.wins,
+            format!("{},", output::plural(row.wins, "win")),
+            row.with_numbers,
+            row.with_impact
         )?;
     }
     if !report.gaps.months.is_empty() {

@@ -62,9 +62,9 @@ pub fn run(app: &App, args: &StatsArgs) -> Result<()> {
     let mut out = output::stdout();
     writeln!(
         out,
-        "{} — {} wins",
+        "{} — {}",
         paint(BOLD, &stats.period.label),
-        stats.wins
+        output::count(stats.wins, "win")
     )?;
     writeln!(out, "{table}")?;
     let share = stats.recency.last_sixth_share * 100.0;

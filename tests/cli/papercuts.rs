@@ -177,6 +177,24 @@ fn an_inferred_competency_says_how_to_change_it() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("leadership (inferred from: "), "{stderr}");
-    assert!(stderr.contains("change with: win edit 2 -c NAME)"), "{stderr}");
+    assert!(
+        stderr.contains("change with: win edit 2 -c NAME)"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("set with -c"), "{stderr}");
+}
+
+#[test]
+fn counts_of_one_are_singular() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker", "-c", "mlops"]);
+    let check = journal.ok(&["review", "check"]);
+    assert!(check.contains("1 win checked"), "{check}");
+    assert!(!check.contains("1 wins"), "{check}");
+    assert!(check.contains("  1 win,"), "{check}");
+    let stats = journal.ok(&["stats"]);
+    assert!(stats.contains("— 1 win\n"), "{stats}");
+    journal.add(&["tuned the ranker", "-c", "mlops"]);
+    assert!(journal.ok(&["stats"]).contains("— 2 wins\n"));
+    assert!(journal.ok(&["review", "check"]).contains("2 wins checked"));
 }
