@@ -234,14 +234,27 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
                 parts.push(clean(text, false));
             }
             lines.push(format!(
-                "  {} ({} ago) {}",
+                "  {} ({}) {}",
                 update.at.format("%Y-%m-%d"),
-                dates::age(update.at, now),
+                ago(update.at, now),
                 parts.join(" · ")
             ));
         }
     }
     lines.join("\n")
+}
+
+/// "today", "3 days ago", "5 weeks ago": when something happened, said
+/// the way people say it (never "today ago").
+pub fn ago(
+    at: chrono::DateTime<chrono::FixedOffset>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> String {
+    if (now - at).num_days() <= 0 {
+        "today".to_string()
+    } else {
+        format!("{} ago", dates::age(at, now))
+    }
 }
 
 /// Streams wins as CSV with a header row; `source` feeds each win to the writer.
@@ -350,6 +363,15 @@ mod tests {
         assert_eq!(clean("two\nlines", true), "two\nlines");
         assert_eq!(clean("مرحبا 🚀 שלום", false), "مرحبا 🚀 שלום");
         assert_eq!(clean("\u{9b}2Jcleared", false), "cleared");
+    }
+
+    #[test]
+    fn ago_never_says_today_ago() {
+        let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).unwrap();
+        let now = at("2026-11-25T18:00:00+01:00");
+        assert_eq!(ago(at("2026-11-25T09:00:00+01:00"), now), "today");
+        assert_eq!(ago(at("2026-11-24T09:00:00+01:00"), now), "1 day ago");
+        assert_eq!(ago(at("2026-11-15T09:00:00+01:00"), now), "10 days ago");
     }
 
     #[test]

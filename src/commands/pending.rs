@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::analyze::check::shipped_at;
@@ -48,9 +49,9 @@ pub fn run(app: &App, args: &PendingArgs) -> Result<()> {
         let stage = win.stage.map(|s| s.to_string()).unwrap_or_default();
         writeln!(
             out,
-            "#{}\t{} waiting\t{}\t{}",
+            "#{}\t{}\t{}\t{}",
             win.id,
-            dates::age(shipped_at(win), app.now),
+            waiting_for(shipped_at(win), app.now),
             stage,
             crate::domain::text::shorten(&output::clean(&win.text, false), 100)
         )
@@ -58,4 +59,13 @@ pub fn run(app: &App, args: &PendingArgs) -> Result<()> {
     }
     output::note("record an outcome with: win update ID --stage measured --impact \"…\"");
     Ok(())
+}
+
+/// "3 days waiting", or "shipped today" rather than "today waiting".
+fn waiting_for(since: DateTime<FixedOffset>, now: DateTime<FixedOffset>) -> String {
+    if (now - since).num_days() <= 0 {
+        "shipped today".to_string()
+    } else {
+        format!("{} waiting", dates::age(since, now))
+    }
 }

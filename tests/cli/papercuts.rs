@@ -198,3 +198,41 @@ fn counts_of_one_are_singular() {
     assert!(journal.ok(&["stats"]).contains("— 2 wins\n"));
     assert!(journal.ok(&["review", "check"]).contains("2 wins checked"));
 }
+
+#[test]
+fn what_happened_today_is_today_not_today_ago() {
+    let journal = Journal::new();
+    journal.add(&[
+        "deployed the churn model",
+        "--stage",
+        "shipped",
+        "-d",
+        "2026-11-01",
+    ]);
+    journal.ok(&[
+        "update",
+        "1",
+        "-d",
+        "3 days ago",
+        "--next",
+        "retrain monthly",
+    ]);
+    journal.ok(&[
+        "update",
+        "1",
+        "--stage",
+        "measured",
+        "--impact",
+        "churn -2%",
+    ]);
+    journal.add(&["shipped the ranker", "--stage", "shipped"]);
+    let show = journal.ok(&["show", "1"]);
+    assert!(show.contains("2026-11-21 (today) → measured"), "{show}");
+    assert!(!show.contains("today ago"), "{show}");
+    assert!(
+        show.contains("2026-11-18 (3 days ago) retrain monthly"),
+        "{show}"
+    );
+    let pending = journal.ok(&["pending"]);
+    assert!(pending.contains("#2\tshipped today\t"), "{pending}");
+}
