@@ -18,6 +18,14 @@ pub fn run(app: &App, args: &StatsArgs) -> Result<()> {
     if args.format == StatsFormat::Json {
         return output::print_json(&stats);
     }
+    if stats.wins == 0 {
+        // Percentages and a table of zeros would only say the same thing.
+        output::note(&format!(
+            "nothing to count yet: no wins in {} (capture one with win add \"…\", or widen --since / --period)",
+            stats.period.label
+        ));
+        return Ok(());
+    }
     let mut table = Table::new();
     table.load_preset(if app.stdout_is_terminal {
         presets::UTF8_HORIZONTAL_ONLY

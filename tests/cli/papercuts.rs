@@ -236,3 +236,20 @@ fn what_happened_today_is_today_not_today_ago() {
     let pending = journal.ok(&["pending"]);
     assert!(pending.contains("#2\tshipped today\t"), "{pending}");
 }
+
+#[test]
+fn stats_on_an_empty_journal_say_there_is_nothing_yet() {
+    let journal = Journal::new();
+    let output = journal.win().arg("stats").output().unwrap();
+    assert!(output.status.success());
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("nothing to count yet: no wins in the last 12 months"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('%'), "{stderr}");
+    assert_eq!(journal.json(&["stats", "--format", "json"])["wins"], 0);
+    journal.add(&["shipped the ranker"]);
+    assert!(journal.ok(&["stats"]).contains("recency: 100%"));
+}
