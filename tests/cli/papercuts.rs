@@ -1,7 +1,7 @@
 //! The rough edges a newcomer meets in the first hour (issue 18): ids,
 //! command names, help, prompts, plurals and messages.
 
-use super::Journal;
+use super::{Journal, Test};
 
 #[test]
 fn ids_are_taken_as_win_prints_them() {
@@ -13,10 +13,12 @@ fn ids_are_taken_as_win_prints_them() {
     journal.ok(&["update", "#1", "--stage", "shipped"]);
     journal.ok(&["edit", "#1", "--text", "one, edited"]);
     journal.ok(&["rm", "#1", "#2", "--yes"]);
-    let output = journal.win().args(["show", "four"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("such as 4 or #4"), "{stderr}");
+    journal
+        .test()
+        .args(["show", "four"])
+        .status(2)
+        .stderr_contains("such as 4 or #4")
+        .run();
 }
 
 #[test]
@@ -38,16 +40,13 @@ fn the_command_names_people_type_are_aliases() {
 
 #[test]
 fn win_alone_shows_the_first_three_commands() {
-    let journal = Journal::new();
-    let output = journal.win().output().unwrap();
-    assert_eq!(output.status.code(), Some(0));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let output = Test::new().stderr("").run();
+    let stdout = output.stdout;
     for step in ["win add \"", "win list", "win review draft >", "win --help"] {
         assert!(stdout.contains(step), "{step} in {stdout}");
     }
     assert!(stdout.lines().count() < 12, "short: {stdout}");
     assert!(!stdout.contains("requires a subcommand"), "{stdout}");
-    assert!(output.stderr.is_empty());
 }
 
 #[test]
@@ -59,15 +58,14 @@ fn a_long_flag_typed_with_one_dash_is_caught() {
         &["list", "-since", "90d"],
         &["-db", "other.db", "list"],
     ] {
-        let output = journal.win().args(args).output().unwrap();
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
         let long = args.iter().find(|a| a.starts_with('-')).unwrap();
         let name = long.trim_start_matches('-').split('=').next().unwrap();
-        assert!(
-            stderr.contains(&format!("did you mean '--{name}'?")),
-            "{stderr}"
-        );
+        journal
+            .test()
+            .args(args)
+            .status(2)
+            .stderr_contains(format!("did you mean '--{name}'?"))
+            .run();
     }
     assert_eq!(journal.ok(&["list", "--format", "json"]).trim(), "[]");
     // Short flags with their value attached, and text after `--`, stay as they were.
@@ -81,30 +79,25 @@ fn a_long_flag_typed_with_one_dash_is_caught() {
 #[test]
 fn win_db_in_the_environment_is_not_shown_as_a_typed_flag() {
     let journal = Journal::new();
-    let output = journal.win().arg("show").output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("Usage: win show <ID>"), "{stderr}");
-    assert!(!stderr.contains("--db"), "{stderr}");
+    let usage = journal.test().arg("show").status(2).run().stderr;
+    assert!(usage.contains("Usage: win show <ID>"), "{usage}");
+    assert!(!usage.contains("--db"), "{usage}");
     let help = journal.ok(&["show", "--help"]);
     assert!(help.contains("[env: WIN_DB]"), "{help}");
-    assert!(
-        !help.contains("wins.db]") || !help.contains(&journal.db().display().to_string()),
-        "{help}"
-    );
+    assert!(!help.contains(&*journal.db().to_string_lossy()), "{help}");
     // WIN_DB still chooses the journal, --db still wins over it, and empty is an error.
     journal.add(&["in the journal"]);
     assert!(journal.ok(&["list"]).contains("in the journal"));
     assert!(journal
         .ok(&["--db", "other.db", "list", "--format", "json"])
         .contains("[]"));
-    let output = journal
-        .win()
+    journal
+        .test()
         .env("WIN_DB", "")
         .arg("list")
-        .output()
-        .unwrap();
-    assert!(super::assert_failure(&output, &["WIN_DB="]).contains("WIN_DB is empty"));
+        .fails()
+        .stderr_contains("WIN_DB is empty")
+        .run();
 }
 
 #[test]
@@ -138,11 +131,17 @@ fn a_limit_of_zero_is_refused_rather_than_reported_as_no_match() {
         if command == "search" {
             args.push("one");
         }
-        let output = journal.win().args(&args).output().unwrap();
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("give 1 or more"), "{stderr}");
-        assert!(!stderr.contains("no wins match"), "{stderr}");
+        let output = journal
+            .test()
+            .args(&args)
+            .status(2)
+            .stderr_contains("give 1 or more")
+            .run();
+        assert!(
+            !output.stderr.contains("no wins match"),
+            "{}",
+            output.stderr
+        );
     }
     assert!(journal.ok(&["list", "-n", "1"]).contains("one"));
 }
@@ -170,17 +169,13 @@ fn list_and_export_say_which_order_their_markdown_is_in() {
 fn an_inferred_competency_says_how_to_change_it() {
     let journal = Journal::new();
     journal.add(&["first"]);
-    let output = journal
-        .win()
+    let stderr = journal
+        .test()
         .args(["add", "mentored two new hires through their first launch"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("leadership (inferred from: "), "{stderr}");
-    assert!(
-        stderr.contains("change with: win edit 2 -c NAME)"),
-        "{stderr}"
-    );
+        .stderr_contains("leadership (inferred from: ")
+        .stderr_contains("change with: win edit 2 -c NAME)")
+        .run()
+        .stderr;
     assert!(!stderr.contains("set with -c"), "{stderr}");
 }
 
@@ -240,10 +235,7 @@ fn what_happened_today_is_today_not_today_ago() {
 #[test]
 fn stats_on_an_empty_journal_say_there_is_nothing_yet() {
     let journal = Journal::new();
-    let output = journal.win().arg("stats").output().unwrap();
-    assert!(output.status.success());
-    assert!(output.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = journal.test().arg("stats").stdout("").run().stderr;
     assert!(
         stderr.starts_with("nothing to count yet: no wins in the last 12 months"),
         "{stderr}"
