@@ -1,7 +1,7 @@
 //! The rough edges a newcomer meets in the first hour (issue 18): ids,
 //! command names, help, prompts, plurals and messages.
 
-use super::{Journal, Test};
+use crate::harness::{Journal, Test};
 
 #[test]
 fn ids_are_taken_as_win_prints_them() {
