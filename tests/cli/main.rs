@@ -24,8 +24,9 @@
 //! `Test::new()` runs on a fresh journal of its own; `.stdin(..)`, `.env(..)`,
 //! `.stdout(..)`, `.stderr(..)` and `.shell(..)` do what they say, and
 //! `.command()` gives the configured `std::process::Command` for a test that
-//! must spawn or kill it. Put a feature's tests in their own file here and
-//! add one `mod name;` line below.
+//! must spawn or kill it. Put a feature's tests in their own file here
+//! (starting with `use crate::harness::{Journal, Test};`) and add one
+//! `mod name;` line below.
 
 mod harness;
 
