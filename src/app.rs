@@ -1,7 +1,6 @@
 //! What every command gets: the clock, the paths, the settings. Resources
 //! (journal, frameworks) are opened on first use, by the command that needs them.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -9,7 +8,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, FixedOffset, Local};
 
 use crate::analyze::{Rules, UserFiles, UserText};
-use crate::cli::{Cli, ColorChoice, FilterArgs};
+use crate::cli::{Cli, FilterArgs};
 use crate::config::Config;
 use crate::domain::dates;
 use crate::domain::filter::WinFilter;
@@ -62,27 +61,16 @@ impl App {
                 })?,
         };
         let config = Config::load(config_dir.as_deref())?;
-        let stdout_is_terminal = std::io::stdout().is_terminal();
-        let styled = match cli.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => stdout_is_terminal && colour_allowed(),
-        };
-        let choice = if styled {
-            anstream::ColorChoice::Always
-        } else {
-            anstream::ColorChoice::Never
-        };
-        anstream::ColorChoice::write_global(choice);
+        let streams = crate::output::configure(cli.color);
         Ok(App {
             now,
             db_path,
             config_dir,
             config,
-            styled,
-            stdout_is_terminal,
-            stdin_is_terminal: std::io::stdin().is_terminal(),
-            stderr_is_terminal: std::io::stderr().is_terminal(),
+            styled: streams.styled,
+            stdout_is_terminal: streams.stdout_is_terminal,
+            stdin_is_terminal: streams.stdin_is_terminal,
+            stderr_is_terminal: streams.stderr_is_terminal,
             yes: cli.yes,
             framework_name: cli.framework.clone(),
             catalog: OnceLock::new(),
@@ -200,11 +188,4 @@ fn clock() -> Result<DateTime<FixedOffset>> {
             }),
         _ => Ok(Local::now().fixed_offset()),
     }
-}
-
-/// `NO_COLOR` (any value) and `TERM=dumb` turn colour off.
-fn colour_allowed() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let dumb = std::env::var("TERM").is_ok_and(|term| term == "dumb");
-    !no_color && !dumb
 }

@@ -4,6 +4,9 @@
 //! `domain` and `analyze` modules; `store` owns all SQL, `output` all
 //! printing, `prompt` all questions.
 
+// Output goes through `output`, which guards a terminal (see clippy.toml).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod analyze;
 pub mod app;
 pub mod capture;
@@ -46,8 +49,7 @@ impl std::error::Error for Silent {}
 pub fn main() -> ExitCode {
     let cli = parse_command_line();
     let Some(command) = &cli.command else {
-        let written =
-            std::io::Write::write_all(&mut std::io::stdout(), cli::FIRST_STEPS.as_bytes());
+        let written = std::io::Write::write_all(&mut output::stdout(), cli::FIRST_STEPS.as_bytes());
         return match written {
             Ok(()) => ExitCode::from(exit::OK),
             Err(err) => report(&err.into()),

@@ -1,14 +1,29 @@
 //! Everything that reaches a person or a pipe: tables and colour on a
-//! terminal, plain lines and JSON otherwise. Win text is untrusted: control
-//! and escape sequences never reach the terminal.
+//! terminal, plain lines and JSON otherwise.
+//!
+//! Win text is untrusted (it may come from an imported file), and this
+//! module is the one place that keeps its control sequences from a
+//! terminal: every byte win writes goes through [`stdout`] or [`note`]
+//! (clippy refuses `std::io::stdout`, `println!` and the like elsewhere).
+//! When stdout is a terminal, or colour is forced for one, the writer
+//! removes every escape sequence and control character, except the colours
+//! win itself painted: [`paint`] marks those with a key drawn at random when
+//! the process starts, which text written earlier cannot contain. Pipes and
+//! files get the data exactly as stored.
 
-use std::io::Write;
+// The one module allowed to touch the standard streams (see clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use anstyle::{AnsiColor, Style};
 use anyhow::Result;
 use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 
+use crate::cli::ColorChoice;
 use crate::domain::dates;
 use crate::domain::win::{format_rfc3339, Win};
 
@@ -19,23 +34,72 @@ pub const GOOD: Style = AnsiColor::Green.on_default();
 pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
 pub const ACCENT: Style = AnsiColor::Cyan.on_default();
 
-/// Standard output, colour stripped unless it was asked for (see `App`).
-pub fn stdout() -> anstream::AutoStream<std::io::StdoutLock<'static>> {
-    anstream::AutoStream::new(std::io::stdout().lock(), anstream::ColorChoice::global())
+/// Colour on stdout.
+static STYLED: AtomicBool = AtomicBool::new(false);
+/// Stdout reaches a terminal (or is meant to, with `--color always`).
+static GUARDED: AtomicBool = AtomicBool::new(false);
+
+/// What the standard streams are, read once at start-up.
+#[derive(Debug, Clone, Copy)]
+pub struct Streams {
+    pub stdin_is_terminal: bool,
+    pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+    /// Colour on stdout: asked for, or a terminal without `NO_COLOR` or
+    /// `TERM=dumb`.
+    pub styled: bool,
+}
+
+/// Decides once how stdout is written: colour or not, and whether it is
+/// guarded against control sequences (a terminal, or `--color always`,
+/// whose output is meant for one, as in `win list --color always | less -R`).
+pub fn configure(color: ColorChoice) -> Streams {
+    let stdout_is_terminal = io::stdout().is_terminal();
+    let styled = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout_is_terminal && colour_allowed(),
+    };
+    STYLED.store(styled, Ordering::Relaxed);
+    GUARDED.store(
+        stdout_is_terminal || color == ColorChoice::Always,
+        Ordering::Relaxed,
+    );
+    Streams {
+        stdin_is_terminal: io::stdin().is_terminal(),
+        stdout_is_terminal,
+        stderr_is_terminal: io::stderr().is_terminal(),
+        styled,
+    }
+}
+
+/// `NO_COLOR` (any value) and `TERM=dumb` turn colour off.
+fn colour_allowed() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|term| term == "dumb");
+    !no_color && !dumb
+}
+
+/// Standard output, guarded on a terminal (see the module's comment).
+/// Line-buffered like `std::io::stdout`, so a failed write is reported
+/// by the `writeln!` that made it.
+pub fn stdout() -> Guarded<io::StdoutLock<'static>> {
+    Guarded::new(io::stdout().lock())
 }
 
 /// `stdout`, buffered: for commands that print many lines, which would
 /// otherwise cost a system call each. Call `flush` at the end, so a write
 /// error is reported rather than lost when it is dropped.
-pub fn buffered_stdout() -> std::io::BufWriter<anstream::AutoStream<std::io::StdoutLock<'static>>> {
-    std::io::BufWriter::new(stdout())
+pub fn buffered_stdout() -> Guarded<io::BufWriter<io::StdoutLock<'static>>> {
+    Guarded::new(io::BufWriter::with_capacity(1 << 16, io::stdout().lock()))
 }
 
-/// A message for the person at the terminal, on stderr. Errors writing it
-/// (a closed stderr) are not worth failing a command over.
+/// A message for the person at the terminal, on stderr, always cleaned of
+/// control sequences (messages quote win text, file names, user input).
+/// Errors writing it (a closed stderr) are not worth failing a command over.
 pub fn note(message: &str) {
-    let mut err = anstream::stderr();
-    let _ = writeln!(err, "{message}");
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{}", sanitize(message, true, false));
 }
 
 /// "1 win", "2 wins": a count with its noun in the right number.
@@ -52,14 +116,102 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// `text` in `style`, when stdout is in colour; else `text` as it is.
 pub fn paint(style: Style, text: &str) -> String {
-    format!("{style}{text}{style:#}")
+    if !STYLED.load(Ordering::Relaxed) {
+        return text.to_string();
+    }
+    let key = style_key();
+    format!("{key}{style}{text}{key}{style:#}")
+}
+
+/// Marks an escape sequence as one `paint` wrote. Drawn at random once per
+/// process, so no stored text can carry it.
+fn style_key() -> &'static str {
+    static KEY: OnceLock<String> = OnceLock::new();
+    KEY.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        format!("{STYLE_MARK}{random:016x}")
+    })
+}
+
+/// The first character of the style key (from Unicode's private use area).
+const STYLE_MARK: char = '\u{f8ff}';
+
+/// A writer that, when stdout is guarded, lets through only text, newlines,
+/// tabs and the colours `paint` marked. Every write is cleaned on its own,
+/// so a sequence split between two writes is removed, not let through.
+pub struct Guarded<W: Write> {
+    inner: W,
+    guarded: bool,
+    /// The end of a write that stopped inside a UTF-8 character.
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Guarded<W> {
+    fn new(inner: W) -> Guarded<W> {
+        Guarded {
+            inner,
+            guarded: GUARDED.load(Ordering::Relaxed),
+            pending: Vec::new(),
+        }
+    }
+
+    fn write_pending(&mut self, whole: bool) -> io::Result<()> {
+        let complete = match std::str::from_utf8(&self.pending) {
+            Err(err) if !whole && err.error_len().is_none() => err.valid_up_to(),
+            _ => self.pending.len(),
+        };
+        if complete == 0 {
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(&self.pending[..complete]);
+        let cleaned = sanitize(&text, true, true);
+        self.pending.drain(..complete);
+        self.inner.write_all(cleaned.as_bytes())
+    }
+}
+
+impl<W: Write> Write for Guarded<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.guarded {
+            return self.inner.write(buf);
+        }
+        self.pending.extend_from_slice(buf);
+        self.write_pending(false)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.write_pending(true)?;
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Guarded<W> {
+    fn drop(&mut self) {
+        // Like `BufWriter`: best effort; callers that care call `flush`.
+        let _ = self.write_pending(true);
+    }
+}
+
+/// A document for people (a review draft): cleaned of control characters
+/// wherever it goes, a terminal or a file handed to pandoc.
+pub fn print_document(text: &str) -> Result<()> {
+    let mut out = stdout();
+    out.write_all(clean(text, true).as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = buffered_stdout();
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 
@@ -72,15 +224,32 @@ pub fn print_json_line<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -
 /// Removes terminal control: escape sequences (CSI, OSC, others) and control
 /// characters. Newlines and tabs survive only when `multiline`.
 pub fn clean(text: &str, multiline: bool) -> String {
+    sanitize(text, multiline, false)
+}
+
+/// `clean`, keeping the colours `paint` marked when `keep_styles` (and
+/// dropping them otherwise).
+fn sanitize(text: &str, multiline: bool, keep_styles: bool) -> String {
     let mut cleaned = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let mut after = &rest[c.len_utf8()..];
         match c {
-            '\u{1b}' => skip_escape(&mut chars),
-            // C1 control introducers used by some terminals as ESC [ / ESC ].
-            '\u{9b}' => skip_until_final(&mut chars),
-            '\u{9d}' => skip_string(&mut chars),
-            '\n' if multiline => cleaned.push('\n'),
+            STYLE_MARK if rest.starts_with(style_key()) => {
+                after = &rest[style_key().len()..];
+                while let Some(length) = sgr_length(after) {
+                    if keep_styles {
+                        cleaned.push_str(&after[..length]);
+                    }
+                    after = &after[length..];
+                }
+            }
+            '\u{1b}' => after = skip_escape(after),
+            // C1 control introducers that some terminals take as ESC [ / ESC ] ….
+            '\u{9b}' => after = skip_control_sequence(after),
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => after = skip_string(after),
+            '\n' | '\t' if multiline => cleaned.push(c),
+            '\r' if multiline && after.starts_with('\n') => {}
             '\t' | '\n' | '\r' => {
                 if !cleaned.ends_with(' ') {
                     cleaned.push(' ');
@@ -89,40 +258,70 @@ pub fn clean(text: &str, multiline: bool) -> String {
             c if c.is_control() => {}
             c => cleaned.push(c),
         }
+        rest = after;
     }
     cleaned
 }
 
-fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+/// The length of a Select Graphic Rendition sequence (`ESC [ 1;33 m`) at
+/// the start of `text`, if there is one.
+fn sgr_length(text: &str) -> Option<usize> {
+    let params = text.strip_prefix("\u{1b}[")?;
+    let digits = params
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';' || *b == b':')
+        .count();
+    (params.as_bytes().get(digits) == Some(&b'm')).then_some(2 + digits + 1)
+}
+
+/// After an ESC: the rest of the sequence it starts.
+fn skip_escape(text: &str) -> &str {
+    let mut chars = text.chars();
     match chars.next() {
-        Some('[') => skip_until_final(chars),
-        Some(']' | 'P' | '_' | '^' | 'X') => skip_string(chars),
-        _ => {}
-    }
-}
-
-/// CSI: parameters, then one final byte in `@`..=`~`.
-fn skip_until_final(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    for c in chars.by_ref() {
-        if ('@'..='~').contains(&c) {
-            break;
-        }
-    }
-}
-
-/// OSC and friends: up to BEL or ST (`ESC \`).
-fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    while let Some(c) = chars.next() {
-        if c == '\u{7}' || c == '\u{9c}' {
-            break;
-        }
-        if c == '\u{1b}' {
-            if chars.peek() == Some(&'\\') {
-                chars.next();
+        Some('[') => skip_control_sequence(chars.as_str()),
+        Some(']' | 'P' | '_' | '^' | 'X') => skip_string(chars.as_str()),
+        // ESC, intermediates (0x20–0x2F), one final character (`ESC c`, `ESC ( B`).
+        Some(_) => {
+            let intermediates = text
+                .bytes()
+                .take_while(|b| (0x20..=0x2f).contains(b))
+                .count();
+            let rest = &text[intermediates..];
+            match rest.bytes().next() {
+                Some(0x30..=0x7e) => &rest[1..],
+                _ => rest,
             }
-            break;
+        }
+        None => text,
+    }
+}
+
+/// CSI: parameters and intermediates (0x20–0x3F), then one final byte in
+/// `@`..=`~`. Anything else ends it, and is kept.
+fn skip_control_sequence(text: &str) -> &str {
+    let body = text
+        .bytes()
+        .take_while(|b| (0x20..=0x3f).contains(b))
+        .count();
+    let rest = &text[body..];
+    match rest.bytes().next() {
+        Some(0x40..=0x7e) => &rest[1..],
+        _ => rest,
+    }
+}
+
+/// OSC, DCS and friends: up to BEL or ST (`ESC \`, or U+009C). A newline
+/// ends it too, so an unterminated one cannot swallow the lines after it.
+fn skip_string(text: &str) -> &str {
+    for (at, c) in text.char_indices() {
+        match c {
+            '\u{7}' | '\u{9c}' => return &text[at + c.len_utf8()..],
+            '\u{1b}' if text[at + 1..].starts_with('\\') => return &text[at + 2..],
+            '\u{1b}' | '\n' => return &text[at..],
+            _ => {}
         }
     }
+    ""
 }
 
 /// A table of wins for a terminal.
@@ -161,8 +360,8 @@ pub fn win_line(win: &Win) -> String {
         "{}\t{}\t{}\t{}\t{}",
         win.id,
         dates::day(&win.occurred_at),
-        win.competencies.join(","),
-        win.tags.join(","),
+        clean(&win.competencies.join(","), false),
+        clean(&win.tags.join(","), false),
         clean(&win.text, false)
     )
 }
@@ -296,6 +495,8 @@ pub fn csv_row(win: &Win) -> Vec<String> {
 }
 
 /// Wins as Markdown grouped by month, in the order given, ready for pandoc.
+/// A document, not data: every field is cleaned of control characters and
+/// kept on its line, whether it goes to a terminal or a file.
 pub fn write_markdown(out: &mut impl Write, wins: &[Win]) -> Result<()> {
     let mut markdown = MarkdownWriter::default();
     for win in wins {
@@ -342,7 +543,7 @@ pub fn markdown_item(win: &Win) -> String {
     let mut labels: Vec<String> = win.competencies.clone();
     labels.extend(win.tags.iter().map(|t| format!("#{t}")));
     if !labels.is_empty() {
-        item.push_str(&format!("\n  - _{}_", labels.join(", ")));
+        item.push_str(&format!("\n  - _{}_", one_line(&labels.join(", "))));
     }
     item
 }
@@ -380,5 +581,58 @@ mod tests {
         assert_eq!(count(1, "win"), "1 win");
         assert_eq!(count(2, "win"), "2 wins");
         assert_eq!(plural(1, "finding"), "finding");
+    }
+
+    #[test]
+    fn clean_ends_sequences_where_terminals_do() {
+        // An unterminated OSC stops at the line's end instead of eating the next.
+        assert_eq!(clean("a\u{1b}]0;title\nnext", true), "a\nnext");
+        // Two-character escapes (reset, charset) and C1 strings (DCS, APC).
+        assert_eq!(clean("x\u{1b}cy\u{1b}(Bz", false), "xyz");
+        assert_eq!(clean("a\u{90}q\u{9c}b\u{9f}apc\u{7}c", false), "abc");
+        // A CSI cut short by text keeps the text.
+        assert_eq!(clean("\u{1b}[12é", false), "é");
+        assert_eq!(clean("crlf\r\nline\rover", true), "crlf\nline over");
+    }
+
+    #[test]
+    fn only_colours_painted_by_win_pass_the_guard() {
+        let key = style_key();
+        let ours = format!("{key}{BOLD}bold{key}{BOLD:#}");
+        assert_eq!(sanitize(&ours, true, true), "\u{1b}[1mbold\u{1b}[0m");
+        assert_eq!(sanitize(&ours, true, false), "bold");
+        // Text cannot forge the key: a guess is text, its escape is removed.
+        let forged = format!("{STYLE_MARK}0123456789abcdef\u{1b}[31mred");
+        assert_eq!(
+            sanitize(&forged, true, true),
+            format!("{STYLE_MARK}0123456789abcdefred")
+        );
+    }
+
+    #[test]
+    fn the_guard_cleans_writes_split_anywhere() {
+        let text = "é\u{1b}]0;x\u{7}ok\n".as_bytes();
+        for cut in 0..text.len() {
+            let mut sink = Vec::new();
+            {
+                let mut guard = Guarded {
+                    inner: &mut sink,
+                    guarded: true,
+                    pending: Vec::new(),
+                };
+                guard.write_all(&text[..cut]).unwrap();
+                guard.write_all(&text[cut..]).unwrap();
+                guard.flush().unwrap();
+            }
+            let out = String::from_utf8(sink).unwrap();
+            assert!(
+                out.starts_with('é') && out.ends_with("ok\n"),
+                "cut {cut}: {out:?}"
+            );
+            assert!(
+                !out.chars().any(|c| c.is_control() && c != '\n'),
+                "cut {cut}: {out:?}"
+            );
+        }
     }
 }

@@ -13,6 +13,8 @@ pub fn run(_app: &App, args: &CompletionsArgs) -> Result<()> {
     // Generated into memory first: clap_complete panics on a closed pipe.
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "win", &mut script);
-    std::io::stdout().lock().write_all(&script)?;
+    let mut out = crate::output::stdout();
+    out.write_all(&script)?;
+    out.flush()?;
     Ok(())
 }

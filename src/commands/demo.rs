@@ -1,8 +1,6 @@
 //! `win demo`: a draft from the embedded sample journal, in a throwaway
 //! in-memory store; the user's journal is never opened.
 
-use std::io::Write;
-
 use anyhow::Result;
 
 use crate::analyze::Analyzer;
@@ -38,7 +36,7 @@ pub fn run(app: &App, args: &DemoArgs) -> Result<()> {
         &options,
     )?;
     let template = templates.draft(args.template.as_deref().unwrap_or(DEFAULT_DRAFT))?;
-    write!(output::stdout(), "{}", render::render(&template, &context)?)?;
+    output::print_document(&render::render(&template, &context)?)?;
     output::note(&format!(
         "a draft from {} sample wins; your own journal was not touched (try: win add \"…\")",
         stored.len()

@@ -13,7 +13,7 @@ pub fn run(app: &App, args: &ExportArgs) -> Result<()> {
     let mut filter = app.filter(&args.filter)?;
     filter.oldest_first = true;
     let store = app.open_store()?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = output::buffered_stdout();
     match args.format {
         ExportFormat::Json => {
             let mut first = true;

@@ -11,6 +11,8 @@ use crate::cli::Cli;
 pub fn run(_app: &App) -> Result<()> {
     let mut page = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut page)?;
-    std::io::stdout().lock().write_all(&page)?;
+    let mut out = crate::output::stdout();
+    out.write_all(&page)?;
+    out.flush()?;
     Ok(())
 }

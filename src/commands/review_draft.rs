@@ -1,7 +1,5 @@
 //! `win review draft`: a period of wins rendered as a self-assessment draft.
 
-use std::io::Write;
-
 use anyhow::Result;
 
 use crate::app::App;
@@ -44,7 +42,7 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
     let text = render::render(&templates.draft(choice)?, &context)?;
     // Freed by the process exit, at once (see `render::render`).
     std::mem::forget(context);
-    write!(output::stdout(), "{text}")?;
+    output::print_document(&text)?;
     if no_wins {
         output::note("no wins in this period (see: win add, or widen --since / --period)");
     }

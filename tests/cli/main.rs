@@ -31,6 +31,7 @@
 mod harness;
 
 mod capture;
+mod hardening;
 mod import_export;
 mod journal_file;
 mod list_edit;

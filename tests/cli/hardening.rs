@@ -1,0 +1,174 @@
+//! Hostile input against issue 17's promises: control sequences never reach
+//! a terminal, spreadsheets never get a formula, failures say what happened.
+
+use crate::harness::Journal;
+
+/// Runs `win ARGS` with stdout on a pseudo-terminal (120×40, raw, so bytes
+/// arrive as written) and stderr on a pipe; returns what the terminal got.
+/// Python's `pty` module does the terminal side.
+fn on_terminal(journal: &Journal, args: &[&str], envs: &[(&str, &str)]) -> String {
+    let mut test = journal
+        .test()
+        .wrapper(["python3", "-c", RUN_ON_PTY])
+        .args(args);
+    for (name, value) in envs {
+        test = test.env(name, value);
+    }
+    test.run().stdout
+}
+
+/// `python3 -c RUN_ON_PTY PROGRAM ARGS…`: the program's stdout on a pty.
+const RUN_ON_PTY: &str = r#"
+import fcntl, os, struct, subprocess, sys, termios, tty
+master, slave = os.openpty()
+tty.setraw(slave)
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+child = subprocess.Popen(sys.argv[1:], stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+os.close(slave)
+chunks = []
+while True:
+    try:
+        data = os.read(master, 65536)
+    except OSError:
+        break
+    if not data:
+        break
+    chunks.append(data)
+sys.stderr.buffer.write(child.stderr.read())
+status = child.wait()
+sys.stdout.buffer.write(b"".join(chunks))
+sys.exit(status)
+"#;
+
+/// Every escape sequence and control character a hostile note might carry:
+/// window title (OSC 0), clear screen, an OSC 8 hyperlink, a C1 CSI, a
+/// terminal reset, a DCS string, and a bell.
+const HOSTILE: &str = "cut \u{1b}]0;PWNED\u{7}latency\u{1b}[2J by \u{1b}]8;;https://evil.example\u{1b}\\40%\u{1b}]8;;\u{1b}\\ \u{9b}2Jfor the \u{1b}cteam\u{1b}P1$qm\u{1b}\\ now\u{7}";
+
+/// Control bytes in terminal output other than newlines and win's own
+/// colours (`ESC [ digits m`).
+fn foreign_controls(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let mut next = &rest[c.len_utf8()..];
+        if c == '\u{1b}' {
+            let params = next.strip_prefix('[').unwrap_or("");
+            let digits = params
+                .bytes()
+                .take_while(|b| b.is_ascii_digit() || *b == b';')
+                .count();
+            if next.starts_with('[') && params.as_bytes().get(digits) == Some(&b'm') {
+                next = &params[digits + 1..];
+            } else {
+                found.push(format!("{:?}", &rest[..rest.len().min(12)]));
+            }
+        } else if c.is_control() && c != '\n' && c != '\t' {
+            found.push(format!("{c:?}"));
+        }
+        rest = next;
+    }
+    found
+}
+
+fn import_hostile(journal: &Journal) {
+    // Fields that no flag can set this way: an imported competency and tag.
+    let record = serde_json::json!({
+        "uid": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+        "occurred_at": "2026-10-01T10:00:00Z",
+        "text": HOSTILE,
+        "impact": "p99 \u{1b}]52;c;cm0gLXJmIH4=\u{7}down 30%",
+        "competencies": ["\u{1b}[5mmlops"],
+        "tags": ["x\u{1b}]0;T\u{7}y", "\u{1b}[8mhidden"],
+        "project": "\u{1b}[31mred",
+        "stage": "shipped",
+    });
+    std::fs::write(journal.path().join("hostile.jsonl"), format!("{record}\n"))
+        .expect("write the import");
+    journal.ok(&["import", "hostile.jsonl"]);
+    journal.add(&[HOSTILE, "-t", "plain", "-c", "mlops", "--stage", "shipped"]);
+}
+
+#[test]
+fn no_terminal_gets_a_control_sequence_from_stored_text() {
+    let journal = Journal::new();
+    import_hostile(&journal);
+    let runs: &[&[&str]] = &[
+        &["list"],
+        &["list", "--color", "always"],
+        &["list", "--format", "md"],
+        &["list", "--format", "csv"],
+        &["list", "--format", "json"],
+        &["show", "1"],
+        &["search", "latency"],
+        &["review", "draft", "--period", "2026"],
+        &["review", "draft", "--period", "2026", "--format", "text"],
+        &[
+            "review",
+            "draft",
+            "--period",
+            "2026",
+            "--template",
+            "brag-doc",
+        ],
+        &["review", "check", "--period", "2026"],
+        &["pending"],
+        &["export", "--format", "md"],
+        &["export", "--format", "csv"],
+        &["export", "--format", "jsonl"],
+    ];
+    let colour = [("NO_COLOR", ""), ("TERM", "xterm-256color")];
+    for args in runs {
+        for envs in [&colour[..], &[]] {
+            let stdout = on_terminal(&journal, args, envs);
+            assert!(!stdout.is_empty(), "win {args:?} printed nothing");
+            let found = foreign_controls(&stdout);
+            assert!(
+                found.is_empty(),
+                "win {args:?} {envs:?} let through {found:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn win_keeps_its_own_colours_on_a_terminal() {
+    let journal = Journal::new();
+    import_hostile(&journal);
+    let stdout = on_terminal(
+        &journal,
+        &["show", "2"],
+        &[("NO_COLOR", ""), ("TERM", "xterm")],
+    );
+    let text = stdout;
+    assert!(text.contains("\u{1b}[33m#2\u{1b}[0m"), "{text:?}");
+    // Forged colours from the text do not pass, only win's own.
+    assert!(
+        !text.contains("\u{1b}[31m") && !text.contains("\u{1b}[8m"),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn documents_and_lines_keep_every_field_clean_in_a_file() {
+    let journal = Journal::new();
+    import_hostile(&journal);
+    for args in [
+        &["export", "--format", "md"][..],
+        &["list", "--format", "md"],
+        &["list"],
+        &["review", "draft", "--period", "2026"],
+        &["review", "draft", "--period", "2026", "--format", "text"],
+    ] {
+        let out = journal.ok(args);
+        assert!(
+            !out.chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "win {args:?}: {out:?}"
+        );
+        assert!(out.contains("latency"), "win {args:?}: {out:?}");
+    }
+    // Data formats give the stored bytes back exactly.
+    let json = journal.json(&["show", "1", "--json"]);
+    assert_eq!(json["tags"][0], "x\u{1b}]0;t\u{7}y");
+}
