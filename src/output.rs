@@ -14,6 +14,7 @@
 // The one module allowed to touch the standard streams (see clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -25,6 +26,7 @@ use serde::Serialize;
 
 use crate::cli::ColorChoice;
 use crate::domain::dates;
+use crate::domain::record::csv_cell;
 use crate::domain::win::{format_rfc3339, Win};
 
 pub const BOLD: Style = Style::new().bold();
@@ -471,9 +473,11 @@ pub fn write_csv(
     Ok(())
 }
 
+/// A win's CSV cells, each neutralised so a spreadsheet runs no formula
+/// from it (`win import` reads them back exactly).
 pub fn csv_row(win: &Win) -> Vec<String> {
     let text = |value: &Option<String>| value.clone().unwrap_or_default();
-    vec![
+    let cells = vec![
         win.id.to_string(),
         win.uid.clone(),
         format_rfc3339(&win.occurred_at),
@@ -491,7 +495,14 @@ pub fn csv_row(win: &Win) -> Vec<String> {
         win.competency_source.as_str().to_string(),
         win.tags.join(";"),
         text(&win.project),
-    ]
+    ];
+    cells
+        .into_iter()
+        .map(|cell| match csv_cell(&cell) {
+            Cow::Borrowed(_) => cell,
+            Cow::Owned(safe) => safe,
+        })
+        .collect()
 }
 
 /// Wins as Markdown grouped by month, in the order given, ready for pandoc.

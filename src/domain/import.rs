@@ -197,7 +197,7 @@ fn parse_csv(text: &str) -> Result<Vec<Located>> {
                 .iter()
                 .position(|h| h == name)
                 .and_then(|i| row.get(i))
-                .map(str::to_string)
+                .map(|cell| super::record::csv_cell_text(cell).to_string())
                 .filter(|v| !v.trim().is_empty())
         };
         let list = |name: &str| -> Vec<String> {

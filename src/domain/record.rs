@@ -163,3 +163,54 @@ pub const CSV_HEADER: [&str; 17] = [
     "tags",
     "project",
 ];
+
+/// What a spreadsheet reads as the start of a formula (OWASP's CSV
+/// injection list): `=`, `+`, `-`, `@`, tab and carriage return.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell that no spreadsheet runs as a formula: a cell that would start
+/// one gets a leading `'`, which spreadsheets show as "text follows". So
+/// that [`csv_cell_text`] can tell the two apart, a cell that already starts
+/// with quotes before a formula character gets one more.
+pub fn csv_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.trim_start_matches('\'').starts_with(FORMULA_START) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// The text a [`csv_cell`] was made from: one leading `'` before quotes and
+/// a formula character is removed; anything else is kept as it is.
+pub fn csv_cell_text(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_read_back_exactly() {
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(csv_cell("-40% tickets"), "'-40% tickets");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\tx"), "'\tx");
+        assert_eq!(csv_cell("shipped it"), "shipped it");
+        assert_eq!(csv_cell("it's =fine"), "it's =fine");
+        for text in [
+            "=1+1", "+1", "-", "@", "\t=", "\r\n", "'=1+1", "''-x", "'", "''", "'plain", "",
+            "plain", "a=b", " =1",
+        ] {
+            assert_eq!(csv_cell_text(&csv_cell(text)), text, "{text:?}");
+            // What reaches a spreadsheet never starts a formula.
+            assert!(!csv_cell(text).starts_with(FORMULA_START), "{text:?}");
+        }
+    }
+}

@@ -172,3 +172,54 @@ fn documents_and_lines_keep_every_field_clean_in_a_file() {
     let json = journal.json(&["show", "1", "--json"]);
     assert_eq!(json["tags"][0], "x\u{1b}]0;t\u{7}y");
 }
+
+#[test]
+fn csv_export_runs_no_formula_and_imports_back_exactly() {
+    let journal = Journal::new();
+    journal.add(&[
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "--impact=-40% support tickets",
+        "--next",
+        "'=already quoted",
+        "-p",
+        "@ops",
+        "-t",
+        "+1,=cmd",
+    ]);
+    journal.add(&["+cmd|' /C calc'!A0", "--impact=@channel was told"]);
+    journal.add(&["an ordinary win, it's = fine"]);
+    let csv = journal.ok(&["export", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    for row in reader.records() {
+        for cell in row.expect("a CSV row").iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a spreadsheet would run {cell:?}"
+            );
+        }
+    }
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+
+    let copy = Journal::new();
+    std::fs::write(copy.path().join("wins.csv"), &csv).expect("write the export");
+    copy.ok(&["import", "wins.csv"]);
+    let fields = |journal: &Journal| -> Vec<serde_json::Value> {
+        let all = journal.json(&["list", "--format", "json"]);
+        all.as_array()
+            .expect("an array")
+            .iter()
+            .map(|win| {
+                serde_json::json!([
+                    win["uid"],
+                    win["text"],
+                    win["impact"],
+                    win["next"],
+                    win["project"],
+                    win["tags"],
+                    win["occurred_at"]
+                ])
+            })
+            .collect()
+    };
+    assert_eq!(fields(&copy), fields(&journal));
+}
