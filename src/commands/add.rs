@@ -4,9 +4,11 @@ use std::io::{Read, Write};
 
 use anyhow::{bail, Context, Result};
 
+use crate::analyze::{Analyzer, UserFiles, INFER_THRESHOLD};
 use crate::app::App;
 use crate::capture::{editor_buffer, parse_editor_buffer};
 use crate::cli::{AddArgs, WinFields};
+use crate::domain::framework::Framework;
 use crate::domain::win::{CompetencySource, NewWin, Win};
 use crate::output;
 use crate::prompt;
@@ -15,14 +17,21 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     let mut fields: WinFields = args.fields.clone();
     let text = if args.edit {
         let buffer = editor_buffer("", fields.impact.as_deref(), fields.next.as_deref());
-        let edited = parse_editor_buffer(&prompt::edit(&buffer)?);
+        let prompt::Edited::Saved(saved) = prompt::edit(&buffer)? else {
+            bail!("the editor closed without a change: nothing was recorded");
+        };
+        let edited = parse_editor_buffer(&saved);
         fields.impact = edited.impact.or(fields.impact);
         fields.next = edited.next.or(fields.next);
         edited.text
     } else if !args.text.is_empty() {
         args.text.join(" ")
     } else if app.stdin_is_terminal {
-        let answers = prompt::ask_win(app.framework()?)?;
+        let framework = app.framework()?;
+        let files = app.analysis_files()?;
+        let answers = prompt::ask_win(framework, |text, impact, next| {
+            inferred_label(framework, &files, text, impact, next)
+        })?;
         fields.impact = fields.impact.or(answers.impact);
         fields.next = fields.next.or(answers.next);
         fields.competencies.extend(answers.competency);
@@ -112,6 +121,32 @@ fn recorded_line(win: &Win) -> String {
         ));
     }
     output::clean(&parts.join(" · "), false)
+}
+
+/// What "infer from the text" would choose, for the competency picker:
+/// "mlops — MLOps and production systems, from: p99, latency".
+fn inferred_label(
+    framework: &Framework,
+    files: &UserFiles,
+    text: &str,
+    impact: Option<&str>,
+    next: Option<&str>,
+) -> Option<String> {
+    // An analysis error (a broken user file) is reported by the capture
+    // itself right after; the picker just shows no suggestion.
+    let analyzer = Analyzer::for_text(framework, files, &[Some(text), impact, next]).ok()?;
+    let top = analyzer
+        .suggest(text, impact, next)
+        .into_iter()
+        .next()
+        .filter(|s| s.evidence >= INFER_THRESHOLD)?;
+    let title = framework
+        .competencies
+        .iter()
+        .find(|c| c.key == top.key)
+        .map_or(String::new(), |c| format!(" — {}", c.title));
+    let words: Vec<&str> = top.matched.iter().take(3).map(String::as_str).collect();
+    Some(format!("{}{title}, from: {}", top.key, words.join(", ")))
 }
 
 /// The win's text from a pipe; binary input is refused, not stored.

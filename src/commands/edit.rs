@@ -19,9 +19,17 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
             bail!("nothing to change: give a flag such as --impact or -c, or run `win edit {}` on a terminal to use $EDITOR", args.id);
         }
         let buffer = editor_buffer(&win.text, win.impact.as_deref(), win.next.as_deref());
-        let edited = parse_editor_buffer(&prompt::edit(&buffer)?);
+        let prompt::Edited::Saved(saved) = prompt::edit(&buffer)? else {
+            output::note(&format!("no change to #{}", args.id));
+            return Ok(());
+        };
+        let edited = parse_editor_buffer(&saved);
         if edited.text.is_empty() {
             bail!("the win's text is empty; nothing was changed");
+        }
+        if (&edited.text, &edited.impact, &edited.next) == (&win.text, &win.impact, &win.next) {
+            output::note(&format!("no change to #{}", args.id));
+            return Ok(());
         }
         win.text = edited.text;
         win.impact = edited.impact;

@@ -38,6 +38,8 @@ mod list_edit;
 mod overrides;
 mod papercuts;
 mod pipes;
+mod prompts;
+mod pty;
 mod reliability;
 mod review;
 mod search;

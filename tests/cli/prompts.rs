@@ -1,0 +1,196 @@
+//! The questions `win` asks on a terminal, answered through a pty: every
+//! way out leaves the terminal as it was and says what happened.
+
+use crate::harness::Journal;
+use crate::pty::{Pty, CTRL_C, CTRL_D, DOWN, ENTER, HIDE_CURSOR, SHOW_CURSOR};
+
+fn on_terminal(journal: &Journal, args: &[&str]) -> Pty {
+    let mut command = journal.test().args(args).command();
+    command.env_remove("NO_COLOR");
+    Pty::spawn(command)
+}
+
+/// The cursor is shown again after the last time it was hidden.
+fn cursor_shown(screen: &str) -> bool {
+    match screen.rfind(HIDE_CURSOR) {
+        Some(hidden) => screen[hidden..].contains(SHOW_CURSOR),
+        None => true,
+    }
+}
+
+fn wins(journal: &Journal) -> usize {
+    journal
+        .json(&["list", "--format", "json"])
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+#[test]
+fn ctrl_c_in_the_competency_picker_restores_the_cursor_and_says_cancelled() {
+    let journal = Journal::new();
+    let mut pty = on_terminal(&journal, &["add"]);
+    pty.expect("What did you do?");
+    pty.line("tuned the ranker");
+    pty.expect("What impact did it have?");
+    pty.key(ENTER);
+    pty.expect("what's next?");
+    pty.key(ENTER);
+    pty.expect(HIDE_CURSOR);
+    pty.expect("Competency");
+    pty.key(CTRL_C);
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(1), "{screen:?}");
+    assert!(screen.contains("win: cancelled"), "{screen:?}");
+    assert!(cursor_shown(&screen), "cursor left hidden: {screen:?}");
+    assert_eq!(wins(&journal), 0);
+}
+
+#[test]
+fn ctrl_c_in_a_text_question_and_in_the_rm_question_cancels() {
+    let journal = Journal::new();
+    let mut pty = on_terminal(&journal, &["add"]);
+    pty.expect("What did you do?");
+    pty.line("tuned the ranker");
+    pty.expect("What impact did it have?");
+    pty.key(b"x");
+    pty.key(CTRL_C);
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(1), "{screen:?}");
+    assert!(screen.contains("win: cancelled"), "{screen:?}");
+    assert_eq!(wins(&journal), 0);
+
+    journal.add(&["shipped the ranker"]);
+    let mut pty = on_terminal(&journal, &["rm", "1"]);
+    pty.expect("Delete #1? [y/N]");
+    pty.key(CTRL_C);
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(1), "{screen:?}");
+    assert!(screen.contains("win: cancelled"), "{screen:?}");
+    assert!(cursor_shown(&screen), "{screen:?}");
+    assert_eq!(wins(&journal), 1);
+}
+
+#[test]
+fn ctrl_d_on_an_empty_answer_cancels() {
+    let journal = Journal::new();
+    let mut pty = on_terminal(&journal, &["add"]);
+    pty.expect("What did you do?");
+    pty.key(CTRL_D);
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(1), "{screen:?}");
+    assert!(screen.contains("win: cancelled"), "{screen:?}");
+    assert_eq!(wins(&journal), 0);
+    // In the middle of a line it deletes forwards, as in a shell.
+    let mut pty = on_terminal(&journal, &["add"]);
+    pty.expect("What did you do?");
+    pty.key(b"ab");
+    pty.key(b"\x1b[D");
+    pty.key(CTRL_D);
+    pty.key(ENTER);
+    pty.expect("What impact");
+    pty.key(CTRL_D);
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(1), "{screen:?}");
+    assert!(screen.contains("What did you do? › a\r"), "{screen:?}");
+}
+
+#[test]
+fn the_picker_shows_what_it_would_infer() {
+    let journal = Journal::new();
+    let mut pty = on_terminal(&journal, &["add"]);
+    pty.expect("What did you do?");
+    pty.line("cut p99 scoring latency from 240ms to 80ms");
+    pty.expect("What impact");
+    pty.key(ENTER);
+    pty.expect("what's next?");
+    pty.key(ENTER);
+    pty.expect("(infer from the text: mlops — MLOps and production systems, from: ");
+    pty.key(ENTER);
+    pty.expect("Tags");
+    pty.key(ENTER);
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(0), "{screen:?}");
+    let win = &journal.json(&["list", "--format", "json"])[0];
+    assert_eq!(win["competencies"], serde_json::json!(["mlops"]));
+    assert_eq!(win["competency_source"], "inferred");
+
+    // Nothing to infer from: the picker says so, and a choice still counts.
+    let mut pty = on_terminal(&journal, &["add"]);
+    pty.expect("What did you do?");
+    pty.line("did a thing");
+    pty.expect("What impact");
+    pty.key(ENTER);
+    pty.expect("what's next?");
+    pty.key(ENTER);
+    pty.expect("(infer from the text: nothing stands out, so none for now)");
+    pty.key(DOWN);
+    pty.key(DOWN);
+    pty.key(ENTER);
+    pty.expect("Tags");
+    pty.line("infra");
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(0), "{screen:?}");
+    let win = &journal.json(&["list", "--format", "json"])[0];
+    assert_eq!(win["text"], "did a thing");
+    assert_eq!(win["competencies"], serde_json::json!(["mlops"]));
+    assert_eq!(win["competency_source"], "user");
+    assert_eq!(win["tags"], serde_json::json!(["infra"]));
+}
+
+#[test]
+fn an_editor_that_quits_without_saving_or_fails_changes_nothing() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker", "-i", "CTR +3%"]);
+    let before = journal.json(&["show", "1", "--json"]);
+    // `:q!`: the file comes back as it was given.
+    for editor in [
+        "true",
+        "sh -c 'cat \"$1\" > \"$1.copy\" && mv \"$1.copy\" \"$1\"' sh",
+    ] {
+        let mut command = journal.test().args(["edit", "1"]).command();
+        command.env("EDITOR", editor);
+        let (code, screen) = Pty::spawn(command).finish();
+        assert_eq!(code, Some(0), "{editor}: {screen:?}");
+        assert!(screen.contains("no change to #1"), "{screen:?}");
+        assert!(!screen.contains("edited"), "{screen:?}");
+    }
+    // `:cq`: a non-zero exit aborts, even after writing the file.
+    let mut command = journal.test().args(["edit", "1"]).command();
+    command.env("EDITOR", "sh -c 'echo rewritten > \"$1\"; exit 1' sh");
+    let (code, screen) = Pty::spawn(command).finish();
+    assert_eq!(code, Some(1), "{screen:?}");
+    assert!(
+        screen.contains("exited with status 1: nothing was changed"),
+        "{screen:?}"
+    );
+    assert_eq!(
+        journal.json(&["show", "1", "--json"]),
+        before,
+        "updated_at and text kept"
+    );
+    // A real change is saved.
+    let mut command = journal.test().args(["edit", "1"]).command();
+    command.env("EDITOR", "sh -c 'sed -i s/ranker/reranker/ \"$1\"' sh");
+    let (code, screen) = Pty::spawn(command).finish();
+    assert_eq!(code, Some(0), "{screen:?}");
+    assert!(screen.contains("edited #1"), "{screen:?}");
+    let after = journal.json(&["show", "1", "--json"]);
+    assert_eq!(after["text"], "shipped the reranker");
+    assert_eq!(after["impact"], "CTR +3%");
+    // `win add -e` left unchanged records nothing (no terminal needed).
+    journal
+        .test()
+        .args(["add", "-e"])
+        .env("EDITOR", "true")
+        .fails()
+        .stderr_contains("the editor closed without a change: nothing was recorded")
+        .run();
+    journal
+        .test()
+        .args(["add", "-e"])
+        .env("EDITOR", "false")
+        .fails()
+        .stderr_contains("exited with status 1")
+        .run();
+    assert_eq!(wins(&journal), 1);
+}
