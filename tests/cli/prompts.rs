@@ -95,6 +95,28 @@ fn ctrl_d_on_an_empty_answer_cancels() {
 }
 
 #[test]
+fn rm_shows_which_win_it_is_about_to_delete() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker", "-d", "2026-11-02"]);
+    journal.add(&["wrote the runbook"]);
+    let mut pty = on_terminal(&journal, &["rm", "#1"]);
+    pty.expect("#1  2026-11-02  shipped the ranker");
+    pty.expect("Delete #1? [y/N]");
+    pty.key(b"n");
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(1), "{screen:?}");
+    assert!(screen.contains("nothing was deleted"), "{screen:?}");
+    let mut pty = on_terminal(&journal, &["rm", "1", "2"]);
+    pty.expect("#1  2026-11-02  shipped the ranker");
+    pty.expect("#2  2026-11-21  wrote the runbook");
+    pty.expect("Delete these 2 wins? [y/N]");
+    pty.key(b"y");
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(0), "{screen:?}");
+    assert_eq!(wins(&journal), 0);
+}
+
+#[test]
 fn the_picker_shows_what_it_would_infer() {
     let journal = Journal::new();
     let mut pty = on_terminal(&journal, &["add"]);
