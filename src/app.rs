@@ -152,7 +152,9 @@ impl App {
         Ok((filter, period))
     }
 
-    /// The user's copies of `templates/polish.toml` and `templates/check.toml`.
+    /// The user's copies of `templates/polish.toml` and `templates/check.toml`,
+    /// and their corpus for the framework's competency model
+    /// (`templates/inference/FRAMEWORK.tsv`).
     pub fn analysis_files(&self) -> Result<UserFiles> {
         let templates = self.templates();
         let read = |name: &str| -> Result<Option<UserText>> {
@@ -164,6 +166,7 @@ impl App {
         Ok(UserFiles {
             polish: read("polish.toml")?,
             check: read("check.toml")?,
+            corpus: read(&format!("inference/{}.tsv", self.framework()?.name))?,
         })
     }
 

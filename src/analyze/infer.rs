@@ -1,257 +1,377 @@
-//! Competency inference: which competencies a win's words point at, with the
-//! words that matched, from the framework's lexicon alone.
+//! Competency inference: a naive Bayes model over the words of a win.
+//!
+//! The cold-start model is trained at build time (see `train` and
+//! `build.rs`) on a labelled corpus under `templates/inference/`, with the
+//! framework's lexicon as a prior. A user's own corpus file, and every win
+//! they labelled themselves (`-c`, `win edit -c`), blend in: the journal's
+//! counts are the evidence, the cold model the prior, so after a few dozen
+//! labelled wins their project names and jargon count. Every suggestion
+//! names the words that drove it and, when the user's wins did, which ones.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::text::{term_stems, tokens, Prefilter, Token};
+use anyhow::{bail, Context, Result};
+use super::train::{corpus_weight, features, train_framework, Feature, StopWords, Trainer};
 use crate::domain::framework::Framework;
 
-/// Weights of the lexicon tiers: a strong term is worth three common ones.
-const STRONG: f64 = 3.0;
-const COMMON: f64 = 1.0;
-const WEAK: f64 = 0.3;
-/// A phrase says more than its words: "feature store" beats "feature".
-const PHRASE_BONUS: f64 = 1.5;
-/// Terms after the first sentence (the impact, the follow-up) weigh less:
-/// what a win is about is said first.
-const LATER_SENTENCES: f64 = 0.7;
-/// Evidence below this is not enough to tag a win without asking.
-pub const INFER_THRESHOLD: f64 = 2.5;
+/// The built-in stop words: they never count as evidence.
+pub const STOP_WORDS: &str = include_str!("../../templates/inference/stopwords.txt");
+
+/// The built-in models, by framework name, trained by `build.rs`.
+const BUILTIN_MODELS: &[(&str, &str)] = &[
+    (
+        "ml-engineer",
+        include_str!(concat!(env!("OUT_DIR"), "/ml-engineer.model")),
+    ),
+    (
+        "data-scientist",
+        include_str!(concat!(env!("OUT_DIR"), "/data-scientist.model")),
+    ),
+];
+
+/// How models are trained: the weights of the lexicon's tiers and of the
+/// corpus, and which competencies the impact chain's levels count for
+/// (read by `build.rs` too).
+pub const SETTINGS: &str = include_str!("../../templates/inference/settings.toml");
+
+/// The built-in training corpora, by file name: `templates/inference/NAME.tsv`.
+pub const BUILTIN_CORPORA: &[(&str, &str)] = &[(
+    "ml-engineer",
+    include_str!("../../templates/inference/ml-engineer.tsv"),
+)];
+
+/// Additive smoothing of the cold model's counts.
+const SMOOTHING: f64 = 0.1;
+/// How many feature occurrences the cold model is worth against the
+/// user's own labelled wins: the strength of the prior.
+const PRIOR_STRENGTH: f64 = 60.0;
+/// A feature whose log-likelihood for a competency is this far above its
+/// mean over all competencies is named as evidence for it.
+const EXPLAINS: f64 = 0.4;
+/// Evidence (in nats, summed over the named features) below which a win is
+/// not tagged without asking.
+pub const INFER_THRESHOLD: f64 = 2.0;
+/// Most words named per suggestion, and most past wins.
+const MAX_MATCHED: usize = 5;
+const MAX_LIKE: usize = 3;
 
 pub use crate::domain::analysis::Suggestion;
 
-/// A framework's lexicon compiled for matching: each term's stems, indexed
-/// by its first stem so text is scanned once.
-pub struct Matcher {
-    terms: Vec<Term>,
-    by_first_stem: HashMap<String, Vec<usize>>,
+/// What the user's own labelled wins say about some features: read from
+/// the journal for one text's features only.
+#[derive(Debug, Clone, Default)]
+pub struct Learned {
+    /// Per competency key: labelled wins and their feature occurrences.
+    pub totals: HashMap<String, LearnedTotal>,
+    /// Per feature: the competencies of the labelled wins that have it.
+    pub terms: HashMap<String, Vec<LearnedTerm>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LearnedTotal {
+    pub wins: i64,
+    pub terms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnedTerm {
+    pub competency: String,
+    pub wins: i64,
+    /// The newest wins that taught it.
+    pub examples: Vec<i64>,
+}
+
+/// A trained model: per-feature counts for each competency, as text sorted
+/// by feature (see `Trainer::write`), searched without being parsed.
+struct Counts {
     keys: Vec<String>,
+    totals: Vec<f64>,
+    vocabulary: usize,
+    body: Cow<'static, str>,
+    /// Where the feature lines start in `body`.
+    body_start: usize,
 }
 
-struct Term {
-    text: String,
-    stems: Vec<String>,
-    /// (competency index, weight) for every competency listing the term.
-    weights: Vec<(usize, f64)>,
-}
-
-impl Matcher {
-    /// The matcher for a framework; with a prefilter, only for the terms
-    /// that could occur in that one text.
-    pub fn new(framework: &Framework, only: Option<&Prefilter>) -> Matcher {
-        let mut terms: Vec<Term> = Vec::new();
-        let mut index_of: HashMap<Vec<String>, usize> = HashMap::new();
-        for (competency_index, competency) in framework.competencies.iter().enumerate() {
-            let lexicon = &competency.lexicon;
-            let tiers = [
-                (&lexicon.strong, STRONG),
-                (&lexicon.common, COMMON),
-                (&lexicon.weak, WEAK),
-            ];
-            for (list, weight) in tiers {
-                for text in list {
-                    if only.is_some_and(|filter| !filter.admits(text)) {
-                        continue;
-                    }
-                    let stems = term_stems(text);
-                    if stems.is_empty() {
-                        continue;
-                    }
-                    let weight = if stems.len() > 1 {
-                        weight * PHRASE_BONUS
-                    } else {
-                        weight
-                    };
-                    let index = *index_of.entry(stems.clone()).or_insert_with(|| {
-                        terms.push(Term {
-                            text: text.clone(),
-                            stems,
-                            weights: Vec::new(),
-                        });
-                        terms.len() - 1
-                    });
-                    let weights = &mut terms[index].weights;
-                    // A term listed twice for one competency counts at its best tier.
-                    match weights.iter_mut().find(|(c, _)| *c == competency_index) {
-                        Some(existing) => existing.1 = existing.1.max(weight),
-                        None => weights.push((competency_index, weight)),
-                    }
+impl Counts {
+    fn parse(text: Cow<'static, str>, source: &str) -> Result<Counts> {
+        let Some(split) = text.find("\n\n") else {
+            bail!("{source}: not a competency model (no header)");
+        };
+        let mut keys = Vec::new();
+        let mut totals = Vec::new();
+        let mut vocabulary = 0;
+        for line in text[..split].lines() {
+            let mut fields = line.split('\t');
+            match fields.next() {
+                Some("keys") => keys = fields.map(str::to_string).collect(),
+                Some("totals") => {
+                    totals = fields
+                        .map(str::parse)
+                        .collect::<Result<_, _>>()
+                        .with_context(|| format!("{source}: bad totals"))?;
                 }
+                Some("vocabulary") => {
+                    vocabulary = fields
+                        .next()
+                        .unwrap_or("")
+                        .parse()
+                        .with_context(|| format!("{source}: bad vocabulary"))?;
+                }
+                _ => {}
             }
         }
-        let mut by_first_stem: HashMap<String, Vec<usize>> = HashMap::new();
-        for (index, term) in terms.iter().enumerate() {
-            by_first_stem
-                .entry(term.stems[0].clone())
-                .or_default()
-                .push(index);
+        if keys.is_empty() || keys.len() != totals.len() {
+            bail!("{source}: not a competency model (keys and totals differ)");
         }
-        // Longest phrases first, so "feature store" wins over "feature".
-        for candidates in by_first_stem.values_mut() {
-            candidates.sort_by_key(|&i| std::cmp::Reverse(terms[i].stems.len()));
-        }
-        let keys = framework
-            .competencies
-            .iter()
-            .map(|c| c.key.clone())
-            .collect();
-        Matcher {
-            terms,
-            by_first_stem,
+        Ok(Counts {
             keys,
-        }
+            totals,
+            vocabulary,
+            body: text,
+            body_start: split + 2,
+        })
     }
 
-    /// Distinct lexicon terms found in the tokens, as indices into `terms`,
-    /// each with the position of its first occurrence.
-    fn find(&self, tokens: &[Token]) -> Vec<(usize, usize)> {
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        let mut position = 0;
-        while position < tokens.len() {
-            let mut advance = 1;
-            if let Some(candidates) = self.by_first_stem.get(&tokens[position].stem) {
-                for &index in candidates {
-                    let stems = &self.terms[index].stems;
-                    let fits = stems.len() <= tokens.len() - position
-                        && stems
-                            .iter()
-                            .zip(&tokens[position..])
-                            .all(|(stem, token)| *stem == token.stem);
-                    if fits {
-                        if !found.iter().any(|(i, _)| *i == index) {
-                            found.push((index, tokens[position].start));
-                        }
-                        advance = stems.len();
-                        break;
-                    }
+    /// The counts of one feature, by binary search over the sorted lines.
+    fn get(&self, feature: &str) -> Option<Vec<f64>> {
+        let body = &self.body[self.body_start..];
+        let bytes = body.as_bytes();
+        let (mut low, mut high) = (0, bytes.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            // The line holding `middle` starts after the previous newline.
+            let start = bytes[..middle]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |p| start + p);
+            let line = &body[start..end];
+            let name = line.split('\t').next().unwrap_or("");
+            match name.cmp(feature) {
+                std::cmp::Ordering::Equal => {
+                    return Some(
+                        line.split('\t')
+                            .skip(1)
+                            .map(|count| count.parse().unwrap_or(0.0))
+                            .collect(),
+                    );
+                }
+                std::cmp::Ordering::Less => low = end + 1,
+                std::cmp::Ordering::Greater => high = start,
+            }
+        }
+        None
+    }
+}
+
+/// The competency model for one framework.
+pub struct Model {
+    keys: Vec<String>,
+    layers: Vec<Counts>,
+    totals: Vec<f64>,
+    vocabulary: f64,
+    stop: StopWords,
+}
+
+impl Model {
+    /// The model for a framework: the built-in one when the framework is
+    /// the built-in file, else one trained now from its lexicon (and the
+    /// built-in corpus of the same name); `user_corpus` (the text of the
+    /// user's `inference/NAME.tsv`) is blended in either way.
+    pub fn for_framework(framework: &Framework, user_corpus: Option<(&str, &str)>) -> Result<Model> {
+        let stop = StopWords::parse(STOP_WORDS);
+        let builtin = BUILTIN_MODELS
+            .iter()
+            .find(|(name, _)| *name == framework.name)
+            .filter(|_| framework.source == "built-in");
+        let base = match builtin {
+            Some((name, text)) => Counts::parse(Cow::Borrowed(text), &format!("built-in {name} model"))?,
+            None => {
+                let settings: toml::Value =
+                    toml::from_str(SETTINGS).context("built-in inference settings")?;
+                let described = toml::Value::try_from(framework)
+                    .context("cannot read the framework for training")?;
+                let corpus = settings
+                    .get("frameworks")
+                    .and_then(|f| f.get(&framework.name))
+                    .and_then(|f| f.get("corpus"))
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or(&framework.name);
+                let trainer = train_framework(&described, &settings, corpus_for(corpus), &stop)
+                    .map_err(|err| anyhow::anyhow!("{}: {err}", framework.source))?;
+                Counts::parse(Cow::Owned(trainer.write()), &framework.name)?
+            }
+        };
+        let keys: Vec<String> = framework.competencies.iter().map(|c| c.key.clone()).collect();
+        if base.keys != keys {
+            bail!(
+                "the {} model does not match the framework's competencies",
+                framework.name
+            );
+        }
+        let mut layers = vec![base];
+        if let Some((label, corpus)) = user_corpus {
+            let settings: toml::Value =
+                toml::from_str(SETTINGS).context("built-in inference settings")?;
+            let mut trainer = Trainer::new(keys.clone());
+            trainer
+                .add_corpus(corpus, corpus_weight(&settings), &stop)
+                .map_err(|err| anyhow::anyhow!("invalid corpus {label}: {err}"))?;
+            layers.push(Counts::parse(Cow::Owned(trainer.write()), label)?);
+        }
+        let mut totals = vec![0.0; keys.len()];
+        let mut vocabulary = 0.0;
+        for layer in &layers {
+            for (total, add) in totals.iter_mut().zip(&layer.totals) {
+                *total += add;
+            }
+            // Features a user's corpus shares with the built-in one are
+            // counted twice: a slight overestimate that only smooths more.
+            vocabulary += layer.vocabulary as f64;
+        }
+        Ok(Model {
+            keys,
+            layers,
+            totals,
+            vocabulary,
+            stop,
+        })
+    }
+
+    /// The features of a text, as the model and the journal see them.
+    pub fn features(&self, text: &str) -> Vec<Feature> {
+        features(text, &self.stop)
+    }
+
+    fn cold_counts(&self, feature: &str) -> Option<Vec<f64>> {
+        let mut sum: Option<Vec<f64>> = None;
+        for layer in &self.layers {
+            if let Some(counts) = layer.get(feature) {
+                match &mut sum {
+                    Some(total) => total.iter_mut().zip(&counts).for_each(|(t, c)| *t += c),
+                    None => sum = Some(counts),
                 }
             }
-            position += advance;
         }
-        found
+        sum
     }
 
-    /// Ranks the competencies for a text, best first; competencies with no
-    /// evidence are left out.
-    pub fn suggest(&self, text: &str) -> Vec<Suggestion> {
-        let words = tokens(text);
-        let found = self.find(&words);
-        let first_sentence_end = first_sentence_end(text);
-        let mut evidence = vec![0.0_f64; self.keys.len()];
-        let mut matched: Vec<Vec<(f64, &str)>> = vec![Vec::new(); self.keys.len()];
-        for (index, at) in found {
-            let term = &self.terms[index];
-            let position_weight = if at < first_sentence_end {
-                1.0
-            } else {
-                LATER_SENTENCES
+    /// Ranks the competencies for a text, best first, each with the words
+    /// that drove it; competencies no word speaks for are left out.
+    pub fn suggest(&self, text: &str, learned: &Learned) -> Vec<Suggestion> {
+        let width = self.keys.len();
+        let user_totals: Vec<f64> = self
+            .keys
+            .iter()
+            .map(|key| learned.totals.get(key).map_or(0.0, |t| t.terms as f64))
+            .collect();
+        let mut log_likelihood = vec![0.0_f64; width];
+        // (feature, per-competency log-probabilities, user counts)
+        let mut evidence: Vec<(Feature, Vec<f64>, Vec<f64>)> = Vec::new();
+        for feature in self.features(text) {
+            let cold = self.cold_counts(&feature.name);
+            let user: Vec<f64> = match learned.terms.get(&feature.name) {
+                Some(rows) => self
+                    .keys
+                    .iter()
+                    .map(|key| {
+                        rows.iter()
+                            .find(|row| &row.competency == key)
+                            .map_or(0.0, |row| row.wins as f64)
+                    })
+                    .collect(),
+                None => vec![0.0; width],
             };
-            for &(competency, weight) in &term.weights {
-                let weight = weight * position_weight;
-                evidence[competency] += weight;
-                matched[competency].push((weight, term.text.as_str()));
+            if cold.is_none() && user.iter().all(|&n| n == 0.0) {
+                continue;
             }
+            let cold = cold.unwrap_or_else(|| vec![0.0; width]);
+            let logs: Vec<f64> = (0..width)
+                .map(|c| {
+                    let prior = (cold[c] + SMOOTHING)
+                        / (self.totals[c] + SMOOTHING * self.vocabulary.max(1.0));
+                    ((user[c] + PRIOR_STRENGTH * prior) / (user_totals[c] + PRIOR_STRENGTH)).ln()
+                })
+                .collect();
+            for (total, log) in log_likelihood.iter_mut().zip(&logs) {
+                *total += log;
+            }
+            evidence.push((feature, logs, user));
         }
-        let total: f64 = evidence.iter().sum();
-        if total <= 0.0 {
+        if evidence.is_empty() {
             return Vec::new();
         }
-        let mut suggestions: Vec<Suggestion> = evidence
-            .iter()
-            .enumerate()
-            .filter(|(_, &score)| score > 0.0)
-            .map(|(competency, &score)| {
-                let mut terms = matched[competency].clone();
-                terms.sort_by(|a, b| b.0.total_cmp(&a.0));
-                Suggestion {
-                    key: self.keys[competency].clone(),
-                    score: (score / total * 100.0).round() / 100.0,
-                    matched: terms
-                        .into_iter()
-                        .map(|(_, text)| text.to_string())
-                        .collect(),
-                    evidence: score,
+        let best = log_likelihood.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let weights: Vec<f64> = log_likelihood.iter().map(|l| (l - best).exp()).collect();
+        let sum: f64 = weights.iter().sum();
+        let mut suggestions: Vec<Suggestion> = (0..width)
+            .filter_map(|c| {
+                let mut drivers: Vec<(f64, &Feature, f64)> = evidence
+                    .iter()
+                    .map(|(feature, logs, user)| {
+                        let mean = logs.iter().sum::<f64>() / width as f64;
+                        (logs[c] - mean, feature, user[c])
+                    })
+                    .filter(|(lift, _, _)| *lift > EXPLAINS)
+                    .collect();
+                if drivers.is_empty() {
+                    return None;
                 }
+                drivers.sort_by(|a, b| b.0.total_cmp(&a.0));
+                let mut matched: Vec<String> = Vec::new();
+                for (_, feature, _) in &drivers {
+                    let words = text[feature.start..feature.end].to_lowercase();
+                    // A pair whose words are already named adds nothing.
+                    if !matched.iter().any(|m| m.contains(&words) || words.contains(m.as_str())) {
+                        matched.push(words);
+                    }
+                }
+                matched.truncate(MAX_MATCHED);
+                let mut like: Vec<i64> = Vec::new();
+                for (_, feature, user) in &drivers {
+                    if *user <= 0.0 {
+                        continue;
+                    }
+                    let rows = learned.terms.get(&feature.name).into_iter().flatten();
+                    for row in rows.filter(|row| row.competency == self.keys[c]) {
+                        for id in &row.examples {
+                            if !like.contains(id) {
+                                like.push(*id);
+                            }
+                        }
+                    }
+                }
+                like.truncate(MAX_LIKE);
+                Some(Suggestion {
+                    key: self.keys[c].clone(),
+                    score: (weights[c] / sum * 100.0).round() / 100.0,
+                    matched,
+                    like,
+                    evidence: drivers.iter().map(|(lift, _, _)| lift).sum(),
+                })
             })
             .collect();
-        // Stable: equal evidence keeps framework order.
-        suggestions.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
+        // Best first; equal scores keep framework order.
+        suggestions.sort_by(|a, b| {
+            let (ia, ib) = (self.index(&a.key), self.index(&b.key));
+            weights[ib].total_cmp(&weights[ia])
+        });
         suggestions
     }
+
+    fn index(&self, key: &str) -> usize {
+        self.keys.iter().position(|k| k == key).unwrap_or(0)
+    }
 }
 
-/// Where the first sentence ends: a full stop, "!" or "?" followed by a
-/// space, or a line break (decimals such as "0.81" do not end a sentence).
-fn first_sentence_end(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    for (index, byte) in bytes.iter().enumerate() {
-        let ends = match byte {
-            b'\n' => true,
-            b'.' | b'!' | b'?' => bytes
-                .get(index + 1)
-                .is_none_or(|next| next.is_ascii_whitespace()),
-            _ => false,
-        };
-        if ends {
-            return index;
-        }
-    }
-    text.len()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::framework::Framework;
-
-    fn framework() -> Framework {
-        let text = r#"
-            name = "t"
-            title = "T"
-            [[competencies]]
-            key = "ops"
-            title = "Ops"
-            [competencies.lexicon]
-            strong = ["deploy", "feature store", "p99"]
-            common = ["latency"]
-            [[competencies]]
-            key = "model"
-            title = "Model"
-            [competencies.lexicon]
-            strong = ["precision", "feature"]
-            weak = ["latency"]
-        "#;
-        Framework::parse(text, "test").unwrap()
-    }
-
-    #[test]
-    fn word_forms_and_phrases_match() {
-        let matcher = Matcher::new(&framework(), None);
-        let ranked = matcher.suggest("Deployed the Feature Store; p99 latency down");
-        assert_eq!(ranked[0].key, "ops");
-        assert_eq!(
-            ranked[0].matched,
-            vec!["feature store", "deploy", "p99", "latency"]
-        );
-        // "feature" inside "feature store" is not counted for the other competency.
-        assert_eq!(ranked[1].key, "model");
-        assert_eq!(ranked[1].matched, vec!["latency"]);
-        let total: f64 = ranked.iter().map(|s| s.score).sum();
-        assert!((total - 1.0).abs() < 0.02, "{total}");
-    }
-
-    #[test]
-    fn no_evidence_no_suggestion() {
-        let matcher = Matcher::new(&framework(), None);
-        assert!(matcher.suggest("had lunch").is_empty());
-        assert!(matcher.suggest("").is_empty());
-    }
-
-    #[test]
-    fn repeated_words_count_once() {
-        let matcher = Matcher::new(&framework(), None);
-        let once = matcher.suggest("precision");
-        let thrice = matcher.suggest("precision precision precision");
-        assert!((once[0].evidence - thrice[0].evidence).abs() < f64::EPSILON);
-    }
+/// The built-in corpus a framework of this name trains on, if any.
+fn corpus_for(name: &str) -> Option<&'static str> {
+    BUILTIN_CORPORA
+        .iter()
+        .find(|(corpus, _)| *corpus == name)
+        .map(|(_, text)| *text)
 }

@@ -8,11 +8,12 @@ pub mod metrics;
 pub mod polish;
 pub mod scan;
 pub mod text;
+pub mod train;
 
 use anyhow::Result;
 
 pub use check::{Finding, Rules};
-pub use infer::{Suggestion, INFER_THRESHOLD};
+pub use infer::{Learned, LearnedTerm, LearnedTotal, Suggestion, INFER_THRESHOLD};
 pub use metrics::{Direction, Level, Metric};
 
 use crate::domain::framework::Framework;
@@ -31,17 +32,20 @@ pub struct UserText {
 }
 
 /// The user's copies of the analysers' files (`templates/polish.toml`,
-/// `templates/check.toml`); `None` keeps the built-in one.
+/// `templates/check.toml`); `None` keeps the built-in one. `corpus` is
+/// their `templates/inference/FRAMEWORK.tsv`, which adds to the built-in
+/// training corpus instead of replacing it.
 #[derive(Debug, Clone, Default)]
 pub struct UserFiles {
     pub polish: Option<UserText>,
     pub check: Option<UserText>,
+    pub corpus: Option<UserText>,
 }
 
 /// The analysers for one framework, built once and reused for every win.
 /// The checker's rules are read on first use: a capture does not need them.
 pub struct Analyzer {
-    matcher: infer::Matcher,
+    model: infer::Model,
     metric_lexicon: metrics::MetricLexicon,
     phrases: polish::PhraseBank,
     rules: std::sync::OnceLock<Rules>,
@@ -81,7 +85,13 @@ impl Analyzer {
         only: Option<&text::Prefilter>,
     ) -> Result<Analyzer> {
         Ok(Analyzer {
-            matcher: infer::Matcher::new(framework, only),
+            model: infer::Model::for_framework(
+                framework,
+                files
+                    .corpus
+                    .as_ref()
+                    .map(|file| (file.label.as_str(), file.text.as_str())),
+            )?,
             metric_lexicon: metrics::MetricLexicon::new(framework, only),
             phrases: polish::PhraseBank::load(files.polish.as_ref())?,
             rules: std::sync::OnceLock::new(),
@@ -89,10 +99,23 @@ impl Analyzer {
         })
     }
 
-    /// Ranked competencies for a win's text, impact and next.
+    /// Ranked competencies for a win's text, impact and next, from the
+    /// model alone.
     pub fn suggest(&self, text: &str, impact: Option<&str>, next: Option<&str>) -> Vec<Suggestion> {
+        self.suggest_learned(text, impact, next, &Learned::default())
+    }
+
+    /// Ranked competencies, with what the user's own labelled wins taught
+    /// (see `learning_terms`) blended in.
+    pub fn suggest_learned(
+        &self,
+        text: &str,
+        impact: Option<&str>,
+        next: Option<&str>,
+        learned: &Learned,
+    ) -> Vec<Suggestion> {
         let joined = join_parts(text, impact, next);
-        self.matcher.suggest(bounded(&joined))
+        self.model.suggest(bounded(&joined), learned)
     }
 
     /// Metrics in the text and the impact, in that order.
@@ -116,6 +139,18 @@ impl Analyzer {
         let rules = Rules::load(self.check_file.as_ref())?;
         Ok(self.rules.get_or_init(|| rules))
     }
+}
+
+/// The terms a win's words teach, or look up, in the journal's learned
+/// counts: its distinct features, stop words left out.
+pub fn learning_terms(text: &str, impact: Option<&str>, next: Option<&str>) -> Vec<String> {
+    static STOP: std::sync::OnceLock<train::StopWords> = std::sync::OnceLock::new();
+    let stop = STOP.get_or_init(|| train::StopWords::parse(infer::STOP_WORDS));
+    let joined = join_parts(text, impact, next);
+    train::features(bounded(&joined), stop)
+        .into_iter()
+        .map(|feature| feature.name)
+        .collect()
 }
 
 fn join_parts(text: &str, impact: Option<&str>, next: Option<&str>) -> String {

@@ -7,10 +7,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
     pub key: String,
-    /// Share of all the evidence found, 0 to 1.
+    /// The model's probability for it, 0 to 1.
     pub score: f64,
-    /// The lexicon terms found, strongest first.
+    /// The words of the text that drove it, strongest first.
     pub matched: Vec<String>,
+    /// Past wins the user labelled this way that share those words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub like: Vec<i64>,
     /// The raw evidence behind the score; not stored.
     #[serde(skip)]
     pub evidence: f64,
