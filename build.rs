@@ -55,8 +55,11 @@ fn main() {
         let corpus = Path::new(&corpus_file).exists().then(|| read(&corpus_file));
         let trainer = train::train_framework(&framework, &settings, corpus.as_deref(), &stop)
             .unwrap_or_else(|err| panic!("{corpus_file}: {err}"));
-        std::fs::write(Path::new(&out).join(format!("{name}.model")), trainer.write())
-            .unwrap_or_else(|err| panic!("{name}.model: {err}"));
+        std::fs::write(
+            Path::new(&out).join(format!("{name}.model")),
+            trainer.write(),
+        )
+        .unwrap_or_else(|err| panic!("{name}.model: {err}"));
     }
 }
 

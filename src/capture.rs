@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
 
-use crate::analyze::{Analyzer, UserFiles, INFER_THRESHOLD};
+use crate::analyze::{Analyzer, Learned, UserFiles, INFER_THRESHOLD};
 use crate::domain::framework::Framework;
 use crate::domain::record::WinRecord;
 use crate::domain::win::{CompetencySource, NewWin};
@@ -32,10 +32,16 @@ pub fn resolve_competencies(framework: &Framework, names: &[String]) -> Result<V
 /// Recomputes what analysis derives from a win's words. Competencies the
 /// user chose are kept; otherwise the top suggestion is used if it is
 /// confident enough, and marked as inferred.
-pub fn enrich(win: &mut NewWin, analyzer: &Analyzer) {
+/// `learned` is what the user's own labelled wins say about these words.
+pub fn enrich(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) {
     win.metrics = analyzer.metrics(&win.text, win.impact.as_deref());
     win.polished = analyzer.polish(&win.text);
-    win.suggestions = analyzer.suggest(&win.text, win.impact.as_deref(), win.next.as_deref());
+    win.suggestions = analyzer.suggest_learned(
+        &win.text,
+        win.impact.as_deref(),
+        win.next.as_deref(),
+        learned,
+    );
     if win.competency_source == CompetencySource::User && !win.competencies.is_empty() {
         return;
     }
@@ -98,7 +104,7 @@ impl<'f> RecordConverter<'f> {
                 self.analyzer = Some(Analyzer::new(self.framework, &self.files)?);
             }
             if let Some(analyzer) = &self.analyzer {
-                enrich(&mut win, analyzer);
+                enrich(&mut win, analyzer, &Learned::default());
             }
         }
         Ok(win)

@@ -31,7 +31,7 @@ pub fn wins(analyzer: &Analyzer, now: DateTime<FixedOffset>) -> Result<Vec<NewWi
             win.uid = sample_uid(&win, index);
             win.created_at = win.occurred_at;
             win.updated_at = win.updates.last().map_or(win.occurred_at, |u| u.at);
-            capture::enrich(&mut win, analyzer);
+            capture::enrich(&mut win, analyzer, &crate::analyze::Learned::default());
             Ok(win)
         })
         .collect()

@@ -138,7 +138,11 @@ fn inference_set() -> Vec<Labelled<'static>> {
 
 /// Top-1 and top-2 over some notes (the primary label must be first, or
 /// among the first two), printing the misses.
-fn score<'t>(analyzer: &Analyzer, notes: impl Iterator<Item = &'t Labelled<'t>>, name: &str) -> (f64, f64) {
+fn score<'t>(
+    analyzer: &Analyzer,
+    notes: impl Iterator<Item = &'t Labelled<'t>>,
+    name: &str,
+) -> (f64, f64) {
     let (mut total, mut top1, mut top2, mut either) = (0, 0, 0, 0);
     let mut misses = Vec::new();
     for note in notes {
@@ -156,7 +160,10 @@ fn score<'t>(analyzer: &Analyzer, notes: impl Iterator<Item = &'t Labelled<'t>>,
                 note.text
             ));
         }
-        if keys.first().is_some_and(|k| *k == note.primary || *k == note.secondary) {
+        if keys
+            .first()
+            .is_some_and(|k| *k == note.primary || *k == note.secondary)
+        {
             either += 1;
         }
         if keys.iter().take(2).any(|k| *k == note.primary) {
@@ -188,8 +195,14 @@ fn competency_inference_on_held_out_notes() {
     };
     let (polished1, polished2) = score(&analyzer, held("polished"), "held-out polished, cold");
     let (rough1, rough2) = score(&analyzer, held("rough"), "held-out rough, cold");
-    assert!(polished1 >= 0.80 && polished2 >= 0.95, "polished {polished1:.3} / {polished2:.3}");
-    assert!(rough1 >= 0.75 && rough2 >= 0.90, "rough {rough1:.3} / {rough2:.3}");
+    assert!(
+        polished1 >= 0.80 && polished2 >= 0.95,
+        "polished {polished1:.3} / {polished2:.3}"
+    );
+    assert!(
+        rough1 >= 0.75 && rough2 >= 0.90,
+        "rough {rough1:.3} / {rough2:.3}"
+    );
 }
 
 /// The tuning set: run by hand (`-- --ignored`) while changing the model;
@@ -199,7 +212,84 @@ fn competency_inference_on_held_out_notes() {
 fn competency_inference_on_dev_notes() {
     let analyzer = analyzer();
     let set = inference_set();
-    let dev = |style: &'static str| set.iter().filter(move |n| n.split == "dev" && n.style == style);
+    let dev = |style: &'static str| {
+        set.iter()
+            .filter(move |n| n.split == "dev" && n.style == style)
+    };
     score(&analyzer, dev("polished"), "dev polished");
     score(&analyzer, dev("rough"), "dev rough");
+}
+
+/// A simulated user: the first half of a person's notes are wins they
+/// filed with `-c` (stored in a journal, so the store's learned counts are
+/// what is tested); the second half are inferred, cold and then with what
+/// the journal learned. Reports top-1 on the second half.
+#[test]
+fn learning_from_a_users_labelled_wins() {
+    use std::collections::BTreeMap;
+    use win::analyze::learning_terms;
+    use win::domain::win::{CompetencySource, NewWin};
+    use win::store::Store;
+
+    let analyzer = analyzer();
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-21T17:05:00+01:00").expect("time");
+    let mut people: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for row in rows(include_str!("eval/personal.tsv")) {
+        people.entry(row[0]).or_default().push((row[1], row[3]));
+    }
+    let (mut total, mut cold_right, mut learned_right) = (0, 0, 0);
+    for (person, notes) in &people {
+        let mut store = Store::open_in_memory().expect("journal");
+        let half = notes.len() / 2;
+        for (competency, text) in &notes[..half] {
+            let mut win = NewWin::new((*text).to_string(), now);
+            win.competencies = vec![(*competency).to_string()];
+            win.competency_source = CompetencySource::User;
+            store.insert(&win).expect("insert");
+        }
+        let (mut cold, mut warm) = (0, 0);
+        for (competency, text) in &notes[half..] {
+            let learned = store
+                .learned(&learning_terms(text, None, None))
+                .expect("learned");
+            let before = analyzer.suggest(text, None, None);
+            let after = analyzer.suggest_learned(text, None, None, &learned);
+            if before.first().is_some_and(|s| s.key == *competency) {
+                cold += 1;
+            }
+            if after.first().is_some_and(|s| s.key == *competency) {
+                warm += 1;
+            } else {
+                println!(
+                    "  miss ({person}): {competency} <- {:?}: {text}",
+                    after.first().map(|s| (&s.key, &s.matched, &s.like))
+                );
+            }
+        }
+        let others = notes.len() - half;
+        println!(
+            "{person}: {half} labelled, {others} inferred: top-1 cold {:.1}%, after learning {:.1}%",
+            100.0 * f64::from(cold) / others as f64,
+            100.0 * f64::from(warm) / others as f64
+        );
+        total += others;
+        cold_right += cold;
+        learned_right += warm;
+    }
+    let cold = f64::from(cold_right) / total as f64;
+    let learned = f64::from(learned_right) / total as f64;
+    println!(
+        "all people: top-1 cold {:.1}%, after learning {:.1}% on {total} notes",
+        cold * 100.0,
+        learned * 100.0
+    );
+    assert!(
+        learned >= 0.80,
+        "top-1 after learning {learned:.3} is below 0.80"
+    );
+    assert!(
+        learned - cold >= 0.10,
+        "learning gained only {:.3}",
+        learned - cold
+    );
 }

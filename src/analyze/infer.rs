@@ -11,9 +11,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use anyhow::{bail, Context, Result};
 use super::train::{corpus_weight, features, train_framework, Feature, StopWords, Trainer};
 use crate::domain::framework::Framework;
+use anyhow::{bail, Context, Result};
 
 /// The built-in stop words: they never count as evidence.
 pub const STOP_WORDS: &str = include_str!("../../templates/inference/stopwords.txt");
@@ -182,14 +182,19 @@ impl Model {
     /// the built-in file, else one trained now from its lexicon (and the
     /// built-in corpus of the same name); `user_corpus` (the text of the
     /// user's `inference/NAME.tsv`) is blended in either way.
-    pub fn for_framework(framework: &Framework, user_corpus: Option<(&str, &str)>) -> Result<Model> {
+    pub fn for_framework(
+        framework: &Framework,
+        user_corpus: Option<(&str, &str)>,
+    ) -> Result<Model> {
         let stop = StopWords::parse(STOP_WORDS);
         let builtin = BUILTIN_MODELS
             .iter()
             .find(|(name, _)| *name == framework.name)
             .filter(|_| framework.source == "built-in");
         let base = match builtin {
-            Some((name, text)) => Counts::parse(Cow::Borrowed(text), &format!("built-in {name} model"))?,
+            Some((name, text)) => {
+                Counts::parse(Cow::Borrowed(text), &format!("built-in {name} model"))?
+            }
             None => {
                 let settings: toml::Value =
                     toml::from_str(SETTINGS).context("built-in inference settings")?;
@@ -206,7 +211,11 @@ impl Model {
                 Counts::parse(Cow::Owned(trainer.write()), &framework.name)?
             }
         };
-        let keys: Vec<String> = framework.competencies.iter().map(|c| c.key.clone()).collect();
+        let keys: Vec<String> = framework
+            .competencies
+            .iter()
+            .map(|c| c.key.clone())
+            .collect();
         if base.keys != keys {
             bail!(
                 "the {} model does not match the framework's competencies",
@@ -305,7 +314,10 @@ impl Model {
         if evidence.is_empty() {
             return Vec::new();
         }
-        let best = log_likelihood.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let best = log_likelihood
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
         let weights: Vec<f64> = log_likelihood.iter().map(|l| (l - best).exp()).collect();
         let sum: f64 = weights.iter().sum();
         let mut suggestions: Vec<Suggestion> = (0..width)
@@ -326,7 +338,10 @@ impl Model {
                 for (_, feature, _) in &drivers {
                     let words = text[feature.start..feature.end].to_lowercase();
                     // A pair whose words are already named adds nothing.
-                    if !matched.iter().any(|m| m.contains(&words) || words.contains(m.as_str())) {
+                    if !matched
+                        .iter()
+                        .any(|m| m.contains(&words) || words.contains(m.as_str()))
+                    {
                         matched.push(words);
                     }
                 }

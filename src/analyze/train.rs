@@ -117,7 +117,13 @@ impl Trainer {
 
     /// Counts a labelled text; a label that is not one of the keys is
     /// reported back as an error message.
-    pub fn add(&mut self, key: &str, text: &str, weight: f64, stop: &StopWords) -> Result<(), String> {
+    pub fn add(
+        &mut self,
+        key: &str,
+        text: &str,
+        weight: f64,
+        stop: &StopWords,
+    ) -> Result<(), String> {
         let class = self
             .keys
             .iter()
@@ -134,7 +140,12 @@ impl Trainer {
 
     /// Counts every line of a corpus: `competency<TAB>text`, `#` comments.
     /// Errors name the line.
-    pub fn add_corpus(&mut self, corpus: &str, weight: f64, stop: &StopWords) -> Result<usize, String> {
+    pub fn add_corpus(
+        &mut self,
+        corpus: &str,
+        weight: f64,
+        stop: &StopWords,
+    ) -> Result<usize, String> {
         let mut added = 0;
         for (number, line) in corpus.lines().enumerate() {
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
@@ -209,7 +220,11 @@ fn weight(settings: &toml::Value, name: &str, default: f64) -> f64 {
     settings
         .get("prior")
         .and_then(|prior| prior.get(name))
-        .and_then(|value| value.as_float().or_else(|| value.as_integer().map(|i| i as f64)))
+        .and_then(|value| {
+            value
+                .as_float()
+                .or_else(|| value.as_integer().map(|i| i as f64))
+        })
         .unwrap_or(default)
 }
 
@@ -230,7 +245,12 @@ pub fn train_framework(
     let text_list = |value: Option<&toml::Value>| -> Vec<String> {
         value
             .and_then(toml::Value::as_array)
-            .map(|items| items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let mut keys = Vec::new();
@@ -249,7 +269,10 @@ pub fn train_framework(
     }
     let mut trainer = Trainer::new(keys);
     for competency in competencies {
-        let key = competency.get("key").and_then(toml::Value::as_str).unwrap_or("");
+        let key = competency
+            .get("key")
+            .and_then(toml::Value::as_str)
+            .unwrap_or("");
         let lexicon = competency.get("lexicon");
         for tier in ["strong", "common", "weak"] {
             let tier_weight = weight(settings, tier, 1.0);
@@ -258,14 +281,20 @@ pub fn train_framework(
             }
         }
     }
-    let name = framework.get("name").and_then(toml::Value::as_str).unwrap_or("");
+    let name = framework
+        .get("name")
+        .and_then(toml::Value::as_str)
+        .unwrap_or("");
     let levels = settings
         .get("frameworks")
         .and_then(|f| f.get(name))
         .and_then(|f| f.get("levels"));
     let metric_weight = weight(settings, "metric", 1.0);
     for level in ["model", "system", "business"] {
-        let Some(key) = levels.and_then(|l| l.get(level)).and_then(toml::Value::as_str) else {
+        let Some(key) = levels
+            .and_then(|l| l.get(level))
+            .and_then(toml::Value::as_str)
+        else {
             continue;
         };
         if !trainer.keys().iter().any(|k| k == key) {

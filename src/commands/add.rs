@@ -46,7 +46,13 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     }
     let mut win = NewWin::new(text, app.now);
     win.starred = args.star;
-    let analyzer = super::apply_fields(app, &mut win, &fields)?;
+    // A dry run reads what an existing journal learned but creates none.
+    let store = if args.dry_run && !app.db_path.exists() {
+        None
+    } else {
+        Some(app.open_store()?)
+    };
+    let analyzer = super::apply_fields(app, &mut win, &fields, store.as_ref())?;
 
     if args.dry_run {
         let findings = analyzer.rules()?.check_win(&win.preview(), app.now);
@@ -70,7 +76,11 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
         return Ok(());
     }
 
-    let stored = app.open_store()?.insert(&win)?;
+    let mut store = match store {
+        Some(store) => store,
+        None => app.open_store()?,
+    };
+    let stored = store.insert(&win)?;
     if args.json {
         output::print_json(&stored)?;
     } else {

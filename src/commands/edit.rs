@@ -46,7 +46,7 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
         win.text = text.to_string();
     }
     win.updated_at = app.now;
-    super::apply_fields(app, &mut win, &args.fields)?;
+    super::apply_fields(app, &mut win, &args.fields, Some(&store))?;
 
     // The timeline came along in `win` and is not rewritten by `replace`.
     let saved = store.replace(&win.into_win(stored.id))?;

@@ -23,13 +23,14 @@ mod update;
 
 use anyhow::Result;
 
-use crate::analyze::Analyzer;
+use crate::analyze::{learning_terms, Analyzer, Learned};
 use crate::app::App;
 use crate::capture;
 use crate::cli::WinFields;
 use crate::cli::{Command, ReviewCommand};
 use crate::domain::dates;
 use crate::domain::win::{non_empty, normalize_tags, CompetencySource, NewWin};
+use crate::store::Store;
 
 /// Runs the chosen command.
 pub fn run(app: &App, command: &Command) -> Result<()> {
@@ -61,7 +62,15 @@ pub fn run(app: &App, command: &Command) -> Result<()> {
 /// Sets the fields a capture or edit flag names, leaving the others as they
 /// are, then re-derives the analysis of the win's words. Returns the
 /// analyser, which `--dry-run` reuses for the checker.
-fn apply_fields(app: &App, win: &mut NewWin, fields: &WinFields) -> Result<Analyzer> {
+///
+/// With a journal, what the user's labelled wins taught is blended into
+/// the competency suggestions.
+fn apply_fields(
+    app: &App,
+    win: &mut NewWin,
+    fields: &WinFields,
+    store: Option<&Store>,
+) -> Result<Analyzer> {
     let framework = app.framework()?;
     if let Some(impact) = &fields.impact {
         win.impact = non_empty(Some(impact.clone()));
@@ -102,6 +111,14 @@ fn apply_fields(app: &App, win: &mut NewWin, fields: &WinFields) -> Result<Analy
         &app.analysis_files()?,
         &[Some(&win.text), win.impact.as_deref(), win.next.as_deref()],
     )?;
-    capture::enrich(win, &analyzer);
+    let learned = match store {
+        Some(store) => store.learned(&learning_terms(
+            &win.text,
+            win.impact.as_deref(),
+            win.next.as_deref(),
+        ))?,
+        None => Learned::default(),
+    };
+    capture::enrich(win, &analyzer, &learned);
     Ok(analyzer)
 }

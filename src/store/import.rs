@@ -5,7 +5,7 @@ use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::explain::{explain, is_busy};
-use super::{rows, Store};
+use super::{learned, rows, Store};
 use crate::domain::win::NewWin;
 
 impl Store {
@@ -41,6 +41,8 @@ pub struct Import<'s> {
     label: String,
     names: rows::Names,
     replaced: Vec<i64>,
+    /// What the imported labelled wins teach, written by `finish`.
+    learning: learned::Tally,
     indexed_up_to: i64,
     /// The schema's text of what `begin_import` dropped, to recreate.
     suspended: Vec<String>,
@@ -58,7 +60,10 @@ impl Import<'_> {
             if !self.replace_existing {
                 // The uid's unique index decides: no separate look-up.
                 match rows::insert_win(self.conn, win, &mut self.names)? {
-                    Some(_) => self.added += 1,
+                    Some(id) => {
+                        self.learning.add(id, win);
+                        self.added += 1;
+                    }
                     None => self.skipped += 1,
                 }
                 return Ok(());
@@ -70,11 +75,19 @@ impl Import<'_> {
                 .optional()?;
             match existing {
                 Some(id) => {
+                    // The win may be one this import added: count what is
+                    // tallied so far before taking its lesson back.
+                    rows::flush(self.conn, &mut self.names)?;
+                    self.learning.write(self.conn)?;
+                    learned::forget(self.conn, id)?;
                     rows::replace_win(self.conn, id, win, true, &mut self.names)?;
+                    self.learning.add(id, win);
                     self.replaced.push(id);
                 }
                 None => {
-                    rows::insert_win(self.conn, win, &mut self.names)?;
+                    if let Some(id) = rows::insert_win(self.conn, win, &mut self.names)? {
+                        self.learning.add(id, win);
+                    }
                 }
             }
             self.added += 1;
@@ -93,6 +106,7 @@ impl Import<'_> {
                 return self.end("ROLLBACK");
             }
             rows::flush(self.conn, &mut self.names)?;
+            self.learning.write(self.conn)?;
             // A uid the file holds twice was replaced twice: index it once.
             self.replaced.sort_unstable();
             self.replaced.dedup();
@@ -144,6 +158,7 @@ fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Res
         label,
         names: rows::Names::gathering(),
         replaced: Vec::new(),
+        learning: learned::Tally::default(),
         indexed_up_to: 0,
         suspended: Vec::new(),
         rollback_journal,

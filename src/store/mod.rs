@@ -6,11 +6,13 @@
 //! - `queries`: reading and changing wins;
 //! - `rows`: one win's rows, shared by queries and imports;
 //! - `import`: the bulk-load state machine;
+//! - `learned`: what the user's labelled wins teach competency inference;
 //! - `explain`: SQLite's errors in words that say what to do.
 
 mod explain;
 mod file;
 mod import;
+mod learned;
 mod open;
 mod queries;
 mod rows;

@@ -15,7 +15,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_bulk_fts.sql"),
     include_str!("migrations/0003_suspend_triggers.sql"),
     include_str!("migrations/0004_fts_rows_view.sql"),
+    include_str!("migrations/0005_learned_terms.sql"),
 ];
+
+/// The migration that started counting what labelled wins teach: a journal
+/// migrated past it has its existing wins counted once.
+const LEARNED_SINCE: i64 = 5;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -103,6 +108,9 @@ impl Store {
         {
             tx.execute_batch(sql)
                 .with_context(|| format!("migration {} failed", index + 1))?;
+        }
+        if current > 0 && current < LEARNED_SINCE {
+            super::learned::rebuild(&tx).context("cannot count the labelled wins")?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;

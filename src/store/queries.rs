@@ -4,7 +4,7 @@ use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, params_from_iter};
 
-use super::{rows, Store};
+use super::{learned, rows, Store};
 use crate::domain::filter::WinFilter;
 use crate::domain::win::{format_rfc3339, NewWin, Stage, Update, Win};
 
@@ -38,8 +38,10 @@ impl Store {
     /// read back: it holds exactly what was written.
     pub fn insert(&mut self, win: &NewWin) -> Result<Win> {
         let id = self.write(|tx| {
-            rows::insert_win(tx, win, &mut rows::Names::default())?
-                .ok_or_else(|| anyhow!("a win with uid {} is already in the journal", win.uid))
+            let id = rows::insert_win(tx, win, &mut rows::Names::default())?
+                .ok_or_else(|| anyhow!("a win with uid {} is already in the journal", win.uid))?;
+            learned::learn(tx, id, win)?;
+            Ok(id)
         })?;
         Ok(win.clone().into_win(id))
     }
@@ -67,7 +69,11 @@ impl Store {
     pub fn replace(&mut self, win: &Win) -> Result<Win> {
         let id = win.id;
         let new = win.clone().into_new();
-        self.write(|tx| rows::replace_win(tx, id, &new, false, &mut rows::Names::default()))?;
+        self.write(|tx| {
+            learned::forget(tx, id)?;
+            rows::replace_win(tx, id, &new, false, &mut rows::Names::default())?;
+            learned::learn(tx, id, &new)
+        })?;
         self.require(id)
     }
 
@@ -77,6 +83,7 @@ impl Store {
         self.write(|tx| {
             let mut deleted = 0;
             for id in ids {
+                learned::forget(tx, *id)?;
                 let count = tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
                 if count == 0 {
                     bail!("no win #{id} in {path} (see: win list); nothing was deleted");
@@ -237,6 +244,12 @@ impl Store {
     }
 
     /// Shipped (or later) wins with no recorded impact, oldest first.
+    /// What the user's labelled wins say about some terms (see
+    /// `analyze::learning_terms`).
+    pub fn learned(&self, terms: &[String]) -> Result<crate::analyze::Learned> {
+        learned::lookup(&self.conn, terms).map_err(|err| self.explain(err))
+    }
+
     pub fn pending(&self, occurred_before: DateTime<FixedOffset>) -> Result<Vec<Win>> {
         let mut wins = Vec::new();
         self.each_win_row(

@@ -1,0 +1,272 @@
+//! What the user's own labelled wins teach competency inference: for each
+//! term of those wins, how many of them with each first competency have it,
+//! and the newest few ids ("like #12, #40"). Only wins whose competency the
+//! user chose count (`competency_source = 'user'`); inferred ones never do.
+//! The counts change in the same transaction as the wins they come from:
+//! adding, editing and deleting a win, and imports (tallied in memory and
+//! written once).
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::analyze::{learning_terms, Learned, LearnedTerm, LearnedTotal};
+use crate::domain::win::{CompetencySource, NewWin};
+
+/// How many example wins a term keeps per competency.
+const EXAMPLES: usize = 3;
+
+/// What one win teaches: its first competency and its terms.
+struct Lesson {
+    competency: String,
+    terms: Vec<String>,
+}
+
+fn lesson(win: &NewWin) -> Option<Lesson> {
+    if win.competency_source != CompetencySource::User {
+        return None;
+    }
+    let competency = win.competencies.first()?.clone();
+    Some(Lesson {
+        competency,
+        terms: learning_terms(&win.text, win.impact.as_deref(), win.next.as_deref()),
+    })
+}
+
+/// A stored win's text, impact, next, competency source and first competency.
+type LessonRow = (String, Option<String>, Option<String>, String, Option<String>);
+
+/// The lesson a stored win taught, read back from its row.
+fn stored_lesson(tx: &Connection, id: i64) -> Result<Option<Lesson>> {
+    let row: Option<LessonRow> = tx
+        .prepare_cached(
+            "SELECT w.text, w.impact, w.next, w.competency_source,
+                    (SELECT c.key FROM win_competencies wc JOIN competencies c ON c.id = wc.competency_id
+                     WHERE wc.win_id = w.id ORDER BY wc.position LIMIT 1)
+             FROM wins w WHERE w.id = ?1",
+        )?
+        .query_row([id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+        })
+        .optional()?;
+    let Some((text, impact, next, source, Some(competency))) = row else {
+        return Ok(None);
+    };
+    if source != CompetencySource::User.as_str() {
+        return Ok(None);
+    }
+    Ok(Some(Lesson {
+        competency,
+        terms: learning_terms(&text, impact.as_deref(), next.as_deref()),
+    }))
+}
+
+/// Counts a newly stored win.
+pub fn learn(tx: &Connection, id: i64, win: &NewWin) -> Result<()> {
+    let Some(lesson) = lesson(win) else {
+        return Ok(());
+    };
+    for term in &lesson.terms {
+        let examples: Option<String> = tx
+            .prepare_cached(
+                "SELECT examples FROM learned_terms WHERE term = ?1 AND competency = ?2",
+            )?
+            .query_row(params![term, lesson.competency], |row| row.get(0))
+            .optional()?;
+        let examples = push_example(examples.as_deref().unwrap_or(""), id);
+        tx.prepare_cached(
+            "INSERT INTO learned_terms (term, competency, wins, examples) VALUES (?1, ?2, 1, ?3)
+             ON CONFLICT (term, competency) DO UPDATE SET wins = wins + 1, examples = excluded.examples",
+        )?
+        .execute(params![term, lesson.competency, examples])?;
+    }
+    add_total(tx, &lesson.competency, 1, lesson.terms.len() as i64)
+}
+
+/// Takes back what a stored win taught, before it is changed or deleted.
+pub fn forget(tx: &Connection, id: i64) -> Result<()> {
+    let Some(lesson) = stored_lesson(tx, id)? else {
+        return Ok(());
+    };
+    for term in &lesson.terms {
+        let examples: Option<String> = tx
+            .prepare_cached(
+                "SELECT examples FROM learned_terms WHERE term = ?1 AND competency = ?2",
+            )?
+            .query_row(params![term, lesson.competency], |row| row.get(0))
+            .optional()?;
+        let Some(examples) = examples else {
+            continue;
+        };
+        let kept: Vec<&str> = examples
+            .split(' ')
+            .filter(|e| !e.is_empty() && *e != id.to_string())
+            .collect();
+        tx.prepare_cached(
+            "UPDATE learned_terms SET wins = wins - 1, examples = ?3 WHERE term = ?1 AND competency = ?2",
+        )?
+        .execute(params![term, lesson.competency, kept.join(" ")])?;
+    }
+    tx.prepare_cached(
+        "DELETE FROM learned_terms WHERE wins <= 0 AND term IN (SELECT value FROM json_each(?1))",
+    )?
+    .execute([serde_json::to_string(&lesson.terms)?])?;
+    add_total(tx, &lesson.competency, -1, -(lesson.terms.len() as i64))
+}
+
+fn add_total(tx: &Connection, competency: &str, wins: i64, terms: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO learned_competencies (competency, wins, terms) VALUES (?1, ?2, ?3)
+         ON CONFLICT (competency) DO UPDATE SET wins = wins + excluded.wins, terms = terms + excluded.terms",
+    )?
+    .execute(params![competency, wins, terms])?;
+    tx.prepare_cached("DELETE FROM learned_competencies WHERE competency = ?1 AND wins <= 0")?
+        .execute([competency])?;
+    Ok(())
+}
+
+/// The newest ids first, at most `EXAMPLES`.
+fn push_example(examples: &str, id: i64) -> String {
+    let mut ids = vec![id.to_string()];
+    ids.extend(
+        examples
+            .split(' ')
+            .filter(|e| !e.is_empty() && *e != id.to_string())
+            .map(str::to_string),
+    );
+    ids.truncate(EXAMPLES);
+    ids.join(" ")
+}
+
+/// Lessons of many new wins, counted in memory and written at once (an
+/// import adds a million wins; a statement per term would dominate it).
+#[derive(Default)]
+pub struct Tally {
+    terms: HashMap<(String, String), (i64, Vec<i64>)>,
+    totals: HashMap<String, (i64, i64)>,
+}
+
+impl Tally {
+    pub fn add(&mut self, id: i64, win: &NewWin) {
+        let Some(lesson) = lesson(win) else {
+            return;
+        };
+        let total = self.totals.entry(lesson.competency.clone()).or_default();
+        total.0 += 1;
+        total.1 += lesson.terms.len() as i64;
+        for term in lesson.terms {
+            let entry = self
+                .terms
+                .entry((term, lesson.competency.clone()))
+                .or_default();
+            entry.0 += 1;
+            // Ids only grow within an import: keep the newest.
+            entry.1.push(id);
+            if entry.1.len() > EXAMPLES {
+                entry.1.remove(0);
+            }
+        }
+    }
+
+    pub fn write(&mut self, tx: &Connection) -> Result<()> {
+        for ((term, competency), (wins, ids)) in self.terms.drain() {
+            let examples: Option<String> = tx
+                .prepare_cached(
+                    "SELECT examples FROM learned_terms WHERE term = ?1 AND competency = ?2",
+                )?
+                .query_row(params![term, competency], |row| row.get(0))
+                .optional()?;
+            let mut merged = examples.unwrap_or_default();
+            for id in ids {
+                merged = push_example(&merged, id);
+            }
+            tx.prepare_cached(
+                "INSERT INTO learned_terms (term, competency, wins, examples) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (term, competency) DO UPDATE SET wins = wins + excluded.wins, examples = excluded.examples",
+            )?
+            .execute(params![term, competency, wins, merged])?;
+        }
+        for (competency, (wins, terms)) in self.totals.drain() {
+            add_total(tx, &competency, wins, terms)?;
+        }
+        Ok(())
+    }
+}
+
+/// Counts every labelled win again from scratch (a journal from before
+/// learning existed).
+pub fn rebuild(tx: &Connection) -> Result<()> {
+    tx.execute_batch("DELETE FROM learned_terms; DELETE FROM learned_competencies;")?;
+    let ids: Vec<i64> = tx
+        .prepare("SELECT id FROM wins WHERE competency_source = 'user' ORDER BY id")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut tally = Tally::default();
+    for id in ids {
+        if let Some(lesson) = stored_lesson(tx, id)? {
+            let total = tally.totals.entry(lesson.competency.clone()).or_default();
+            total.0 += 1;
+            total.1 += lesson.terms.len() as i64;
+            for term in lesson.terms {
+                let entry = tally
+                    .terms
+                    .entry((term, lesson.competency.clone()))
+                    .or_default();
+                entry.0 += 1;
+                entry.1.push(id);
+                if entry.1.len() > EXAMPLES {
+                    entry.1.remove(0);
+                }
+            }
+        }
+    }
+    tally.write(tx)
+}
+
+/// What the labelled wins say about these terms.
+pub fn lookup(conn: &Connection, terms: &[String]) -> Result<Learned> {
+    let mut learned = Learned::default();
+    let mut totals =
+        conn.prepare_cached("SELECT competency, wins, terms FROM learned_competencies")?;
+    let rows = totals.query_map([], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            LearnedTotal {
+                wins: row.get(1)?,
+                terms: row.get(2)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (competency, total) = row?;
+        learned.totals.insert(competency, total);
+    }
+    if learned.totals.is_empty() || terms.is_empty() {
+        return Ok(learned);
+    }
+    let mut found = conn.prepare_cached(
+        "SELECT term, competency, wins, examples FROM learned_terms
+         WHERE term IN (SELECT value FROM json_each(?1))",
+    )?;
+    let rows = found.query_map([serde_json::to_string(terms).unwrap_or_default()], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, String>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (term, competency, wins, examples) = row?;
+        learned.terms.entry(term).or_default().push(LearnedTerm {
+            competency,
+            wins,
+            examples: examples
+                .split(' ')
+                .filter_map(|id| id.parse().ok())
+                .collect(),
+        });
+    }
+    Ok(learned)
+}

@@ -1,0 +1,24 @@
+-- 0005: what the user's own labelled wins teach competency inference.
+-- For each term of a win whose competency the user chose, and that win's
+-- first competency: how many such wins have the term, and the newest few
+-- of their ids (shown as "like #12, #40"). A capture looks up only its own
+-- terms, so the primary key starts with the term. Kept in step with the
+-- wins by the store in the same transactions; filled from existing wins
+-- right after this migration.
+
+CREATE TABLE learned_terms (
+    term       TEXT NOT NULL,
+    competency TEXT NOT NULL,
+    wins       INTEGER NOT NULL,
+    -- Space-separated win ids, newest first, at most three.
+    examples   TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (term, competency)
+) WITHOUT ROWID;
+
+-- Per competency: how many labelled wins, and how many terms they hold in
+-- all (the model's denominators).
+CREATE TABLE learned_competencies (
+    competency TEXT PRIMARY KEY,
+    wins       INTEGER NOT NULL,
+    terms      INTEGER NOT NULL
+) WITHOUT ROWID;
