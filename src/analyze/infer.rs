@@ -390,3 +390,152 @@ fn corpus_for(name: &str) -> Option<&'static str> {
         .find(|(corpus, _)| *corpus == name)
         .map(|(_, text)| *text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::framework::Framework;
+
+    fn builtin() -> Framework {
+        let (_, json) = crate::domain::framework::BUILTIN
+            .iter()
+            .find(|(name, _)| *name == "ml-engineer")
+            .unwrap();
+        Framework::parse_builtin(json, "built-in").unwrap()
+    }
+
+    fn custom() -> Framework {
+        let text = r#"
+            name = "t"
+            title = "T"
+            [[competencies]]
+            key = "ops"
+            title = "Ops"
+            [competencies.lexicon]
+            strong = ["deploy", "feature store", "p99"]
+            common = ["latency"]
+            [[competencies]]
+            key = "model"
+            title = "Model"
+            [competencies.lexicon]
+            strong = ["precision", "feature"]
+        "#;
+        Framework::parse(text, "test.toml").unwrap()
+    }
+
+    fn top(model: &Model, text: &str) -> Suggestion {
+        model.suggest(text, &Learned::default()).remove(0)
+    }
+
+    #[test]
+    fn the_built_in_model_is_found_by_binary_search() {
+        let model = Model::for_framework(&builtin(), None).unwrap();
+        let counts = &model.layers[0];
+        let body = &counts.body[counts.body_start..];
+        // Every feature line is found, first, last and all between.
+        for line in body.lines().step_by(37).chain(body.lines().last()) {
+            let name = line.split('\t').next().unwrap();
+            assert!(counts.get(name).is_some(), "{name}");
+        }
+        assert!(counts.get("zzzz-not-a-feature").is_none());
+        assert!(counts.get("").is_none());
+    }
+
+    #[test]
+    fn a_framework_of_the_users_is_trained_from_its_lexicon() {
+        let model = Model::for_framework(&custom(), None).unwrap();
+        let ranked = model.suggest("Deployed the feature store, p99 down", &Learned::default());
+        assert_eq!(ranked[0].key, "ops");
+        assert!(
+            ranked[0]
+                .matched
+                .iter()
+                .any(|m| m.contains("feature store")),
+            "{:?}",
+            ranked[0].matched
+        );
+        assert_eq!(top(&model, "precision up 3 points").key, "model");
+    }
+
+    #[test]
+    fn nothing_known_suggests_nothing() {
+        let model = Model::for_framework(&builtin(), None).unwrap();
+        assert!(model.suggest("had lunch", &Learned::default()).is_empty());
+        assert!(model.suggest("", &Learned::default()).is_empty());
+        assert!(model
+            .suggest("with the and of", &Learned::default())
+            .is_empty());
+    }
+
+    #[test]
+    fn money_counts_for_the_business_and_latency_for_the_system() {
+        let model = Model::for_framework(&builtin(), None).unwrap();
+        let money = top(&model, "quantized the ranker to int8, saving $300k a year");
+        let latency = top(
+            &model,
+            "quantized the ranker to int8, p99 latency 80ms -> 30ms",
+        );
+        assert_ne!(money.key, latency.key);
+        assert!(
+            money
+                .matched
+                .iter()
+                .any(|m| m.contains('$') || m.contains("sav")),
+            "{:?}",
+            money.matched
+        );
+        assert!(
+            latency
+                .matched
+                .iter()
+                .any(|m| m.contains("latency") || m.contains("p99")),
+            "{:?}",
+            latency.matched
+        );
+    }
+
+    #[test]
+    fn a_users_corpus_blends_in() {
+        let plain = Model::for_framework(&custom(), None).unwrap();
+        let blended = Model::for_framework(
+            &custom(),
+            Some(("mine.tsv", "model\tkestrel retrained\nmodel\tkestrel v2\n")),
+        )
+        .unwrap();
+        assert!(plain.suggest("kestrel", &Learned::default()).is_empty());
+        assert_eq!(top(&blended, "kestrel").key, "model");
+        let err = Model::for_framework(&custom(), Some(("mine.tsv", "nope\tkestrel\n")))
+            .err()
+            .unwrap();
+        assert!(format!("{err:#}").contains("mine.tsv"), "{err:#}");
+    }
+
+    #[test]
+    fn labelled_wins_teach_their_words_and_are_named() {
+        let model = Model::for_framework(&builtin(), None).unwrap();
+        let text = "tollgate failover drill";
+        let mut learned = Learned::default();
+        learned
+            .totals
+            .insert("mlops".into(), LearnedTotal { wins: 6, terms: 40 });
+        learned
+            .totals
+            .insert("leadership".into(), LearnedTotal { wins: 6, terms: 40 });
+        learned.terms.insert(
+            "tollgat".into(),
+            vec![LearnedTerm {
+                competency: "mlops".into(),
+                wins: 6,
+                examples: vec![40, 12],
+            }],
+        );
+        let ranked = model.suggest(text, &learned);
+        assert_eq!(ranked[0].key, "mlops");
+        assert_eq!(ranked[0].like, vec![40, 12]);
+        assert!(
+            ranked[0].matched.contains(&"tollgate".to_string()),
+            "{:?}",
+            ranked[0].matched
+        );
+    }
+}

@@ -324,3 +324,86 @@ pub fn train_framework(
     }
     Ok(trainer)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stop() -> StopWords {
+        StopWords::parse("# comment\nwith\nthe\non\nour # trailing comment\n")
+    }
+
+    fn names(text: &str) -> Vec<String> {
+        features(text, &stop())
+            .into_iter()
+            .map(|f| f.name)
+            .collect()
+    }
+
+    #[test]
+    fn stop_words_never_become_features() {
+        let found = names("Paired with the team on our launch");
+        assert!(
+            !found
+                .iter()
+                .any(|f| f.split(' ').any(|w| ["with", "the", "our"].contains(&w))),
+            "{found:?}"
+        );
+        // Pairs skip the stop words between their words.
+        assert!(found.contains(&"team launch".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn numbers_keep_only_their_units() {
+        let found = names("p99 240ms -> 80ms, saved $1.2M in 2026, 3x faster");
+        for expected in ["p99", "#ms", "$", "#m", "#x", "sav"] {
+            assert!(
+                found.contains(&expected.to_string()),
+                "{expected} in {found:?}"
+            );
+        }
+        assert!(!found.iter().any(|f| f == "2026" || f == "#"), "{found:?}");
+    }
+
+    #[test]
+    fn features_are_distinct_and_point_into_the_text() {
+        let text = "Deployed, deployed again: the deploy";
+        let found = features(text, &stop());
+        let mut seen: Vec<&str> = found.iter().map(|f| f.name.as_str()).collect();
+        seen.sort_unstable();
+        let before = seen.len();
+        seen.dedup();
+        assert_eq!(before, seen.len());
+        for feature in &found {
+            assert!(text.get(feature.start..feature.end).is_some());
+        }
+    }
+
+    #[test]
+    fn a_written_model_lists_every_feature_sorted() {
+        let mut trainer = Trainer::new(vec!["a".into(), "b".into()]);
+        trainer
+            .add("a", "feature store latency", 1.0, &stop())
+            .unwrap();
+        trainer.add("b", "mentored interns", 0.5, &stop()).unwrap();
+        assert!(trainer.add("c", "anything", 1.0, &stop()).is_err());
+        let text = trainer.write();
+        let (header, body) = text.split_once("\n\n").unwrap();
+        assert!(header.starts_with("keys\ta\tb\ntotals\t"), "{header}");
+        let lines: Vec<&str> = body.lines().collect();
+        let mut sorted = lines.clone();
+        sorted.sort_unstable();
+        assert_eq!(lines, sorted);
+        assert!(lines.contains(&"featur stor\t1\t0"), "{lines:?}");
+        assert!(lines.contains(&"mentor\t0\t0.5"), "{lines:?}");
+    }
+
+    #[test]
+    fn a_corpus_line_without_a_tab_is_an_error_naming_it() {
+        let mut trainer = Trainer::new(vec!["a".into()]);
+        let err = trainer
+            .add_corpus("# header\na\tfine\nno tab here\n", 1.0, &stop())
+            .unwrap_err();
+        assert!(err.starts_with("line 3:"), "{err}");
+    }
+}

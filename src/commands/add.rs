@@ -107,10 +107,19 @@ fn recorded_line(win: &Win) -> String {
                     .collect::<Vec<_>>()
                     .join(", ")
             });
+            let like = win
+                .suggestions
+                .first()
+                .filter(|s| !s.like.is_empty())
+                .map(|s| {
+                    let ids: Vec<String> = s.like.iter().map(|id| format!("#{id}")).collect();
+                    format!("; like {}", ids.join(", "))
+                });
             parts.push(format!(
-                "{} (inferred from: {}; change with: win edit {} -c NAME)",
+                "{} (inferred from: {}{}; change with: win edit {} -c NAME)",
                 win.competencies.join(", "),
                 why.unwrap_or_default(),
+                like.unwrap_or_default(),
                 win.id
             ));
         }

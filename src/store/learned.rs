@@ -35,7 +35,13 @@ fn lesson(win: &NewWin) -> Option<Lesson> {
 }
 
 /// A stored win's text, impact, next, competency source and first competency.
-type LessonRow = (String, Option<String>, Option<String>, String, Option<String>);
+type LessonRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 /// The lesson a stored win taught, read back from its row.
 fn stored_lesson(tx: &Connection, id: i64) -> Result<Option<Lesson>> {
@@ -269,4 +275,183 @@ pub fn lookup(conn: &Connection, terms: &[String]) -> Result<Learned> {
         });
     }
     Ok(learned)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::DateTime;
+
+    use super::super::Store;
+    use crate::analyze::learning_terms;
+    use crate::domain::win::{CompetencySource, NewWin};
+
+    fn win(text: &str, competency: &str, source: CompetencySource) -> NewWin {
+        let now = DateTime::parse_from_rfc3339("2026-11-21T17:05:00+01:00").unwrap();
+        let mut win = NewWin::new(text.to_string(), now);
+        win.competencies = vec![competency.to_string()];
+        win.competency_source = source;
+        win
+    }
+
+    /// (competency, wins, examples) of one term.
+    fn taught(store: &Store, term: &str) -> Vec<(String, i64, Vec<i64>)> {
+        let learned = store.learned(&[term.to_string()]).unwrap();
+        let mut rows: Vec<_> = learned
+            .terms
+            .get(term)
+            .into_iter()
+            .flatten()
+            .map(|row| (row.competency.clone(), row.wins, row.examples.clone()))
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    fn stem(word: &str) -> String {
+        learning_terms(word, None, None).remove(0)
+    }
+
+    #[test]
+    fn only_wins_the_user_labelled_teach() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .insert(&win(
+                "kestrel retrained",
+                "model-development",
+                CompetencySource::User,
+            ))
+            .unwrap();
+        store
+            .insert(&win(
+                "kestrel deployed",
+                "mlops",
+                CompetencySource::Inferred,
+            ))
+            .unwrap();
+        store
+            .insert(&win(
+                "kestrel again",
+                "model-development",
+                CompetencySource::User,
+            ))
+            .unwrap();
+        let kestrel = stem("kestrel");
+        assert_eq!(
+            taught(&store, &kestrel),
+            vec![("model-development".into(), 2, vec![3, 1])]
+        );
+        let learned = store.learned(&[kestrel]).unwrap();
+        assert_eq!(learned.totals["model-development"].wins, 2);
+        assert!(!learned.totals.contains_key("mlops"));
+    }
+
+    #[test]
+    fn editing_and_deleting_a_win_change_what_was_learned() {
+        let mut store = Store::open_in_memory().unwrap();
+        let first = store
+            .insert(&win("tollgate failover", "mlops", CompetencySource::User))
+            .unwrap();
+        store
+            .insert(&win("tollgate canary", "mlops", CompetencySource::User))
+            .unwrap();
+        let tollgate = stem("tollgate");
+        assert_eq!(
+            taught(&store, &tollgate),
+            vec![("mlops".into(), 2, vec![2, 1])]
+        );
+
+        // A corrected competency moves the lesson.
+        let mut corrected = first.clone();
+        corrected.competencies = vec!["leadership".into()];
+        store.replace(&corrected).unwrap();
+        assert_eq!(
+            taught(&store, &tollgate),
+            vec![
+                ("leadership".into(), 1, vec![1]),
+                ("mlops".into(), 1, vec![2])
+            ]
+        );
+        // New words replace the old ones.
+        let mut reworded = store.require(1).unwrap();
+        reworded.text = "guild talk".into();
+        store.replace(&reworded).unwrap();
+        assert_eq!(
+            taught(&store, &tollgate),
+            vec![("mlops".into(), 1, vec![2])]
+        );
+        assert_eq!(
+            taught(&store, &stem("guild")),
+            vec![("leadership".into(), 1, vec![1])]
+        );
+
+        store.delete(&[1, 2]).unwrap();
+        assert!(taught(&store, &tollgate).is_empty());
+        assert!(store.learned(&[tollgate]).unwrap().totals.is_empty());
+    }
+
+    #[test]
+    fn an_import_learns_what_single_captures_would() {
+        let notes = [
+            ("ledgerline backfill", "data"),
+            ("ledgerline dedup", "data"),
+            ("flight 112 readout", "experimentation"),
+            ("ledgerline guild talk", "leadership"),
+        ];
+        let mut one_by_one = Store::open_in_memory().unwrap();
+        let mut imported = Store::open_in_memory().unwrap();
+        let wins: Vec<NewWin> = notes
+            .iter()
+            .map(|(text, key)| win(text, key, CompetencySource::User))
+            .collect();
+        for win in &wins {
+            one_by_one.insert(win).unwrap();
+        }
+        imported.insert_many(&wins).unwrap();
+        for word in ["ledgerline", "flight", "readout", "guild"] {
+            assert_eq!(
+                taught(&one_by_one, &stem(word)),
+                taught(&imported, &stem(word)),
+                "{word}"
+            );
+        }
+        // Counting again from scratch (a migrated journal) agrees too.
+        imported.write(|tx| super::rebuild(tx)).unwrap();
+        assert_eq!(
+            taught(&one_by_one, &stem("ledgerline")),
+            taught(&imported, &stem("ledgerline"))
+        );
+        assert_eq!(
+            taught(&imported, &stem("ledgerline")),
+            vec![
+                ("data".into(), 2, vec![2, 1]),
+                ("leadership".into(), 1, vec![4])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_journal_from_before_learning_counts_its_labelled_wins_when_migrated() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .insert(&win(
+                "kestrel retrained",
+                "model-development",
+                CompetencySource::User,
+            ))
+            .unwrap();
+        store
+            .insert(&win("kestrel shadow", "mlops", CompetencySource::Inferred))
+            .unwrap();
+        // As a journal of schema 3 would be: the learned tables empty (and
+        // dropped, then created again by the migration).
+        store
+            .conn
+            .execute_batch("DROP TABLE learned_terms; DROP TABLE learned_competencies; PRAGMA user_version = 3;")
+            .unwrap();
+        store.migrate(false).unwrap();
+        assert_eq!(
+            taught(&store, &stem("kestrel")),
+            vec![("model-development".into(), 1, vec![1])]
+        );
+    }
 }
