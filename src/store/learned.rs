@@ -431,24 +431,30 @@ mod tests {
 
     #[test]
     fn a_journal_from_before_learning_counts_its_labelled_wins_when_migrated() {
-        let mut store = Store::open_in_memory().unwrap();
-        store
-            .insert(&win(
-                "kestrel retrained",
-                "model-development",
-                CompetencySource::User,
-            ))
-            .unwrap();
-        store
-            .insert(&win("kestrel shadow", "mlops", CompetencySource::Inferred))
-            .unwrap();
-        // As a journal of schema 3 would be: the learned tables empty (and
-        // dropped, then created again by the migration).
-        store
-            .conn
-            .execute_batch("DROP TABLE learned_terms; DROP TABLE learned_competencies; PRAGMA user_version = 3;")
-            .unwrap();
-        store.migrate(false).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wins.db");
+        {
+            let mut store = Store::open(&path).unwrap();
+            store
+                .insert(&win(
+                    "kestrel retrained",
+                    "model-development",
+                    CompetencySource::User,
+                ))
+                .unwrap();
+            store
+                .insert(&win("kestrel shadow", "mlops", CompetencySource::Inferred))
+                .unwrap();
+            // As a journal of the schema before learning: no learned tables.
+            store
+                .conn
+                .execute_batch(&format!(
+                    "DROP TABLE learned_terms; DROP TABLE learned_competencies; PRAGMA user_version = {};",
+                    super::super::open::LEARNED_SINCE - 1
+                ))
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
         assert_eq!(
             taught(&store, &stem("kestrel")),
             vec![("model-development".into(), 1, vec![1])]

@@ -20,7 +20,7 @@ const MIGRATIONS: &[&str] = &[
 
 /// The migration that started counting what labelled wins teach: a journal
 /// migrated past it has its existing wins counted once.
-const LEARNED_SINCE: i64 = 5;
+pub(super) const LEARNED_SINCE: i64 = 5;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
