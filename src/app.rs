@@ -8,7 +8,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, FixedOffset, Local};
 
 use crate::analyze::{Rules, UserFiles, UserText};
-use crate::cli::{Cli, FilterArgs};
+use crate::cli::{Cli, FilterArgs, ScopeArgs};
 use crate::config::Config;
 use crate::domain::dates;
 use crate::domain::filter::WinFilter;
@@ -103,19 +103,28 @@ impl App {
 
     /// Resolves the shared filter flags against the clock and the framework.
     pub fn filter(&self, args: &FilterArgs) -> Result<WinFilter> {
+        let (mut filter, _) = self.scope(&args.scope)?;
+        filter.limit = args.limit;
+        Ok(filter)
+    }
+
+    /// The filter of the scope flags, and the label of `--period` if given
+    /// (parsed once).
+    fn scope(&self, args: &ScopeArgs) -> Result<(WinFilter, Option<String>)> {
         let mut filter = WinFilter {
             tags: crate::domain::win::normalize_tags(&args.tags),
             project: args.project.clone(),
             stages: args.stages.clone(),
             kinds: args.kinds.clone(),
             starred: args.starred,
-            limit: args.limit,
             ..WinFilter::default()
         };
+        let mut label = None;
         if let Some(period) = &args.period {
             let period = dates::parse_period(period, self.now)?;
             filter.since = Some(period.start);
             filter.until = Some(period.end);
+            label = Some(period.label);
         }
         if let Some(since) = &args.since {
             filter.since = Some(dates::parse_since(since, self.now)?);
@@ -133,19 +142,15 @@ impl App {
                     .extend(competency.aliases.iter().cloned());
             }
         }
-        Ok(filter)
+        Ok((filter, label))
     }
 }
 
 impl App {
     /// The filter and the period of a review: `--period`, `--since`/`--until`,
     /// or the last 12 months.
-    pub fn review_scope(&self, args: &FilterArgs) -> Result<(WinFilter, ReviewPeriod)> {
-        let mut filter = self.filter(args)?;
-        let label = match &args.period {
-            Some(period) => Some(dates::parse_period(period, self.now)?.label),
-            None => None,
-        };
+    pub fn review_scope(&self, args: &ScopeArgs) -> Result<(WinFilter, ReviewPeriod)> {
+        let (mut filter, label) = self.scope(args)?;
         let period = review::period_for(filter.since, filter.until, label, self.now);
         filter.since = Some(period.start);
         filter.until = Some(period.end);

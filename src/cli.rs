@@ -268,6 +268,18 @@ pub struct AddArgs {
 /// Filters shared by list, search, export, stats and review.
 #[derive(Debug, Args, Default, Clone)]
 pub struct FilterArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+
+    /// At most this many wins (1 or more).
+    #[arg(short = 'n', long, value_name = "N", value_parser = parse_limit)]
+    pub limit: Option<usize>,
+}
+
+/// The filters of a review or stats: which wins, never how many (a draft
+/// or a coverage count over "the 2 newest wins" would misreport the period).
+#[derive(Debug, Args, Default, Clone)]
+pub struct ScopeArgs {
     /// From this date: 2026-03-01, 90d, "last monday", 2026-Q1…
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
@@ -303,10 +315,6 @@ pub struct FilterArgs {
     /// Only starred wins.
     #[arg(long)]
     pub starred: bool,
-
-    /// At most this many wins (1 or more).
-    #[arg(short = 'n', long, value_name = "N", value_parser = parse_limit)]
-    pub limit: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -460,18 +468,18 @@ pub enum DraftFormat {
 #[derive(Debug, Args)]
 pub struct DraftArgs {
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub filter: ScopeArgs,
 
     /// A draft template: self-assessment, brag-doc, plain, or a file path.
     #[arg(long, value_name = "NAME|PATH")]
     pub template: Option<String>,
 
     /// md: the self-assessment; text: plain text for forms; json: the context.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "template")]
     pub format: Option<DraftFormat>,
 
     /// Print the JSON context the template sees, instead of rendering.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["template", "format"])]
     pub context: bool,
 
     /// Your name, for the header [default: from the config file].
@@ -500,7 +508,7 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub filter: ScopeArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
@@ -520,7 +528,7 @@ pub enum StatsFormat {
 #[derive(Debug, Args)]
 pub struct StatsArgs {
     #[command(flatten)]
-    pub filter: FilterArgs,
+    pub filter: ScopeArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Table)]

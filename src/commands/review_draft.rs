@@ -6,13 +6,27 @@ use crate::app::App;
 use crate::cli::{DraftArgs, DraftFormat};
 use crate::domain::review::ReviewOptions;
 use crate::output;
-use crate::render::{self, DEFAULT_DRAFT};
+use crate::render::{self, TemplateFile, DEFAULT_DRAFT};
+
+/// What the draft prints, settled before any work (clap refuses the
+/// combinations that contradict each other).
+enum Output {
+    Context,
+    Document(TemplateFile),
+}
 
 pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
+    let templates = app.templates();
+    let target = match (&args.template, args.format) {
+        _ if args.context => Output::Context,
+        (_, Some(DraftFormat::Json)) => Output::Context,
+        (Some(template), _) => Output::Document(templates.draft(template)?),
+        (None, Some(DraftFormat::Text)) => Output::Document(templates.draft("plain")?),
+        (None, _) => Output::Document(templates.draft(DEFAULT_DRAFT)?),
+    };
     let framework = app.framework()?;
     let (filter, period) = app.review_scope(&args.filter)?;
     let wins = app.open_store()?.list(&filter)?;
-    let templates = app.templates();
     let options = ReviewOptions {
         name: args.name.clone().or_else(|| app.config.name.clone()),
         title: args.title.clone().or_else(|| app.config.title.clone()),
@@ -31,15 +45,11 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
     let no_wins = wins.is_empty();
     // The context holds what the template needs; the raw rows can go.
     drop(wins);
-    if args.context || args.format == Some(DraftFormat::Json) {
-        return output::print_json(&context);
-    }
-    let choice = match (&args.template, args.format) {
-        (Some(template), _) => template.as_str(),
-        (None, Some(DraftFormat::Text)) => "plain",
-        (None, _) => DEFAULT_DRAFT,
+    let template = match target {
+        Output::Context => return output::print_json(&context),
+        Output::Document(template) => template,
     };
-    let text = render::render(&templates.draft(choice)?, &context)?;
+    let text = render::render(&template, &context)?;
     // Freed by the process exit, at once (see `render::render`).
     std::mem::forget(context);
     output::print_document(&text)?;

@@ -220,6 +220,9 @@ pub fn coverage(wins: &[Win], framework: &Framework, months: &[NaiveDate]) -> Co
             .filter_map(|k| framework.map_key(k))
             .map(|c| c.key.as_str())
             .collect();
+        // Two of a win's competencies may map to one key (aliases): the win
+        // counts once there.
+        keys.sort_unstable();
         keys.dedup();
         for key in keys {
             let slot =

@@ -128,7 +128,11 @@ pub fn build(
             if other.key == home {
                 continue;
             }
-            if let Some(&i) = index_of.get(&other.key) {
+            // Two of a win's competencies can map to one section: name it once.
+            let Some(&i) = index_of.get(&other.key) else {
+                continue;
+            };
+            if !sections[i].also.iter().any(|also| also.id == entry.id) {
                 let home_title = sections[home_index].title.clone();
                 sections[i].also.push(CrossReference {
                     id: entry.id,

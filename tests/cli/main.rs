@@ -43,6 +43,7 @@ mod prompts;
 mod pty;
 mod reliability;
 mod review;
+mod review_scope;
 mod search;
 mod templates;
 mod tour;
