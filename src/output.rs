@@ -32,7 +32,6 @@ use crate::domain::win::{format_rfc3339, Win};
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
 pub const ID: Style = AnsiColor::Yellow.on_default();
-pub const GOOD: Style = AnsiColor::Green.on_default();
 pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
 pub const ACCENT: Style = AnsiColor::Cyan.on_default();
 
@@ -419,7 +418,11 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
     field("role", win.role.map(|r| r.to_string()));
     field("stage", win.stage.map(|s| s.to_string()));
     field("links", Some(win.links.join(" ")));
-    let metrics: Vec<String> = win.metrics.iter().map(|m| m.describe()).collect();
+    let metrics: Vec<String> = win
+        .metrics
+        .iter()
+        .map(super::domain::metric::Metric::describe)
+        .collect();
     field("metrics", Some(metrics.join("; ")));
     if !win.updates.is_empty() {
         lines.push(paint(BOLD, "timeline:"));

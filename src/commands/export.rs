@@ -27,7 +27,7 @@ pub fn run(app: &App, args: &ExportArgs) -> Result<()> {
             writeln!(out, "{}]", if first { "" } else { "\n" })?;
         }
         ExportFormat::Jsonl => {
-            store.for_each_stored(&filter, |win| output::print_json_line(&mut out, &win))?
+            store.for_each_stored(&filter, |win| output::print_json_line(&mut out, &win))?;
         }
         ExportFormat::Csv => output::write_csv(&mut out, |each| store.for_each(&filter, each))?,
         ExportFormat::Md => {

@@ -27,7 +27,7 @@ pub fn run(app: &App, args: &ListArgs) -> Result<()> {
         }
         Some(ListFormat::Json) => output::print_json(&store.list(&filter)?)?,
         Some(ListFormat::Jsonl) => {
-            store.for_each(&filter, |win| output::print_json_line(&mut out, &win))?
+            store.for_each(&filter, |win| output::print_json_line(&mut out, &win))?;
         }
         Some(ListFormat::Csv) => output::write_csv(&mut out, |each| store.for_each(&filter, each))?,
         Some(ListFormat::Md) => output::write_markdown(&mut out, &store.list(&filter)?)?,

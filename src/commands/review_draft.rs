@@ -50,8 +50,7 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
         Output::Document(template) => template,
     };
     let text = render::render(&template, &context)?;
-    // Freed by the process exit, at once (see `render::render`).
-    std::mem::forget(context);
+    crate::leave_to_exit(context);
     output::print_document(&text)?;
     if no_wins {
         output::note("no wins in this period (see: win add, or widen --since / --period)");

@@ -120,15 +120,6 @@ impl Framework {
         Ok(())
     }
 
-    pub fn competency(&self, key: &str) -> Option<&Competency> {
-        self.competencies.iter().find(|c| c.key == key)
-    }
-
-    /// Position of a competency in framework order (drafts follow it).
-    pub fn position(&self, key: &str) -> Option<usize> {
-        self.competencies.iter().position(|c| c.key == key)
-    }
-
     /// Finds the competency a user meant by a key, title or alias.
     pub fn resolve(&self, input: &str) -> Option<&Competency> {
         // Stored wins hold keys as written: no need to simplify every name.

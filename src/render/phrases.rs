@@ -23,7 +23,12 @@ pub struct Slots {
 }
 
 impl Slots {
-    fn filled(&self, name: &str) -> bool {
+    /// Every slot a pattern may name, in the order of the fields.
+    pub const NAMES: [&'static str; 9] = [
+        "did", "what", "metric", "before", "after", "change", "business", "impact", "next",
+    ];
+
+    fn value(&self, name: &str) -> Option<&str> {
         let value = match name {
             "did" => &self.did,
             "what" => &self.what,
@@ -34,9 +39,14 @@ impl Slots {
             "business" => &self.business,
             "impact" => &self.impact,
             "next" => &self.next,
-            _ => return false,
+            _ => return None,
         };
-        !value.trim().is_empty()
+        Some(value)
+    }
+
+    fn filled(&self, name: &str) -> bool {
+        self.value(name)
+            .is_some_and(|value| !value.trim().is_empty())
     }
 }
 
@@ -99,15 +109,11 @@ impl PhraseEngine {
                 let mut slots: Vec<String> =
                     template.undeclared_variables(false).into_iter().collect();
                 slots.sort();
-                let known: HashSet<&str> = [
-                    "did", "what", "metric", "before", "after", "change", "business", "impact",
-                    "next",
-                ]
-                .into();
-                if let Some(unknown) = slots.iter().find(|s| !known.contains(s.as_str())) {
+                if let Some(unknown) = slots.iter().find(|s| !Slots::NAMES.contains(&s.as_str())) {
                     return Err(anyhow!(
-                        "phrase bank {source}, pattern {}: unknown slot \"{unknown}\" (slots: did, what, metric, before, after, change, business, impact, next)",
-                        index + 1
+                        "phrase bank {source}, pattern {}: unknown slot \"{unknown}\" (slots: {})",
+                        index + 1,
+                        Slots::NAMES.join(", ")
                     ));
                 }
                 patterns.push(Pattern { name, slots });

@@ -72,7 +72,11 @@ pub fn build(
     let gaps = gaps(&coverage);
     let pending: Vec<PendingEntry> = wins
         .iter()
-        .filter(|w| w.stage.is_some_and(|s| s.is_deployed()) && w.current_impact().is_none())
+        .filter(|w| {
+            w.stage
+                .is_some_and(super::super::domain::win::Stage::is_deployed)
+                && w.current_impact().is_none()
+        })
         .map(|w| PendingEntry {
             id: w.id,
             date: day(&w.occurred_at),
@@ -95,7 +99,10 @@ pub fn build(
             .count(),
         deployed: wins
             .iter()
-            .filter(|w| w.stage.is_some_and(|s| s.is_deployed()))
+            .filter(|w| {
+                w.stage
+                    .is_some_and(super::super::domain::win::Stage::is_deployed)
+            })
             .count(),
         pending_impact: pending.len(),
         findings: entries.iter().map(|e| e.findings.len()).sum(),
@@ -247,7 +254,10 @@ fn strength(win: &Win) -> f64 {
             .count()
             .min(2) as f64;
     score += 0.5 * win.metrics.len().min(4) as f64;
-    if win.stage.is_some_and(|s| s.is_deployed()) {
+    if win
+        .stage
+        .is_some_and(super::super::domain::win::Stage::is_deployed)
+    {
         score += 1.0;
     }
     score

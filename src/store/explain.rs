@@ -12,23 +12,16 @@ pub(super) fn explain(err: anyhow::Error, journal: &str) -> anyhow::Error {
     };
     match sqlite.sqlite_error_code() {
         Some(rusqlite::ErrorCode::ReadOnly) => {
-            anyhow!(
-                "{} is read-only: cannot write (check its permissions and its folder's)",
-                journal
-            )
+            anyhow!("{journal} is read-only: cannot write (check its permissions and its folder's)")
         }
         Some(rusqlite::ErrorCode::NotADatabase) => anyhow!(
-            "{} is not a win journal (or is damaged); point --db or WIN_DB at another file",
-            journal
+            "{journal} is not a win journal (or is damaged); point --db or WIN_DB at another file"
         ),
         Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-            anyhow!(
-                "{} is damaged (restore it from a backup such as its .bak- copy)",
-                journal
-            )
+            anyhow!("{journal} is damaged (restore it from a backup such as its .bak- copy)")
         }
         Some(rusqlite::ErrorCode::DiskFull) => {
-            anyhow!("the disk holding {} is full: nothing was written", journal)
+            anyhow!("the disk holding {journal} is full: nothing was written")
         }
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
             anyhow!(

@@ -211,7 +211,7 @@ fn uri_path(path: &Path) -> String {
     for byte in path.as_os_str().as_encoded_bytes() {
         match byte {
             b'?' | b'#' | b'%' | 0..=0x1f | 0x7f..=0xff => {
-                encoded.push_str(&format!("%{byte:02X}"))
+                encoded.push_str(&format!("%{byte:02X}"));
             }
             _ => encoded.push(char::from(*byte)),
         }

@@ -191,7 +191,7 @@ fn csv_export_runs_no_formula_and_imports_back_exactly() {
     let csv = journal.ok(&["export", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     for row in reader.records() {
-        for cell in row.expect("a CSV row").iter() {
+        for cell in &row.expect("a CSV row") {
             assert!(
                 !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
                 "a spreadsheet would run {cell:?}"

@@ -60,7 +60,10 @@ fn four_writers_and_two_readers_lose_nothing() {
                 })
             })
             .collect();
-        let results: Vec<_> = writers.into_iter().map(|writer| writer.join()).collect();
+        let results: Vec<_> = writers
+            .into_iter()
+            .map(std::thread::ScopedJoinHandle::join)
+            .collect();
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         for result in results {
             if let Err(panic) = result {

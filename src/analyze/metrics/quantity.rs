@@ -106,7 +106,7 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
         }
         if let Some((sign_start, _)) = raw.sign {
             let before_sign = text[..sign_start].chars().next_back();
-            if before_sign.is_some_and(|c| c.is_alphanumeric()) {
+            if before_sign.is_some_and(char::is_alphanumeric) {
                 continue;
             }
         }
@@ -115,7 +115,7 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
         if text[end..]
             .chars()
             .next()
-            .is_some_and(|c| c.is_alphanumeric())
+            .is_some_and(char::is_alphanumeric)
         {
             continue;
         }
