@@ -76,7 +76,7 @@ impl Store {
             .pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 
-    fn migrate(&mut self, existed: bool) -> Result<()> {
+    pub(super) fn migrate(&mut self, existed: bool) -> Result<()> {
         let found = self.schema_version()?;
         if found > SCHEMA_VERSION {
             bail!(
