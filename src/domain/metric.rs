@@ -29,7 +29,7 @@ impl Level {
     }
 }
 
-/// One quantity found in a win, as in the JSON shape of DESIGN.md.
+/// One quantity found in a win, as in the JSON shape `--json` prints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
     /// The words it was read from.

@@ -1,5 +1,5 @@
 //! A win as it arrives from outside (import, the sample journal): the JSON
-//! shape of DESIGN.md, where only `text` is required.
+//! shape `--json` prints, where only `text` is required.
 
 use anyhow::{bail, Result};
 use chrono::{DateTime, FixedOffset};

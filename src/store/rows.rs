@@ -42,7 +42,7 @@ pub fn read_win(row: &Row<'_>) -> Result<Win> {
         .with_context(|| format!("win #{id} in the journal is damaged"))
 }
 
-/// A win in the JSON shape of DESIGN.md, straight from its columns: the
+/// A win in the JSON shape `--json` prints (see `domain::record`), straight from its columns: the
 /// JSON arrays SQLite built are passed through, not parsed and rewritten.
 /// Field order and values match `Win`'s serialization.
 #[derive(serde::Serialize)]
