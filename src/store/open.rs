@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_suspend_triggers.sql"),
     include_str!("migrations/0004_fts_rows_view.sql"),
     include_str!("migrations/0005_learned_terms.sql"),
+    include_str!("migrations/0006_never_reuse_ids.sql"),
 ];
 
 /// The migration that started counting what labelled wins teach: a journal
@@ -96,11 +97,29 @@ impl Store {
         if existed && found > 0 {
             self.back_up(found)?;
         }
+        // A migration that rebuilds a table (0006) must not cascade the old
+        // table's drop to the rows that point at it: as SQLite's procedure
+        // for rebuilding a table says, foreign keys are off while the
+        // migrations run (which cannot be switched inside a transaction)
+        // and checked before the commit.
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let migrated = self.run_migrations();
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrated
+    }
+
+    fn run_migrations(&mut self) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let dangling = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<i64> {
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+                row.get(0)
+            })
+        };
+        let dangling_before = dangling(&tx)?;
         for (index, sql) in MIGRATIONS
             .iter()
             .enumerate()
@@ -111,6 +130,9 @@ impl Store {
         }
         if current > 0 && current < LEARNED_SINCE {
             super::learned::rebuild(&tx).context("cannot count the labelled wins")?;
+        }
+        if dangling(&tx)? > dangling_before {
+            bail!("a migration left rows pointing at missing wins; nothing was changed");
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
