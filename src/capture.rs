@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::analyze::{Analyzer, Learned, UserFiles, INFER_THRESHOLD};
 use crate::domain::framework::Framework;
+use crate::domain::limits;
 use crate::domain::record::WinRecord;
 use crate::domain::win::{CompetencySource, NewWin};
 
@@ -85,6 +86,10 @@ impl<'f> RecordConverter<'f> {
     pub fn convert(&mut self, record: WinRecord) -> Result<NewWin> {
         let analysed = record.has_analysis();
         let mut win = record.into_new(self.now)?;
+        limits::check_win(&win)?;
+        for update in &win.updates {
+            limits::check_update(update)?;
+        }
         // Names typed by hand ("MLOps", an alias) become keys; unknown keys
         // from another framework are kept and land under "Other".
         for key in &mut win.competencies {

@@ -3,10 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use serde::Deserialize;
 
 use crate::domain::framework::UserFile;
+use crate::domain::limits;
+use crate::input;
 
 /// Settings a user may keep instead of typing flags.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -22,19 +24,28 @@ pub struct Config {
 
 impl Config {
     /// Reads `config.toml` from the folder; a missing file is an empty config.
+    /// Errors say where the mistake is, never what the file holds: it may
+    /// be a link to a file that is nobody's business.
     pub fn load(config_dir: Option<&Path>) -> Result<Config> {
         let Some(dir) = config_dir else {
             return Ok(Config::default());
         };
         let path = dir.join("config.toml");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text)
-                .with_context(|| format!("invalid config file {}", path.display())),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(err) => {
-                Err(err).with_context(|| format!("cannot read the config file {}", path.display()))
-            }
-        }
+        let Some(text) = input::read_text("the config file", &path, limits::CONFIG_BYTES)? else {
+            return Ok(Config::default());
+        };
+        toml::from_str(&text).map_err(|err| {
+            let at = err.span().map_or_else(String::new, |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!(" at line {line}, column {column}")
+            });
+            anyhow!(
+                "invalid config file {}{at}: it takes framework, name and title, each a quoted string (e.g. framework = \"data-scientist\")",
+                path.display()
+            )
+        })
     }
 }
 
@@ -46,8 +57,11 @@ pub fn framework_files(config_dir: Option<&Path>) -> Result<Vec<UserFile>> {
     };
     let mut files = Vec::new();
     for path in toml_files(&dir.join("frameworks"))? {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read framework file {}", path.display()))?;
+        // Gone since the folder was listed: nothing to read.
+        let Some(text) = input::read_text("the framework file", &path, limits::FRAMEWORK_BYTES)?
+        else {
+            continue;
+        };
         files.push(UserFile {
             name: path
                 .file_stem()

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod input;
 pub mod output;
 pub mod prompt;
 pub mod render;

@@ -9,6 +9,7 @@ use crate::app::App;
 use crate::capture::{editor_buffer, parse_editor_buffer};
 use crate::cli::{AddArgs, WinFields};
 use crate::domain::framework::Framework;
+use crate::domain::limits;
 use crate::domain::win::{CompetencySource, NewWin, Win};
 use crate::output;
 use crate::prompt;
@@ -168,13 +169,22 @@ fn inferred_label(
     Some(format!("{}{title}, from: {}", top.key, words.join(", ")))
 }
 
-/// The win's text from a pipe; binary input is refused, not stored.
+/// The win's text from a pipe; binary input is refused, not stored, and so
+/// is more than a win may hold (read no further than that).
 fn read_stdin() -> Result<String> {
     let mut bytes = Vec::new();
+    let limit = limits::TEXT_BYTES as u64;
     std::io::stdin()
         .lock()
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .context("cannot read the win from stdin")?;
+    if bytes.len() as u64 > limit {
+        bail!(
+            "stdin holds more than a win may ({}); nothing was recorded (keep the long part in a file and give it with --link)",
+            limits::size(limit)
+        );
+    }
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("stdin is not UTF-8 text; nothing was recorded (pipe text, or give the win as an argument)"))?;
     Ok(text)

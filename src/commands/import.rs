@@ -2,7 +2,7 @@
 //! win's jsonl is streamed line by line, so memory stays flat however large
 //! the file; a bad record anywhere rolls the whole import back.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 
 use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -11,6 +11,8 @@ use crate::app::App;
 use crate::capture;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::domain::import::{self, Format};
+use crate::domain::limits;
+use crate::input;
 use crate::output;
 
 /// Below this many bytes an import is over before a bar could help.
@@ -21,9 +23,7 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
     let (mut reader, size): (Box<dyn BufRead>, u64) = if name == "-" {
         (Box::new(BufReader::new(std::io::stdin())), 0)
     } else {
-        let file =
-            std::fs::File::open(&args.file).with_context(|| format!("cannot read {name}"))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let (file, size) = input::open_import(&args.file)?;
         (Box::new(BufReader::with_capacity(1 << 16, file)), size)
     };
     let head = String::from_utf8_lossy(
@@ -54,10 +54,9 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         let mut number = 0;
         let mut bytes = Vec::new();
         loop {
-            bytes.clear();
-            let read = reader
-                .read_until(b'\n', &mut bytes)
-                .with_context(|| format!("cannot read {name}"))?;
+            // Only a line is limited: the stream as a whole is not.
+            let read = input::read_line(&mut reader, &mut bytes, limits::RECORD_BYTES)
+                .map_err(|err| fail(anyhow!("line {}: {err:#}", number + 1)))?;
             if read == 0 {
                 break;
             }
@@ -80,10 +79,7 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
             }
         }
     } else {
-        let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read {name}"))?;
+        let bytes = input::read_whole(&mut reader, limits::WHOLE_IMPORT_BYTES).map_err(fail)?;
         let text = String::from_utf8(bytes).map_err(|err| {
             fail(anyhow!(
                 "not UTF-8 text (first bad byte at offset {})",

@@ -29,6 +29,7 @@ use crate::capture;
 use crate::cli::WinFields;
 use crate::cli::{Command, ReviewCommand};
 use crate::domain::dates;
+use crate::domain::limits;
 use crate::domain::win::{non_empty, normalize_tags, CompetencySource, NewWin};
 use crate::store::Store;
 
@@ -106,6 +107,8 @@ fn apply_fields(
             .filter(|l| !l.is_empty())
             .collect();
     }
+    // Before the analysis, which is what a huge text would make costly.
+    limits::check_win(win)?;
     let analyzer = Analyzer::for_text(
         framework,
         &app.analysis_files()?,

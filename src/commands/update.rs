@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use crate::app::App;
 use crate::cli::UpdateArgs;
 use crate::domain::dates;
+use crate::domain::limits;
 use crate::domain::win::{non_empty, Update};
 use crate::output;
 
@@ -29,6 +30,7 @@ pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
     {
         bail!("nothing to record: give a text, --stage, --impact or --next (e.g. win update {} --stage measured --impact \"…\")", args.id);
     }
+    limits::check_update(&update)?;
     let mut store = app.open_store()?;
     let before = store.require(args.id)?;
     if update.at < before.occurred_at {

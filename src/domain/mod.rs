@@ -5,6 +5,7 @@ pub mod dates;
 pub mod filter;
 pub mod framework;
 pub mod import;
+pub mod limits;
 pub mod metric;
 pub mod record;
 pub mod review;

@@ -13,6 +13,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use minijinja::{AutoEscape, Environment, Value};
 use serde::Serialize;
 
+use crate::domain::limits;
+
 pub use phrases::{PhraseEngine, Slots};
 
 /// Every embedded template, by its path under `templates/`.
@@ -208,8 +210,8 @@ impl TemplateSet {
 }
 
 fn read_file(path: &Path, name: String) -> Result<TemplateFile> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the template {}", path.display()))?;
+    let text = crate::input::read_text("the template", path, limits::TEMPLATE_BYTES)?
+        .ok_or_else(|| anyhow!("there is no template file {}", path.display()))?;
     Ok(TemplateFile {
         name,
         source: path.display().to_string(),

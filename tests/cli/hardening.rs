@@ -223,3 +223,120 @@ fn csv_export_runs_no_formula_and_imports_back_exactly() {
     };
     assert_eq!(fields(&copy), fields(&journal));
 }
+
+/// Runs under `timeout 20`, so a command that would hang fails instead.
+fn bounded(journal: &Journal) -> crate::harness::Test {
+    journal.test().wrapper(["timeout", "20"])
+}
+
+#[test]
+fn config_errors_never_quote_the_file() {
+    let journal = Journal::new();
+    std::fs::create_dir_all(journal.config_dir()).unwrap();
+    let config = journal.config_dir().join("config.toml");
+    let secret = journal.path().join("secret");
+    std::fs::write(&secret, "root:$6$SECRETHASH:19000:0:99999:7:::\n").unwrap();
+    std::os::unix::fs::symlink(&secret, &config).unwrap();
+    let linked = journal.fails(&["list"]);
+    std::fs::remove_file(&config).unwrap();
+    std::fs::write(&config, "api_token = \"hunter2\"\nname = \"Ada\"\n").unwrap();
+    let unknown = journal.fails(&["list"]);
+    std::fs::write(&config, "name = 5\n").unwrap();
+    let mistyped = journal.fails(&["list"]);
+    for (err, line) in [(linked, 1), (unknown, 1), (mistyped, 1)] {
+        assert!(
+            !err.contains("SECRETHASH")
+                && !err.contains("root")
+                && !err.contains("hunter2")
+                && !err.contains("api_token")
+                && !err.contains('5'),
+            "{err}"
+        );
+        assert!(err.contains(&format!("at line {line}")), "{err}");
+    }
+}
+
+#[test]
+fn files_that_are_not_regular_are_refused_at_once() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker"]);
+    std::fs::create_dir_all(journal.config_dir()).unwrap();
+    let config = journal.config_dir().join("config.toml");
+    let fifo = journal.path().join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    std::os::unix::fs::symlink(&fifo, &config).unwrap();
+    bounded(&journal)
+        .arg("list")
+        .fails()
+        .stderr_contains("named pipe (FIFO), not a regular file")
+        .run();
+    std::fs::remove_file(&config).unwrap();
+    for template in [fifo.to_str().unwrap(), "/dev/zero"] {
+        bounded(&journal)
+            .args(["review", "draft", "--template", template])
+            .fails()
+            .stderr_contains("not a regular file")
+            .run();
+    }
+    bounded(&journal)
+        .args(["import", "/dev/zero"])
+        .fails()
+        .stderr_contains("is a character device")
+        .run();
+    let frameworks = journal.config_dir().join("frameworks");
+    std::fs::create_dir_all(&frameworks).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", frameworks.join("zero.toml")).unwrap();
+    bounded(&journal)
+        .arg("frameworks")
+        .fails()
+        .stderr_contains("character device")
+        .run();
+}
+
+#[test]
+fn sizes_are_limited_per_win_and_per_record_not_per_stream() {
+    let journal = Journal::new();
+    let too_long = format!("cut latency {}", "x".repeat(2 << 20));
+    journal
+        .test()
+        .arg("add")
+        .stdin(too_long.clone())
+        .fails()
+        .stderr_contains("more than a win may (2 MiB)")
+        .run();
+    let record = serde_json::json!({"text": too_long, "occurred_at": "2026-11-01T10:00:00Z"});
+    std::fs::write(journal.path().join("one.json"), format!("[{record}]")).unwrap();
+    journal
+        .test()
+        .args(["import", "one.json"])
+        .fails()
+        .stderr_contains("over the limit of 2 MiB")
+        .run();
+    let line = format!("{{\"text\": \"{}\"}}\n", "y".repeat(9 << 20));
+    std::fs::write(journal.path().join("huge.jsonl"), &line).unwrap();
+    journal
+        .test()
+        .args(["import", "huge.jsonl"])
+        .fails()
+        .stderr_contains("line 1: a record is larger than the limit of 8 MiB")
+        .run();
+    assert_eq!(journal.ok(&["list"]), "");
+    // Five records of nearly 2 MiB each: a stream of 10 MiB, over the
+    // limit of one record, is fine.
+    let mut stream = String::new();
+    for day in 1..=5 {
+        let record = serde_json::json!({
+            "text": format!("win {day} {}", "z ".repeat((1 << 20) - 8)),
+            "occurred_at": format!("2026-11-0{day}T10:00:00Z"),
+        });
+        stream.push_str(&format!("{record}\n"));
+    }
+    assert!(stream.len() > 8 << 20);
+    std::fs::write(journal.path().join("stream.jsonl"), stream).unwrap();
+    journal
+        .test()
+        .args(["import", "stream.jsonl"])
+        .stderr_contains("added 5 wins")
+        .run();
+}

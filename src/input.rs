@@ -1,0 +1,185 @@
+//! Files win is pointed at (config, frameworks, templates, imports): only
+//! regular files are read, or pipes where a stream is expected, never a
+//! device or a folder, and never more than a documented size
+//! (`domain::limits`), so `/dev/zero` or a FIFO cannot hang win or exhaust
+//! memory.
+
+use std::fs::{self, File, Metadata};
+use std::io::{BufRead, Read};
+use std::os::unix::fs::FileTypeExt;
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::domain::limits;
+
+/// What a file that is not a regular file is, for an error message.
+fn kind(metadata: &Metadata) -> Option<&'static str> {
+    let file_type = metadata.file_type();
+    if file_type.is_file() {
+        None
+    } else if file_type.is_dir() {
+        Some("a folder")
+    } else if file_type.is_fifo() {
+        Some("a named pipe (FIFO)")
+    } else if file_type.is_char_device() {
+        Some("a character device")
+    } else if file_type.is_block_device() {
+        Some("a block device")
+    } else if file_type.is_socket() {
+        Some("a socket")
+    } else {
+        Some("not a regular file")
+    }
+}
+
+fn refuse_unless_regular(what: &str, path: &Path, metadata: &Metadata) -> Result<()> {
+    match kind(metadata) {
+        None => Ok(()),
+        Some(kind) => bail!(
+            "{what} {} is {kind}, not a regular file; give a file instead",
+            path.display()
+        ),
+    }
+}
+
+/// Reads a regular file (a symlink to one is fine) of at most `limit` bytes
+/// of UTF-8. `Ok(None)` when there is no file at `path`. Errors name the
+/// file but never quote its content.
+pub fn read_text(what: &str, path: &Path, limit: u64) -> Result<Option<String>> {
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => {
+            return Err(err).with_context(|| format!("cannot read {what} {}", path.display()))
+        }
+    };
+    // Checked before opening: opening a FIFO would wait for a writer.
+    refuse_unless_regular(what, path, &metadata)?;
+    let file =
+        File::open(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+    // And again on what was opened, in case the name was swapped meanwhile.
+    let opened = file
+        .metadata()
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    refuse_unless_regular(what, path, &opened)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        bail!(
+            "{what} {} is larger than the limit of {}",
+            path.display(),
+            limits::size(limit)
+        );
+    }
+    String::from_utf8(bytes).map(Some).map_err(|err| {
+        anyhow!(
+            "{what} {} is not UTF-8 text (first bad byte at offset {})",
+            path.display(),
+            err.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Opens a file to import: a regular file, or a pipe (`<(jrnl --export
+/// json)`), which is read as a stream like stdin. Returns it with its size
+/// (0 for a pipe).
+pub fn open_import(path: &Path) -> Result<(File, u64)> {
+    let name = path.display();
+    let metadata = fs::metadata(path).with_context(|| format!("cannot read {name}"))?;
+    if let Some(kind) = kind(&metadata).filter(|_| !metadata.file_type().is_fifo()) {
+        bail!("{name} is {kind}: import a file, a pipe, or - for stdin");
+    }
+    let file = File::open(path).with_context(|| format!("cannot read {name}"))?;
+    let size = if metadata.is_file() {
+        metadata.len()
+    } else {
+        0
+    };
+    Ok((file, size))
+}
+
+/// Reads one line (with its `\n`) into `line`, refusing one longer than
+/// `limit` without reading the rest of it. Returns the bytes read; 0 at the end.
+pub fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: usize) -> Result<usize> {
+    line.clear();
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(line.len());
+        }
+        let (chunk, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(end) => (&buffer[..=end], true),
+            None => (buffer, false),
+        };
+        if line.len() + chunk.len() > limit {
+            bail!(
+                "a record is larger than the limit of {} (one line of jsonl is one win)",
+                limits::size(limit as u64)
+            );
+        }
+        line.extend_from_slice(chunk);
+        let used = chunk.len();
+        reader.consume(used);
+        if done {
+            return Ok(line.len());
+        }
+    }
+}
+
+/// Reads a whole input to be parsed at once, up to `limit` bytes.
+pub fn read_whole(reader: &mut impl Read, limit: u64) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        bail!(
+            "it is larger than the limit of {} for a file read whole; export it as win's jsonl, which is streamed",
+            limits::size(limit)
+        );
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_read_whole_up_to_the_limit() {
+        let mut reader = std::io::BufReader::with_capacity(4, &b"abc\ndefgh\nij"[..]);
+        let mut line = Vec::new();
+        assert_eq!(read_line(&mut reader, &mut line, 8).unwrap(), 4);
+        assert_eq!(line, b"abc\n");
+        assert_eq!(read_line(&mut reader, &mut line, 8).unwrap(), 6);
+        assert_eq!(line, b"defgh\n");
+        assert_eq!(read_line(&mut reader, &mut line, 8).unwrap(), 2);
+        assert_eq!(read_line(&mut reader, &mut line, 8).unwrap(), 0);
+        let mut long = std::io::BufReader::with_capacity(4, &b"0123456789\n"[..]);
+        assert!(read_line(&mut long, &mut line, 8).is_err());
+    }
+
+    #[test]
+    fn devices_and_pipes_are_refused_and_big_files_too() {
+        let err = read_text("the config file", Path::new("/dev/zero"), 10)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("character device"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.toml");
+        fs::write(&big, "x".repeat(11)).unwrap();
+        let err = read_text("the config file", &big, 10)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("limit of 10 bytes") && !err.contains("xxx"),
+            "{err}"
+        );
+        assert!(read_text("x", &dir.path().join("none"), 10)
+            .unwrap()
+            .is_none());
+        assert!(open_import(Path::new("/dev/zero")).is_err());
+        assert!(open_import(dir.path()).is_err());
+    }
+}
