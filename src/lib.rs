@@ -20,6 +20,7 @@ pub mod prompt;
 pub mod render;
 pub mod sample;
 pub mod store;
+pub mod sync;
 
 use std::process::ExitCode;
 

@@ -10,5 +10,6 @@ pub mod metric;
 pub mod record;
 pub mod review;
 pub mod search;
+pub mod sync;
 pub mod text;
 pub mod win;

@@ -1,0 +1,339 @@
+//! The transport: the user's own `git`, run as a child process. `win`
+//! opens no socket; git reaches the remote with the user's credentials,
+//! ssh keys and config.
+//!
+//! Every run gets a clean, explicit environment: nothing inherited can
+//! point git at another repository (`GIT_DIR`, `GIT_WORK_TREE`,
+//! `GIT_INDEX_FILE`…). Only what git needs to find itself, the user's
+//! config and their credentials is passed on.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use anyhow::{anyhow, bail, Context, Result};
+
+/// The branch win syncs on, whatever the user's `init.defaultBranch`.
+pub const BRANCH: &str = "main";
+
+/// The oldest git whose behaviour win relies on (`merge --no-edit`,
+/// `-c` before the command, `clone` of an empty repository).
+const OLDEST: (u32, u32) = (2, 20);
+
+/// Environment variables passed to git: where programs are, the user's home
+/// and config folders (for `~/.gitconfig`, credential helpers and ssh
+/// keys), ssh agents and askpass programs, proxies. Nothing else.
+const PASSED_ON: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "XDG_CONFIG_HOME",
+    "XDG_RUNTIME_DIR",
+    "TMPDIR",
+    "SSH_AUTH_SOCK",
+    "SSH_AGENT_PID",
+    "SSH_ASKPASS",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_ASKPASS",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+    "http_proxy",
+    "https_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+    "SYSTEMROOT",
+];
+
+/// The git of this machine, checked once, working in one folder.
+pub struct Git {
+    program: OsString,
+    tree: PathBuf,
+    /// The author of win's commits: the device, not the person, so a
+    /// machine without a git identity works and no email reaches the remote.
+    device: String,
+}
+
+impl Git {
+    /// Finds git and checks its version (once per command).
+    pub fn find(tree: &Path, device: &str) -> Result<Git> {
+        let program = OsString::from("git");
+        let mut command = Command::new(&program);
+        clean_environment(&mut command);
+        let output = command
+            .arg("--version")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|err| match err.kind() {
+                std::io::ErrorKind::NotFound => anyhow!(
+                    "git is not installed (or not on PATH): sync travels through git; install it (https://git-scm.com) and run the command again"
+                ),
+                _ => anyhow!("cannot run git: {err}"),
+            })?;
+        let version = String::from_utf8_lossy(&output.stdout);
+        let found = parse_version(&version)
+            .ok_or_else(|| anyhow!("cannot read git's version from \"{}\"", version.trim()))?;
+        if found < OLDEST {
+            bail!(
+                "git {}.{} is too old to sync (win needs {}.{} or later): upgrade git",
+                found.0,
+                found.1,
+                OLDEST.0,
+                OLDEST.1
+            );
+        }
+        Ok(Git {
+            program,
+            tree: tree.to_path_buf(),
+            device: device.to_string(),
+        })
+    }
+
+    pub fn tree(&self) -> &Path {
+        &self.tree
+    }
+
+    fn command(&self, cwd: &Path) -> Command {
+        let mut command = Command::new(&self.program);
+        clean_environment(&mut command);
+        command
+            .current_dir(cwd)
+            .stdin(Stdio::null())
+            .args(["-c", &format!("user.name=win {}", self.device)])
+            .args(["-c", &format!("user.email={}@win.invalid", self.device)])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(["-c", "core.autocrlf=false"])
+            .args(["-c", &format!("init.defaultBranch={BRANCH}")])
+            .args(["-c", "advice.detachedHead=false"]);
+        command
+    }
+
+    fn output(&self, cwd: &Path, args: &[&str]) -> Result<Output> {
+        self.command(cwd)
+            .args(args)
+            .output()
+            .with_context(|| format!("cannot run git {}", args.first().unwrap_or(&"")))
+    }
+
+    /// Runs `git ARGS` in the sync folder; a failure is an error carrying
+    /// git's own words. Returns stdout, trimmed.
+    pub fn run(&self, args: &[&str]) -> Result<String> {
+        let output = self.output(&self.tree, args)?;
+        if !output.status.success() {
+            bail!(
+                "git {} failed: {}",
+                args.first().unwrap_or(&""),
+                last_words(&output)
+            );
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    }
+
+    /// Runs `git ARGS` and says only whether it succeeded.
+    pub fn succeeds(&self, args: &[&str]) -> Result<bool> {
+        Ok(self.output(&self.tree, args)?.status.success())
+    }
+
+    /// A new repository in the sync folder.
+    pub fn init(&self) -> Result<()> {
+        std::fs::create_dir_all(&self.tree)
+            .with_context(|| format!("cannot create {}", self.tree.display()))?;
+        self.run(&["init", "--quiet"])?;
+        self.run(&["symbolic-ref", "HEAD", &format!("refs/heads/{BRANCH}")])?;
+        Ok(())
+    }
+
+    /// Clones the remote into the sync folder (an empty remote is fine).
+    pub fn clone_from(&self, remote: &str) -> Result<()> {
+        let parent = self
+            .tree
+            .parent()
+            .ok_or_else(|| anyhow!("the sync folder has no parent"))?;
+        let tree = self.tree.to_string_lossy().into_owned();
+        let output = self.output(parent, &["clone", "--quiet", "--", remote, &tree])?;
+        if !output.status.success() {
+            bail!(
+                "cannot clone {remote}: {} (check the address, and that `git ls-remote {remote}` works in a shell)",
+                last_words(&output)
+            );
+        }
+        // An empty remote leaves HEAD on git's default branch name.
+        if !self.has_commits()? {
+            self.run(&["symbolic-ref", "HEAD", &format!("refs/heads/{BRANCH}")])?;
+        }
+        Ok(())
+    }
+
+    pub fn has_commits(&self) -> Result<bool> {
+        self.succeeds(&["rev-parse", "--verify", "--quiet", "HEAD"])
+    }
+
+    pub fn remote_url(&self) -> Result<Option<String>> {
+        let output = self.output(&self.tree, &["remote", "get-url", "origin"])?;
+        Ok(output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string()))
+    }
+
+    /// The commit a ref points at, if it exists.
+    pub fn resolve(&self, reference: &str) -> Result<Option<String>> {
+        let output = self.output(
+            &self.tree,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{reference}^{{commit}}"),
+            ],
+        )?;
+        Ok(output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string()))
+    }
+
+    /// Throws away whatever an interrupted sync left in the working tree
+    /// (a half-written record file, a merge in progress): only committed
+    /// records count. git's own lock is removed too: a killed git leaves
+    /// it, and win's lock guarantees no other git of ours is running.
+    pub fn clean_up_after_interruption(&self) -> Result<()> {
+        let lock = self.tree.join(".git").join("index.lock");
+        if lock.exists() {
+            std::fs::remove_file(&lock)
+                .with_context(|| format!("cannot remove {}", lock.display()))?;
+        }
+        if self.has_commits()? {
+            if self.tree.join(".git").join("MERGE_HEAD").exists() {
+                self.run(&["merge", "--abort"])?;
+            }
+            self.run(&["reset", "--quiet", "--hard", "HEAD"])?;
+        }
+        self.run(&["clean", "--quiet", "-d", "--force"])?;
+        Ok(())
+    }
+
+    /// Stages everything and commits it; nothing to commit is not an error.
+    /// Returns whether a commit was made.
+    pub fn commit_all(&self, message: &str) -> Result<bool> {
+        self.run(&["add", "--all"])?;
+        if self.has_commits()? && self.succeeds(&["diff", "--cached", "--quiet"])? {
+            return Ok(false);
+        }
+        self.run(&["commit", "--quiet", "--no-verify", "-m", message])?;
+        Ok(true)
+    }
+
+    /// Fetches the remote's branch. `Err` when git could not reach it.
+    pub fn fetch(&self) -> Result<()> {
+        let output = self.output(&self.tree, &["fetch", "--quiet", "origin"])?;
+        if !output.status.success() {
+            bail!("cannot reach the remote: {}", last_words(&output));
+        }
+        Ok(())
+    }
+
+    /// Whether `ancestor` is in the history of `descendant`.
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Result<bool> {
+        self.succeeds(&["merge-base", "--is-ancestor", ancestor, descendant])
+    }
+
+    /// Fast-forwards or merges `reference` into the branch. Devices write
+    /// only their own files, so the merge never conflicts.
+    pub fn merge(&self, reference: &str) -> Result<()> {
+        if !self.has_commits()? {
+            self.run(&["reset", "--quiet", "--hard", reference])?;
+            return Ok(());
+        }
+        self.run(&[
+            "merge",
+            "--quiet",
+            "--no-edit",
+            "--allow-unrelated-histories",
+            reference,
+        ])?;
+        Ok(())
+    }
+
+    /// Pushes the branch. `Ok(false)` when the remote refused it because
+    /// another device pushed first; `Err` for anything else.
+    pub fn push(&self) -> Result<bool> {
+        let output = self.output(
+            &self.tree,
+            &[
+                "push",
+                "--quiet",
+                "--porcelain",
+                "origin",
+                &format!("HEAD:refs/heads/{BRANCH}"),
+            ],
+        )?;
+        if output.status.success() {
+            return Ok(true);
+        }
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if stdout.contains("[rejected]") || stdout.contains("(fetch first)") {
+            return Ok(false);
+        }
+        bail!("cannot push to the remote: {}", last_words(&output))
+    }
+}
+
+fn clean_environment(command: &mut Command) {
+    command.env_clear();
+    for name in PASSED_ON {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    // git's messages in English, so win can tell a rejection from an error.
+    command.env("LC_ALL", "C").env("LANG", "C");
+}
+
+/// `git version 2.47.3` (or `2.39.2.windows.1`) → (2, 47).
+fn parse_version(text: &str) -> Option<(u32, u32)> {
+    let version = text.trim().strip_prefix("git version ")?;
+    let mut parts = version.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts
+        .next()?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()?;
+    Some((major, minor))
+}
+
+/// The last meaningful line git wrote (`fatal: …`), for an error message.
+fn last_words(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stderr
+        .lines()
+        .chain(stdout.lines())
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("hint:"))
+        .find(|line| line.starts_with("fatal:") || line.starts_with("error:"))
+        .or_else(|| stderr.lines().map(str::trim).rfind(|l| !l.is_empty()))
+        .unwrap_or("no message")
+        .trim_start_matches("fatal: ")
+        .trim_start_matches("error: ")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_read_from_every_platform_spelling() {
+        assert_eq!(parse_version("git version 2.47.3\n"), Some((2, 47)));
+        assert_eq!(parse_version("git version 2.39.2.windows.1"), Some((2, 39)));
+        assert_eq!(parse_version("git version 2.20"), Some((2, 20)));
+        assert_eq!(parse_version("hub version 2"), None);
+    }
+}
