@@ -101,6 +101,67 @@ pub enum Command {
     Man,
     /// A draft self-assessment from built-in sample data (touches no journal).
     Demo(DemoArgs),
+    /// Sync the journal across your machines through your own git,
+    /// end-to-end encrypted (`win sync init` first).
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    pub command: Option<SyncCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Set up sync on this device: start a sync repository, or join the one
+    /// at REMOTE (a path, or any git remote: host:path, ssh://, https://).
+    Init(SyncInitArgs),
+    /// This device, the remote, the last sync, changes not yet pushed, and
+    /// the other devices seen.
+    Status,
+    /// The encryption key: show it to move it to another machine, import it there.
+    Key(SyncKeyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncInitArgs {
+    /// The git remote to sync through (an empty repository starts a new one).
+    pub remote: Option<String>,
+
+    /// Encrypt records even for a remote on this machine (the default for
+    /// any other remote).
+    #[arg(long, conflicts_with = "no_encrypt")]
+    pub encrypt: bool,
+
+    /// Keep records readable (plain JSON lines): only for a remote you trust
+    /// with your wins.
+    #[arg(long)]
+    pub no_encrypt: bool,
+
+    /// This device's name in the repository (lowercase letters, digits,
+    /// dashes; readable by the remote) [default: a random one].
+    #[arg(long, value_name = "NAME")]
+    pub device: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncKeyArgs {
+    #[command(subcommand)]
+    pub command: SyncKeyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncKeyCommand {
+    /// Print the key (keep it secret): `win sync key show > key.txt`.
+    Show,
+    /// Install the key another device printed (FILE, or - for stdin).
+    Import {
+        /// The key file [default: stdin].
+        #[arg(value_name = "FILE|-")]
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,6 +18,10 @@ mod search;
 mod show;
 mod star;
 mod stats;
+mod sync;
+mod sync_init;
+mod sync_key;
+mod sync_status;
 mod templates;
 mod update;
 
@@ -57,6 +61,7 @@ pub fn run(app: &App, command: &Command) -> Result<()> {
         Command::Completions(args) => completions::run(app, args),
         Command::Man => man::run(app),
         Command::Demo(args) => demo::run(app, args),
+        Command::Sync(args) => sync::run(app, args),
     }
 }
 

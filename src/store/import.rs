@@ -5,7 +5,8 @@ use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::explain::{explain, is_busy};
-use super::{learned, rows, Store};
+use super::{learned, rows, sync, Store};
+use crate::domain::sync::{Group, Op};
 use crate::domain::win::NewWin;
 
 impl Store {
@@ -49,6 +50,8 @@ pub struct Import<'s> {
     rollback_journal: bool,
     replace_existing: bool,
     open: bool,
+    /// Set when sync is on: every win added is captured for publishing.
+    capture: Option<sync::Capture>,
     pub added: usize,
     pub skipped: usize,
 }
@@ -57,43 +60,61 @@ impl Import<'_> {
     /// Adds one win; one whose uid is already stored is skipped or replaced.
     pub fn add(&mut self, win: &NewWin) -> Result<()> {
         let result = (|| -> Result<()> {
-            if !self.replace_existing {
-                // The uid's unique index decides: no separate look-up.
-                match rows::insert_win(self.conn, win, &mut self.names)? {
-                    Some(id) => {
-                        self.learning.add(id, win);
-                        self.added += 1;
-                    }
-                    None => self.skipped += 1,
-                }
+            // A win a synced device deleted stays deleted (a delete wins),
+            // or this journal would differ from the others.
+            if self.capture.is_some() && sync::is_deleted(self.conn, &win.uid)? {
+                self.skipped += 1;
                 return Ok(());
             }
-            let existing: Option<i64> = self
-                .conn
-                .prepare_cached("SELECT id FROM wins WHERE uid = ?1")?
-                .query_row([&win.uid], |row| row.get(0))
-                .optional()?;
-            match existing {
-                Some(id) => {
-                    // The win may be one this import added: count what is
-                    // tallied so far before taking its lesson back.
-                    rows::flush(self.conn, &mut self.names)?;
-                    self.learning.write(self.conn)?;
-                    learned::forget(self.conn, id)?;
-                    rows::replace_win(self.conn, id, win, true, &mut self.names)?;
-                    self.learning.add(id, win);
-                    self.replaced.push(id);
-                }
-                None => {
-                    if let Some(id) = rows::insert_win(self.conn, win, &mut self.names)? {
-                        self.learning.add(id, win);
-                    }
+            let added = self.added;
+            self.store(win)?;
+            if self.added > added {
+                if let Some(capture) = &mut self.capture {
+                    capture.record(self.conn, &win.uid, Op::Create, Group::ALL)?;
                 }
             }
-            self.added += 1;
             Ok(())
         })();
         result.map_err(|err| explain(err, &self.label))
+    }
+
+    /// Stores one win, or counts it skipped.
+    fn store(&mut self, win: &NewWin) -> Result<()> {
+        if !self.replace_existing {
+            // The uid's unique index decides: no separate look-up.
+            match rows::insert_win(self.conn, win, &mut self.names)? {
+                Some(id) => {
+                    self.learning.add(id, win);
+                    self.added += 1;
+                }
+                None => self.skipped += 1,
+            }
+            return Ok(());
+        }
+        let existing: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM wins WHERE uid = ?1")?
+            .query_row([&win.uid], |row| row.get(0))
+            .optional()?;
+        match existing {
+            Some(id) => {
+                // The win may be one this import added: count what is
+                // tallied so far before taking its lesson back.
+                rows::flush(self.conn, &mut self.names)?;
+                self.learning.write(self.conn)?;
+                learned::forget(self.conn, id)?;
+                rows::replace_win(self.conn, id, win, true, &mut self.names)?;
+                self.learning.add(id, win);
+                self.replaced.push(id);
+            }
+            None => {
+                if let Some(id) = rows::insert_win(self.conn, win, &mut self.names)? {
+                    self.learning.add(id, win);
+                }
+            }
+        }
+        self.added += 1;
+        Ok(())
     }
 
     /// Indexes what was added, restores the triggers and commits, or rolls
@@ -107,6 +128,9 @@ impl Import<'_> {
             }
             rows::flush(self.conn, &mut self.names)?;
             self.learning.write(self.conn)?;
+            if let Some(capture) = &self.capture {
+                capture.finish(self.conn)?;
+            }
             // A uid the file holds twice was replaced twice: index it once.
             self.replaced.sort_unstable();
             self.replaced.dedup();
@@ -164,9 +188,11 @@ fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Res
         rollback_journal,
         replace_existing,
         open: true,
+        capture: None,
         added: 0,
         skipped: 0,
     };
+    import.capture = sync::Capture::begin(conn)?;
     import.indexed_up_to = conn.query_row("SELECT coalesce(max(id), 0) FROM wins", [], |row| {
         row.get(0)
     })?;

@@ -7,6 +7,7 @@
 //! - `rows`: one win's rows, shared by queries and imports;
 //! - `import`: the bulk-load state machine;
 //! - `learned`: what the user's labelled wins teach competency inference;
+//! - `sync`: capturing changes for sync, and replaying other devices';
 //! - `explain`: SQLite's errors in words that say what to do.
 
 mod explain;
@@ -16,6 +17,7 @@ mod learned;
 mod open;
 mod queries;
 mod rows;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -26,6 +28,7 @@ pub use file::check_journal_file;
 pub use import::Import;
 pub use open::SCHEMA_VERSION;
 pub use queries::{BriefHit, SearchHit};
+pub use sync::{Peer, Replayed, SyncDevice};
 
 pub struct Store {
     conn: Connection,

@@ -4,8 +4,9 @@ use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, params_from_iter};
 
-use super::{learned, rows, Store};
+use super::{learned, rows, sync, Store};
 use crate::domain::filter::WinFilter;
+use crate::domain::sync::{changed_groups, update_groups, Group, Op};
 use crate::domain::win::{format_rfc3339, NewWin, Stage, Update, Win};
 
 /// A search result as a listing shows it.
@@ -41,6 +42,7 @@ impl Store {
             let id = rows::insert_win(tx, win, &mut rows::Names::default())?
                 .ok_or_else(|| anyhow!("a win with uid {} is already in the journal", win.uid))?;
             learned::learn(tx, id, win)?;
+            sync::capture(tx, &win.uid, Op::Create, Group::ALL)?;
             Ok(id)
         })?;
         Ok(win.clone().into_win(id))
@@ -70,9 +72,16 @@ impl Store {
         let id = win.id;
         let new = win.clone().into_new();
         self.write(|tx| {
+            let before =
+                rows::win_by_id(tx, id)?.ok_or_else(|| anyhow!("no win #{id} (see: win list)"))?;
             learned::forget(tx, id)?;
             rows::replace_win(tx, id, &new, false, &mut rows::Names::default())?;
-            learned::learn(tx, id, &new)
+            learned::learn(tx, id, &new)?;
+            let changed = changed_groups(&before, &new);
+            if !changed.is_empty() {
+                sync::capture(tx, &new.uid, Op::Edit, &changed)?;
+            }
+            Ok(())
         })?;
         self.require(id)
     }
@@ -83,12 +92,12 @@ impl Store {
         self.write(|tx| {
             let mut deleted = 0;
             for id in ids {
-                learned::forget(tx, *id)?;
-                let count = tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
-                if count == 0 {
+                let Some(uid) = rows::uid_of(tx, *id)? else {
                     bail!("no win #{id} in {path} (see: win list); nothing was deleted");
-                }
-                deleted += count;
+                };
+                learned::forget(tx, *id)?;
+                deleted += tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
+                sync::capture(tx, &uid, Op::Delete, &[])?;
             }
             Ok(deleted)
         })
@@ -101,10 +110,14 @@ impl Store {
         now: DateTime<FixedOffset>,
     ) -> Result<Win> {
         let changed = self.write(|tx| {
-            Ok(tx.execute(
+            let changed = tx.execute(
                 "UPDATE wins SET starred = ?2, updated_at = ?3 WHERE id = ?1",
                 params![id, starred, format_rfc3339(&now)],
-            )?)
+            )?;
+            if let Some(uid) = rows::uid_of(tx, id)? {
+                sync::capture(tx, &uid, Op::Star, &[Group::Starred, Group::Updated])?;
+            }
+            Ok(changed)
         })?;
         if changed == 0 {
             self.require(id)?;
@@ -128,6 +141,9 @@ impl Store {
                     format_rfc3339(&update.at)
                 ],
             )?;
+            if let Some(uid) = rows::uid_of(tx, id)? {
+                sync::capture(tx, &uid, Op::Update, &update_groups(update))?;
+            }
             Ok(())
         })?;
         self.require(id)

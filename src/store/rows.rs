@@ -25,12 +25,52 @@ macro_rules! win_columns {
         JOIN tags t ON t.id = wt.tag_id WHERE wt.win_id = w.id),
     (SELECT json_group_array(l.url ORDER BY l.position) FROM links l WHERE l.win_id = w.id),
     (SELECT json_group_array(json_object('at', u.at, 'stage', u.stage, 'text', u.text,
-        'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, u.id) FROM updates u WHERE u.win_id = w.id)"
+        'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, u.at, u.stage, u.text, u.impact, u.next, u.id)
+        FROM updates u WHERE u.win_id = w.id)"
     };
 }
 pub(crate) use win_columns;
 
 pub const SELECT_WIN: &str = concat!("SELECT ", win_columns!(), " FROM wins w");
+
+/// The stored win with this id.
+pub fn win_by_id(tx: &Connection, id: i64) -> Result<Option<NewWin>> {
+    let mut statement = tx.prepare_cached(concat!(
+        "SELECT ",
+        win_columns!(),
+        " FROM wins w WHERE w.id = ?1"
+    ))?;
+    let mut found = statement.query([id])?;
+    match found.next()? {
+        Some(row) => Ok(Some(read_win(row)?.into_new())),
+        None => Ok(None),
+    }
+}
+
+/// The stored win with this uid, and its id.
+pub fn win_by_uid(tx: &Connection, uid: &str) -> Result<Option<(i64, NewWin)>> {
+    let mut statement = tx.prepare_cached(concat!(
+        "SELECT ",
+        win_columns!(),
+        " FROM wins w WHERE w.uid = ?1"
+    ))?;
+    let mut found = statement.query([uid])?;
+    match found.next()? {
+        Some(row) => {
+            let win = read_win(row)?;
+            Ok(Some((win.id, win.into_new())))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The uid of the win with this id.
+pub fn uid_of(tx: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(tx
+        .prepare_cached("SELECT uid FROM wins WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?)
+}
 
 /// Maps a row of `SELECT_WIN` to a win; a value that makes no sense is an
 /// error naming the win.

@@ -160,9 +160,11 @@ impl Git {
                 last_words(&output)
             );
         }
-        // An empty remote leaves HEAD on git's default branch name.
-        if !self.has_commits()? {
-            self.run(&["symbolic-ref", "HEAD", &format!("refs/heads/{BRANCH}")])?;
+        // The remote's HEAD may name another branch (or none, when the
+        // remote is empty): win's branch is checked out whatever it says.
+        self.run(&["symbolic-ref", "HEAD", &format!("refs/heads/{BRANCH}")])?;
+        if let Some(theirs) = self.resolve(&format!("refs/remotes/origin/{BRANCH}"))? {
+            self.run(&["reset", "--quiet", "--hard", &theirs])?;
         }
         Ok(())
     }
@@ -248,13 +250,20 @@ impl Git {
             self.run(&["reset", "--quiet", "--hard", reference])?;
             return Ok(());
         }
-        self.run(&[
-            "merge",
-            "--quiet",
-            "--no-edit",
-            "--allow-unrelated-histories",
-            reference,
-        ])?;
+        let output = self.output(
+            &self.tree,
+            &[
+                "merge",
+                "--no-edit",
+                "--allow-unrelated-histories",
+                reference,
+            ],
+        )?;
+        if !output.status.success() {
+            let why = last_words(&output);
+            let _ = self.run(&["merge", "--abort"]);
+            bail!("the remote holds records this device cannot merge ({why}); was it set up twice, by two devices at once? Move the sync folder {} aside and run win sync init REMOTE again to join what the remote holds", self.tree.display());
+        }
         Ok(())
     }
 
@@ -317,7 +326,9 @@ fn last_words(output: &Output) -> String {
         .chain(stdout.lines())
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with("hint:"))
-        .find(|line| line.starts_with("fatal:") || line.starts_with("error:"))
+        .find(|line| {
+            line.starts_with("fatal:") || line.starts_with("error:") || line.starts_with("CONFLICT")
+        })
         .or_else(|| stderr.lines().map(str::trim).rfind(|l| !l.is_empty()))
         .unwrap_or("no message")
         .trim_start_matches("fatal: ")

@@ -1,8 +1,402 @@
 //! Sync across machines through the user's own git: the transport (`git`),
-//! the working tree of change records (`tree`), and their encryption
-//! (`crypt`). The rules of merging are pure, in `domain::sync`; the
-//! journal's side (capture, replay) is in `store`.
+//! the working tree of change records (`tree`), their encryption
+//! (`crypt`), and the steps of a sync. The rules of merging are pure, in
+//! `domain::sync`; the journal's side (capture, replay) is in `store`.
 
 pub mod crypt;
 pub mod git;
 pub mod tree;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::{DateTime, FixedOffset};
+
+use crate::domain::sync::{check_device_id, is_local_remote, Change};
+use crate::store::{Peer, Replayed, Store};
+use crypt::Key;
+use git::Git;
+use tree::{Position, Tree};
+
+/// How many times a push is retried after another device pushed first.
+const PUSH_ATTEMPTS: usize = 5;
+
+/// The ref that remembers the remote commit last merged: a remote whose
+/// history no longer contains it was rewritten.
+const SYNCED_REF: &str = "refs/win/synced";
+
+/// Where sync keeps its files for a journal.
+pub struct Paths {
+    /// The git working tree of change records, beside the journal.
+    pub tree: PathBuf,
+    /// The identity file, in the config folder.
+    pub key: PathBuf,
+}
+
+impl Paths {
+    pub fn new(db_path: &Path, config_dir: Option<&Path>) -> Result<Paths> {
+        let mut tree = db_path.as_os_str().to_os_string();
+        tree.push(".sync");
+        Ok(Paths {
+            tree: PathBuf::from(tree),
+            key: crypt::key_path(config_dir)?,
+        })
+    }
+
+    fn lock(&self) -> PathBuf {
+        let mut lock = self.tree.as_os_str().to_os_string();
+        lock.push(".lock");
+        PathBuf::from(lock)
+    }
+}
+
+/// What a sync did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// This device's records written to the repository.
+    pub published: usize,
+    pub replayed: Replayed,
+    /// Lines of other devices that could not be read, by name.
+    pub damaged: Vec<String>,
+    /// Why the remote could not be reached (the records stay committed
+    /// locally for the next sync).
+    pub unreachable: Option<String>,
+    pub has_remote: bool,
+}
+
+/// What `win sync status` shows.
+pub struct Status {
+    pub device: String,
+    pub remote: Option<String>,
+    pub encrypted: bool,
+    pub last_sync: Option<String>,
+    pub unpublished: usize,
+    pub peers: Vec<Peer>,
+    pub tree: PathBuf,
+}
+
+/// Sets sync up for this journal: joins the repository at `remote` when
+/// it holds one, or starts one. Then publishes every win and syncs.
+pub fn init(
+    store: &mut Store,
+    paths: &Paths,
+    remote: Option<&str>,
+    encrypt: Option<bool>,
+    device: Option<String>,
+    now: DateTime<FixedOffset>,
+) -> Result<(String, bool, Report)> {
+    if let Some(state) = store.sync_device()? {
+        bail!(
+            "sync is already set up for this journal (device {}); see: win sync status",
+            state.device
+        );
+    }
+    let device = device.unwrap_or_else(|| random_device(now));
+    check_device_id(&device)?;
+    let remote = remote.map(absolute_remote).transpose()?;
+    let _lock = Lock::take(&paths.lock())?;
+    // A tree without sync set up in the journal is what an interrupted
+    // `init` left: it holds nothing of this device's yet.
+    if paths.tree.exists() {
+        std::fs::remove_dir_all(&paths.tree)
+            .with_context(|| format!("cannot remove {}", paths.tree.display()))?;
+    }
+    if let Some(parent) = paths.tree.parent() {
+        crypt::create_private_dir(parent)?;
+    }
+    let git = Git::find(&paths.tree, &device)?;
+    match &remote {
+        Some(remote) => git.clone_from(remote)?,
+        None => git.init()?,
+    }
+    let key = crypt::load(&paths.key)?;
+    let tree = if Tree::exists(&paths.tree)? {
+        let tree = Tree::open(&paths.tree)?;
+        match encrypt {
+            Some(true) if !tree.encrypted => bail!(
+                "the sync repository at {} keeps records readable; leave out --encrypt to join it",
+                remote.as_deref().unwrap_or("")
+            ),
+            Some(false) if tree.encrypted => bail!(
+                "the sync repository at {} is encrypted; leave out --no-encrypt to join it",
+                remote.as_deref().unwrap_or("")
+            ),
+            _ => {}
+        }
+        if tree.devices()?.contains(&device) {
+            bail!("a device named {device} already syncs there: choose another with --device NAME");
+        }
+        if let Err(err) = tree.check_key(key.as_ref()) {
+            let _ = std::fs::remove_dir_all(&paths.tree);
+            return Err(err);
+        }
+        tree
+    } else {
+        let encrypted =
+            encrypt.unwrap_or_else(|| remote.as_deref().is_some_and(|r| !is_local_remote(r)));
+        let key = if encrypted {
+            Some(match key {
+                Some(key) => key,
+                None => {
+                    let key = Key::generate();
+                    crypt::save(&paths.key, &key)?;
+                    key
+                }
+            })
+        } else {
+            None
+        };
+        let tree = Tree::create(&paths.tree, key.as_ref())?;
+        git.commit_all("win sync: a new repository")?;
+        tree
+    };
+    store.enable_sync(&device)?;
+    let encrypted = tree.encrypted;
+    let report = run_locked(store, paths, &git, &tree, &device, now)?;
+    Ok((device, encrypted, report))
+}
+
+/// One sync: write this device's changes, commit, fetch and merge, push
+/// (again after a merge if another device pushed first), then replay the
+/// other devices' new records into the journal in one transaction.
+pub fn run(store: &mut Store, paths: &Paths, now: DateTime<FixedOffset>) -> Result<Report> {
+    let state = store.sync_device()?.ok_or_else(not_set_up)?;
+    let _lock = Lock::take(&paths.lock())?;
+    if !paths.tree.join(".git").exists() {
+        bail!(
+            "the sync folder {} is missing: set sync up again with win sync init [REMOTE]",
+            paths.tree.display()
+        );
+    }
+    let git = Git::find(&paths.tree, &state.device)?;
+    let tree = Tree::open(&paths.tree)?;
+    run_locked(store, paths, &git, &tree, &state.device, now)
+}
+
+fn run_locked(
+    store: &mut Store,
+    paths: &Paths,
+    git: &Git,
+    tree: &Tree,
+    device: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<Report> {
+    let key = crypt::load(&paths.key)?;
+    tree.check_key(key.as_ref())?;
+    git.clean_up_after_interruption()?;
+
+    // 1–2: this device's changes since the last commit, committed.
+    let written = tree.written_seq(device)?;
+    store.forget_published(written)?;
+    let changes: Vec<Change> = store.unpublished(device, written)?;
+    tree.append(device, &changes, now, key.as_ref())?;
+    if !changes.is_empty() {
+        git.commit_all(&format!("{device}: {} changes", changes.len()))?;
+    }
+    let mut report = Report {
+        published: changes.len(),
+        ..Report::default()
+    };
+
+    // 3–4: fetch, merge, push; again while another device pushed first.
+    if git.remote_url()?.is_some() {
+        report.has_remote = true;
+        report.unreachable = exchange(git)?;
+        if report.unreachable.is_none() {
+            // The merge may have brought a key check this key cannot open.
+            tree.check_key(key.as_ref())?;
+        }
+    }
+
+    // 5: the other devices' new records, in clock order, in one transaction.
+    let mut peers = store.peers()?;
+    let mut incoming = Vec::new();
+    for other in tree.devices()? {
+        if other == device {
+            continue;
+        }
+        let index = match peers.iter().position(|peer| peer.device == other) {
+            Some(index) => index,
+            None => {
+                peers.push(Peer {
+                    device: other.clone(),
+                    applied_seq: 0,
+                    file: String::new(),
+                    offset: 0,
+                });
+                peers.len() - 1
+            }
+        };
+        let peer = &mut peers[index];
+        let from = Position {
+            file: peer.file.clone(),
+            offset: peer.offset,
+        };
+        let read = tree.read_from(&other, &from, key.as_ref())?;
+        report.damaged.extend(read.damaged);
+        incoming.extend(
+            read.changes
+                .into_iter()
+                .filter(|change| change.device == other && change.seq > peer.applied_seq),
+        );
+        peer.file = read.position.file;
+        peer.offset = read.position.offset;
+    }
+    incoming.sort_by(|a, b| (a.hlc, &a.device, a.seq).cmp(&(b.hlc, &b.device, b.seq)));
+    report.replayed = store.replay(&incoming, &peers, now, report.unreachable.is_none())?;
+    Ok(report)
+}
+
+/// Fetches, merges and pushes. Returns why the remote could not be
+/// reached, if it could not; a rewritten remote history is an error.
+fn exchange(git: &Git) -> Result<Option<String>> {
+    let remote_branch = format!("refs/remotes/origin/{}", git::BRANCH);
+    for _ in 0..PUSH_ATTEMPTS {
+        if let Err(err) = git.fetch() {
+            return Ok(Some(format!("{err:#}")));
+        }
+        let theirs = git.resolve(&remote_branch)?;
+        if let Some(synced) = git.resolve(SYNCED_REF)? {
+            let kept = match &theirs {
+                Some(theirs) => git.is_ancestor(&synced, theirs)?,
+                None => false,
+            };
+            if !kept {
+                bail!(
+                    "the remote's history was rewritten (force-pushed or replaced): it no longer holds the commit this device last synced ({}). Nothing was changed here. If the remote is right, start over on this device: move {} aside and run win sync init REMOTE again (this journal's wins are published again, and nothing is duplicated); if it is wrong, restore it from this device: git -C {} push --force origin HEAD:{}",
+                    &synced[..synced.len().min(12)],
+                    git.tree().display(),
+                    git.tree().display(),
+                    git::BRANCH
+                );
+            }
+        }
+        if let Some(theirs) = &theirs {
+            git.merge(theirs)?;
+        }
+        if !git.has_commits()? {
+            return Ok(None);
+        }
+        match git.push() {
+            Ok(true) => {
+                git.run(&["update-ref", SYNCED_REF, "HEAD"])?;
+                return Ok(None);
+            }
+            Ok(false) => continue,
+            Err(err) => return Ok(Some(format!("{err:#}"))),
+        }
+    }
+    Ok(Some(format!(
+        "other devices kept pushing first ({PUSH_ATTEMPTS} attempts)"
+    )))
+}
+
+pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
+    let state = store.sync_device()?.ok_or_else(not_set_up)?;
+    let git = Git::find(&paths.tree, &state.device)?;
+    let tree = Tree::open(&paths.tree)?;
+    let written = tree.written_seq(&state.device)?;
+    Ok(Status {
+        remote: git.remote_url()?,
+        encrypted: tree.encrypted,
+        last_sync: state.last_sync,
+        unpublished: store.unpublished_count(written)?,
+        peers: store.peers()?,
+        tree: paths.tree.clone(),
+        device: state.device,
+    })
+}
+
+fn not_set_up() -> anyhow::Error {
+    anyhow!(
+        "sync is not set up for this journal: run win sync init [REMOTE] (see: win sync --help)"
+    )
+}
+
+/// A device name nobody chose: 8 random hex digits, so the remote learns
+/// nothing from it.
+fn random_device(now: DateTime<FixedOffset>) -> String {
+    // A v7 uid's tail is random; its head is the time.
+    let uid = crate::domain::win::new_uid(now).replace('-', "");
+    format!("d{}", &uid[uid.len() - 8..])
+}
+
+/// A remote on this machine, as an absolute path: git runs in the data
+/// folder, not where the user typed the command.
+fn absolute_remote(remote: &str) -> Result<String> {
+    let remote = remote.trim();
+    if remote.is_empty() {
+        bail!("the remote is empty: give a path or a git remote such as git@host:wins.git");
+    }
+    if !is_local_remote(remote) || remote.starts_with("file://") || remote.starts_with('~') {
+        return Ok(remote.to_string());
+    }
+    let path = Path::new(remote);
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .context("cannot read the current folder")?
+            .join(path)
+    };
+    Ok(absolute.to_string_lossy().into_owned())
+}
+
+/// Only one sync at a time per journal: a file created exclusively,
+/// holding the process id. A lock left by a killed sync is taken over.
+struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    fn take(path: &Path) -> Result<Lock> {
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+            {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(Lock {
+                        path: path.to_path_buf(),
+                    });
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(path).unwrap_or_default();
+                    let holder = holder.trim();
+                    if is_running(holder) {
+                        bail!(
+                            "another win sync is running (process {holder}); wait for it to finish"
+                        );
+                    }
+                    let _ = std::fs::remove_file(path);
+                }
+                Err(err) => {
+                    return Err(err).with_context(|| format!("cannot create {}", path.display()))
+                }
+            }
+        }
+        bail!(
+            "cannot take the sync lock {}: remove it if no win sync is running",
+            path.display()
+        )
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether the process that wrote a lock still runs. Where that cannot be
+/// told (no /proc), the lock is assumed held.
+fn is_running(pid: &str) -> bool {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && proc.join(pid).exists()
+}

@@ -45,5 +45,6 @@ mod reliability;
 mod review;
 mod review_scope;
 mod search;
+mod sync;
 mod templates;
 mod tour;

@@ -1,0 +1,63 @@
+//! `win sync`: exchange changes with the other devices through git.
+
+use anyhow::{bail, Result};
+
+use crate::app::App;
+use crate::cli::{SyncArgs, SyncCommand};
+use crate::output;
+use crate::sync::{self, Paths, Report};
+
+pub fn run(app: &App, args: &SyncArgs) -> Result<()> {
+    match &args.command {
+        Some(SyncCommand::Init(init)) => super::sync_init::run(app, init),
+        Some(SyncCommand::Status) => super::sync_status::run(app),
+        Some(SyncCommand::Key(key)) => super::sync_key::run(app, key),
+        None => {
+            let paths = Paths::new(&app.db_path, app.config_dir.as_deref())?;
+            let mut store = app.open_store()?;
+            let report = sync::run(&mut store, &paths, app.now)?;
+            tell(&report)
+        }
+    }
+}
+
+/// Says what a sync did, on stderr; an unreachable remote is an error
+/// (after the local work is done, so the next sync pushes it).
+pub(super) fn tell(report: &Report) -> Result<()> {
+    for damaged in &report.damaged {
+        output::note(&format!(
+            "win: skipped a damaged record batch, {damaged} (the other records were replayed)"
+        ));
+    }
+    let replayed = &report.replayed;
+    let mut line = format!(
+        "synced: {} change{} sent, {} received",
+        report.published,
+        plural(report.published),
+        replayed.applied
+    );
+    if replayed.ignored_deleted > 0 {
+        line.push_str(&format!(
+            " ({} for wins deleted on a device, ignored)",
+            replayed.ignored_deleted
+        ));
+    }
+    if !report.has_remote {
+        line.push_str(" (no remote: committed in the sync folder only)");
+    }
+    if let Some(why) = &report.unreachable {
+        bail!(
+            "{why}; this device's changes are committed in the sync folder and the next win sync sends them"
+        );
+    }
+    output::note(&line);
+    Ok(())
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,45 @@
+//! `win sync status`: this device, the remote, and the others seen.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::app::App;
+use crate::output;
+use crate::sync::{self, Paths};
+
+pub fn run(app: &App) -> Result<()> {
+    let paths = Paths::new(&app.db_path, app.config_dir.as_deref())?;
+    let store = app.open_store()?;
+    let status = sync::status(&store, &paths)?;
+    let mut out = output::stdout();
+    writeln!(out, "device:      {}", status.device)?;
+    writeln!(
+        out,
+        "remote:      {}",
+        status.remote.as_deref().unwrap_or("none (local only)")
+    )?;
+    writeln!(
+        out,
+        "encrypted:   {}",
+        if status.encrypted { "yes" } else { "no" }
+    )?;
+    writeln!(out, "sync folder: {}", status.tree.display())?;
+    writeln!(
+        out,
+        "last sync:   {}",
+        status.last_sync.as_deref().unwrap_or("never")
+    )?;
+    writeln!(out, "not yet sent: {} change(s)", status.unpublished)?;
+    if status.peers.is_empty() {
+        writeln!(out, "other devices: none seen yet")?;
+    }
+    for peer in &status.peers {
+        writeln!(
+            out,
+            "other device: {} ({} change(s) received)",
+            peer.device, peer.applied_seq
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,411 @@
+//! The journal's side of sync: every change a command makes is captured in
+//! the same transaction (`capture`), published from the outbox by
+//! `win sync`, and the other devices' records are replayed in one
+//! transaction, idempotently (by device and sequence number).
+
+use anyhow::{anyhow, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{learned, rows, Store};
+use crate::domain::sync::{adopt, merge, Change, Clock, Clocks, Group, Hlc, Op, RECORD_FORMAT};
+use crate::domain::win::format_rfc3339;
+
+/// This journal's place in sync: set by `win sync init`.
+#[derive(Debug, Clone)]
+pub struct SyncDevice {
+    pub device: String,
+    /// The latest clock this device issued or saw.
+    pub hlc: Hlc,
+    pub last_sync: Option<String>,
+}
+
+/// Another device, and how far its records have been replayed here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peer {
+    pub device: String,
+    pub applied_seq: u64,
+    /// Where reading its files stopped (see `sync::tree::Position`).
+    pub file: String,
+    pub offset: u64,
+}
+
+/// What a replay did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Replayed {
+    /// Records applied (whether or not they changed a win).
+    pub applied: usize,
+    /// Records for wins a device deleted, ignored: a delete wins.
+    pub ignored_deleted: usize,
+}
+
+/// Capture for one transaction: whether sync is on, the device and its
+/// clock. Read once per transaction (an import reads it once for all).
+pub(super) struct Capture {
+    device: String,
+    hlc: Hlc,
+}
+
+impl Capture {
+    /// `None` when sync is not set up: nothing is captured.
+    pub(super) fn begin(tx: &Connection) -> Result<Option<Capture>> {
+        let found: Option<(String, String)> = tx
+            .prepare_cached("SELECT device, hlc FROM sync_device")?
+            .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        found
+            .map(|(device, hlc)| {
+                Ok(Capture {
+                    device,
+                    hlc: hlc.parse()?,
+                })
+            })
+            .transpose()
+    }
+
+    /// Records one change: a new clock, a row in the outbox, and the clocks
+    /// of the groups it wrote.
+    pub(super) fn record(
+        &mut self,
+        tx: &Connection,
+        uid: &str,
+        op: Op,
+        groups: &[Group],
+    ) -> Result<()> {
+        self.hlc = Hlc::tick(self.hlc, wall_clock_millis());
+        let clock = Clock {
+            hlc: self.hlc,
+            device: self.device.clone(),
+        };
+        let set = if op == Op::Create {
+            "*".to_string()
+        } else {
+            serde_json::to_string(groups)?
+        };
+        tx.prepare_cached(
+            "INSERT INTO sync_outbox (uid, op, hlc, groups) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![uid, op.as_str(), self.hlc.to_string(), set])?;
+        match op {
+            Op::Delete => {
+                tx.prepare_cached("DELETE FROM sync_clocks WHERE uid = ?1")?
+                    .execute([uid])?;
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO sync_tombstones (uid, hlc) VALUES (?1, ?2)",
+                )?
+                .execute(params![uid, self.hlc.to_string()])?;
+            }
+            Op::Create => save_clocks(tx, uid, &Clocks::uniform(clock))?,
+            _ => {
+                let mut clocks = load_clocks(tx, uid)?;
+                for &group in groups {
+                    clocks.set(group, clock.clone());
+                }
+                save_clocks(tx, uid, &clocks)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves the clock, once the transaction's changes are recorded.
+    pub(super) fn finish(&self, tx: &Connection) -> Result<()> {
+        tx.prepare_cached("UPDATE sync_device SET hlc = ?1")?
+            .execute([self.hlc.to_string()])?;
+        Ok(())
+    }
+}
+
+/// Records one change in its own transaction's capture, if sync is on.
+pub(super) fn capture(tx: &Connection, uid: &str, op: Op, groups: &[Group]) -> Result<()> {
+    if let Some(mut capture) = Capture::begin(tx)? {
+        capture.record(tx, uid, op, groups)?;
+        capture.finish(tx)?;
+    }
+    Ok(())
+}
+
+/// Whether a device deleted this uid (a delete wins: it stays deleted).
+pub(super) fn is_deleted(tx: &Connection, uid: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM sync_tombstones WHERE uid = ?1")?
+        .query_row([uid], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn load_clocks(tx: &Connection, uid: &str) -> Result<Clocks> {
+    let found: Option<String> = tx
+        .prepare_cached("SELECT clocks FROM sync_clocks WHERE uid = ?1")?
+        .query_row([uid], |row| row.get(0))
+        .optional()?;
+    match found {
+        Some(json) => Clocks::from_json(&json),
+        None => Ok(Clocks::uniform(Clock::zero())),
+    }
+}
+
+fn save_clocks(tx: &Connection, uid: &str, clocks: &Clocks) -> Result<()> {
+    tx.prepare_cached("INSERT OR REPLACE INTO sync_clocks (uid, clocks) VALUES (?1, ?2)")?
+        .execute(params![uid, clocks.to_json()])?;
+    Ok(())
+}
+
+fn wall_clock_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// This journal's sync settings, if sync is set up.
+    pub fn sync_device(&self) -> Result<Option<SyncDevice>> {
+        let found: Option<(String, String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT device, hlc, last_sync FROM sync_device",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()
+            .map_err(|err| self.explain(err.into()))?;
+        found
+            .map(|(device, hlc, last_sync)| {
+                Ok(SyncDevice {
+                    device,
+                    hlc: hlc.parse()?,
+                    last_sync,
+                })
+            })
+            .transpose()
+    }
+
+    /// Turns capture on for `device` and queues every win already in the
+    /// journal to be published once. Each carries the clock of its last
+    /// change (`updated_at`), so copies of one win that journals got
+    /// earlier by export and import resolve to the latest edit, not
+    /// to whichever device set sync up last. Returns how many were queued.
+    pub fn enable_sync(&mut self, device: &str) -> Result<usize> {
+        let device = device.to_string();
+        self.write(|tx| {
+            let newest: i64 = tx.query_row(
+                "SELECT coalesce(max(unixepoch(updated_at)), 0) * 1000 FROM wins",
+                [],
+                |row| row.get(0),
+            )?;
+            let start = Hlc::tick(
+                Hlc {
+                    millis: u64::try_from(newest).unwrap_or(0),
+                    counter: 0,
+                },
+                wall_clock_millis(),
+            );
+            tx.execute(
+                "INSERT INTO sync_device (id, device, hlc) VALUES (1, ?1, ?2)",
+                params![device, start.to_string()],
+            )?;
+            let queued = tx.execute(
+                "INSERT INTO sync_outbox (uid, op, hlc, groups)
+                 SELECT uid, 'create', (unixepoch(updated_at) * 1000) || '.0', '*'
+                 FROM wins ORDER BY occurred_ts, id",
+                [],
+            )?;
+            tx.execute(
+                "INSERT OR REPLACE INTO sync_clocks (uid, clocks)
+                 SELECT uid, json_object('*', (unixepoch(updated_at) * 1000) || '.0@' || ?1)
+                 FROM wins",
+                [&device],
+            )?;
+            Ok(queued)
+        })
+    }
+
+    /// The records of this device's changes after sequence `after`, each
+    /// with the win as it stands now. A change to a win deleted since is
+    /// left out: its delete follows.
+    pub fn unpublished(&self, device: &str, after: u64) -> Result<Vec<Change>> {
+        let read = || -> Result<Vec<Change>> {
+            let mut statement = self.conn.prepare(
+                "SELECT seq, uid, op, hlc, groups FROM sync_outbox WHERE seq > ?1 ORDER BY seq",
+            )?;
+            let queued = statement
+                .query_map([i64::try_from(after).unwrap_or(i64::MAX)], |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, String>(4)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut changes = Vec::with_capacity(queued.len());
+            for (seq, uid, op, hlc, groups) in queued {
+                let op: Op = op.parse()?;
+                let win = match op {
+                    Op::Delete => None,
+                    _ => match rows::win_by_uid(&self.conn, &uid)? {
+                        Some((_, win)) => Some(win),
+                        None => continue,
+                    },
+                };
+                let set = if groups == "*" {
+                    Group::ALL.to_vec()
+                } else {
+                    serde_json::from_str(&groups)?
+                };
+                changes.push(Change {
+                    v: RECORD_FORMAT,
+                    device: device.to_string(),
+                    seq: u64::try_from(seq).map_err(|_| anyhow!("bad sequence {seq}"))?,
+                    hlc: hlc.parse()?,
+                    uid,
+                    op,
+                    set,
+                    win,
+                });
+            }
+            Ok(changes)
+        };
+        read().map_err(|err| self.explain(err))
+    }
+
+    /// Drops the outbox rows already committed to the sync repository.
+    pub fn forget_published(&mut self, up_to: u64) -> Result<()> {
+        let up_to = i64::try_from(up_to).unwrap_or(i64::MAX);
+        self.write(|tx| {
+            tx.execute("DELETE FROM sync_outbox WHERE seq <= ?1", [up_to])?;
+            Ok(())
+        })
+    }
+
+    /// How many of this device's changes are not in the sync repository yet.
+    pub fn unpublished_count(&self, after: u64) -> Result<usize> {
+        let count: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sync_outbox WHERE seq > ?1",
+                [i64::try_from(after).unwrap_or(i64::MAX)],
+                |row| row.get(0),
+            )
+            .map_err(|err| self.explain(err.into()))?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// The other devices seen, and how far each has been replayed.
+    pub fn peers(&self) -> Result<Vec<Peer>> {
+        let read = || -> Result<Vec<Peer>> {
+            let mut statement = self.conn.prepare(
+                "SELECT device, applied_seq, file, offset FROM sync_peers ORDER BY device",
+            )?;
+            let peers = statement
+                .query_map([], |row| {
+                    Ok(Peer {
+                        device: row.get(0)?,
+                        applied_seq: row.get::<_, i64>(1)?.try_into().unwrap_or(0),
+                        file: row.get(2)?,
+                        offset: row.get::<_, i64>(3)?.try_into().unwrap_or(0),
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(peers)
+        };
+        read().map_err(|err| self.explain(err))
+    }
+
+    /// Applies other devices' records, in the order given (by clock), and
+    /// notes how far each device has been read, all in one transaction: a
+    /// replay interrupted anywhere leaves the journal as it was, and the
+    /// next one starts over. Records never change the outbox: they are not
+    /// this device's changes.
+    pub fn replay(
+        &mut self,
+        changes: &[Change],
+        peers: &[Peer],
+        now: chrono::DateTime<chrono::FixedOffset>,
+        reached_remote: bool,
+    ) -> Result<Replayed> {
+        self.write(|tx| {
+            let mut replayed = Replayed::default();
+            let mut names = rows::Names::default();
+            let mut seen = Capture::begin(tx)?
+                .ok_or_else(|| anyhow!("sync is not set up for this journal"))?
+                .hlc;
+            let mut applied_seq: std::collections::HashMap<&str, u64> = peers
+                .iter()
+                .map(|p| (p.device.as_str(), p.applied_seq))
+                .collect();
+            for change in changes {
+                let done = applied_seq.entry(change.device.as_str()).or_insert(0);
+                if change.seq <= *done {
+                    continue;
+                }
+                *done = change.seq;
+                seen = seen.max(change.hlc);
+                if is_deleted(tx, &change.uid)? {
+                    if change.op != Op::Delete {
+                        replayed.ignored_deleted += 1;
+                    }
+                    continue;
+                }
+                replayed.applied += 1;
+                if change.op == Op::Delete {
+                    if let Some((id, _)) = rows::win_by_uid(tx, &change.uid)? {
+                        learned::forget(tx, id)?;
+                        tx.prepare_cached("DELETE FROM wins WHERE id = ?1")?
+                            .execute([id])?;
+                    }
+                    tx.prepare_cached("DELETE FROM sync_clocks WHERE uid = ?1")?
+                        .execute([&change.uid])?;
+                    tx.prepare_cached("INSERT INTO sync_tombstones (uid, hlc) VALUES (?1, ?2)")?
+                        .execute(params![change.uid, change.hlc.to_string()])?;
+                    continue;
+                }
+                match rows::win_by_uid(tx, &change.uid)? {
+                    None => {
+                        let Some((win, clocks)) = adopt(change) else {
+                            continue;
+                        };
+                        if let Some(id) = rows::insert_win(tx, &win, &mut names)? {
+                            learned::learn(tx, id, &win)?;
+                        }
+                        save_clocks(tx, &change.uid, &clocks)?;
+                    }
+                    Some((id, mut win)) => {
+                        let mut clocks = load_clocks(tx, &change.uid)?;
+                        let timeline = win.updates.len();
+                        if merge(&mut win, &mut clocks, change) {
+                            let with_updates = win.updates.len() != timeline;
+                            learned::forget(tx, id)?;
+                            rows::replace_win(tx, id, &win, with_updates, &mut names)?;
+                            learned::learn(tx, id, &win)?;
+                        }
+                        save_clocks(tx, &change.uid, &clocks)?;
+                    }
+                }
+            }
+            for peer in peers {
+                let applied = applied_seq
+                    .get(peer.device.as_str())
+                    .copied()
+                    .unwrap_or(peer.applied_seq);
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO sync_peers (device, applied_seq, file, offset)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![
+                    peer.device,
+                    i64::try_from(applied).unwrap_or(i64::MAX),
+                    peer.file,
+                    i64::try_from(peer.offset).unwrap_or(i64::MAX)
+                ])?;
+            }
+            tx.prepare_cached("UPDATE sync_device SET hlc = ?1")?
+                .execute([seen.to_string()])?;
+            if reached_remote {
+                tx.prepare_cached("UPDATE sync_device SET last_sync = ?1")?
+                    .execute([format_rfc3339(&now)])?;
+            }
+            Ok(replayed)
+        })
+    }
+}

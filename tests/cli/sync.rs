@@ -1,0 +1,542 @@
+//! `win sync`: journals in their own folders (devices) syncing through a
+//! bare git repository in a temp dir.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::harness::{Journal, Test};
+
+/// A bare repository on disk, standing for any remote.
+struct Remote {
+    dir: TempDir,
+}
+
+impl Remote {
+    fn new() -> Remote {
+        let remote = Remote {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        git(
+            remote.dir.path(),
+            &["init", "--quiet", "--bare", "wins.git"],
+        );
+        remote
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("wins.git")
+    }
+
+    fn url(&self) -> String {
+        self.path().to_string_lossy().into_owned()
+    }
+
+    /// Every object in the repository, decompressed, as text.
+    fn all_objects(&self) -> String {
+        git(
+            &self.path(),
+            &["cat-file", "--batch-all-objects", "--batch"],
+        )
+    }
+
+    fn head(&self) -> String {
+        git(&self.path(), &["rev-parse", "refs/heads/main"])
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A device: a journal of its own, set up to sync through `remote`.
+fn device(remote: &Remote, name: &str, extra: &[&str]) -> Journal {
+    let journal = Journal::new();
+    let url = remote.url();
+    let mut args = vec!["sync", "init", url.as_str(), "--device", name];
+    args.extend_from_slice(extra);
+    journal
+        .test()
+        .args(&args)
+        .stderr_contains("sync set up")
+        .run();
+    journal
+}
+
+fn sync(journal: &Journal) -> String {
+    journal.test().args(["sync"]).run().stderr
+}
+
+/// The journal's export by uid, without the local ids: what must converge.
+fn export(journal: &Journal) -> BTreeMap<String, Value> {
+    journal
+        .ok(&["export", "--format", "jsonl"])
+        .lines()
+        .map(|line| {
+            let mut win: Value = serde_json::from_str(line).expect("a JSON line");
+            let object = win.as_object_mut().expect("an object");
+            object.remove("id");
+            let uid = object["uid"].as_str().expect("a uid").to_string();
+            (uid, win)
+        })
+        .collect()
+}
+
+fn texts(journal: &Journal) -> Vec<String> {
+    export(journal)
+        .values()
+        .map(|win| win["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn id_of(journal: &Journal, text: &str) -> String {
+    let wins: Value = journal.json(&["list", "--format", "json"]);
+    wins.as_array()
+        .expect("a list")
+        .iter()
+        .find(|win| win["text"] == text)
+        .map(|win| win["id"].to_string())
+        .unwrap_or_else(|| panic!("no win {text:?}"))
+}
+
+#[test]
+fn a_win_captured_on_one_device_reaches_the_other() {
+    let remote = Remote::new();
+    let a = Journal::new();
+    a.add(&["tuned the ranker, +3 points NDCG", "-t", "ranker"]);
+    a.test()
+        .args(["sync", "init", &remote.url(), "--device", "laptop"])
+        .stderr_contains("this device is laptop")
+        .stderr_contains("records are readable JSON lines")
+        .stderr_contains("1 change sent")
+        .run();
+    let b = device(&remote, "desktop", &[]);
+    assert_eq!(texts(&b), vec!["tuned the ranker, +3 points NDCG"]);
+    let roots = git(&remote.path(), &["rev-list", "--max-parents=0", "main"]);
+    assert_eq!(
+        roots.lines().count(),
+        1,
+        "the second device joined, not started anew"
+    );
+
+    a.add(&["shipped the churn model to the weekly campaign"]);
+    assert!(sync(&a).contains("1 change sent"));
+    assert!(sync(&b).contains("1 received"));
+    assert_eq!(export(&a), export(&b));
+    assert_eq!(export(&b).len(), 2);
+
+    // Idempotent: syncing again changes nothing, anywhere.
+    let before = (export(&a), export(&b), remote.head());
+    assert!(sync(&b).contains("0 changes sent, 0 received"));
+    assert!(sync(&a).contains("0 changes sent, 0 received"));
+    assert_eq!(before, (export(&a), export(&b), remote.head()));
+
+    let status = b.ok(&["sync", "status"]);
+    assert!(status.contains("device:      desktop"), "{status}");
+    assert!(
+        status.contains("other device: laptop (2 change(s) received)"),
+        "{status}"
+    );
+    assert!(status.contains("not yet sent: 0"), "{status}");
+
+    // Readable backup: the records are plain JSON lines in the repository.
+    assert!(remote.all_objects().contains("churn model"));
+    let again = a.fails(&["sync", "init", &remote.url()]);
+    assert!(again.contains("already set up"), "{again}");
+}
+
+#[test]
+fn concurrent_edits_converge_field_by_field_and_timelines_are_unioned() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    a.add(&["cut p99 latency from 240ms to 80ms", "--stage", "shipped"]);
+    sync(&a);
+    let b = device(&remote, "b", &[]);
+    let id_a = id_of(&a, "cut p99 latency from 240ms to 80ms");
+    let id_b = id_of(&b, "cut p99 latency from 240ms to 80ms");
+
+    // Between syncs: both edit the text (b later), a sets the project, b
+    // the tags, and each adds a follow-up.
+    a.ok(&[
+        "edit",
+        &id_a,
+        "--text",
+        "cut p99 scoring latency (a)",
+        "-p",
+        "ranker",
+    ]);
+    a.ok(&["update", &id_a, "--impact", "support tickets -40%"]);
+    b.ok(&[
+        "edit",
+        &id_b,
+        "--text",
+        "cut p99 scoring latency (b)",
+        "-t",
+        "latency",
+    ]);
+    b.ok(&["update", &id_b, "--next", "batch the features too"]);
+
+    sync(&a);
+    sync(&b);
+    sync(&a);
+    let (on_a, on_b) = (export(&a), export(&b));
+    assert_eq!(on_a, on_b, "both devices hold the same journal");
+    let win = on_a.values().next().expect("one win");
+    assert_eq!(
+        win["text"], "cut p99 scoring latency (b)",
+        "the later edit wins"
+    );
+    assert_eq!(win["project"], "ranker");
+    assert_eq!(win["tags"], serde_json::json!(["latency"]));
+    assert_eq!(win["impact"], "support tickets -40%");
+    assert_eq!(win["next"], "batch the features too");
+    assert_eq!(
+        win["updates"].as_array().map(Vec::len),
+        Some(2),
+        "no follow-up is lost"
+    );
+}
+
+#[test]
+fn a_delete_wins_over_a_concurrent_edit() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    a.add(&["drafted the on-call runbook"]);
+    a.add(&["kept this one"]);
+    sync(&a);
+    let b = device(&remote, "b", &[]);
+    let id_a = id_of(&a, "drafted the on-call runbook");
+    let id_b = id_of(&b, "drafted the on-call runbook");
+
+    b.ok(&["edit", &id_b, "--impact", "pages -30%"]);
+    b.ok(&["update", &id_b, "--stage", "adopted"]);
+    a.ok(&["rm", &id_a, "--yes"]);
+    sync(&b);
+    let told = sync(&a);
+    assert!(told.contains("ignored"), "{told}");
+    sync(&b);
+    assert_eq!(texts(&a), vec!["kept this one"]);
+    assert_eq!(export(&a), export(&b));
+
+    // Importing the deleted win again does not bring it back here only.
+    let exported = Journal::new();
+    let file = exported.path().join("old.jsonl");
+    std::fs::write(&file, b.ok(&["export", "--format", "jsonl"])).unwrap();
+    let before = export(&b);
+    b.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(export(&b), before);
+}
+
+#[test]
+fn encrypted_repositories_hold_no_plaintext_and_refuse_a_wrong_key() {
+    let remote = Remote::new();
+    let a = Journal::new();
+    a.add(&["negotiated the zanzibar contract, saving $40K a year"]);
+    a.test()
+        .args(["sync", "init", &remote.url(), "--device", "a", "--encrypt"])
+        .stderr_contains("encrypted with the key in")
+        .run();
+    sync(&a);
+    let objects = remote.all_objects();
+    assert!(objects.contains("keycheck.age") || objects.contains("devices"));
+    assert!(!objects.contains("zanzibar"), "plaintext in the repository");
+    assert!(!objects.contains("40K"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = a.config_dir().join("sync-key.txt");
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // No key: refused, with how to fix it, and nothing is left behind.
+    let b = Journal::new();
+    b.add(&["a win of b's own"]);
+    let err = b.fails(&["sync", "init", &remote.url(), "--device", "b"]);
+    assert!(err.contains("win sync key import"), "{err}");
+    assert!(b.fails(&["sync"]).contains("not set up"));
+    assert_eq!(texts(&b), vec!["a win of b's own"]);
+
+    // A wrong key: refused the same way.
+    let other = Journal::new();
+    other.test().args(["sync", "init", "--encrypt"]).run();
+    let wrong = other.ok(&["sync", "key", "show"]);
+    b.test()
+        .args(["sync", "key", "import", "-"])
+        .stdin(wrong.clone())
+        .run();
+    let err = b.fails(&["sync", "init", &remote.url(), "--device", "b"]);
+    assert!(err.contains("another key"), "{err}");
+
+    // The right key, moved the documented way: it syncs.
+    let key = a.ok(&["sync", "key", "show"]);
+    assert!(key.contains("AGE-SECRET-KEY-1"));
+    b.fails(&["sync", "key", "import", "-"]);
+    b.test()
+        .args(["--yes", "sync", "key", "import", "-"])
+        .stdin(key)
+        .run();
+    b.test()
+        .args(["sync", "init", &remote.url(), "--device", "b"])
+        .run();
+    assert_eq!(export(&a).len(), 1);
+    sync(&a);
+    assert_eq!(export(&a), export(&b));
+    assert_eq!(export(&a).len(), 2);
+
+    // A device whose key is then replaced refuses to sync and writes nothing.
+    b.add(&["made after the key changed"]);
+    b.test()
+        .args(["--yes", "sync", "key", "import", "-"])
+        .stdin(wrong)
+        .run();
+    let head = remote.head();
+    let before = export(&b);
+    let err = b.fails(&["sync"]);
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(remote.head(), head);
+    assert_eq!(export(&b), before);
+    assert!(b.ok(&["sync", "status"]).contains("not yet sent: 1"));
+}
+
+#[test]
+fn a_tampered_batch_is_refused_by_name_and_the_others_replay() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &["--encrypt"]);
+    let key = a.ok(&["sync", "key", "show"]);
+    a.add(&["first batch"]);
+    sync(&a);
+    a.add(&["second batch"]);
+    sync(&a);
+    // Flip a byte of the first batch in a's sync folder and push it.
+    let tree = PathBuf::from(format!("{}.sync", a.db().display()));
+    let folder = tree.join("devices").join("a");
+    let file = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|e| e == "age"))
+        .expect("a record file");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let middle = lines[0].len() / 2;
+    let flipped = if &lines[0][middle..=middle] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    lines[0].replace_range(middle..=middle, flipped);
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let cfg = ["-c", "user.name=t", "-c", "user.email=t@t"];
+    let mut commit = cfg.to_vec();
+    commit.extend(["commit", "-qam", "tamper"]);
+    git(&tree, &commit);
+    git(&tree, &["push", "-q", "origin", "HEAD:main"]);
+
+    let b = Journal::new();
+    b.test()
+        .args(["sync", "key", "import", "-"])
+        .stdin(key)
+        .run();
+    b.test()
+        .args(["sync", "init", &remote.url(), "--device", "b"])
+        .stderr_contains("devices/a/")
+        .stderr_contains(".age line 1")
+        .run();
+    assert_eq!(texts(&b), vec!["second batch"]);
+}
+
+#[test]
+fn an_unreachable_remote_keeps_changes_for_the_next_sync() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    let b = device(&remote, "b", &[]);
+    let away = remote.dir.path().join("away.git");
+    std::fs::rename(remote.path(), &away).unwrap();
+    a.add(&["captured offline"]);
+    let err = a.fails(&["sync"]);
+    assert!(err.contains("cannot reach the remote"), "{err}");
+    assert!(err.contains("next win sync sends them"), "{err}");
+    std::fs::rename(&away, remote.path()).unwrap();
+    sync(&a);
+    sync(&b);
+    assert_eq!(texts(&b), vec!["captured offline"]);
+}
+
+#[test]
+fn a_rewritten_remote_history_is_refused_with_a_way_out() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    a.add(&["before the rewrite"]);
+    sync(&a);
+    // The remote is replaced by an unrelated history.
+    std::fs::remove_dir_all(remote.path()).unwrap();
+    git(
+        remote.dir.path(),
+        &["init", "--quiet", "--bare", "wins.git"],
+    );
+    let _c = device(&remote, "c", &[]);
+    a.add(&["after the rewrite"]);
+    let err = a.fails(&["sync"]);
+    assert!(err.contains("history was rewritten"), "{err}");
+    assert!(err.contains("push --force"), "{err}");
+    assert_eq!(export(&a).len(), 2, "nothing dropped here");
+}
+
+#[test]
+fn without_git_sync_says_so() {
+    let empty = tempfile::tempdir().unwrap();
+    Test::new()
+        .args(["sync", "init"])
+        .env("PATH", empty.path())
+        .fails()
+        .stderr_contains("git is not installed")
+        .run();
+}
+
+/// A `git` that kills the `win` calling it when asked for `step`, like a
+/// `kill -9` at that moment, and runs the real git otherwise.
+fn killing_git(step: &str) -> (TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let real = String::from_utf8(
+        Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let script = format!(
+        "#!/bin/sh\nfor arg in \"$@\"; do\n  if [ \"$arg\" = \"{step}\" ]; then kill -9 $PPID; exit 1; fi\ndone\nexec {} \"$@\"\n",
+        real.trim()
+    );
+    let path = dir.path().join("git");
+    std::fs::write(&path, script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path_var = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (dir, path_var)
+}
+
+#[test]
+fn a_sync_killed_at_any_step_completes_on_the_next_run() {
+    for step in ["commit", "fetch", "merge", "push", "update-ref"] {
+        let remote = Remote::new();
+        let a = device(&remote, "a", &[]);
+        let b = device(&remote, "b", &[]);
+        b.add(&["from b"]);
+        sync(&b);
+        a.add(&["from a, one"]);
+        a.add(&["from a, two"]);
+        let (_dir, path) = killing_git(step);
+        let output = a
+            .test()
+            .args(["sync"])
+            .env("PATH", &path)
+            .command()
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{step}: the sync was killed");
+        assert_eq!(
+            a.ok(&["list", "--format", "jsonl"]).lines().count(),
+            2,
+            "{step}: the journal is as it was"
+        );
+        sync(&a);
+        sync(&b);
+        sync(&a);
+        assert_eq!(export(&a), export(&b), "{step}");
+        assert_eq!(export(&a).len(), 3, "{step}: nothing lost or doubled");
+        assert!(sync(&a).contains("0 changes sent, 0 received"), "{step}");
+    }
+}
+
+#[test]
+fn devices_converge_after_many_interleaved_changes() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    let b = device(&remote, "b", &[]);
+    let c = device(&remote, "c", &[]);
+    let devices = [&a, &b, &c];
+    for i in 0..6 {
+        devices[i % 3].add(&[&format!("seed win {i}"), "-t", "seed"]);
+    }
+    for device in devices.iter().chain(devices.iter()) {
+        sync(device);
+    }
+    // A fixed pseudo-random walk of edits, follow-ups, stars and deletes.
+    let mut state: u64 = 42;
+    let mut next = |n: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    };
+    for round in 0..8 {
+        for (d, device) in devices.iter().enumerate() {
+            for step in 0..3 {
+                let ids: Vec<String> = device
+                    .json(&["list", "--format", "json"])
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|w| w["id"].to_string())
+                    .collect();
+                let words = format!("r{round} d{d} s{step}");
+                match (ids.is_empty(), next(6)) {
+                    (true, _) | (_, 0) => {
+                        device.add(&[&format!("new win {words}")]);
+                    }
+                    (false, choice) => {
+                        let id = &ids[usize::try_from(next(ids.len() as u64)).unwrap()];
+                        match choice {
+                            1 => device.ok(&["edit", id, "--text", &format!("edited {words}")]),
+                            2 => device.ok(&[
+                                "edit",
+                                id,
+                                "--impact",
+                                &format!("impact {words}"),
+                                "-t",
+                                &format!("t{d}"),
+                            ]),
+                            3 => device.ok(&["update", id, "--next", &format!("next {words}")]),
+                            4 => device.ok(&["star", id]),
+                            _ => device.ok(&["rm", id, "--yes"]),
+                        };
+                    }
+                }
+            }
+            if next(2) == 0 {
+                sync(device);
+            }
+        }
+    }
+    for device in devices.iter().chain(devices.iter()) {
+        sync(device);
+    }
+    let on_a = export(&a);
+    assert_eq!(on_a, export(&b));
+    assert_eq!(on_a, export(&c));
+    assert!(on_a.len() > 3);
+}
