@@ -2,9 +2,10 @@
 -- database; devices exchange change records. These tables hold this
 -- device's side: its clock, the changes not yet published, each win's
 -- field clocks, the deleted uids, and how far other devices were replayed.
+-- (IF NOT EXISTS: a test re-runs the migrations after a schema downgrade.)
 
 -- One row once `win sync init` ran; none means nothing is captured.
-CREATE TABLE sync_device (
+CREATE TABLE IF NOT EXISTS sync_device (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
     -- This device's folder name in the sync repository.
     device    TEXT NOT NULL,
@@ -17,7 +18,7 @@ CREATE TABLE sync_device (
 -- Changes captured in the transaction that made them, until `win sync`
 -- commits them. AUTOINCREMENT: a sequence number is never reused, since
 -- other devices replay each (device, seq) once.
-CREATE TABLE sync_outbox (
+CREATE TABLE IF NOT EXISTS sync_outbox (
     seq    INTEGER PRIMARY KEY AUTOINCREMENT,
     uid    TEXT NOT NULL,
     op     TEXT NOT NULL,
@@ -27,20 +28,20 @@ CREATE TABLE sync_outbox (
 );
 
 -- The clock of each field group of each win (JSON), for last-writer-wins.
-CREATE TABLE sync_clocks (
+CREATE TABLE IF NOT EXISTS sync_clocks (
     uid    TEXT PRIMARY KEY,
     clocks TEXT NOT NULL
 ) WITHOUT ROWID;
 
 -- Wins deleted on any device: a delete wins over later records for them.
-CREATE TABLE sync_tombstones (
+CREATE TABLE IF NOT EXISTS sync_tombstones (
     uid TEXT PRIMARY KEY,
     hlc TEXT NOT NULL
 ) WITHOUT ROWID;
 
 -- Other devices: the last sequence number replayed, and where reading
 -- their files stopped, so a sync reads only what is new.
-CREATE TABLE sync_peers (
+CREATE TABLE IF NOT EXISTS sync_peers (
     device      TEXT PRIMARY KEY,
     applied_seq INTEGER NOT NULL,
     file        TEXT NOT NULL,
