@@ -209,7 +209,7 @@ impl Tree {
         let folder = self.root.join("devices").join(device);
         let mut files: Vec<String> = std::fs::read_dir(&folder)
             .with_context(|| format!("cannot read {}", folder.display()))?
-            .filter_map(|entry| entry.ok())
+            .filter_map(Result::ok)
             .map(|entry| entry.file_name().to_string_lossy().into_owned())
             .filter(|name| name.ends_with(".jsonl") || name.ends_with(".age"))
             .collect();
