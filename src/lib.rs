@@ -28,6 +28,8 @@ use clap::{CommandFactory, FromArgMatches};
 
 /// Exit statuses, as documented in the README.
 pub mod exit {
+    /// Success; also a closed pipe, and a saved change whose output could
+    /// not be written (`output::print_saved` says so on stderr).
     pub const OK: u8 = 0;
     /// An error, or nothing found (`win search`).
     pub const FAILURE: u8 = 1;
@@ -163,7 +165,7 @@ fn report(err: &anyhow::Error) -> ExitCode {
 }
 
 /// A write to a closed pipe, whichever writer (io, JSON, CSV) reported it.
-fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
+pub(crate) fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
     let pipe = std::io::ErrorKind::BrokenPipe;
     cause
         .downcast_ref::<std::io::Error>()

@@ -208,6 +208,27 @@ pub fn print_document(text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Prints a win that a change has just saved (`win add`, `edit`, `update`):
+/// its JSON with `--json`, else `#id`. The change is committed whatever
+/// happens here, so if printing fails (a full disk, a closed terminal) the
+/// command still succeeds, and says on stderr that the win is saved and
+/// only the printing failed: a script that retried would repeat the change.
+pub fn print_saved(win: &Win, json: bool) {
+    let printed = if json {
+        print_json(win)
+    } else {
+        writeln!(stdout(), "#{}", win.id).map_err(anyhow::Error::from)
+    };
+    match printed {
+        Err(err) if !err.chain().any(crate::is_broken_pipe) => note(&format!(
+            "win: #{} is saved, but printing it failed ({}); running the command again would repeat the change",
+            win.id,
+            err.root_cause()
+        )),
+        _ => {}
+    }
+}
+
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     let mut out = buffered_stdout();
     serde_json::to_writer_pretty(&mut out, value)?;

@@ -82,11 +82,7 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
         None => app.open_store()?,
     };
     let stored = store.insert(&win)?;
-    if args.json {
-        output::print_json(&stored)?;
-    } else {
-        writeln!(output::stdout(), "#{}", stored.id)?;
-    }
+    output::print_saved(&stored, args.json);
     output::note(&recorded_line(&stored));
     Ok(())
 }

@@ -1,7 +1,5 @@
 //! `win edit ID`: change a win's fields; with no flags, in `$EDITOR`.
 
-use std::io::Write;
-
 use anyhow::{bail, Result};
 
 use crate::app::App;
@@ -50,10 +48,10 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
 
     // The timeline came along in `win` and is not rewritten by `replace`.
     let saved = store.replace(&win.into_win(stored.id))?;
+    output::print_saved(&saved, args.json);
     if args.json {
-        return output::print_json(&saved);
+        return Ok(());
     }
-    writeln!(output::stdout(), "#{}", saved.id)?;
     output::note(&format!("edited #{}", saved.id));
     Ok(())
 }

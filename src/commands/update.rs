@@ -1,7 +1,5 @@
 //! `win update ID`: a dated follow-up, carrying the outcome onto the win.
 
-use std::io::Write;
-
 use anyhow::{bail, Result};
 
 use crate::app::App;
@@ -41,10 +39,10 @@ pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
         );
     }
     let win = store.add_update(args.id, &update)?;
+    output::print_saved(&win, args.json);
     if args.json {
-        return output::print_json(&win);
+        return Ok(());
     }
-    writeln!(output::stdout(), "#{}", win.id)?;
     let stage = win
         .stage
         .map(|s| format!(" · stage {s}"))
