@@ -541,3 +541,78 @@ fn devices_converge_after_many_interleaved_changes() {
     assert_eq!(on_a, export(&c));
     assert!(on_a.len() > 3);
 }
+
+#[test]
+fn a_push_rejected_because_another_device_pushed_first_is_merged_and_retried() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    // Another clone of the remote with a commit of its own, pushed by the
+    // `git` below just before a's first push: a's push is then refused.
+    let other = tempfile::tempdir().unwrap();
+    git(
+        other.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--branch",
+            "main",
+            &remote.url(),
+            "clone",
+        ],
+    );
+    let clone = other.path().join("clone");
+    std::fs::write(clone.join("pushed-first.txt"), "another device\n").unwrap();
+    git(&clone, &["add", "pushed-first.txt"]);
+    git(
+        &clone,
+        &[
+            "-c",
+            "user.name=o",
+            "-c",
+            "user.email=o@o",
+            "commit",
+            "-qm",
+            "first",
+        ],
+    );
+    let marker = other.path().join("raced");
+    let real = String::from_utf8(
+        Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let script = format!(
+        "#!/bin/sh\nfor arg in \"$@\"; do\n  if [ \"$arg\" = push ] && [ ! -e {marker} ]; then\n    touch {marker}\n    {real} -C {clone} push -q origin HEAD:main || {{ echo \"inner push failed\" >&2; exit 1; }}\n  fi\ndone\nexec {real} \"$@\"\n",
+        marker = marker.display(),
+        clone = clone.display(),
+        real = real.trim()
+    );
+    let bin = other.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::write(bin.join("git"), script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(bin.join("git"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    a.add(&["pushed after a race"]);
+    a.test()
+        .args(["sync"])
+        .env("PATH", &path)
+        .stderr_contains("1 change sent")
+        .run();
+    assert!(marker.exists(), "the other push happened first");
+    let files = git(&remote.path(), &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(files.contains("pushed-first.txt"), "{files}");
+    assert!(files.contains("devices/a/"), "{files}");
+    let b = device(&remote, "b", &[]);
+    assert_eq!(texts(&b), vec!["pushed after a race"]);
+}
