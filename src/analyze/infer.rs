@@ -318,7 +318,14 @@ impl Model {
             .iter()
             .copied()
             .fold(f64::NEG_INFINITY, f64::max);
-        let weights: Vec<f64> = log_likelihood.iter().map(|l| (l - best).exp()).collect();
+        // Naive Bayes counts every word as independent evidence, so its
+        // probabilities run to 0 and 1; tempered by the number of words, the
+        // score says how clear the choice is (the order is the same).
+        let temperature = (evidence.len() as f64).sqrt().max(1.0);
+        let weights: Vec<f64> = log_likelihood
+            .iter()
+            .map(|l| ((l - best) / temperature).exp())
+            .collect();
         let sum: f64 = weights.iter().sum();
         let mut suggestions: Vec<Suggestion> = (0..width)
             .filter_map(|c| {
@@ -337,6 +344,11 @@ impl Model {
                 let mut matched: Vec<String> = Vec::new();
                 for (_, feature, _) in &drivers {
                     let words = text[feature.start..feature.end].to_lowercase();
+                    // A pair that spans stop words reads badly: its own
+                    // words are named on their own.
+                    if words.split_whitespace().count() > 2 {
+                        continue;
+                    }
                     // A pair whose words are already named adds nothing.
                     if !matched
                         .iter()

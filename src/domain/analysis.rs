@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
     pub key: String,
-    /// The model's probability for it, 0 to 1.
+    /// How clearly the model prefers it, 0 to 1 (over all competencies,
+    /// the scores sum to 1).
     pub score: f64,
     /// The words of the text that drove it, strongest first.
     pub matched: Vec<String>,
