@@ -153,6 +153,20 @@ pub fn learning_terms(text: &str, impact: Option<&str>, next: Option<&str>) -> V
         .collect()
 }
 
+/// Names the way `learning_terms` reads words (its rules and the stop
+/// words): counts made under another fingerprint are made again.
+pub fn learning_fingerprint() -> String {
+    /// Bumped whenever `train::features` changes what it extracts.
+    const FEATURE_RULES: &str = "features-1";
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in FEATURE_RULES.bytes().chain(infer::STOP_WORDS.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{FEATURE_RULES}-{hash:016x}")
+}
+
 fn join_parts(text: &str, impact: Option<&str>, next: Option<&str>) -> String {
     let mut joined = text.to_string();
     for part in [impact, next].into_iter().flatten() {

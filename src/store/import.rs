@@ -196,6 +196,8 @@ fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Res
     import.indexed_up_to = conn.query_row("SELECT coalesce(max(id), 0) FROM wins", [], |row| {
         row.get(0)
     })?;
+    // The tally is written at the end, over counts made with today's features.
+    learned::ensure_current(conn)?;
     // Suspend the triggers (see migration 0003) and, when the journal is
     // empty, the indexes too: building an index once from sorted rows is
     // far cheaper than growing it row by row, but rebuilding a big

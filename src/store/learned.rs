@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::analyze::{learning_terms, Learned, LearnedTerm, LearnedTotal};
+use crate::analyze::{learning_fingerprint, learning_terms, Learned, LearnedTerm, LearnedTotal};
 use crate::domain::win::{CompetencySource, NewWin};
 
 /// How many example wins a term keeps per competency.
@@ -68,11 +68,40 @@ fn stored_lesson(tx: &Connection, id: i64) -> Result<Option<Lesson>> {
     }))
 }
 
-/// Counts a newly stored win.
+/// Makes the counts again if they were made with other features (a build
+/// with other stop words or feature rules), so that taking a lesson back
+/// takes back exactly what was taught.
+/// Runs before a win is written (an import: before anything is, since its
+/// tally is written at the end), so a rebuild never counts it twice.
+pub fn ensure_current(tx: &Connection) -> Result<()> {
+    let made_with: Option<String> = tx
+        .prepare_cached("SELECT value FROM learned_meta WHERE key = 'features'")?
+        .query_row([], |row| row.get(0))
+        .optional()?;
+    if made_with.as_deref() != Some(learning_fingerprint().as_str()) {
+        rebuild(tx)?;
+    }
+    Ok(())
+}
+
+/// Counts a newly stored win; `ensure_current` (or `forget`) ran before
+/// the win was written.
 pub fn learn(tx: &Connection, id: i64, win: &NewWin) -> Result<()> {
-    let Some(lesson) = lesson(win) else {
-        return Ok(());
-    };
+    match lesson(win) {
+        Some(lesson) => learn_lesson(tx, id, &lesson),
+        None => Ok(()),
+    }
+}
+
+/// Counts a stored win as its row now reads (after a change made in SQL).
+pub fn learn_stored(tx: &Connection, id: i64) -> Result<()> {
+    match stored_lesson(tx, id)? {
+        Some(lesson) => learn_lesson(tx, id, &lesson),
+        None => Ok(()),
+    }
+}
+
+fn learn_lesson(tx: &Connection, id: i64, lesson: &Lesson) -> Result<()> {
     for term in &lesson.terms {
         let examples: Option<String> = tx
             .prepare_cached(
@@ -92,6 +121,7 @@ pub fn learn(tx: &Connection, id: i64, win: &NewWin) -> Result<()> {
 
 /// Takes back what a stored win taught, before it is changed or deleted.
 pub fn forget(tx: &Connection, id: i64) -> Result<()> {
+    ensure_current(tx)?;
     let Some(lesson) = stored_lesson(tx, id)? else {
         return Ok(());
     };
@@ -204,6 +234,11 @@ impl Tally {
 /// learning existed).
 pub fn rebuild(tx: &Connection) -> Result<()> {
     tx.execute_batch("DELETE FROM learned_terms; DELETE FROM learned_competencies;")?;
+    tx.execute(
+        "INSERT INTO learned_meta (key, value) VALUES ('features', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [learning_fingerprint()],
+    )?;
     let ids: Vec<i64> = tx
         .prepare("SELECT id FROM wins WHERE competency_source = 'user' ORDER BY id")?
         .query_map([], |row| row.get(0))?
@@ -449,7 +484,8 @@ mod tests {
             store
                 .conn
                 .execute_batch(&format!(
-                    "DROP TABLE learned_terms; DROP TABLE learned_competencies; PRAGMA user_version = {};",
+                    "DROP TABLE learned_terms; DROP TABLE learned_competencies; DROP TABLE learned_meta;
+                     PRAGMA user_version = {};",
                     super::super::open::LEARNED_SINCE - 1
                 ))
                 .unwrap();
@@ -459,5 +495,60 @@ mod tests {
             taught(&store, &stem("kestrel")),
             vec![("model-development".into(), 1, vec![1])]
         );
+    }
+
+    #[test]
+    fn an_update_with_a_new_impact_relearns_the_win() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .insert(&win("tollgate failover", "mlops", CompetencySource::User))
+            .unwrap();
+        let update = crate::domain::win::Update {
+            at: DateTime::parse_from_rfc3339("2026-11-22T10:00:00+01:00").unwrap(),
+            stage: None,
+            text: None,
+            impact: Some("kestrel latency halved".into()),
+            next: None,
+        };
+        store.add_update(1, &update).unwrap();
+        assert_eq!(
+            taught(&store, &stem("kestrel")),
+            vec![("mlops".into(), 1, vec![1])]
+        );
+        assert_eq!(
+            taught(&store, &stem("tollgate")),
+            vec![("mlops".into(), 1, vec![1])]
+        );
+        // Deleting it takes back exactly what it taught, the impact included.
+        store.delete(&[1]).unwrap();
+        assert!(taught(&store, &stem("kestrel")).is_empty());
+        assert!(store
+            .learned(&[stem("tollgate")])
+            .unwrap()
+            .totals
+            .is_empty());
+    }
+
+    #[test]
+    fn counts_made_with_other_features_are_made_again() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .insert(&win("tollgate failover", "mlops", CompetencySource::User))
+            .unwrap();
+        // As a build with other stop words would have left them.
+        store
+            .conn
+            .execute_batch(
+                "UPDATE learned_meta SET value = 'older'; DELETE FROM learned_terms;
+                 INSERT INTO learned_terms VALUES ('stale', 'mlops', 7, '1');",
+            )
+            .unwrap();
+        store.delete(&[1]).unwrap();
+        assert!(taught(&store, "stale").is_empty());
+        assert!(store
+            .learned(&[stem("tollgate")])
+            .unwrap()
+            .totals
+            .is_empty());
     }
 }

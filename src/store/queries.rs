@@ -7,7 +7,7 @@ use rusqlite::{params, params_from_iter};
 use super::{learned, rows, sync, Store};
 use crate::domain::filter::WinFilter;
 use crate::domain::sync::{changed_groups, update_groups, Group, Op};
-use crate::domain::win::{format_rfc3339, NewWin, Stage, Update, Win};
+use crate::domain::win::{format_rfc3339, CompetencySource, NewWin, Stage, Update, Win};
 
 /// A search result as a listing shows it.
 #[derive(Debug, Clone)]
@@ -39,6 +39,9 @@ impl Store {
     /// read back: it holds exactly what was written.
     pub fn insert(&mut self, win: &NewWin) -> Result<Win> {
         let id = self.write(|tx| {
+            if win.competency_source == CompetencySource::User {
+                learned::ensure_current(tx)?;
+            }
             let id = rows::insert_win(tx, win, &mut rows::Names::default())?
                 .ok_or_else(|| anyhow!("a win with uid {} is already in the journal", win.uid))?;
             learned::learn(tx, id, win)?;
@@ -129,6 +132,8 @@ impl Store {
     pub fn add_update(&mut self, id: i64, update: &Update) -> Result<Win> {
         self.require(id)?;
         self.write(|tx| {
+            // A new impact or next changes the words the win teaches.
+            learned::forget(tx, id)?;
             rows::insert_update(tx, id, update)?;
             tx.execute(
                 "UPDATE wins SET stage = coalesce(?2, stage), impact = coalesce(?3, impact),
@@ -144,7 +149,7 @@ impl Store {
             if let Some(uid) = rows::uid_of(tx, id)? {
                 sync::capture(tx, &uid, Op::Update, &update_groups(update))?;
             }
-            Ok(())
+            learned::learn_stored(tx, id)
         })?;
         self.require(id)
     }

@@ -325,6 +325,9 @@ impl Store {
         reached_remote: bool,
     ) -> Result<Replayed> {
         self.write(|tx| {
+            // Learned counts made with other features are made again before
+            // any win changes (see `learned::ensure_current`).
+            learned::ensure_current(tx)?;
             let mut replayed = Replayed::default();
             let mut names = rows::Names::default();
             let mut seen = Capture::begin(tx)?

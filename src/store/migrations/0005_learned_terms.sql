@@ -22,3 +22,11 @@ CREATE TABLE learned_competencies (
     wins       INTEGER NOT NULL,
     terms      INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Which features the counts were made with (a fingerprint of the stop
+-- words and the feature rules): when a new build reads words differently,
+-- the counts are made again from the wins instead of drifting from them.
+CREATE TABLE learned_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
