@@ -170,6 +170,9 @@ impl Counts {
 
 /// The competency model for one framework.
 pub struct Model {
+    /// Whether the embedded, build-time model is used (else it was trained
+    /// when loaded).
+    builtin: bool,
     keys: Vec<String>,
     layers: Vec<Counts>,
     totals: Vec<f64>,
@@ -190,7 +193,9 @@ impl Model {
         let builtin = BUILTIN_MODELS
             .iter()
             .find(|(name, _)| *name == framework.name)
-            .filter(|_| framework.source == "built-in");
+            // The catalog labels the embedded files `built-in NAME.toml`; a
+            // user's file of the same name is a path, and is trained below.
+            .filter(|(name, _)| framework.source == format!("built-in {name}.toml"));
         let base = match builtin {
             Some((name, text)) => {
                 Counts::parse(Cow::Borrowed(text), &format!("built-in {name} model"))?
@@ -222,6 +227,7 @@ impl Model {
                 framework.name
             );
         }
+        let builtin = builtin.is_some();
         let mut layers = vec![base];
         if let Some((label, corpus)) = user_corpus {
             let settings: toml::Value =
@@ -243,6 +249,7 @@ impl Model {
             vocabulary += layer.vocabulary as f64;
         }
         Ok(Model {
+            builtin,
             keys,
             layers,
             totals,
@@ -409,11 +416,33 @@ mod tests {
     use crate::domain::framework::Framework;
 
     fn builtin() -> Framework {
-        let (_, json) = crate::domain::framework::BUILTIN
-            .iter()
-            .find(|(name, _)| *name == "ml-engineer")
-            .unwrap();
-        Framework::parse_builtin(json, "built-in").unwrap()
+        crate::domain::framework::Catalog::builtin()
+            .get(crate::domain::framework::DEFAULT_FRAMEWORK)
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn built_in_frameworks_use_the_model_trained_at_build_time() {
+        let catalog = crate::domain::framework::Catalog::builtin();
+        for framework in catalog.all().unwrap() {
+            let model = Model::for_framework(framework, None).unwrap();
+            assert!(
+                model.builtin,
+                "{} is trained at every capture",
+                framework.name
+            );
+            // Training it now gives the same counts the build embedded.
+            let settings: toml::Value = toml::from_str(SETTINGS).unwrap();
+            let described = toml::Value::try_from(framework).unwrap();
+            let stop = StopWords::parse(STOP_WORDS);
+            let now =
+                train_framework(&described, &settings, corpus_for("ml-engineer"), &stop).unwrap();
+            assert_eq!(now.write(), model.layers[0].body, "{}", framework.name);
+        }
+        let mut copy = builtin();
+        copy.source = "/home/ada/.config/win/frameworks/ml-engineer.toml".into();
+        assert!(!Model::for_framework(&copy, None).unwrap().builtin);
     }
 
     fn custom() -> Framework {

@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 
 use anyhow::{bail, Context, Result};
 
-use crate::analyze::{Analyzer, UserFiles, INFER_THRESHOLD};
+use crate::analyze::{learning_terms, Analyzer, Learned, UserFiles, INFER_THRESHOLD};
 use crate::app::App;
 use crate::capture::{editor_buffer, parse_editor_buffer};
 use crate::cli::{AddArgs, WinFields};
@@ -30,8 +30,18 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     } else if app.stdin_is_terminal {
         let framework = app.framework()?;
         let files = app.analysis_files()?;
+        // The picker's suggestion speaks the journal's dialect too.
+        let journal = if app.db_path.exists() {
+            Some(app.open_store()?)
+        } else {
+            None
+        };
         let answers = prompt::ask_win(framework, |text, impact, next| {
-            inferred_label(framework, &files, text, impact, next)
+            let learned = journal
+                .as_ref()
+                .and_then(|store| store.learned(&learning_terms(text, impact, next)).ok())
+                .unwrap_or_default();
+            inferred_label(framework, &files, &learned, text, impact, next)
         })?;
         fields.impact = fields.impact.or(answers.impact);
         fields.next = fields.next.or(answers.next);
@@ -144,6 +154,7 @@ fn recorded_line(win: &Win) -> String {
 fn inferred_label(
     framework: &Framework,
     files: &UserFiles,
+    learned: &Learned,
     text: &str,
     impact: Option<&str>,
     next: Option<&str>,
@@ -152,7 +163,7 @@ fn inferred_label(
     // itself right after; the picker just shows no suggestion.
     let analyzer = Analyzer::for_text(framework, files, &[Some(text), impact, next]).ok()?;
     let top = analyzer
-        .suggest(text, impact, next)
+        .suggest_learned(text, impact, next, learned)
         .into_iter()
         .next()
         .filter(|s| s.evidence >= INFER_THRESHOLD)?;
