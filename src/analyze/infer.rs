@@ -171,7 +171,8 @@ impl Counts {
 /// The competency model for one framework.
 pub struct Model {
     /// Whether the embedded, build-time model is used (else it was trained
-    /// when loaded).
+    /// when loaded). Read by the tests that keep captures from training.
+    #[cfg_attr(not(test), allow(dead_code))]
     builtin: bool,
     keys: Vec<String>,
     layers: Vec<Counts>,
