@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset, Local};
 use crate::analyze::{Rules, UserFiles, UserText};
 use crate::cli::{Cli, FilterArgs, ScopeArgs};
 use crate::config::Config;
-use crate::domain::dates;
+use crate::domain::dates::{self, Now, Zone};
 use crate::domain::filter::WinFilter;
 use crate::domain::framework::{Catalog, Framework, DEFAULT_FRAMEWORK};
 use crate::domain::review::{self, ReviewPeriod};
@@ -20,6 +20,8 @@ use crate::store::Store;
 pub struct App {
     /// The clock, read once: `WIN_NOW` (RFC 3339) fixes it for tests.
     pub now: DateTime<FixedOffset>,
+    /// The zone that dates typed without an offset are read in.
+    pub zone: Zone,
     pub db_path: PathBuf,
     pub config_dir: Option<PathBuf>,
     pub config: Config,
@@ -36,7 +38,7 @@ pub struct App {
 
 impl App {
     pub fn from_cli(cli: &Cli) -> Result<App> {
-        let now = clock()?;
+        let (now, zone) = clock()?;
         let project_dirs = directories::ProjectDirs::from("", "", "win");
         let config_dir = match std::env::var_os("WIN_CONFIG_DIR") {
             Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
@@ -64,6 +66,7 @@ impl App {
         let streams = crate::output::configure(cli.color);
         Ok(App {
             now,
+            zone,
             db_path,
             config_dir,
             config,
@@ -121,16 +124,16 @@ impl App {
         };
         let mut label = None;
         if let Some(period) = &args.period {
-            let period = dates::parse_period(period, self.now)?;
+            let period = dates::parse_period(period, self.clock())?;
             filter.since = Some(period.start);
             filter.until = Some(period.end);
             label = Some(period.label);
         }
         if let Some(since) = &args.since {
-            filter.since = Some(dates::parse_since(since, self.now)?);
+            filter.since = Some(dates::parse_since(since, self.clock())?);
         }
         if let Some(until) = &args.until {
-            filter.until = Some(dates::parse_until(until, self.now)?);
+            filter.until = Some(dates::parse_until(until, self.clock())?);
         }
         if !args.competencies.is_empty() {
             let framework = self.framework()?;
@@ -147,6 +150,14 @@ impl App {
 }
 
 impl App {
+    /// The clock and zone that dates the user types are read against.
+    pub fn clock(&self) -> Now {
+        Now {
+            at: self.now,
+            zone: self.zone,
+        }
+    }
+
     /// The filter and the period of a review: `--period`, `--since`/`--until`,
     /// or the last 12 months.
     pub fn review_scope(&self, args: &ScopeArgs) -> Result<(WinFilter, ReviewPeriod)> {
@@ -186,14 +197,25 @@ impl App {
     }
 }
 
-fn clock() -> Result<DateTime<FixedOffset>> {
+/// The clock and the zone. `TZ` (else /etc/localtime) gives the zone, with
+/// its daylight-saving rules. `WIN_NOW` fixes the clock for tests; without
+/// `TZ`, its offset is also the zone, so tests do not depend on the machine.
+fn clock() -> Result<(DateTime<FixedOffset>, Zone)> {
+    let zone_set = std::env::var_os("TZ").is_some_and(|tz| !tz.is_empty());
     match std::env::var("WIN_NOW") {
-        Ok(text) if !text.trim().is_empty() => DateTime::parse_from_rfc3339(text.trim())
-            .with_context(|| {
+        Ok(text) if !text.trim().is_empty() => {
+            let now = DateTime::parse_from_rfc3339(text.trim()).with_context(|| {
                 format!(
                     "WIN_NOW=\"{text}\" is not an RFC 3339 time such as 2026-11-21T17:05:00+01:00"
                 )
-            }),
-        _ => Ok(Local::now().fixed_offset()),
+            })?;
+            let zone = if zone_set {
+                Zone::Local
+            } else {
+                Zone::Fixed(*now.offset())
+            };
+            Ok((now, zone))
+        }
+        _ => Ok((Local::now().fixed_offset(), Zone::Local)),
     }
 }

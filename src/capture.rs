@@ -7,6 +7,7 @@ use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
 
 use crate::analyze::{Analyzer, Learned, UserFiles, INFER_THRESHOLD};
+use crate::domain::dates;
 use crate::domain::framework::Framework;
 use crate::domain::limits;
 use crate::domain::record::WinRecord;
@@ -87,8 +88,10 @@ impl<'f> RecordConverter<'f> {
         let analysed = record.has_analysis();
         let mut win = record.into_new(self.now)?;
         limits::check_win(&win)?;
+        dates::check_imported(win.occurred_at, self.now)?;
         for update in &win.updates {
             limits::check_update(update)?;
+            dates::check_imported(update.at, self.now)?;
         }
         // Names typed by hand ("MLOps", an alias) become keys; unknown keys
         // from another framework are kept and land under "Other".

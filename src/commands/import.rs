@@ -87,7 +87,7 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
             ))
         })?;
         bar.inc(text.len() as u64);
-        for (at, record) in import::parse(&text, format, app.now).map_err(fail)? {
+        for (at, record) in import::parse(&text, format, app.clock()).map_err(fail)? {
             let win = converter
                 .convert(record)
                 .map_err(|err| fail(anyhow!("{at}: {err:#}")))?;

@@ -99,7 +99,7 @@ fn apply_fields(
         win.project = non_empty(Some(project.clone()));
     }
     if let Some(date) = &fields.date {
-        win.occurred_at = dates::parse_occurred(date, app.now)?;
+        win.occurred_at = dates::parse_occurred(date, app.clock())?;
     }
     win.kind = fields.kind.unwrap_or(win.kind);
     win.role = fields.role.or(win.role);

@@ -22,8 +22,8 @@ struct Pending<'a> {
 
 pub fn run(app: &App, args: &PendingArgs) -> Result<()> {
     let cutoff = match &args.older_than {
-        Some(age) => match dates::parse_when(age, app.now)? {
-            When::Day(day) => dates::start_of_day(day, app.now),
+        Some(age) => match dates::parse_when(age, app.clock())? {
+            When::Day(day) => dates::start_of_day(day, app.clock()),
             When::Moment(moment) => moment,
         },
         None => app.now,

@@ -13,7 +13,7 @@ pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
     let text = non_empty(Some(args.text.join(" ")));
     let update = Update {
         at: match &args.date {
-            Some(date) => dates::parse_occurred(date, app.now)?,
+            Some(date) => dates::parse_occurred(date, app.clock())?,
             None => app.now,
         },
         stage: args.stage,

@@ -14,8 +14,8 @@
 use std::fmt;
 
 use chrono::{
-    DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
-    Weekday,
+    DateTime, Datelike, Days, FixedOffset, LocalResult, Months, NaiveDate, NaiveDateTime,
+    NaiveTime, TimeZone, Weekday,
 };
 
 pub const POINT_FORMS: &str = "2026-03-04, 2026-03-04T09:30, 2026-03-04T09:30:00+01:00, today, \
@@ -27,8 +27,18 @@ last-month, this-quarter, last-quarter, this-year, last-year";
 /// A date the user typed that could not be used, with the forms that work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateError {
-    Unparseable { input: String, period: bool },
-    Future { input: String, resolved: String },
+    Unparseable {
+        input: String,
+        period: bool,
+    },
+    Future {
+        input: String,
+        resolved: String,
+    },
+    /// A wall-clock time that the zone skips (spring forward).
+    Skipped {
+        input: String,
+    },
 }
 
 impl fmt::Display for DateError {
@@ -41,6 +51,10 @@ impl fmt::Display for DateError {
             DateError::Unparseable { input, period: true } => {
                 write!(f, "cannot read the period \"{input}\" (accepted: {PERIOD_FORMS})")
             }
+            DateError::Skipped { input } => write!(
+                f,
+                "the time \"{input}\" does not exist in your time zone: the clocks skip it when daylight saving starts (give a later time, or an offset such as +02:00)"
+            ),
             DateError::Future { input, resolved } => write!(
                 f,
                 "the date \"{input}\" ({resolved}) is in the future (give today or an earlier date)"
@@ -66,17 +80,99 @@ pub struct Period {
     pub end: DateTime<FixedOffset>,
 }
 
+/// The user's time zone: how a date and time on the wall clock becomes a
+/// moment. With daylight saving, the offset depends on the date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// One offset all year (`WIN_NOW` without `TZ`, and tests).
+    Fixed(FixedOffset),
+    /// The system's zone, `TZ` or else /etc/localtime, with its rules.
+    Local,
+}
+
+impl Zone {
+    /// `naive` on this zone's wall clock. `None` for a time that a change to
+    /// daylight saving skips; a time that happens twice is the first one.
+    pub fn moment(self, naive: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
+        match self {
+            Zone::Fixed(offset) => offset.from_local_datetime(&naive).single(),
+            // Of the two readings of a time that happens twice, the earlier
+            // moment (compared as instants: chrono does not order them).
+            Zone::Local => match chrono::Local.from_local_datetime(&naive) {
+                LocalResult::Single(at) => Some(at.fixed_offset()),
+                LocalResult::Ambiguous(one, other) => Some(one.min(other).fixed_offset()),
+                LocalResult::None => None,
+            },
+        }
+    }
+
+    /// Like `moment`, for a time win chose itself (midnight, the time of day
+    /// of now): one that was skipped moves past the gap.
+    fn moment_or_later(self, naive: NaiveDateTime) -> DateTime<FixedOffset> {
+        (0..=3)
+            .find_map(|hours| self.moment(naive + chrono::TimeDelta::hours(hours)))
+            .unwrap_or_else(|| {
+                FixedOffset::east_opt(0).map_or_else(
+                    || naive.and_utc().fixed_offset(),
+                    |utc| utc.from_utc_datetime(&naive),
+                )
+            })
+    }
+}
+
+/// The clock that relative dates are read against, and the zone that
+/// turns a wall-clock time into a moment. A bare `DateTime` is a clock in
+/// a zone of its own fixed offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    pub at: DateTime<FixedOffset>,
+    pub zone: Zone,
+}
+
+impl From<DateTime<FixedOffset>> for Now {
+    fn from(at: DateTime<FixedOffset>) -> Now {
+        Now {
+            at,
+            zone: Zone::Fixed(*at.offset()),
+        }
+    }
+}
+
+/// How far after now an imported win may be dated: another machine's clock,
+/// or a naive date read in a zone up to 26 hours away, can put a win made
+/// today into tomorrow. Anything later is a mistake, such as 9999-12-31.
+pub const IMPORT_SKEW_HOURS: i64 = 26;
+
+/// Refuses an imported date that lies more than [`IMPORT_SKEW_HOURS`] after now.
+pub fn check_imported(
+    at: DateTime<FixedOffset>,
+    now: DateTime<FixedOffset>,
+) -> Result<(), DateError> {
+    if at > now + chrono::TimeDelta::hours(IMPORT_SKEW_HOURS) {
+        return Err(DateError::Future {
+            input: format_rfc3339(at),
+            resolved: describe(at),
+        });
+    }
+    Ok(())
+}
+
+fn format_rfc3339(at: DateTime<FixedOffset>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// When a win happened (`win add -d`): a day keeps the current time of day,
 /// so entries of one day stay in the order they were made. Never the future.
 pub fn parse_occurred(
     input: &str,
-    now: DateTime<FixedOffset>,
+    now: impl Into<Now>,
 ) -> Result<DateTime<FixedOffset>, DateError> {
+    let now = now.into();
     let at = match parse_when(input, now)? {
-        When::Day(day) => at_offset(day.and_time(now.time()), now),
+        When::Day(day) => now.zone.moment_or_later(day.and_time(now.at.time())),
         When::Moment(moment) => moment,
     };
-    if at > now {
+    if at > now.at {
         return Err(DateError::Future {
             input: input.to_string(),
             resolved: describe(at),
@@ -86,10 +182,8 @@ pub fn parse_occurred(
 }
 
 /// The inclusive start of a `--since` filter: a day or period starts at midnight.
-pub fn parse_since(
-    input: &str,
-    now: DateTime<FixedOffset>,
-) -> Result<DateTime<FixedOffset>, DateError> {
+pub fn parse_since(input: &str, now: impl Into<Now>) -> Result<DateTime<FixedOffset>, DateError> {
+    let now = now.into();
     let start = match parse_when(input, now) {
         Ok(When::Day(day)) => start_of_day(day, now),
         Ok(When::Moment(moment)) => moment,
@@ -97,7 +191,7 @@ pub fn parse_since(
             .map(|period| period.start)
             .map_err(|_| err)?,
     };
-    if start > now {
+    if start > now.at {
         return Err(DateError::Future {
             input: input.to_string(),
             resolved: describe(start),
@@ -108,10 +202,8 @@ pub fn parse_since(
 
 /// The exclusive end of an `--until` filter: a day or period is included whole.
 /// Unlike `--since`, a future end is allowed ("until the end of the year").
-pub fn parse_until(
-    input: &str,
-    now: DateTime<FixedOffset>,
-) -> Result<DateTime<FixedOffset>, DateError> {
+pub fn parse_until(input: &str, now: impl Into<Now>) -> Result<DateTime<FixedOffset>, DateError> {
+    let now = now.into();
     match parse_when(input, now) {
         Ok(When::Day(day)) => Ok(start_of_day(next_day(day), now)),
         Ok(When::Moment(moment)) => Ok(moment),
@@ -122,9 +214,10 @@ pub fn parse_until(
 }
 
 /// Reads a point in time, relative forms resolved against `now`.
-pub fn parse_when(input: &str, now: DateTime<FixedOffset>) -> Result<When, DateError> {
+pub fn parse_when(input: &str, now: impl Into<Now>) -> Result<When, DateError> {
+    let now = now.into();
     let text = normalize(input);
-    let today = now.date_naive();
+    let today = now.at.date_naive();
     let unparseable = || DateError::Unparseable {
         input: input.trim().to_string(),
         period: false,
@@ -146,7 +239,13 @@ pub fn parse_when(input: &str, now: DateTime<FixedOffset>) -> Result<When, DateE
         "%Y-%m-%d %H:%M",
     ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(&text, format) {
-            return Ok(When::Moment(at_offset(naive, now)));
+            return now
+                .zone
+                .moment(naive)
+                .map(When::Moment)
+                .ok_or_else(|| DateError::Skipped {
+                    input: input.trim().to_string(),
+                });
         }
     }
     match text.as_str() {
@@ -176,14 +275,15 @@ pub fn parse_when(input: &str, now: DateTime<FixedOffset>) -> Result<When, DateE
 }
 
 /// Reads a named period such as `2026-Q1` or `last-quarter`.
-pub fn parse_period(input: &str, now: DateTime<FixedOffset>) -> Result<Period, DateError> {
+pub fn parse_period(input: &str, now: impl Into<Now>) -> Result<Period, DateError> {
+    let now = now.into();
     let text = normalize(input).replace(' ', "-");
     let unparseable = || DateError::Unparseable {
         input: input.trim().to_string(),
         period: true,
     };
-    let year = now.year();
-    let month = now.month();
+    let year = now.at.year();
+    let month = now.at.month();
     let quarter = (month - 1) / 3 + 1;
 
     let (label, first, months) = match text.as_str() {
@@ -349,18 +449,12 @@ fn next_day(day: NaiveDate) -> NaiveDate {
     day.succ_opt().unwrap_or(day)
 }
 
-/// Midnight of `day` in the offset of `now`.
-pub fn start_of_day(day: NaiveDate, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
-    at_offset(day.and_time(NaiveTime::MIN), now)
-}
-
-fn at_offset(naive: NaiveDateTime, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
-    let offset = *now.offset();
-    // A fixed offset has no gaps or folds, so the mapping is always single.
-    offset
-        .from_local_datetime(&naive)
-        .single()
-        .unwrap_or_else(|| offset.from_utc_datetime(&naive))
+/// Midnight of `day` in the zone of `now` (or the first moment of the day,
+/// where a daylight-saving change skips midnight).
+pub fn start_of_day(day: NaiveDate, now: impl Into<Now>) -> DateTime<FixedOffset> {
+    now.into()
+        .zone
+        .moment_or_later(day.and_time(NaiveTime::MIN))
 }
 
 fn describe(at: DateTime<FixedOffset>) -> String {

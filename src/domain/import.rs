@@ -3,9 +3,10 @@
 //! is an error naming its line, and nothing is returned.
 
 use anyhow::{anyhow, bail, Context, Result};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use serde::Deserialize;
 
+use super::dates::Now;
 use super::record::WinRecord;
 use super::win::{CompetencySource, Kind, Role, Stage};
 
@@ -45,9 +46,10 @@ pub fn detect(name: &str, text: &str) -> Format {
 /// A record and where it was in the file ("line 3", "entry 2").
 pub type Located = (String, WinRecord);
 
-/// Parses a whole file; `now` stands in for missing times and gives jrnl's
-/// naive dates their offset.
-pub fn parse(text: &str, format: Format, now: DateTime<FixedOffset>) -> Result<Vec<Located>> {
+/// Parses a whole file; `now`'s zone gives jrnl's naive dates their offset
+/// (the one of their own date, daylight saving included).
+pub fn parse(text: &str, format: Format, now: impl Into<Now>) -> Result<Vec<Located>> {
+    let now = now.into();
     let text = text.trim_start_matches('\u{feff}');
     match format {
         Format::Win => parse_win(text),
@@ -115,7 +117,7 @@ struct JrnlEntry {
     starred: bool,
 }
 
-fn parse_jrnl(text: &str, now: DateTime<FixedOffset>) -> Result<Vec<Located>> {
+fn parse_jrnl(text: &str, now: Now) -> Result<Vec<Located>> {
     let export: JrnlExport = serde_json::from_str(text).map_err(|err| {
         anyhow!(
             "line {}: not a jrnl JSON export: {}",
@@ -139,11 +141,14 @@ fn parse_jrnl(text: &str, now: DateTime<FixedOffset>) -> Result<Vec<Located>> {
                 .with_context(|| format!("{}: bad time \"{time}\"", at()))?,
             None => NaiveTime::MIN,
         };
-        let occurred_at = now
-            .offset()
-            .from_local_datetime(&day.and_time(time))
-            .single()
-            .ok_or_else(|| anyhow!("{}: time does not exist", at()))?;
+        let occurred_at = now.zone.moment(day.and_time(time)).ok_or_else(|| {
+            anyhow!(
+                "{}: {} {} does not exist in your time zone (the clocks skip it when daylight saving starts)",
+                at(),
+                entry.date.trim(),
+                time.format("%H:%M")
+            )
+        })?;
         let text = [entry.title.trim(), entry.body.trim()]
             .iter()
             .filter(|p| !p.is_empty())

@@ -389,3 +389,90 @@ fn a_saved_change_that_cannot_be_printed_still_succeeds_and_says_so() {
         .stderr_contains("No space left on device")
         .run();
 }
+
+/// A command on `journal` in Paris: +01:00 in winter (NOW), +02:00 in summer.
+fn in_paris(journal: &Journal) -> crate::harness::Test {
+    journal.test().env("TZ", "Europe/Paris")
+}
+
+fn occurred_at(journal: &Journal, id: &str) -> String {
+    journal.json(&["show", id, "--json"])["occurred_at"]
+        .as_str()
+        .expect("occurred_at")
+        .to_string()
+}
+
+#[test]
+fn dates_without_an_offset_take_the_zones_offset_on_their_own_date() {
+    let journal = Journal::new();
+    let add = |args: &[&str]| {
+        in_paris(&journal)
+            .arg("add")
+            .args(args)
+            .run()
+            .stdout
+            .trim()
+            .to_string()
+    };
+    // NOW is in November (+01:00); July is summer time.
+    let summer = add(&["in july", "-d", "2026-07-01T10:00"]);
+    assert_eq!(occurred_at(&journal, &summer), "2026-07-01T10:00:00+02:00");
+    let day = add(&["a day in july", "-d", "2026-07-01"]);
+    assert_eq!(occurred_at(&journal, &day), "2026-07-01T17:05:00+02:00");
+    // 02:30 on the night clocks go back happens twice: the first one.
+    let twice = add(&["fall back", "-d", "2026-10-25T02:30"]);
+    assert_eq!(occurred_at(&journal, &twice), "2026-10-25T02:30:00+02:00");
+    // 02:30 on the night clocks go forward never happens.
+    in_paris(&journal)
+        .args(["add", "spring forward", "-d", "2026-03-29T02:30"])
+        .fails()
+        .stderr_contains("does not exist in your time zone")
+        .run();
+    // A day starts at its own midnight: 00:30 on 1 July is in --since 2026-07-01.
+    add(&["just after midnight", "-d", "2026-07-01T00:30"]);
+    let since = in_paris(&journal)
+        .args(["list", "--since", "2026-07-01", "--until", "2026-07-01"])
+        .run()
+        .stdout;
+    assert!(since.contains("just after midnight"), "{since}");
+    // Without TZ the zone is WIN_NOW's offset, as before.
+    journal.add(&["fixed zone", "-d", "2026-07-01T10:00"]);
+    assert_eq!(occurred_at(&journal, "5"), "2026-07-01T10:00:00+01:00");
+}
+
+#[test]
+fn imports_refuse_dates_in_the_future_beyond_a_days_skew() {
+    let journal = Journal::new();
+    let import = |name: &str, occurred_at: &str| {
+        let record = serde_json::json!({"text": format!("win {name}"), "occurred_at": occurred_at});
+        std::fs::write(journal.path().join(name), format!("{record}\n")).unwrap();
+        journal.test().args(["import", name])
+    };
+    import("far.jsonl", "9999-12-31T00:00:00Z")
+        .fails()
+        .stderr_contains("is in the future")
+        .run();
+    import("days.jsonl", "2026-11-24T17:05:00+01:00")
+        .fails()
+        .stderr_contains("is in the future")
+        .run();
+    // Another machine's clock a few hours ahead: accepted.
+    import("hours.jsonl", "2026-11-21T21:05:00+01:00")
+        .stderr_contains("added 1 win")
+        .run();
+    // jrnl's naive dates take the zone's offset on their own date.
+    let jrnl = r#"{"tags": {}, "entries": [{"date": "2026-07-01", "time": "10:00", "title": "shipped it", "body": "", "tags": [], "starred": false}]}"#;
+    std::fs::write(journal.path().join("jrnl.json"), jrnl).unwrap();
+    in_paris(&journal)
+        .args(["import", "jrnl.json"])
+        .stderr_contains("added 1 win")
+        .run();
+    let wins = journal.json(&["list", "--format", "json"]);
+    let dates: Vec<&str> = wins
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["occurred_at"].as_str())
+        .collect();
+    assert!(dates.contains(&"2026-07-01T10:00:00+02:00"), "{dates:?}");
+}

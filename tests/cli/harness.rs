@@ -124,6 +124,8 @@ impl Journal {
             .env_remove("EDITOR")
             .env_remove("VISUAL")
             .env_remove("COLUMNS")
+            // The zone is WIN_NOW's offset unless a test sets TZ.
+            .env_remove("TZ")
             .current_dir(self.path());
     }
 }
