@@ -532,12 +532,20 @@ pub fn is_local_remote(remote: &str) -> bool {
     }
 }
 
-/// The file a device appends to in a given month (UTC), so no file grows
-/// without end: `devices/<device>/<yyyy-mm>.jsonl` (or `.age` encrypted).
-pub fn month_file(device: &str, at: DateTime<FixedOffset>, encrypted: bool) -> String {
+/// The file of one batch of a device's records, written once and never
+/// changed: `devices/<device>/<yyyy-mm>/<first seq>.jsonl` (`.age`
+/// encrypted). A file a sync, not a file a month appended to: git stores
+/// each version of a changed file whole, so appending to one file would
+/// make every sync cost as much as the month's history.
+pub fn batch_file(
+    device: &str,
+    at: DateTime<FixedOffset>,
+    first_seq: u64,
+    encrypted: bool,
+) -> String {
     let month = at.naive_utc().format("%Y-%m");
     let extension = if encrypted { "age" } else { "jsonl" };
-    format!("devices/{device}/{month}.{extension}")
+    format!("devices/{device}/{month}/{first_seq:012}.{extension}")
 }
 
 #[cfg(test)]
@@ -805,8 +813,8 @@ mod tests {
             assert!(check_device_id(bad).is_err(), "{bad}");
         }
         assert_eq!(
-            month_file("laptop", at("2026-12-01T00:30:00+01:00"), true),
-            "devices/laptop/2026-11.age"
+            batch_file("laptop", at("2026-12-01T00:30:00+01:00"), 42, true),
+            "devices/laptop/2026-11/000000000042.age"
         );
     }
 }

@@ -4,12 +4,13 @@
 //! ```text
 //! sync.json                          {"format": 1, "encrypted": true}
 //! keycheck.age                       (encrypted repositories) proves a device's key
-//! devices/<device>/<yyyy-mm>.jsonl   one record a line (plain)
-//! devices/<device>/<yyyy-mm>.age     one encrypted batch of records a line
+//! devices/<device>/<yyyy-mm>/<seq>.jsonl  one sync's records, one a line (plain)
+//! devices/<device>/<yyyy-mm>/<seq>.age    the same encrypted, a batch of records a line
 //! devices/<device>/seq               the last sequence number written
 //! ```
 //!
-//! A device appends only to its own folder, so merges never conflict.
+//! A device writes only in its own folder, and never changes a file once
+//! written, so merges never conflict and each sync adds only its own bytes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::crypt::Key;
-use crate::domain::sync::{check_device_id, month_file, Change};
+use crate::domain::sync::{batch_file, check_device_id, Change};
 
 /// The repository layout this build writes and reads.
 const LAYOUT: u32 = 1;
@@ -165,10 +166,12 @@ impl Tree {
         now: DateTime<FixedOffset>,
         key: Option<&Key>,
     ) -> Result<()> {
-        let Some(last) = changes.last() else {
+        let (Some(first), Some(last)) = (changes.first(), changes.last()) else {
             return Ok(());
         };
-        let path = self.root.join(month_file(device, now, self.encrypted));
+        let path = self
+            .root
+            .join(batch_file(device, now, first.seq, self.encrypted));
         let mut text = String::new();
         for batch in changes.chunks(if self.encrypted { BATCH } else { usize::MAX }) {
             let mut lines = String::new();
@@ -192,27 +195,36 @@ impl Tree {
             .ok_or_else(|| anyhow!("{} has no folder", path.display()))?;
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create {}", folder.display()))?;
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        write_file(&folder.join("seq"), format!("{}\n", last.seq).as_bytes())
+        write_file(&path, text.as_bytes())?;
+        let device_folder = self.root.join("devices").join(device);
+        write_file(
+            &device_folder.join("seq"),
+            format!("{}\n", last.seq).as_bytes(),
+        )
     }
 
     /// Reads `device`'s records from `from` on, in the order written.
     /// Damaged lines are named and skipped; the rest still count.
     pub fn read_from(&self, device: &str, from: &Position, key: Option<&Key>) -> Result<Read> {
         let folder = self.root.join("devices").join(device);
-        let mut files: Vec<String> = std::fs::read_dir(&folder)
+        let mut files = Vec::new();
+        for month in std::fs::read_dir(&folder)
             .with_context(|| format!("cannot read {}", folder.display()))?
             .filter_map(Result::ok)
-            .map(|entry| entry.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.ends_with(".jsonl") || name.ends_with(".age"))
-            .collect();
+            .filter(|entry| entry.path().is_dir())
+        {
+            let month = month.file_name().to_string_lossy().into_owned();
+            for entry in std::fs::read_dir(folder.join(&month))
+                .with_context(|| format!("cannot read {}/{month}", folder.display()))?
+                .filter_map(Result::ok)
+            {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".jsonl") || name.ends_with(".age") {
+                    files.push(format!("{month}/{name}"));
+                }
+            }
+        }
+        // Months, then first sequence numbers (zero-padded): written order.
         files.sort();
         let mut read = Read {
             position: from.clone(),
@@ -370,9 +382,10 @@ mod tests {
             assert_eq!(next.changes[0].seq, 3);
             assert_eq!(tree.written_seq("laptop").unwrap(), 3);
             assert_eq!(tree.devices().unwrap(), vec!["laptop"]);
-            let on_disk = std::fs::read_to_string(dir.path().join(month_file(
+            let on_disk = std::fs::read_to_string(dir.path().join(batch_file(
                 "laptop",
                 now(),
+                3,
                 key.is_some(),
             )))
             .unwrap();
@@ -393,7 +406,7 @@ mod tests {
             .unwrap();
         tree.append("laptop", &[change(2, "two")], now(), Some(&key))
             .unwrap();
-        let path = dir.path().join(month_file("laptop", now(), true));
+        let path = dir.path().join(batch_file("laptop", now(), 1, true));
         let text = std::fs::read_to_string(&path).unwrap();
         let mut lines: Vec<String> = text.lines().map(String::from).collect();
         lines[0] = lines[0].replacen('A', "B", 1).replacen('Q', "R", 1);
@@ -404,7 +417,7 @@ mod tests {
         assert_eq!(read.changes.len(), 1);
         assert_eq!(read.damaged.len(), 1);
         assert!(
-            read.damaged[0].starts_with("devices/laptop/2026-11.age line 1:"),
+            read.damaged[0].starts_with("devices/laptop/2026-11/000000000001.age line 1:"),
             "{:?}",
             read.damaged
         );

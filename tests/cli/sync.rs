@@ -327,11 +327,15 @@ fn a_tampered_batch_is_refused_by_name_and_the_others_replay() {
     // Flip a byte of the first batch in a's sync folder and push it.
     let tree = PathBuf::from(format!("{}.sync", a.db().display()));
     let folder = tree.join("devices").join("a");
-    let file = std::fs::read_dir(&folder)
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .find(|path| path.extension().is_some_and(|e| e == "age"))
-        .expect("a record file");
+        .filter(|path| path.is_dir())
+        .flat_map(|month| std::fs::read_dir(month).unwrap().map(|e| e.unwrap().path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "age"))
+        .collect();
+    files.sort();
+    let file = files.first().expect("a record file").clone();
     let text = std::fs::read_to_string(&file).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
     let middle = lines[0].len() / 2;
