@@ -27,6 +27,7 @@ use serde::Serialize;
 use crate::cli::ColorChoice;
 use crate::domain::dates;
 use crate::domain::record::csv_cell;
+use crate::domain::text::{skip_control_sequence, skip_escape, skip_string};
 use crate::domain::win::{format_rfc3339, Win};
 
 pub const BOLD: Style = Style::new().bold();
@@ -246,7 +247,7 @@ pub fn print_json_line<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -
 /// Removes terminal control: escape sequences (CSI, OSC, others) and control
 /// characters. Newlines and tabs survive only when `multiline`.
 pub fn clean(text: &str, multiline: bool) -> String {
-    sanitize(text, multiline, false)
+    crate::domain::text::without_controls(text, multiline).into_owned()
 }
 
 /// `clean`, keeping the colours `paint` marked when `keep_styles` (and
@@ -294,56 +295,6 @@ fn sgr_length(text: &str) -> Option<usize> {
         .take_while(|b| b.is_ascii_digit() || *b == b';' || *b == b':')
         .count();
     (params.as_bytes().get(digits) == Some(&b'm')).then_some(2 + digits + 1)
-}
-
-/// After an ESC: the rest of the sequence it starts.
-fn skip_escape(text: &str) -> &str {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some('[') => skip_control_sequence(chars.as_str()),
-        Some(']' | 'P' | '_' | '^' | 'X') => skip_string(chars.as_str()),
-        // ESC, intermediates (0x20–0x2F), one final character (`ESC c`, `ESC ( B`).
-        Some(_) => {
-            let intermediates = text
-                .bytes()
-                .take_while(|b| (0x20..=0x2f).contains(b))
-                .count();
-            let rest = &text[intermediates..];
-            match rest.bytes().next() {
-                Some(0x30..=0x7e) => &rest[1..],
-                _ => rest,
-            }
-        }
-        None => text,
-    }
-}
-
-/// CSI: parameters and intermediates (0x20–0x3F), then one final byte in
-/// `@`..=`~`. Anything else ends it, and is kept.
-fn skip_control_sequence(text: &str) -> &str {
-    let body = text
-        .bytes()
-        .take_while(|b| (0x20..=0x3f).contains(b))
-        .count();
-    let rest = &text[body..];
-    match rest.bytes().next() {
-        Some(0x40..=0x7e) => &rest[1..],
-        _ => rest,
-    }
-}
-
-/// OSC, DCS and friends: up to BEL or ST (`ESC \`, or U+009C). A newline
-/// ends it too, so an unterminated one cannot swallow the lines after it.
-fn skip_string(text: &str) -> &str {
-    for (at, c) in text.char_indices() {
-        match c {
-            '\u{7}' | '\u{9c}' => return &text[at + c.len_utf8()..],
-            '\u{1b}' if text[at + 1..].starts_with('\\') => return &text[at + 2..],
-            '\u{1b}' | '\n' => return &text[at..],
-            _ => {}
-        }
-    }
-    ""
 }
 
 /// A table of wins for a terminal.

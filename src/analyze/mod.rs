@@ -10,6 +10,8 @@ pub mod scan;
 pub mod text;
 pub mod train;
 
+use std::borrow::Cow;
+
 use anyhow::Result;
 
 pub use check::{Finding, Rules};
@@ -75,7 +77,7 @@ impl Analyzer {
         Analyzer::build(
             framework,
             files,
-            Some(&text::Prefilter::new(bounded(&joined))),
+            Some(&text::Prefilter::new(&bounded(&joined))),
         )
     }
 
@@ -115,20 +117,20 @@ impl Analyzer {
         learned: &Learned,
     ) -> Vec<Suggestion> {
         let joined = join_parts(text, impact, next);
-        self.model.suggest(bounded(&joined), learned)
+        self.model.suggest(&bounded(&joined), learned)
     }
 
     /// Metrics in the text and the impact, in that order.
     pub fn metrics(&self, text: &str, impact: Option<&str>) -> Vec<Metric> {
-        let mut found = metrics::extract(bounded(text), &self.metric_lexicon);
+        let mut found = metrics::extract(&bounded(text), &self.metric_lexicon);
         if let Some(impact) = impact {
-            found.extend(metrics::extract(bounded(impact), &self.metric_lexicon));
+            found.extend(metrics::extract(&bounded(impact), &self.metric_lexicon));
         }
         found
     }
 
     pub fn polish(&self, text: &str) -> Option<String> {
-        self.phrases.polish(bounded(text))
+        self.phrases.polish(&bounded(text))
     }
 
     /// The checker's rules (`templates/check.toml`), parsed on first use.
@@ -147,7 +149,7 @@ pub fn learning_terms(text: &str, impact: Option<&str>, next: Option<&str>) -> V
     static STOP: std::sync::OnceLock<train::StopWords> = std::sync::OnceLock::new();
     let stop = STOP.get_or_init(|| train::StopWords::parse(infer::STOP_WORDS));
     let joined = join_parts(text, impact, next);
-    train::features(bounded(&joined), stop)
+    train::features(&bounded(&joined), stop)
         .into_iter()
         .map(|feature| feature.name)
         .collect()
@@ -176,14 +178,13 @@ fn join_parts(text: &str, impact: Option<&str>, next: Option<&str>) -> String {
     joined
 }
 
-/// The first `MAX_ANALYZED_BYTES` of a text, cut at a character boundary.
-fn bounded(text: &str) -> &str {
-    if text.len() <= MAX_ANALYZED_BYTES {
-        return text;
-    }
-    let mut end = MAX_ANALYZED_BYTES;
+/// What analysis reads of a text: its first `MAX_ANALYZED_BYTES`, cut at a
+/// character boundary, without terminal escape sequences (whose digits,
+/// as in `ESC [41m` before "min", would otherwise read as metrics).
+fn bounded(text: &str) -> Cow<'_, str> {
+    let mut end = text.len().min(MAX_ANALYZED_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    &text[..end]
+    crate::domain::text::without_controls(&text[..end], true)
 }

@@ -1,5 +1,7 @@
 //! Plain text helpers shared by every layer.
 
+use std::borrow::Cow;
+
 /// One line of at most `width` characters: whitespace runs become one
 /// space, and a longer text ends in an ellipsis.
 pub fn shorten(text: &str, width: usize) -> String {
@@ -12,9 +14,104 @@ pub fn shorten(text: &str, width: usize) -> String {
     short
 }
 
+/// `text` without terminal control: escape sequences (CSI, OSC, DCS and
+/// the rest) and control characters are removed. With `multiline`, newlines
+/// and tabs stay; otherwise each becomes a space. Stored text keeps them;
+/// this is for what reads or shows it (analysis, terminals, documents).
+pub fn without_controls(text: &str, multiline: bool) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut cleaned = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let mut after = &rest[c.len_utf8()..];
+        match c {
+            '\u{1b}' => after = skip_escape(after),
+            // C1 control introducers that some terminals take as ESC [ / ESC ] ….
+            '\u{9b}' => after = skip_control_sequence(after),
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => after = skip_string(after),
+            '\n' | '\t' if multiline => cleaned.push(c),
+            '\r' if multiline && after.starts_with('\n') => {}
+            '\t' | '\n' | '\r' => {
+                if !cleaned.ends_with(' ') {
+                    cleaned.push(' ');
+                }
+            }
+            c if c.is_control() => {}
+            c => cleaned.push(c),
+        }
+        rest = after;
+    }
+    Cow::Owned(cleaned)
+}
+
+/// After an ESC: the rest of the sequence it starts.
+pub fn skip_escape(text: &str) -> &str {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some('[') => skip_control_sequence(chars.as_str()),
+        Some(']' | 'P' | '_' | '^' | 'X') => skip_string(chars.as_str()),
+        // ESC, intermediates (0x20–0x2F), one final character (`ESC c`, `ESC ( B`).
+        Some(_) => {
+            let intermediates = text
+                .bytes()
+                .take_while(|b| (0x20..=0x2f).contains(b))
+                .count();
+            let rest = &text[intermediates..];
+            match rest.bytes().next() {
+                Some(0x30..=0x7e) => &rest[1..],
+                _ => rest,
+            }
+        }
+        None => text,
+    }
+}
+
+/// CSI: parameters and intermediates (0x20–0x3F), then one final byte in
+/// `@`..=`~`. Anything else ends it, and is kept.
+pub fn skip_control_sequence(text: &str) -> &str {
+    let body = text
+        .bytes()
+        .take_while(|b| (0x20..=0x3f).contains(b))
+        .count();
+    let rest = &text[body..];
+    match rest.bytes().next() {
+        Some(0x40..=0x7e) => &rest[1..],
+        _ => rest,
+    }
+}
+
+/// OSC, DCS and friends: up to BEL or ST (`ESC \`, or U+009C). A newline
+/// ends it too, so an unterminated one cannot swallow the lines after it.
+pub fn skip_string(text: &str) -> &str {
+    for (at, c) in text.char_indices() {
+        match c {
+            '\u{7}' | '\u{9c}' => return &text[at + c.len_utf8()..],
+            '\u{1b}' if text[at + 1..].starts_with('\\') => return &text[at + 2..],
+            '\u{1b}' | '\n' => return &text[at..],
+            _ => {}
+        }
+    }
+    ""
+}
+
 #[cfg(test)]
 mod tests {
-    use super::shorten;
+    use super::*;
+
+    #[test]
+    fn escape_sequences_and_controls_go_and_text_stays() {
+        assert_eq!(without_controls("\u{1b}[41mmin", false), "min");
+        assert_eq!(without_controls("a\u{1b}]0;t\u{7}b", false), "ab");
+        assert!(matches!(
+            without_controls("plain\ttext", true),
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn shorten_counts_characters_not_bytes_and_joins_lines() {
