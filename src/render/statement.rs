@@ -107,10 +107,17 @@ pub fn fit(win: &Win, phrases: &PhraseEngine, full: String, limit: usize) -> Res
             pair: true,
         },
     ];
+    // A shorter version may leave out words, never a number: the impact's
+    // "-40%" is not the pair's "240ms to 80ms".
+    let wanted: Vec<String> = numbers(&full).into_iter().map(str::to_string).collect();
     let mut best = full;
     for parts in attempts {
         let candidate = compose(win, phrases, parts)?;
-        if candidate.chars().count() < best.chars().count() {
+        let keeps_numbers = {
+            let kept = numbers(&candidate);
+            wanted.iter().all(|n| kept.contains(&n.as_str()))
+        };
+        if keeps_numbers && candidate.chars().count() < best.chars().count() {
             best = candidate;
         }
         if best.chars().count() <= limit {
@@ -118,6 +125,17 @@ pub fn fit(win: &Win, phrases: &PhraseEngine, full: String, limit: usize) -> Res
         }
     }
     Ok(cut_keeping_numbers(&best, limit))
+}
+
+/// The numbers in a statement, as written ("-40%", "240ms", "$1.2M").
+fn numbers(text: &str) -> Vec<&str> {
+    text.split_whitespace()
+        .map(|word| {
+            word.trim_start_matches(['(', '"', '“'])
+                .trim_end_matches(['.', ',', ';', ':', ')', '"', '”', '…'])
+        })
+        .filter(|word| word.chars().any(|c| c.is_ascii_digit()))
+        .collect()
 }
 
 /// Cuts words from the end, keeping every word with a digit in it.

@@ -476,3 +476,62 @@ fn imports_refuse_dates_in_the_future_beyond_a_days_skew() {
         .collect();
     assert!(dates.contains(&"2026-07-01T10:00:00+02:00"), "{dates:?}");
 }
+
+#[test]
+fn a_length_limit_never_drops_the_impacts_number() {
+    let journal = Journal::new();
+    journal.add(&[
+        "cut p99 scoring latency from 240ms to 80ms by batching features",
+        "-c",
+        "mlops",
+        "--stage",
+        "measured",
+        "--impact=support tickets about slow pages -40%",
+    ]);
+    let statement = |limit: Option<&str>| -> String {
+        let mut args = vec!["review", "draft", "--context"];
+        args.extend(limit.map(|l| ["--max-chars", l]).into_iter().flatten());
+        let context = journal.json(&args);
+        let sections = context["sections"].as_array().expect("sections");
+        sections
+            .iter()
+            .find_map(|section| section["wins"][0]["statement"].as_str())
+            .expect("a statement")
+            .to_string()
+    };
+    let full = statement(None);
+    assert!(full.contains("-40%"), "{full}");
+    for limit in ["40", "60", "90"] {
+        let short = statement(Some(limit));
+        for number in ["240ms", "80ms", "-40%"] {
+            assert!(short.contains(number), "--max-chars {limit}: {short}");
+        }
+    }
+}
+
+#[test]
+fn escape_sequences_in_text_are_not_read_as_metrics() {
+    let journal = Journal::new();
+    for (text, expected) in [
+        ("waited \u{1b}[41min line", vec![]),
+        (
+            "cut \u{1b}]0;title\u{7}latency \u{1b}[2Jby 40%",
+            vec!["40%"],
+        ),
+        ("fixed \u{1b}[1;31m5 bugs", vec!["5"]),
+    ] {
+        let preview = journal.json(&["add", "--dry-run", "--json", text]);
+        let found: Vec<&str> = preview["metrics"]
+            .as_array()
+            .expect("metrics")
+            .iter()
+            .filter_map(|m| m["text"].as_str())
+            .collect();
+        assert_eq!(found, expected, "{text:?}");
+        let polished = preview["polished"].as_str().unwrap_or_default();
+        assert!(
+            !polished.contains('[') && !polished.contains(']'),
+            "{polished}"
+        );
+    }
+}
