@@ -2,7 +2,7 @@
 //! (journal, frameworks) are opened on first use, by the command that needs them.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, FixedOffset, Local};
@@ -17,6 +17,7 @@ use crate::domain::review::{self, ReviewPeriod};
 use crate::render::TemplateSet;
 use crate::store::Store;
 
+#[derive(Clone)]
 pub struct App {
     /// The clock, read once: `WIN_NOW` (RFC 3339) fixes it for tests.
     pub now: DateTime<FixedOffset>,
@@ -33,7 +34,8 @@ pub struct App {
     pub stderr_is_terminal: bool,
     pub yes: bool,
     framework_name: Option<String>,
-    catalog: OnceLock<Catalog>,
+    /// Shared by the copies a long-running `win mcp` makes for each call.
+    catalog: Arc<OnceLock<Catalog>>,
 }
 
 impl App {
@@ -55,12 +57,9 @@ impl App {
                 bail!("--db / WIN_DB is empty: give a file path")
             }
             Some(path) => path,
-            None => project_dirs
-                .as_ref()
-                .map(|dirs| dirs.data_dir().join("wins.db"))
-                .ok_or_else(|| {
-                    anyhow!("cannot find a home folder for the journal: set --db or WIN_DB")
-                })?,
+            None => default_db_path().ok_or_else(|| {
+                anyhow!("cannot find a home folder for the journal: set --db or WIN_DB")
+            })?,
         };
         let config = Config::load(config_dir.as_deref())?;
         let streams = crate::output::configure(cli.color);
@@ -76,7 +75,18 @@ impl App {
             stderr_is_terminal: streams.stderr_is_terminal,
             yes: cli.yes,
             framework_name: cli.framework.clone(),
-            catalog: OnceLock::new(),
+            catalog: Arc::new(OnceLock::new()),
+        })
+    }
+
+    /// The same settings with the clock read again: `win mcp` runs for
+    /// hours, and each call happens at its own time.
+    pub fn reclocked(&self) -> Result<App> {
+        let (now, zone) = clock()?;
+        Ok(App {
+            now,
+            zone,
+            ..self.clone()
         })
     }
 
@@ -195,6 +205,11 @@ impl App {
     pub fn templates(&self) -> TemplateSet {
         TemplateSet::new(self.config_dir.as_ref().map(|dir| dir.join("templates")))
     }
+}
+
+/// The journal's home when neither `--db` nor `WIN_DB` names one.
+pub fn default_db_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "win").map(|dirs| dirs.data_dir().join("wins.db"))
 }
 
 /// The clock and the zone. `TZ` (else /etc/localtime) gives the zone, with

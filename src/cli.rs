@@ -104,6 +104,10 @@ pub enum Command {
     /// Sync the journal across your machines through your own git,
     /// end-to-end encrypted (`win sync init` first).
     Sync(SyncArgs),
+    /// Serve the journal to coding agents over MCP on stdin/stdout.
+    Mcp(McpArgs),
+    /// Wins proposed by agents: accept, edit then accept, or reject them.
+    Inbox(InboxArgs),
 }
 
 #[derive(Debug, Args)]
@@ -397,6 +401,10 @@ pub struct ListArgs {
     /// order (oldest first), use `win export --format md`.
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
+
+    /// List the proposed wins waiting in the inbox instead (see: win inbox).
+    #[arg(long)]
+    pub proposed: bool,
 }
 
 #[derive(Debug, Args)]
@@ -517,6 +525,23 @@ pub enum ReviewCommand {
     Draft(DraftArgs),
     /// Say what is weak or missing, per win and per competency.
     Check(CheckArgs),
+    /// Print the statement one win gets in a draft.
+    Statement(StatementArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatementArgs {
+    /// The win's number.
+    #[arg(value_parser = parse_id)]
+    pub id: i64,
+
+    /// Shorten the statement to at most N characters, keeping its numbers.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    pub max_chars: Option<u16>,
+
+    /// Print the win as the draft sees it (statement, metrics, findings) as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -613,6 +638,79 @@ pub enum TemplatesCommand {
         /// Its name: self-assessment, brag-doc, plain, or a path such as phrases/kind/shipped.toml.
         name: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    #[command(subcommand)]
+    pub command: Option<McpCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum McpCommand {
+    /// Print what to paste (or the one command to run) to give an agent this server.
+    Config {
+        /// The agent or editor.
+        #[arg(long, value_enum)]
+        client: McpClient,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum McpClient {
+    ClaudeCode,
+    Cursor,
+    ClaudeDesktop,
+    Codex,
+    Generic,
+}
+
+impl McpClient {
+    /// Its name in `--client`, which names its template too.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            McpClient::ClaudeCode => "claude-code",
+            McpClient::Cursor => "cursor",
+            McpClient::ClaudeDesktop => "claude-desktop",
+            McpClient::Codex => "codex",
+            McpClient::Generic => "generic",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InboxArgs {
+    #[command(subcommand)]
+    pub command: Option<InboxCommand>,
+
+    /// Print the proposed wins as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InboxCommand {
+    /// Accept proposed wins into the journal (asks first unless --yes).
+    Accept(InboxIds),
+    /// Edit a proposed win in $VISUAL / $EDITOR, then accept it.
+    Edit {
+        /// The win's number.
+        #[arg(value_parser = parse_id)]
+        id: i64,
+    },
+    /// Reject proposed wins: they are deleted (asks first unless --yes).
+    Reject(InboxIds),
+}
+
+#[derive(Debug, Args)]
+pub struct InboxIds {
+    /// The wins' numbers, as `win inbox` shows them.
+    #[arg(required_unless_present = "all", value_parser = parse_id)]
+    pub ids: Vec<i64>,
+
+    /// Every proposed win.
+    #[arg(long, conflicts_with = "ids")]
+    pub all: bool,
 }
 
 /// A win's number as people type it: `4`, or `#4` as `win` prints it.

@@ -20,6 +20,19 @@ pub struct Config {
     pub name: Option<String>,
     /// The job title shown at the top of a draft.
     pub title: Option<String>,
+    /// How wins from coding agents (`win mcp`) are taken in.
+    #[serde(default)]
+    pub agents: AgentSettings,
+}
+
+/// `[agents]` in config.toml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentSettings {
+    /// `true`: an agent's win goes straight into the journal; `false` (the
+    /// default): it waits in the inbox until its author accepts it.
+    #[serde(default)]
+    pub auto_accept: bool,
 }
 
 impl Config {
@@ -42,7 +55,7 @@ impl Config {
                 format!(" at line {line}, column {column}")
             });
             anyhow!(
-                "invalid config file {}{at}: it takes framework, name and title, each a quoted string (e.g. framework = \"data-scientist\")",
+                "invalid config file {}{at}: it takes framework, name and title, each a quoted string (e.g. framework = \"data-scientist\"), and [agents] auto_accept = true or false",
                 path.display()
             )
         })

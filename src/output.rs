@@ -28,7 +28,7 @@ use crate::cli::ColorChoice;
 use crate::domain::dates;
 use crate::domain::record::csv_cell;
 use crate::domain::text::{skip_control_sequence, skip_escape, skip_string};
-use crate::domain::win::{format_rfc3339, Win};
+use crate::domain::win::{format_rfc3339, Provenance, Status, Win};
 
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
@@ -390,6 +390,12 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
     field("role", win.role.map(|r| r.to_string()));
     field("stage", win.stage.map(|s| s.to_string()));
     field("links", Some(win.links.join(" ")));
+    field(
+        "status",
+        (win.status == Status::Proposed).then(|| "proposed (see: win inbox)".to_string()),
+    );
+    field("from", win.provenance.as_ref().map(provenance));
+    field("why", win.provenance.as_ref().and_then(|p| p.why.clone()));
     let metrics: Vec<String> = win
         .metrics
         .iter()
@@ -430,6 +436,14 @@ pub fn ago(
         "today".to_string()
     } else {
         format!("{} ago", dates::age(at, now))
+    }
+}
+
+/// "agent (claude-code)": what proposed a win.
+pub fn provenance(provenance: &Provenance) -> String {
+    match &provenance.client {
+        Some(client) => format!("{} ({})", provenance.source, clean(client, false)),
+        None => provenance.source.clone(),
     }
 }
 

@@ -356,3 +356,10 @@ fn describe_exit(status: ExitStatus) -> String {
         None => "was stopped by a signal".to_string(),
     }
 }
+
+/// One of several answers, picked from a list (the first is the default);
+/// returns its index.
+pub fn pick(question: &str, answers: &[&str]) -> Result<usize> {
+    let items: Vec<String> = answers.iter().map(|answer| (*answer).to_string()).collect();
+    choose(&Term::stderr(), question, &items, 0)
+}

@@ -13,6 +13,7 @@ use crate::domain::limits;
 use crate::domain::win::{CompetencySource, NewWin, Win};
 use crate::output;
 use crate::prompt;
+use crate::store::Store;
 
 pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     let mut fields: WinFields = args.fields.clone();
@@ -51,19 +52,16 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     } else {
         read_stdin()?
     };
-    let text = text.trim().to_string();
-    if text.is_empty() {
+    if text.trim().is_empty() {
         bail!("nothing to record: the win's text is empty (give it as an argument, pipe it on stdin, or run `win add` on a terminal)");
     }
-    let mut win = NewWin::new(text, app.now);
-    win.starred = args.star;
     // A dry run reads what an existing journal learned but creates none.
     let store = if args.dry_run && !app.db_path.exists() {
         None
     } else {
         Some(app.open_store()?)
     };
-    let analyzer = super::apply_fields(app, &mut win, &fields, store.as_ref())?;
+    let (win, analyzer) = prepare(app, &text, &fields, args.star, store.as_ref())?;
 
     if args.dry_run {
         let findings = analyzer.rules()?.check_win(&win.preview(), app.now);
@@ -95,6 +93,26 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     output::print_saved(&stored, args.json);
     output::note(&recorded_line(&stored));
     Ok(())
+}
+
+/// A win as it would be stored, analysed, with the fields given (shared by
+/// `win add` and `win mcp`, which then store it). Returns the analyser too,
+/// which `--dry-run` reuses for the checker.
+pub fn prepare(
+    app: &App,
+    text: &str,
+    fields: &WinFields,
+    starred: bool,
+    store: Option<&Store>,
+) -> Result<(NewWin, Analyzer)> {
+    let text = text.trim();
+    if text.is_empty() {
+        bail!("nothing to record: the win's text is empty");
+    }
+    let mut win = NewWin::new(text.to_string(), app.now);
+    win.starred = starred;
+    let analyzer = super::apply_fields(app, &mut win, fields, store)?;
+    Ok((win, analyzer))
 }
 
 /// "recorded #42 on 2026-11-21 · mlops (inferred from: p99, latency) · tags: scoring"

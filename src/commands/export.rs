@@ -7,11 +7,17 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::{ExportArgs, ExportFormat};
+use crate::domain::filter::StatusFilter;
 use crate::output;
 
 pub fn run(app: &App, args: &ExportArgs) -> Result<()> {
     let mut filter = app.filter(&args.filter)?;
     filter.oldest_first = true;
+    // json and jsonl carry each win's status and provenance, so a backup
+    // keeps the inbox too; csv and Markdown are the journal proper.
+    if matches!(args.format, ExportFormat::Json | ExportFormat::Jsonl) {
+        filter.status = StatusFilter::Any;
+    }
     let store = app.open_store()?;
     let mut out = output::buffered_stdout();
     match args.format {

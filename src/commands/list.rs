@@ -6,10 +6,12 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::{ListArgs, ListFormat};
+use crate::domain::filter::{StatusFilter, WinFilter};
+use crate::domain::win::Win;
 use crate::output;
 
 pub fn run(app: &App, args: &ListArgs) -> Result<()> {
-    let filter = app.filter(&args.filter)?;
+    let filter = filter(app, args)?;
     let store = app.open_store()?;
     let mut out = output::buffered_stdout();
     // Unasked, a terminal gets a table and a pipe gets tab-separated lines.
@@ -21,9 +23,18 @@ pub fn run(app: &App, args: &ListArgs) -> Result<()> {
             let wins = store.list(&filter)?;
             if wins.is_empty() {
                 output::note("no wins match (see: win add, or loosen the filters)");
-                return Ok(());
+            } else {
+                writeln!(out, "{}", output::wins_table(&wins))?;
             }
-            writeln!(out, "{}", output::wins_table(&wins))?;
+            // On a terminal, a person sees that agents' wins are waiting.
+            let waiting = store.count_proposed()?;
+            if waiting > 0 && !args.proposed {
+                output::note(&format!(
+                    "{waiting} proposed win{} wait{} in the inbox (see: win inbox)",
+                    if waiting == 1 { "" } else { "s" },
+                    if waiting == 1 { "s" } else { "" }
+                ));
+            }
         }
         Some(ListFormat::Json) => output::print_json(&store.list(&filter)?)?,
         Some(ListFormat::Jsonl) => {
@@ -33,4 +44,18 @@ pub fn run(app: &App, args: &ListArgs) -> Result<()> {
         Some(ListFormat::Md) => output::write_markdown(&mut out, &store.list(&filter)?)?,
     }
     Ok(out.flush()?)
+}
+
+/// What `--format json` prints, and `win mcp` returns for a listing.
+pub fn wins(app: &App, args: &ListArgs) -> Result<Vec<Win>> {
+    app.open_store()?.list(&filter(app, args)?)
+}
+
+/// The shared filters; `--proposed` turns the listing to the inbox.
+fn filter(app: &App, args: &ListArgs) -> Result<WinFilter> {
+    let mut filter = app.filter(&args.filter)?;
+    if args.proposed {
+        filter.status = StatusFilter::Proposed;
+    }
+    Ok(filter)
 }

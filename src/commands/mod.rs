@@ -1,21 +1,26 @@
 //! One file per command, glue only: read the arguments, call the domain,
 //! hand the result to output.
 
-mod add;
+// Those `win mcp` calls too are visible to the crate: a tool runs what
+// its command runs.
+pub(crate) mod add;
 mod completions;
 mod demo;
 mod edit;
 mod export;
 mod frameworks;
 mod import;
-mod list;
+mod inbox;
+pub(crate) mod list;
 mod man;
-mod pending;
-mod review_check;
+mod mcp;
+pub(crate) mod pending;
+pub(crate) mod review_check;
 mod review_draft;
+pub(crate) mod review_statement;
 mod rm;
-mod search;
-mod show;
+pub(crate) mod search;
+pub(crate) mod show;
 mod star;
 mod stats;
 mod sync;
@@ -23,7 +28,7 @@ mod sync_init;
 mod sync_key;
 mod sync_status;
 mod templates;
-mod update;
+pub(crate) mod update;
 
 use anyhow::Result;
 
@@ -52,6 +57,7 @@ pub fn run(app: &App, command: &Command) -> Result<()> {
         Command::Review(review) => match &review.command {
             ReviewCommand::Draft(args) => review_draft::run(app, args),
             ReviewCommand::Check(args) => review_check::run(app, args),
+            ReviewCommand::Statement(args) => review_statement::run(app, args),
         },
         Command::Stats(args) => stats::run(app, args),
         Command::Frameworks(args) => frameworks::run(app, args),
@@ -62,6 +68,8 @@ pub fn run(app: &App, command: &Command) -> Result<()> {
         Command::Man => man::run(app),
         Command::Demo(args) => demo::run(app, args),
         Command::Sync(args) => sync::run(app, args),
+        Command::Mcp(args) => mcp::run(app, args),
+        Command::Inbox(args) => inbox::run(app, args),
     }
 }
 

@@ -13,39 +13,25 @@ use crate::domain::dates::{self, When};
 use crate::domain::win::Win;
 use crate::output;
 
+/// A shipped win still waiting for its impact, as `--json` prints it.
 #[derive(Serialize)]
-struct Pending<'a> {
+pub struct Pending {
     waiting_days: i64,
     #[serde(flatten)]
-    win: &'a Win,
+    win: Win,
 }
 
 pub fn run(app: &App, args: &PendingArgs) -> Result<()> {
-    let cutoff = match &args.older_than {
-        Some(age) => match dates::parse_when(age, app.clock())? {
-            When::Day(day) => dates::start_of_day(day, app.clock()),
-            When::Moment(moment) => moment,
-        },
-        None => app.now,
-    };
-    let wins = app.open_store()?.pending(app.now)?;
-    let waiting: Vec<&Win> = wins.iter().filter(|w| shipped_at(w) <= cutoff).collect();
+    let waiting = waiting(app, args)?;
     if args.json {
-        let rows: Vec<Pending<'_>> = waiting
-            .iter()
-            .map(|win| Pending {
-                waiting_days: (app.now - shipped_at(win)).num_days(),
-                win,
-            })
-            .collect();
-        return output::print_json(&rows);
+        return output::print_json(&waiting);
     }
     if waiting.is_empty() {
         output::note("nothing is waiting for its impact");
         return Ok(());
     }
     let mut out = output::stdout();
-    for win in &waiting {
+    for Pending { win, .. } in &waiting {
         let stage = win.stage.map(|s| s.to_string()).unwrap_or_default();
         writeln!(
             out,
@@ -59,6 +45,26 @@ pub fn run(app: &App, args: &PendingArgs) -> Result<()> {
     }
     output::note("record an outcome with: win update ID --stage measured --impact \"…\"");
     Ok(())
+}
+
+/// Shipped wins waiting for their impact, oldest first (shared with `win mcp`).
+pub fn waiting(app: &App, args: &PendingArgs) -> Result<Vec<Pending>> {
+    let cutoff = match &args.older_than {
+        Some(age) => match dates::parse_when(age, app.clock())? {
+            When::Day(day) => dates::start_of_day(day, app.clock()),
+            When::Moment(moment) => moment,
+        },
+        None => app.now,
+    };
+    let wins = app.open_store()?.pending(app.now)?;
+    Ok(wins
+        .into_iter()
+        .filter(|win| shipped_at(win) <= cutoff)
+        .map(|win| Pending {
+            waiting_days: (app.now - shipped_at(&win)).num_days(),
+            win,
+        })
+        .collect())
 }
 
 /// "3 days waiting", or "shipped today" rather than "today waiting".

@@ -1,6 +1,7 @@
 //! `win review check`: what is weak or missing, per win and per competency.
 
 use std::io::Write;
+use std::rc::Rc;
 
 use anyhow::{anyhow, Result};
 use serde::Serialize;
@@ -14,21 +15,35 @@ use crate::domain::review::{
 };
 use crate::output::{self, paint, BOLD, DIM, WARN};
 
+/// What the checker found, as `--format json` prints it.
 #[derive(Serialize)]
-struct Report<'a> {
-    period: &'a ReviewPeriod,
-    wins: Vec<&'a WinEntry>,
-    competencies: &'a [CompetencyCoverage],
-    gaps: &'a Gaps,
-    recency: &'a Recency,
-    pending: &'a [PendingEntry],
+pub struct Report {
+    period: ReviewPeriod,
+    wins: Vec<Rc<WinEntry>>,
+    competencies: Vec<CompetencyCoverage>,
+    gaps: Gaps,
+    recency: Recency,
+    pending: Vec<PendingEntry>,
+    /// How many wins were checked.
+    #[serde(skip)]
+    checked: usize,
 }
 
 pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
-    let rules = app.rules()?;
     if let Some(rule) = &args.explain {
-        return explain(&rules, rule, args.format);
+        return explain(&app.rules()?, rule, args.format);
     }
+    let report = report(app, args)?;
+    if args.format == ReportFormat::Json {
+        return output::print_json(&report);
+    }
+    print(&report)
+}
+
+/// Checks the period's accepted wins (shared with `win mcp`): the wins with
+/// findings, oldest first, and the coverage, gaps and recency of the period.
+pub fn report(app: &App, args: &CheckArgs) -> Result<Report> {
+    let rules = app.rules()?;
     let framework = app.framework()?;
     let (filter, period) = app.review_scope(&args.filter)?;
     let wins = app.open_store()?.list(&filter)?;
@@ -41,30 +56,31 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
         app.now,
         &ReviewOptions::default(),
     )?;
-    let mut flagged: Vec<&WinEntry> = context
+    let mut flagged: Vec<Rc<WinEntry>> = context
         .sections
         .iter()
-        .flat_map(|s| s.wins.iter().map(AsRef::as_ref))
+        .flat_map(|s| s.wins.iter().cloned())
         .filter(|w| !w.findings.is_empty())
         .collect();
     flagged.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
-    let report = Report {
-        period: &context.period,
+    Ok(Report {
+        period: context.period,
         wins: flagged,
-        competencies: &context.coverage.by_competency,
-        gaps: &context.gaps,
-        recency: &context.recency,
-        pending: &context.pending,
-    };
-    if args.format == ReportFormat::Json {
-        return output::print_json(&report);
-    }
+        competencies: context.coverage.by_competency,
+        gaps: context.gaps,
+        recency: context.recency,
+        pending: context.pending,
+        checked: wins.len(),
+    })
+}
+
+fn print(report: &Report) -> Result<()> {
     let mut out = output::stdout();
     writeln!(
         out,
         "{} — {} checked, {} with findings",
         paint(BOLD, &report.period.label),
-        output::count(wins.len(), "win"),
+        output::count(report.checked, "win"),
         report.wins.len()
     )?;
     for win in &report.wins {
@@ -87,7 +103,7 @@ pub fn run(app: &App, args: &CheckArgs) -> Result<()> {
         }
     }
     writeln!(out, "\n{}", paint(BOLD, "By competency"))?;
-    for row in report.competencies {
+    for row in &report.competencies {
         let marker = if row.wins == 0 {
             paint(WARN, "  no wins")
         } else {

@@ -3,52 +3,33 @@
 use std::io::Write;
 
 use anyhow::{bail, Result};
-use serde::Serialize;
 
 use crate::app::App;
 use crate::cli::{SearchArgs, SearchFormat};
 use crate::domain::search::fts_query;
-use crate::domain::win::Win;
 use crate::output::{self, paint, ACCENT};
+use crate::store::SearchHit;
 use crate::Silent;
 
-#[derive(Serialize)]
-struct Hit<'a> {
-    #[serde(flatten)]
-    win: &'a Win,
-    snippet: String,
-    score: f64,
-}
-
 pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
-    let query = args.query.join(" ");
-    let Some(fts) = fts_query(&query) else {
-        bail!("nothing to search for in \"{query}\": give at least one word");
-    };
-    let filter = app.filter(&args.filter)?;
-    let store = app.open_store()?;
-    let plain = |snippet: &str| output::clean(&snippet.replace(['\u{1}', '\u{2}'], ""), false);
+    let fts = query(args)?;
     let mut out = output::buffered_stdout();
     if let Some(format @ (SearchFormat::Json | SearchFormat::Jsonl)) = args.format {
-        let hits = store.search(&fts, &filter)?;
+        let hits = hits(app, args)?;
         if hits.is_empty() {
             return Err(Silent(1).into());
         }
-        let rows = hits.iter().map(|h| Hit {
-            win: &h.win,
-            snippet: plain(&h.snippet),
-            score: h.score,
-        });
         if format == SearchFormat::Json {
-            output::print_json(&rows.collect::<Vec<_>>())?;
+            output::print_json(&hits)?;
         } else {
-            for row in rows {
-                output::print_json_line(&mut out, &row)?;
+            for hit in &hits {
+                output::print_json_line(&mut out, hit)?;
             }
         }
         return Ok(out.flush()?);
     }
-    let hits = store.search_brief(&fts, &filter)?;
+    let filter = app.filter(&args.filter)?;
+    let hits = app.open_store()?.search_brief(&fts, &filter)?;
     if hits.is_empty() {
         // Like grep: nothing found is exit status 1, and no message.
         return Err(Silent(1).into());
@@ -68,6 +49,32 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
         }
     }
     Ok(out.flush()?)
+}
+
+/// What `--format json` prints, and `win mcp` returns for a search: the
+/// wins, best first, each with a plain snippet and its score.
+pub fn hits(app: &App, args: &SearchArgs) -> Result<Vec<SearchHit>> {
+    let fts = query(args)?;
+    let filter = app.filter(&args.filter)?;
+    let mut hits = app.open_store()?.search(&fts, &filter)?;
+    for hit in &mut hits {
+        hit.snippet = plain(&hit.snippet);
+    }
+    Ok(hits)
+}
+
+/// The words to search for, as a full-text query.
+fn query(args: &SearchArgs) -> Result<String> {
+    let query = args.query.join(" ");
+    match fts_query(&query) {
+        Some(fts) => Ok(fts),
+        None => bail!("nothing to search for in \"{query}\": give at least one word"),
+    }
+}
+
+/// A snippet without its match markers or terminal controls.
+fn plain(snippet: &str) -> String {
+    output::clean(&snippet.replace(['\u{1}', '\u{2}'], ""), false)
 }
 
 /// Paints the matched words; the rest is cleaned of terminal controls.

@@ -6,10 +6,30 @@ use crate::app::App;
 use crate::cli::UpdateArgs;
 use crate::domain::dates;
 use crate::domain::limits;
-use crate::domain::win::{non_empty, Update};
+use crate::domain::win::{non_empty, Update, Win};
 use crate::output;
 
 pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
+    let win = record(app, args)?;
+    output::print_saved(&win, args.json);
+    if args.json {
+        return Ok(());
+    }
+    let stage = win
+        .stage
+        .map(|s| format!(" · stage {s}"))
+        .unwrap_or_default();
+    output::note(&format!(
+        "updated #{}{stage} · {} update(s) on its timeline",
+        win.id,
+        win.updates.len()
+    ));
+    Ok(())
+}
+
+/// Adds the follow-up to the win's timeline; returns the win as `--json`
+/// prints it (and `win mcp` returns it).
+pub fn record(app: &App, args: &UpdateArgs) -> Result<Win> {
     let text = non_empty(Some(args.text.join(" ")));
     let update = Update {
         at: match &args.date {
@@ -38,19 +58,5 @@ pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
             crate::domain::dates::day(&before.occurred_at)
         );
     }
-    let win = store.add_update(args.id, &update)?;
-    output::print_saved(&win, args.json);
-    if args.json {
-        return Ok(());
-    }
-    let stage = win
-        .stage
-        .map(|s| format!(" · stage {s}"))
-        .unwrap_or_default();
-    output::note(&format!(
-        "updated #{}{stage} · {} update(s) on its timeline",
-        win.id,
-        win.updates.len()
-    ));
-    Ok(())
+    store.add_update(args.id, &update)
 }

@@ -23,4 +23,17 @@ pub struct WinFilter {
     pub starred: bool,
     pub limit: Option<usize>,
     pub oldest_first: bool,
+    pub status: StatusFilter,
+}
+
+/// Which wins a command sees, by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// The journal proper: what lists, drafts, stats and the checker show.
+    #[default]
+    Accepted,
+    /// The inbox: wins proposed by an agent, waiting for their author.
+    Proposed,
+    /// Both (export, so a backup keeps the inbox too).
+    Any,
 }

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use super::analysis::Suggestion;
 use super::metric::Metric;
 use super::win::{
-    new_uid, non_empty, normalize_tags, rfc3339_in_opt, CompetencySource, Kind, NewWin, Role,
-    Stage, Update,
+    new_uid, non_empty, normalize_tags, rfc3339_in_opt, CompetencySource, Kind, NewWin, Provenance,
+    Role, Stage, Status, Update,
 };
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +57,11 @@ pub struct WinRecord {
     pub metrics: Option<Vec<Metric>>,
     #[serde(default)]
     pub updates: Vec<Update>,
+    /// Accepted unless the record says it waits in the inbox.
+    #[serde(default)]
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub provenance: Option<Provenance>,
 }
 
 impl WinRecord {
@@ -84,6 +89,8 @@ impl WinRecord {
             links: Vec::new(),
             metrics: None,
             updates: Vec::new(),
+            status: None,
+            provenance: None,
         }
     }
 
@@ -133,6 +140,8 @@ impl WinRecord {
             links: self.links,
             metrics: self.metrics.unwrap_or_default(),
             updates,
+            status: self.status.unwrap_or(Status::Accepted),
+            provenance: self.provenance,
         })
     }
 

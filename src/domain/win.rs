@@ -11,7 +11,7 @@ use super::metric::Metric;
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($variant),+ }
 
@@ -80,6 +80,35 @@ vocabulary! {
         Adopted => "adopted",
     }
 }
+
+vocabulary! {
+    /// Whether a win is in the journal, or waits in the inbox for its author
+    /// to accept it (a win an agent proposed). Drafts, stats and the
+    /// checker's coverage count accepted wins only.
+    Status, "status" {
+        Accepted => "accepted",
+        Proposed => "proposed",
+    }
+}
+
+/// Where a win came from, when its author did not type it: an agent over
+/// MCP (and, later, a miner of git history). `None` on a win typed at the
+/// command line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// What proposed it: "agent" for a win added through `win mcp`.
+    pub source: String,
+    /// The program's own name for itself (from the MCP handshake), if it gave one.
+    #[serde(default)]
+    pub client: Option<String>,
+    /// Why it was proposed, in the proposer's words.
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+/// `Provenance::source` of a win added through `win mcp`.
+pub const AGENT_SOURCE: &str = "agent";
 
 impl Stage {
     /// Shipped or later: the work crossed the deployment boundary.
@@ -181,6 +210,8 @@ pub struct NewWin {
     pub links: Vec<String>,
     pub metrics: Vec<Metric>,
     pub updates: Vec<Update>,
+    pub status: Status,
+    pub provenance: Option<Provenance>,
 }
 
 impl NewWin {
@@ -207,6 +238,8 @@ impl NewWin {
             links: Vec::new(),
             metrics: Vec::new(),
             updates: Vec::new(),
+            status: Status::Accepted,
+            provenance: None,
         }
     }
 

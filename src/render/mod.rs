@@ -81,6 +81,26 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "phrases/role/supported.toml",
         include_str!("../../templates/phrases/role/supported.toml"),
     ),
+    (
+        "mcp/claude-code.txt",
+        include_str!("../../templates/mcp/claude-code.txt"),
+    ),
+    (
+        "mcp/cursor.txt",
+        include_str!("../../templates/mcp/cursor.txt"),
+    ),
+    (
+        "mcp/claude-desktop.txt",
+        include_str!("../../templates/mcp/claude-desktop.txt"),
+    ),
+    (
+        "mcp/codex.txt",
+        include_str!("../../templates/mcp/codex.txt"),
+    ),
+    (
+        "mcp/generic.txt",
+        include_str!("../../templates/mcp/generic.txt"),
+    ),
 ];
 
 /// The draft a document format renders by default.

@@ -179,7 +179,8 @@ pub fn build(
     })
 }
 
-fn entry(
+/// One win as a draft shows it: its statement, metrics, timeline and findings.
+pub fn entry(
     win: &Win,
     rules: &Rules,
     phrases: &PhraseEngine,

@@ -1,7 +1,8 @@
 //! What the user's own labelled wins teach competency inference: for each
 //! term of those wins, how many of them with each first competency have it,
 //! and the newest few ids ("like #12, #40"). Only wins whose competency the
-//! user chose count (`competency_source = 'user'`); inferred ones never do.
+//! user chose count (`competency_source = 'user'`); inferred ones never do,
+//! nor do wins an agent proposed until the user accepts them.
 //! The counts change in the same transaction as the wins they come from:
 //! adding, editing and deleting a win, and imports (tallied in memory and
 //! written once).
@@ -12,7 +13,7 @@ use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::analyze::{learning_fingerprint, learning_terms, Learned, LearnedTerm, LearnedTotal};
-use crate::domain::win::{CompetencySource, NewWin};
+use crate::domain::win::{CompetencySource, NewWin, Status};
 
 /// How many example wins a term keeps per competency.
 const EXAMPLES: usize = 3;
@@ -24,7 +25,7 @@ struct Lesson {
 }
 
 fn lesson(win: &NewWin) -> Option<Lesson> {
-    if win.competency_source != CompetencySource::User {
+    if win.competency_source != CompetencySource::User || win.status != Status::Accepted {
         return None;
     }
     let competency = win.competencies.first()?.clone();
@@ -47,7 +48,7 @@ type LessonRow = (
 fn stored_lesson(tx: &Connection, id: i64) -> Result<Option<Lesson>> {
     let row: Option<LessonRow> = tx
         .prepare_cached(
-            "SELECT w.text, w.impact, w.next, w.competency_source,
+            "SELECT w.text, w.impact, w.next, w.competency_source || w.status,
                     (SELECT c.key FROM win_competencies wc JOIN competencies c ON c.id = wc.competency_id
                      WHERE wc.win_id = w.id ORDER BY wc.position LIMIT 1)
              FROM wins w WHERE w.id = ?1",
@@ -59,7 +60,15 @@ fn stored_lesson(tx: &Connection, id: i64) -> Result<Option<Lesson>> {
     let Some((text, impact, next, source, Some(competency))) = row else {
         return Ok(None);
     };
-    if source != CompetencySource::User.as_str() {
+    // The source and the status, read as one: only an accepted win the
+    // user labelled taught anything.
+    if source
+        != format!(
+            "{}{}",
+            CompetencySource::User.as_str(),
+            Status::Accepted.as_str()
+        )
+    {
         return Ok(None);
     }
     Ok(Some(Lesson {
@@ -480,12 +489,15 @@ mod tests {
             store
                 .insert(&win("kestrel shadow", "mlops", CompetencySource::Inferred))
                 .unwrap();
-            // As a journal of the schema before learning: no learned tables.
+            // As a journal of the schema before learning: no learned tables,
+            // nor what later migrations (0008, provenance) added.
             store
                 .conn
                 .execute_batch(&format!(
                     "DROP TABLE learned_terms; DROP TABLE learned_competencies; DROP TABLE learned_meta;
-                     PRAGMA user_version = {};",
+                     DROP INDEX wins_proposed; ALTER TABLE wins DROP COLUMN status;
+                     ALTER TABLE wins DROP COLUMN origin; ALTER TABLE wins DROP COLUMN origin_client;
+                     ALTER TABLE wins DROP COLUMN origin_why; PRAGMA user_version = {};",
                     super::super::open::LEARNED_SINCE - 1
                 ))
                 .unwrap();

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_learned_terms.sql"),
     include_str!("migrations/0006_never_reuse_ids.sql"),
     include_str!("migrations/0007_sync.sql"),
+    include_str!("migrations/0008_provenance.sql"),
 ];
 
 /// The migration that started counting what labelled wins teach: a journal

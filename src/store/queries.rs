@@ -7,7 +7,7 @@ use rusqlite::{params, params_from_iter};
 use super::{learned, rows, sync, Store};
 use crate::domain::filter::WinFilter;
 use crate::domain::sync::{changed_groups, update_groups, Group, Op};
-use crate::domain::win::{format_rfc3339, CompetencySource, NewWin, Stage, Update, Win};
+use crate::domain::win::{format_rfc3339, CompetencySource, NewWin, Stage, Status, Update, Win};
 
 /// A search result as a listing shows it.
 #[derive(Debug, Clone)]
@@ -99,8 +99,16 @@ impl Store {
                     bail!("no win #{id} in {path} (see: win list); nothing was deleted");
                 };
                 learned::forget(tx, *id)?;
+                // A rejected proposal was never published: nothing to delete elsewhere.
+                let published: bool = tx.query_row(
+                    "SELECT status = 'accepted' FROM wins WHERE id = ?1",
+                    [id],
+                    |row| row.get(0),
+                )?;
                 deleted += tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
-                sync::capture(tx, &uid, Op::Delete, &[])?;
+                if published {
+                    sync::capture(tx, &uid, Op::Delete, &[])?;
+                }
             }
             Ok(deleted)
         })
@@ -152,6 +160,45 @@ impl Store {
             learned::learn_stored(tx, id)
         })?;
         self.require(id)
+    }
+
+    /// Moves wins between the inbox and the journal; if any id is missing,
+    /// changes none. Returns how many changed. A win the user accepts with
+    /// competencies the user labelled starts teaching inference then.
+    pub fn set_status(&mut self, ids: &[i64], status: Status) -> Result<usize> {
+        let mut wins = Vec::with_capacity(ids.len());
+        for id in ids {
+            wins.push(self.require(*id)?);
+        }
+        self.write(|tx| {
+            let mut changed = 0;
+            for win in &wins {
+                if win.status == status {
+                    continue;
+                }
+                learned::forget(tx, win.id)?;
+                tx.prepare_cached("UPDATE wins SET status = ?2 WHERE id = ?1")?
+                    .execute(params![win.id, status.as_str()])?;
+                let mut entry = win.entry.clone();
+                entry.status = status;
+                learned::learn(tx, win.id, &entry)?;
+                if status == Status::Accepted {
+                    // Published now, whole, as if it had just been added.
+                    sync::capture(tx, &win.uid, Op::Create, Group::ALL)?;
+                }
+                changed += 1;
+            }
+            Ok(changed)
+        })
+    }
+
+    /// How many proposed wins wait in the inbox.
+    pub fn count_proposed(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM wins WHERE status = 'proposed'",
+            [],
+            |row| row.get(0),
+        )?)
     }
 
     /// Wins matching a filter, newest first unless asked otherwise.
@@ -252,8 +299,8 @@ impl Store {
         let mut hits = Vec::new();
         self.each_query_row(&sql, values, |row| {
             let win = rows::read_win(row)?;
-            let snippet: String = row.get(21)?;
-            let rank: f64 = row.get(22)?;
+            let snippet: String = row.get(rows::WIN_COLUMNS)?;
+            let rank: f64 = row.get(rows::WIN_COLUMNS + 1)?;
             hits.push(SearchHit {
                 win,
                 snippet,
@@ -275,7 +322,7 @@ impl Store {
         let mut wins = Vec::new();
         self.each_win_row(
             "WHERE w.stage IN ('shipped', 'measured', 'adopted') AND coalesce(trim(w.impact), '') = ''
-             AND w.occurred_ts <= ?1 ORDER BY w.occurred_ts ASC, w.id ASC",
+             AND w.occurred_ts <= ?1 AND w.status = 'accepted' ORDER BY w.occurred_ts ASC, w.id ASC",
             vec![rusqlite::types::Value::Integer(occurred_before.timestamp())],
             |row| {
                 wins.push(rows::read_win(row)?);

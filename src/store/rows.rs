@@ -6,9 +6,9 @@ use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::value::RawValue;
 
-use crate::domain::filter::WinFilter;
+use crate::domain::filter::{StatusFilter, WinFilter};
 use crate::domain::win::{
-    format_rfc3339, CompetencySource, Kind, NewWin, Role, Stage, Update, Win,
+    format_rfc3339, CompetencySource, Kind, NewWin, Provenance, Role, Stage, Status, Update, Win,
 };
 
 /// The columns `read_win` reads: one win per row, with its satellites
@@ -26,9 +26,15 @@ macro_rules! win_columns {
     (SELECT json_group_array(l.url ORDER BY l.position) FROM links l WHERE l.win_id = w.id),
     (SELECT json_group_array(json_object('at', u.at, 'stage', u.stage, 'text', u.text,
         'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, u.at, u.stage, u.text, u.impact, u.next, u.id)
-        FROM updates u WHERE u.win_id = w.id)"
+        FROM updates u WHERE u.win_id = w.id),
+    w.status,
+    CASE WHEN w.origin IS NULL THEN NULL
+        ELSE json_object('source', w.origin, 'client', w.origin_client, 'why', w.origin_why) END"
     };
 }
+
+/// How many columns `win_columns!` reads: a query may add its own after them.
+pub const WIN_COLUMNS: usize = 23;
 pub(crate) use win_columns;
 
 pub const SELECT_WIN: &str = concat!("SELECT ", win_columns!(), " FROM wins w");
@@ -108,6 +114,8 @@ pub struct StoredWin {
     links: Box<RawValue>,
     metrics: Box<RawValue>,
     updates: Box<RawValue>,
+    status: String,
+    provenance: Option<Box<RawValue>>,
 }
 
 pub fn read_stored(row: &Row<'_>) -> Result<StoredWin> {
@@ -137,6 +145,13 @@ pub fn read_stored(row: &Row<'_>) -> Result<StoredWin> {
         tags: json(18)?,
         links: json(19)?,
         updates: json(20)?,
+        status: row.get(21)?,
+        provenance: row
+            .get::<_, Option<String>>(22)?
+            .map(|text| {
+                RawValue::from_string(text).map_err(|err| anyhow!("stored JSON is damaged: {err}"))
+            })
+            .transpose()?,
     })
 }
 
@@ -163,6 +178,11 @@ impl StoredWin {
             links: serde_json::from_str(self.links.get())?,
             metrics: serde_json::from_str(self.metrics.get())?,
             updates: parse_updates(self.updates.get())?,
+            status: self.status.parse::<Status>()?,
+            provenance: self
+                .provenance
+                .map(|json| serde_json::from_str(json.get()))
+                .transpose()?,
         };
         Ok(entry.into_win(self.id))
     }
@@ -264,6 +284,11 @@ pub fn where_clause_after(
     if filter.starred {
         clauses.push("w.starred = 1".to_string());
     }
+    match filter.status {
+        StatusFilter::Accepted => clauses.push("w.status = 'accepted'".to_string()),
+        StatusFilter::Proposed => clauses.push("w.status = 'proposed'".to_string()),
+        StatusFilter::Any => {}
+    }
     let clause = if clauses.is_empty() {
         String::new()
     } else {
@@ -355,11 +380,14 @@ pub fn flush(tx: &Connection, names: &mut Names) -> Result<()> {
 
 /// Inserts a win with its satellites; `None` when its uid is already stored.
 pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Option<i64>> {
+    let origin: Option<&Provenance> = win.provenance.as_ref();
     let inserted = tx
         .prepare_cached(
             "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
-             next, kind, role, stage, starred, project, competency_source, suggestions, metrics)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             next, kind, role, stage, starred, project, competency_source, suggestions, metrics,
+             status, origin, origin_client, origin_why)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18, ?19, ?20, ?21)
              ON CONFLICT (uid) DO NOTHING",
         )?
         .execute(params![
@@ -380,6 +408,10 @@ pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Op
         win.competency_source.as_str(),
         serde_json::to_string(&win.suggestions)?,
             serde_json::to_string(&win.metrics)?,
+            win.status.as_str(),
+            origin.map(|p| &p.source),
+            origin.and_then(|p| p.client.as_ref()),
+            origin.and_then(|p| p.why.as_ref()),
         ])?;
     if inserted == 0 {
         return Ok(None);
@@ -404,10 +436,12 @@ pub fn replace_win(
     // Gathered rows may belong to this win: write them before its
     // satellites are cleared.
     flush(tx, names)?;
+    let origin: Option<&Provenance> = win.provenance.as_ref();
     tx.prepare_cached(
         "UPDATE wins SET occurred_at = ?2, occurred_ts = ?3, updated_at = ?4, text = ?5, polished = ?6,
          impact = ?7, next = ?8, kind = ?9, role = ?10, stage = ?11, starred = ?12, project = ?13,
-         competency_source = ?14, suggestions = ?15, metrics = ?16, created_at = ?17 WHERE id = ?1",
+         competency_source = ?14, suggestions = ?15, metrics = ?16, created_at = ?17, status = ?18,
+         origin = ?19, origin_client = ?20, origin_why = ?21 WHERE id = ?1",
     )?
     .execute(params![
         id,
@@ -427,6 +461,10 @@ pub fn replace_win(
         serde_json::to_string(&win.suggestions)?,
         serde_json::to_string(&win.metrics)?,
         format_rfc3339(&win.created_at),
+        win.status.as_str(),
+        origin.map(|p| &p.source),
+        origin.and_then(|p| p.client.as_ref()),
+        origin.and_then(|p| p.why.as_ref()),
     ])?;
     tx.execute("DELETE FROM win_competencies WHERE win_id = ?1", [id])?;
     tx.execute("DELETE FROM win_tags WHERE win_id = ?1", [id])?;

@@ -115,7 +115,17 @@ impl Capture {
 }
 
 /// Records one change in its own transaction's capture, if sync is on.
+/// The inbox stays on its device: a win an agent proposed is published
+/// when it is accepted (as a create), and nothing done to it before is.
 pub(super) fn capture(tx: &Connection, uid: &str, op: Op, groups: &[Group]) -> Result<()> {
+    let proposed = tx
+        .prepare_cached("SELECT 1 FROM wins WHERE uid = ?1 AND status = 'proposed'")?
+        .query_row([uid], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if proposed {
+        return Ok(());
+    }
     if let Some(mut capture) = Capture::begin(tx)? {
         capture.record(tx, uid, op, groups)?;
         capture.finish(tx)?;

@@ -109,9 +109,14 @@ fn add_stores_every_field_and_json_has_the_design_shape() {
             "project",
             "links",
             "metrics",
-            "updates"
+            "updates",
+            "status",
+            "provenance"
         ]
     );
+    // Typed at the command line: in the journal, from no agent.
+    assert_eq!(win["status"], "accepted");
+    assert_eq!(win["provenance"], serde_json::Value::Null);
     assert_eq!(journal.json(&["show", "1", "--json"]), win);
 }
 

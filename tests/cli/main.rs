@@ -36,6 +36,7 @@ mod import_export;
 mod journal_file;
 mod learning;
 mod list_edit;
+mod mcp;
 mod overrides;
 mod papercuts;
 mod pipes;

@@ -1,0 +1,88 @@
+//! `win mcp`: serve the journal to coding agents; `win mcp config`: print
+//! how to give one agent the server. Other programs' files are never edited.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::app::{default_db_path, App};
+use crate::cli::{McpArgs, McpClient, McpCommand};
+use crate::output;
+use crate::render;
+
+pub fn run(app: &App, args: &McpArgs) -> Result<()> {
+    match &args.command {
+        None => crate::mcp::serve(app),
+        Some(McpCommand::Config { client }) => print_config(app, *client),
+    }
+}
+
+/// What a client template sees.
+#[derive(Serialize)]
+struct Launch {
+    /// This `win`, by its absolute path: agents start it without a shell.
+    command: String,
+    args: Vec<String>,
+    /// The same, as one shell command line.
+    command_line: String,
+}
+
+fn print_config(app: &App, client: McpClient) -> Result<()> {
+    let exe = std::env::current_exe().context("cannot find the path of this win program")?;
+    let command = exe.to_string_lossy().into_owned();
+    let mut args = Vec::new();
+    // A journal chosen by --db or WIN_DB is not where an agent's `win`
+    // would look by itself: name it.
+    if default_db_path().as_ref() != Some(&app.db_path) {
+        args.push("--db".to_string());
+        args.push(app.db_path.to_string_lossy().into_owned());
+    }
+    args.push("mcp".to_string());
+    let command_line = std::iter::once(&command)
+        .chain(&args)
+        .map(|word| shell_quote(word))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let launch = Launch {
+        command,
+        args,
+        command_line,
+    };
+    let template = app
+        .templates()
+        .get(&format!("mcp/{}.txt", client.as_str()))?;
+    let text = render::render(&template, &launch)?;
+    writeln!(output::stdout(), "{}", text.trim_end())?;
+    Ok(())
+}
+
+/// A word as a POSIX shell reads it back: bare when it is plain, else in
+/// single quotes.
+fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:=,@%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_quote("/usr/bin/win"), "/usr/bin/win");
+        assert_eq!(
+            shell_quote("/home/me/My Wins/w.db"),
+            "'/home/me/My Wins/w.db'"
+        );
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}
