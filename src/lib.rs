@@ -15,7 +15,6 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod input;
-pub mod mcp;
 pub mod output;
 pub mod prompt;
 pub mod render;

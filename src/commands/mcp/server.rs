@@ -6,8 +6,6 @@
 //! Tokio runs only here, on one thread, with no networking compiled in: the
 //! transport is the process's own stdin and stdout.
 
-mod params;
-
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
@@ -23,15 +21,15 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::params::{
+    AddParams, CheckParams, IdParams, ListParams, PendingParams, SearchParams, StatementParams,
+    UpdateParams,
+};
 use crate::app::App;
 use crate::cli::{FilterArgs, ListArgs, ListFormat, ScopeArgs, ShowArgs};
 use crate::commands::{add, list, pending, review_check, review_statement, search, update};
 use crate::domain::win::{Provenance, Status, AGENT_SOURCE};
 use crate::output;
-use params::{
-    AddParams, CheckParams, IdParams, ListParams, PendingParams, SearchParams, StatementParams,
-    UpdateParams,
-};
 
 /// The largest arguments a tool call may carry. A win is a few sentences;
 /// a megabyte is a mistake (a pasted log, a file), refused with a reason
@@ -208,7 +206,7 @@ impl ServerHandler for Server {
             .with_title("Recent wins")
             .with_description(format!(
                 "The user's wins of the last 30 days, newest first (at most {}), as list_wins returns them.",
-                params::DEFAULT_LIMIT
+                super::params::DEFAULT_LIMIT
             ))
             .with_mime_type("application/json");
         Ok(ListResourcesResult::with_all_items(vec![recent]))
@@ -235,7 +233,7 @@ impl ServerHandler for Server {
                     since: Some(RECENT_SINCE.to_string()),
                     ..ScopeArgs::default()
                 },
-                limit: Some(params::DEFAULT_LIMIT),
+                limit: Some(super::params::DEFAULT_LIMIT),
             },
             format: Some(ListFormat::Json),
             proposed: false,

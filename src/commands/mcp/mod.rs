@@ -1,5 +1,10 @@
 //! `win mcp`: serve the journal to coding agents; `win mcp config`: print
 //! how to give one agent the server. Other programs' files are never edited.
+//! The server (`server.rs`) sits beside the commands it runs, so it calls
+//! them as a sibling rather than from a layer above.
+
+mod params;
+mod server;
 
 use std::io::Write;
 
@@ -13,7 +18,7 @@ use crate::render;
 
 pub fn run(app: &App, args: &McpArgs) -> Result<()> {
     match &args.command {
-        None => crate::mcp::serve(app),
+        None => server::serve(app),
         Some(McpCommand::Config { client }) => print_config(app, *client),
     }
 }
