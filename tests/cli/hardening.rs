@@ -243,7 +243,10 @@ fn config_errors_never_quote_the_file() {
     let unknown = journal.fails(&["list"]);
     std::fs::write(&config, "name = 5\n").unwrap();
     let mistyped = journal.fails(&["list"]);
+    // The temp dir's random name may hold a 5: only the rest of the message counts.
+    let dir = journal.path().display().to_string();
     for (err, line) in [(linked, 1), (unknown, 1), (mistyped, 1)] {
+        let err = err.replace(&dir, "<dir>");
         assert!(
             !err.contains("SECRETHASH")
                 && !err.contains("root")
