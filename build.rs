@@ -18,6 +18,9 @@ const DATA: &[&str] = &[
     "templates/frameworks/ml-engineer.toml",
     "templates/frameworks/data-scientist.toml",
     "templates/polish.toml",
+    "templates/statements/glossary.toml",
+    "templates/statements/verbs.toml",
+    "templates/statements/phrases.toml",
 ];
 
 /// The frameworks whose models are trained here (see `infer.rs`).

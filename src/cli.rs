@@ -635,7 +635,7 @@ pub struct TemplatesArgs {
 pub enum TemplatesCommand {
     /// Print a template, to copy into your config folder and edit.
     Show {
-        /// Its name: self-assessment, brag-doc, plain, or a path such as phrases/kind/shipped.toml.
+        /// Its name: self-assessment, brag-doc, plain, or a path such as statements/glossary.toml.
         name: String,
     },
 }

@@ -293,3 +293,174 @@ fn learning_from_a_users_labelled_wins() {
         learned - cold
     );
 }
+/// The hard honesty rules of statements, on every note of
+/// `tests/eval/statements.jsonl` (tuning and held-out alike): each number of
+/// the win is in its statement, no number is in the statement that the win
+/// lacks, and a learning goal with no specifics stays out of the document.
+/// The quality scores (grammar, shorthand, echo) are `tests/eval/statements.py`.
+#[test]
+fn statements_keep_every_number_and_invent_none() {
+    use std::collections::BTreeSet;
+    use win::domain::win::{Kind, NewWin, Role, Stage, Update};
+    use win::render::StatementEngine;
+
+    let engine = StatementEngine::builtin().expect("built-in statement engine");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:00Z").unwrap();
+    let set = include_str!("eval/statements.jsonl");
+    let (mut total, mut failures) = (0, Vec::new());
+    for line in set.lines().filter(|l| !l.trim().is_empty()) {
+        let note: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let field = |value: &serde_json::Value, key: &str| -> Option<String> {
+            value.get(key).and_then(|v| v.as_str()).map(str::to_string)
+        };
+        let mut win = NewWin::new(field(&note, "text").expect("text"), now);
+        win.impact = field(&note, "impact");
+        win.next = field(&note, "next");
+        win.kind = field(&note, "kind").map_or(Kind::Other, |k| k.parse().expect("kind"));
+        win.role = field(&note, "role").map(|r| r.parse::<Role>().expect("role"));
+        win.stage = field(&note, "stage").map(|s| s.parse::<Stage>().expect("stage"));
+        let mut sources = vec![win.text.clone()];
+        sources.extend(win.impact.clone());
+        sources.extend(win.next.clone());
+        for update in note["updates"].as_array().into_iter().flatten() {
+            let update = Update {
+                at: now,
+                stage: field(update, "stage").map(|s| s.parse().expect("stage")),
+                text: field(update, "text"),
+                impact: field(update, "impact"),
+                next: None,
+            };
+            sources.extend(update.text.clone());
+            sources.extend(update.impact.clone());
+            // `win update --impact` keeps the win's impact current.
+            if update.impact.is_some() {
+                win.impact.clone_from(&update.impact);
+            }
+            win.updates.push(update);
+        }
+        let win = win.into_win(1);
+        let statement = engine.statement(&win);
+        total += 1;
+        let id = field(&note, "id").unwrap_or_default();
+        if note["target"].is_null() {
+            if !statement.is_empty() {
+                failures.push(format!(
+                    "{id}: a bare learning goal is in the document: {statement}"
+                ));
+            }
+            continue;
+        }
+        let source = sources.join(" ");
+        let have: BTreeSet<String> = numbers(&statement)
+            .union(&number_words(&statement))
+            .cloned()
+            .collect();
+        let dropped: Vec<String> = numbers(&source)
+            .into_iter()
+            .filter(|n| !have.contains(n))
+            .collect();
+        let known: BTreeSet<String> = numbers(&source)
+            .union(&number_words(&source))
+            .cloned()
+            .collect();
+        let invented: Vec<String> = numbers(&statement)
+            .into_iter()
+            .filter(|n| !known.contains(n))
+            .collect();
+        if !dropped.is_empty() || !invented.is_empty() {
+            failures.push(format!(
+                "{id}: dropped {dropped:?}, invented {invented:?}: {statement}"
+            ));
+        }
+    }
+    println!(
+        "statements: {total} notes, {} breaking a rule",
+        failures.len()
+    );
+    for failure in &failures {
+        println!("  {failure}");
+    }
+    assert!(total >= 150, "the set must have at least 150 notes");
+    assert!(
+        failures.is_empty(),
+        "{} statements break the honesty rules",
+        failures.len()
+    );
+}
+
+/// The quantities written in digits: "1,800" → "1800", "0.20" → "0.2", "8k" → "8000".
+fn numbers(text: &str) -> std::collections::BTreeSet<String> {
+    let spelled = regex::Regex::new(r"(?i)\b(?:k8s|e2e|i18n|l10n)\b").unwrap();
+    let number = regex::Regex::new(r"(\d+(?:[.,]\d+)*)([kK]\b)?").unwrap();
+    let grouped = regex::Regex::new(r"^\d{1,3}(?:,\d{3})+$").unwrap();
+    let text = spelled.replace_all(text, " ");
+    let mut found = std::collections::BTreeSet::new();
+    for capture in number.captures_iter(&text) {
+        let raw = &capture[1];
+        let parts: Vec<String> = if raw.contains(',') && !grouped.is_match(raw) {
+            raw.split(',').map(str::to_string).collect()
+        } else {
+            vec![raw.replace(',', "")]
+        };
+        for part in parts {
+            let Ok(value) = part.parse::<f64>() else {
+                continue;
+            };
+            let value = if capture.get(2).is_some() {
+                value * 1000.0
+            } else {
+                value
+            };
+            let shown = format!("{value:.6}");
+            found.insert(
+                shown
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_string(),
+            );
+        }
+    }
+    found
+}
+
+/// Numbers said in words: "zero incidents", "doubled", "two-stage".
+fn number_words(text: &str) -> std::collections::BTreeSet<String> {
+    const WORDS: &[(&str, &str)] = &[
+        ("zero", "0"),
+        ("no", "0"),
+        ("none", "0"),
+        ("one", "1"),
+        ("two", "2"),
+        ("three", "3"),
+        ("four", "4"),
+        ("five", "5"),
+        ("six", "6"),
+        ("seven", "7"),
+        ("eight", "8"),
+        ("nine", "9"),
+        ("ten", "10"),
+        ("eleven", "11"),
+        ("twelve", "12"),
+        ("twice", "2"),
+        ("double", "2"),
+        ("doubled", "2"),
+        ("doubling", "2"),
+        ("halved", "2"),
+        ("halving", "2"),
+        ("half", "2"),
+        ("tripled", "3"),
+        ("triple", "3"),
+        ("quadrupled", "4"),
+        ("first", "1"),
+        ("second", "2"),
+    ];
+    text.to_lowercase()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter_map(|word| {
+            WORDS
+                .iter()
+                .find(|(w, _)| *w == word)
+                .map(|(_, n)| (*n).to_string())
+        })
+        .collect()
+}

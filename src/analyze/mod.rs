@@ -5,6 +5,7 @@
 pub mod check;
 pub mod infer;
 pub mod metrics;
+pub mod note;
 pub mod polish;
 pub mod scan;
 pub mod text;

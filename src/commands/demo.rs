@@ -30,7 +30,7 @@ pub fn run(app: &App, args: &DemoArgs) -> Result<()> {
         &stored,
         framework,
         &app.rules()?,
-        &templates.phrase_engine()?,
+        &templates.statement_engine()?,
         period,
         now,
         &options,

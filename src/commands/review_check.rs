@@ -51,7 +51,7 @@ pub fn report(app: &App, args: &CheckArgs) -> Result<Report> {
         &wins,
         framework,
         &rules,
-        &app.templates().phrase_engine()?,
+        &app.templates().statement_engine()?,
         period,
         app.now,
         &ReviewOptions::default(),

@@ -37,7 +37,7 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
         &wins,
         framework,
         &app.rules()?,
-        &templates.phrase_engine()?,
+        &templates.statement_engine()?,
         period,
         app.now,
         &options,

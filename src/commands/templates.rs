@@ -32,7 +32,7 @@ pub fn run(app: &App, args: &TemplatesArgs) -> Result<()> {
     }
     if let Some(dir) = app.config_dir.as_ref().map(|d| d.join("templates")) {
         output::note(&format!(
-            "override one by copying it to {}/<name> (win templates show NAME)",
+            "override one by copying it to {}/<name> (win templates show NAME); a statements/glossary.toml or verbs.toml of yours adds to the built-in one",
             dir.display()
         ));
     }

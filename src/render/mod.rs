@@ -3,7 +3,6 @@
 //! renders any file. Rendering is sandboxed (minijinja has no file, network
 //! or environment access), bounded by fuel, and errors name file and line.
 
-pub mod phrases;
 pub mod review;
 pub mod statement;
 
@@ -14,8 +13,10 @@ use minijinja::{AutoEscape, Environment, Value};
 use serde::Serialize;
 
 use crate::domain::limits;
+use crate::analyze::note::{Vocabulary, GLOSSARY_FILE, VERBS_FILE};
+use statement::{Phrases, PHRASES_FILE};
 
-pub use phrases::{PhraseEngine, Slots};
+pub use statement::StatementEngine;
 
 /// Every embedded template, by its path under `templates/`.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -34,52 +35,16 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/drafts/plain.txt"),
     ),
     (
-        "phrases/kind/shipped.toml",
-        include_str!("../../templates/phrases/kind/shipped.toml"),
+        "statements/glossary.toml",
+        include_str!("../../templates/statements/glossary.toml"),
     ),
     (
-        "phrases/kind/experiment.toml",
-        include_str!("../../templates/phrases/kind/experiment.toml"),
+        "statements/verbs.toml",
+        include_str!("../../templates/statements/verbs.toml"),
     ),
     (
-        "phrases/kind/negative-result.toml",
-        include_str!("../../templates/phrases/kind/negative-result.toml"),
-    ),
-    (
-        "phrases/kind/leadership.toml",
-        include_str!("../../templates/phrases/kind/leadership.toml"),
-    ),
-    (
-        "phrases/kind/learning.toml",
-        include_str!("../../templates/phrases/kind/learning.toml"),
-    ),
-    (
-        "phrases/kind/other.toml",
-        include_str!("../../templates/phrases/kind/other.toml"),
-    ),
-    (
-        "phrases/verbs.toml",
-        include_str!("../../templates/phrases/verbs.toml"),
-    ),
-    (
-        "phrases/role/led.toml",
-        include_str!("../../templates/phrases/role/led.toml"),
-    ),
-    (
-        "phrases/role/owned.toml",
-        include_str!("../../templates/phrases/role/owned.toml"),
-    ),
-    (
-        "phrases/role/co-led.toml",
-        include_str!("../../templates/phrases/role/co-led.toml"),
-    ),
-    (
-        "phrases/role/contributed.toml",
-        include_str!("../../templates/phrases/role/contributed.toml"),
-    ),
-    (
-        "phrases/role/supported.toml",
-        include_str!("../../templates/phrases/role/supported.toml"),
+        "statements/phrases.toml",
+        include_str!("../../templates/statements/phrases.toml"),
     ),
     (
         "mcp/claude-code.txt",
@@ -210,22 +175,22 @@ impl TemplateSet {
         }
     }
 
-    /// The phrase banks, compiled.
-    pub fn phrase_engine(&self) -> Result<PhraseEngine> {
-        let mut files = Vec::new();
-        for template in self
-            .list()?
-            .into_iter()
-            .filter(|f| f.name.starts_with("phrases/") && f.name.ends_with(".toml"))
-        {
-            let bank = template
-                .name
-                .trim_start_matches("phrases/")
-                .trim_end_matches(".toml")
-                .to_string();
-            files.push((bank, template.text, template.source));
+    /// The statement engine: the built-in vocabulary extended by the
+    /// user's glossary and verb files, and the phrase file (the user's
+    /// replaces the built-in one).
+    pub fn statement_engine(&self) -> Result<StatementEngine> {
+        let mut vocabulary = Vocabulary::builtin()?;
+        if let Some(file) = self.user_file(GLOSSARY_FILE)? {
+            vocabulary.extend_glossary(&file.text, &file.source)?;
         }
-        PhraseEngine::new(&files)
+        if let Some(file) = self.user_file(VERBS_FILE)? {
+            vocabulary.extend_verbs(&file.text, &file.source)?;
+        }
+        let phrases = match self.user_file(PHRASES_FILE)? {
+            Some(file) => Phrases::from_toml(&file.text, &file.source)?,
+            None => Phrases::builtin()?,
+        };
+        Ok(StatementEngine::new(vocabulary, phrases))
     }
 }
 

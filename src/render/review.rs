@@ -9,8 +9,7 @@ use std::rc::Rc;
 use anyhow::Result;
 use chrono::{DateTime, FixedOffset};
 
-use super::statement::{fit, statement};
-use super::PhraseEngine;
+use super::statement::StatementEngine;
 use crate::analyze::Rules;
 use crate::domain::dates::{day, month_of};
 use crate::domain::framework::Framework;
@@ -24,7 +23,7 @@ pub fn build(
     wins: &[Win],
     framework: &Framework,
     rules: &Rules,
-    phrases: &PhraseEngine,
+    statements: &StatementEngine,
     period: ReviewPeriod,
     now: DateTime<FixedOffset>,
     options: &ReviewOptions,
@@ -32,7 +31,7 @@ pub fn build(
     let months = months_of(&period);
     let mut entries: Vec<Rc<WinEntry>> = Vec::with_capacity(wins.len());
     for win in wins {
-        entries.push(Rc::new(entry(win, rules, phrases, now, options)?));
+        entries.push(Rc::new(entry(win, rules, statements, now, options)?));
     }
     // Oldest first inside a section reads as a story through the period.
     entries.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
@@ -183,7 +182,7 @@ pub fn build(
 pub fn entry(
     win: &Win,
     rules: &Rules,
-    phrases: &PhraseEngine,
+    statements: &StatementEngine,
     now: DateTime<FixedOffset>,
     options: &ReviewOptions,
 ) -> Result<WinEntry> {
@@ -196,9 +195,9 @@ pub fn entry(
             display: m.describe(),
         })
         .collect();
-    let mut statement = statement(win, phrases)?;
+    let mut statement = statements.statement(win);
     if let Some(limit) = options.max_chars {
-        statement = fit(win, phrases, statement, limit)?;
+        statement = statements.fit(win, statement, limit);
     }
     Ok(WinEntry {
         id: win.id,

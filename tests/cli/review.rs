@@ -69,7 +69,7 @@ fn review_draft_renders_sections_gaps_and_pending() {
     assert!(draft.contains("Staff MLE · 2026 ·"), "{draft}");
     assert!(draft.contains("## MLOps and production systems"), "{draft}");
     assert!(
-        draft.contains("I cut p99 scoring latency from 240ms to 80ms (−66.7%) by batching"),
+        draft.contains("I cut p99 scoring latency from 240ms to 80ms by batching, which cut checkout timeouts by 60% and saved $40K a month."),
         "{draft}"
     );
     assert!(
@@ -84,14 +84,8 @@ fn review_draft_renders_sections_gaps_and_pending() {
         draft.contains("## Still waiting on impact") && draft.contains("(#4, shipped"),
         "{draft}"
     );
-    let led = [
-        "I led the work that",
-        "I led the effort that",
-        "I drove the project that",
-    ];
     assert!(
-        led.iter()
-            .any(|lead| draft.contains(&format!("{lead} deployed the churn model"))),
+        draft.contains("I led the effort to deploy the churn model."),
         "honest verbs for the role: {draft}"
     );
     assert!(
