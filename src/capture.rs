@@ -37,6 +37,18 @@ pub fn resolve_competencies(framework: &Framework, names: &[String]) -> Result<V
 /// `learned` is what the user's own labelled wins say about these words.
 pub fn enrich(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) {
     win.metrics = analyzer.metrics(&win.text, win.impact.as_deref());
+    // Outcomes recorded later count like the first note (the latest impact
+    // is the win's own, already read above).
+    for update in &win.updates {
+        for field in [update.text.as_deref(), update.impact.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            if Some(field) != win.impact.as_deref() {
+                win.metrics.extend(analyzer.metrics(field, None));
+            }
+        }
+    }
     win.polished = analyzer.polish(&win.text);
     win.suggestions = analyzer.suggest_learned(
         &win.text,

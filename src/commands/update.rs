@@ -2,7 +2,9 @@
 
 use anyhow::{bail, Result};
 
+use crate::analyze::Analyzer;
 use crate::app::App;
+use crate::capture;
 use crate::cli::UpdateArgs;
 use crate::domain::dates;
 use crate::domain::limits;
@@ -58,5 +60,21 @@ pub fn record(app: &App, args: &UpdateArgs) -> Result<Win> {
             crate::domain::dates::day(&before.occurred_at)
         );
     }
-    store.add_update(args.id, &update)
+    let framework = app.framework()?;
+    let files = app.analysis_files()?;
+    store.add_update(args.id, &update, |win| {
+        // The follow-up's words are analysed as soon as they are recorded.
+        let mut parts = vec![
+            Some(win.text.as_str()),
+            win.impact.as_deref(),
+            win.next.as_deref(),
+        ];
+        for later in &win.updates {
+            parts.push(later.text.as_deref());
+            parts.push(later.impact.as_deref());
+        }
+        let analyzer = Analyzer::for_text(framework, &files, &parts)?;
+        capture::measure(win, &analyzer);
+        Ok(())
+    })
 }

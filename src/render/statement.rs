@@ -446,13 +446,15 @@ impl StatementEngine {
                 ]);
             }
         }
-        let deployed = win.stage.is_some_and(|s| s.is_deployed());
+        // Work at stage shipped or later was launched, whatever its kind says.
+        let deployed = win.stage.is_some_and(|s| s.is_deployed())
+            && matches!(win.kind, Kind::Shipped | Kind::Other);
         let np = with_article(words);
         match role {
-            Some(role) if deployed && win.kind == Kind::Shipped => role.launch.replace("{np}", &np),
+            Some(role) if deployed => role.launch.replace("{np}", &np),
             Some(role) => role.work.replace("{np}", &np),
             None => {
-                let key = if deployed && win.kind == Kind::Shipped {
+                let key = if deployed {
                     "deployed"
                 } else {
                     win.kind.as_str()

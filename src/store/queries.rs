@@ -136,8 +136,15 @@ impl Store {
         self.require(id)
     }
 
-    /// Appends a dated follow-up and carries its stage, impact and next onto the win.
-    pub fn add_update(&mut self, id: i64, update: &Update) -> Result<Win> {
+    /// Appends a dated follow-up, carries its stage, impact and next onto the
+    /// win, and stores what `analyse` derives from the whole win (metrics,
+    /// findings' inputs), in one transaction.
+    pub fn add_update(
+        &mut self,
+        id: i64,
+        update: &Update,
+        analyse: impl FnOnce(&mut NewWin) -> Result<()>,
+    ) -> Result<Win> {
         self.require(id)?;
         self.write(|tx| {
             // A new impact or next changes the words the win teaches.
@@ -157,6 +164,17 @@ impl Store {
             if let Some(uid) = rows::uid_of(tx, id)? {
                 sync::capture(tx, &uid, Op::Update, &update_groups(update))?;
             }
+            // Read back inside the transaction, so a concurrent edit is not undone.
+            let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
+            let mut statement = tx.prepare_cached(&sql)?;
+            let mut found = statement.query([id])?;
+            let row = found
+                .next()?
+                .ok_or_else(|| anyhow!("win #{id} vanished during the update"))?;
+            let mut win = rows::read_win(row)?.into_new();
+            drop(found);
+            analyse(&mut win)?;
+            rows::replace_win(tx, id, &win, false, &mut rows::Names::default())?;
             learned::learn_stored(tx, id)
         })?;
         self.require(id)

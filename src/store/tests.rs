@@ -52,7 +52,7 @@ fn updates_carry_stage_and_impact_and_pending_follows() {
         impact: Some("-40% tickets".into()),
         next: None,
     };
-    let updated = store.add_update(1, &update).unwrap();
+    let updated = store.add_update(1, &update, |_| Ok(())).unwrap();
     assert_eq!(updated.stage, Some(Stage::Measured));
     assert_eq!(updated.impact.as_deref(), Some("-40% tickets"));
     assert_eq!(updated.updates, vec![update]);

@@ -46,6 +46,7 @@ mod reliability;
 mod review;
 mod review_scope;
 mod search;
+mod statements;
 mod sync;
 mod templates;
 mod tour;

@@ -143,8 +143,15 @@ fn pair_metric(
         change_pct,
         direction,
         better,
-        level: level.or_else(|| default_level(unit, timed)),
+        level: money_level(unit)
+            .or(level)
+            .or_else(|| default_level(unit, timed)),
     }
+}
+
+/// Money is a business outcome, whatever the label ("GPU bill", "infra spend").
+fn money_level(unit: Option<&str>) -> Option<Level> {
+    matches!(unit, Some("$" | "€" | "£")).then_some(Level::Business)
 }
 
 /// Durations are usually costs; some are not ("watch time", "uptime").
@@ -250,7 +257,9 @@ fn single_metric(
         change_pct: None,
         direction: None,
         better: None,
-        level: level.or_else(|| default_level(quantity.unit, quantity.is_time())),
+        level: money_level(quantity.unit)
+            .or(level)
+            .or_else(|| default_level(quantity.unit, quantity.is_time())),
     };
     if let Some(which) = up_from {
         // "up from 73%": only the starting point is known.
@@ -378,6 +387,40 @@ mod tests {
         let metrics = extract_all(text);
         assert_eq!(metrics.len(), 1, "{text}: {metrics:?}");
         metrics.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn a_cost_that_fell_is_better_and_business_level() {
+        let m = one("GPU bill down from $30K to $18K a month");
+        assert_eq!(
+            (m.before, m.after, m.direction, m.better, m.level),
+            (
+                Some(30_000.0),
+                Some(18_000.0),
+                Some(Direction::Down),
+                Some(true),
+                Some(Level::Business)
+            )
+        );
+    }
+
+    #[test]
+    fn a_p_value_is_not_a_metric() {
+        for text in [
+            "+2.3% d7 retention, p=0.01",
+            "no signal (p = 0.41)",
+            "p<0.05 on 240K users",
+            "a p-value of 0.03",
+        ] {
+            let metrics = extract_all(text);
+            assert!(
+                metrics
+                    .iter()
+                    .all(|m| ![0.01, 0.41, 0.05, 0.03].contains(&m.value.unwrap_or(-1.0))),
+                "{text}: {metrics:?}"
+            );
+        }
+        assert_eq!(one("top-5 acc 0.74").value, Some(0.74));
     }
 
     #[test]

@@ -104,6 +104,10 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
         {
             continue;
         }
+        // "p=0.02", "p < 0.05", "p-value of 0.01": a test statistic, not a metric of the win.
+        if is_p_value(&text[..first]) {
+            continue;
+        }
         if let Some((sign_start, _)) = raw.sign {
             let before_sign = text[..sign_start].chars().next_back();
             if before_sign.is_some_and(char::is_alphanumeric) {
@@ -194,6 +198,18 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
         });
     }
     skip_dates(text, found)
+}
+
+/// Whether the text before a number ends in a p-value's name: "p=", "p <", "p-value of".
+fn is_p_value(before: &str) -> bool {
+    let lower = before.to_lowercase();
+    let trimmed = lower.trim_end_matches(|c: char| c.is_whitespace() || "=<>≤≥:".contains(c));
+    let trimmed = trimmed.strip_suffix(" of").unwrap_or(trimmed);
+    let named = trimmed
+        .strip_suffix("p-value")
+        .or_else(|| trimmed.strip_suffix("p value"));
+    let head = named.or_else(|| trimmed.strip_suffix('p'));
+    head.is_some_and(|h| !h.ends_with(|c: char| c.is_alphanumeric())) && trimmed.len() < lower.len()
 }
 
 /// Drops numbers inside ISO dates and clock times such as 2026-03-04 or 10:30.
