@@ -1373,7 +1373,7 @@ fn quantity_bounds(words: &[String], arrow: usize) -> Option<(usize, usize)> {
         end += 1;
     }
     while end < words.len()
-        && has_digit(&words[end - 1].to_string())
+        && has_digit(&words[end - 1])
             | is_short_unit(&words[end - 1])
             | is_per_word(&words[end - 1])
             | matches!(words[end - 1].as_str(), "a" | "an")
@@ -1441,16 +1441,14 @@ fn amount(text: &str) -> Option<f64> {
     let unit = rest[end..].trim().to_lowercase();
     let unit = unit.split(' ').next().unwrap_or("");
     let scale = match unit {
-        "k" => 1e3,
+        "k" | "tb" => 1e3,
         "m" => 1e6,
         "b" => 1e9,
-        "ms" => 0.001,
+        "ms" | "mb" => 0.001,
         "min" | "mins" | "minute" | "minutes" => 60.0,
         "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
         "d" | "day" | "days" => 86400.0,
         "wk" | "wks" | "week" | "weeks" => 604_800.0,
-        "tb" => 1e3,
-        "mb" => 1e-3,
         _ => 1.0,
     };
     Some(value * scale)

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use crate::analyze::note::{with_the, Change, Fragment, Shape, Vocabulary, Way};
-use crate::domain::win::{Kind, Role, Win};
+use crate::domain::win::{Kind, Role, Stage, Win};
 
 /// `templates/statements/phrases.toml`, turned into JSON by `build.rs`.
 const PHRASES: &str = include_str!(concat!(env!("OUT_DIR"), "/phrases.json"));
@@ -447,7 +447,7 @@ impl StatementEngine {
             }
         }
         // Work at stage shipped or later was launched, whatever its kind says.
-        let deployed = win.stage.is_some_and(|s| s.is_deployed())
+        let deployed = win.stage.is_some_and(Stage::is_deployed)
             && matches!(win.kind, Kind::Shipped | Kind::Other);
         let np = with_article(words);
         match role {
@@ -609,7 +609,7 @@ impl StatementEngine {
         let scene = writer.take_scene();
         match &fragment.shape {
             Shape::Amount { words } => {
-                writer.append(&self.phrases.join.worth.replace("{np}", words))
+                writer.append(&self.phrases.join.worth.replace("{np}", words));
             }
             Shape::Negation { rest } => writer.append(
                 &self
@@ -1032,7 +1032,7 @@ impl Writer {
             self.run_after_lead = false;
         }
         self.run_is_gerund = false;
-        self.run.push(action.to_string());
+        self.run.push(action.clone());
     }
 
     fn gerund(&mut self, gerund: &str, contrast: bool) {
@@ -1047,7 +1047,7 @@ impl Writer {
             self.close_run();
         }
         self.run_is_gerund = true;
-        self.run.push(gerund.to_string());
+        self.run.push(gerund.clone());
     }
 
     fn tail(&mut self, words: &str) {

@@ -174,6 +174,7 @@ impl Store {
             let mut win = rows::read_win(row)?.into_new();
             drop(found);
             analyse(&mut win)?;
+            learned::forget(tx, id)?;
             rows::replace_win(tx, id, &win, false, &mut rows::Names::default())?;
             learned::learn_stored(tx, id)
         })?;
