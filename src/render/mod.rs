@@ -12,8 +12,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use minijinja::{AutoEscape, Environment, Value};
 use serde::Serialize;
 
-use crate::domain::limits;
 use crate::analyze::note::{Vocabulary, GLOSSARY_FILE, VERBS_FILE};
+use crate::domain::limits;
 use statement::{Phrases, PHRASES_FILE};
 
 pub use statement::StatementEngine;
