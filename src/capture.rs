@@ -36,19 +36,7 @@ pub fn resolve_competencies(framework: &Framework, names: &[String]) -> Result<V
 /// confident enough, and marked as inferred.
 /// `learned` is what the user's own labelled wins say about these words.
 pub fn enrich(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) {
-    win.metrics = analyzer.metrics(&win.text, win.impact.as_deref());
-    // Outcomes recorded later count like the first note (the latest impact
-    // is the win's own, already read above).
-    for update in &win.updates {
-        for field in [update.text.as_deref(), update.impact.as_deref()]
-            .into_iter()
-            .flatten()
-        {
-            if Some(field) != win.impact.as_deref() {
-                win.metrics.extend(analyzer.metrics(field, None));
-            }
-        }
-    }
+    measure(win, analyzer);
     win.polished = analyzer.polish(&win.text);
     win.suggestions = analyzer.suggest_learned(
         &win.text,
@@ -67,6 +55,23 @@ pub fn enrich(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) {
         _ => {
             win.competencies.clear();
             win.competency_source = CompetencySource::None;
+        }
+    }
+}
+
+/// The win's metrics: its text, its impact, and every outcome recorded
+/// later, which counts like the first note (the latest impact is the win's
+/// own). Competencies are left as they are: an update is not a relabelling.
+pub fn measure(win: &mut NewWin, analyzer: &Analyzer) {
+    win.metrics = analyzer.metrics(&win.text, win.impact.as_deref());
+    for update in &win.updates {
+        for field in [update.text.as_deref(), update.impact.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            if Some(field) != win.impact.as_deref() {
+                win.metrics.extend(analyzer.metrics(field, None));
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Result};
 
-use crate::analyze::{learning_terms, Analyzer};
+use crate::analyze::Analyzer;
 use crate::app::App;
 use crate::capture;
 use crate::cli::UpdateArgs;

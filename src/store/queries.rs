@@ -137,8 +137,8 @@ impl Store {
     }
 
     /// Appends a dated follow-up, carries its stage, impact and next onto the
-    /// win, and stores what `analyse` derives from the whole win (metrics,
-    /// findings' inputs), in one transaction.
+    /// win, and stores what `analyse` derives from the whole win (its
+    /// metrics), in one transaction.
     pub fn add_update(
         &mut self,
         id: i64,
@@ -174,7 +174,6 @@ impl Store {
             let mut win = rows::read_win(row)?.into_new();
             drop(found);
             analyse(&mut win)?;
-            learned::forget(tx, id)?;
             rows::replace_win(tx, id, &win, false, &mut rows::Names::default())?;
             learned::learn_stored(tx, id)
         })?;
