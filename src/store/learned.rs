@@ -522,7 +522,7 @@ mod tests {
             impact: Some("kestrel latency halved".into()),
             next: None,
         };
-        store.add_update(1, &update).unwrap();
+        store.add_update(1, &update, |_| Ok(())).unwrap();
         assert_eq!(
             taught(&store, &stem("kestrel")),
             vec![("mlops".into(), 1, vec![1])]
