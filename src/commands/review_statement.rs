@@ -35,7 +35,7 @@ pub fn entry(app: &App, args: &StatementArgs) -> Result<WinEntry> {
     review::entry(
         &win,
         &Rules::builtin()?,
-        &app.templates().phrase_engine()?,
+        &app.templates().statement_engine()?,
         app.now,
         &options,
     )
