@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use chrono::{DateTime, FixedOffset};
 
 use crate::analyze::{Analyzer, Learned, UserFiles, INFER_THRESHOLD};
@@ -137,7 +137,7 @@ impl<'f> RecordConverter<'f> {
 }
 
 /// What came back from `$EDITOR`.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct EditedWin {
     pub text: String,
     pub impact: Option<String>,
@@ -196,9 +196,83 @@ pub fn parse_editor_buffer(buffer: &str) -> EditedWin {
     }
 }
 
+/// Folds what was saved in `$EDITOR` into the win as it is now, field by
+/// field: `opened` is what the editor showed, `saved` what came back, and
+/// `current` the win as stored at the moment of writing. A field the user
+/// left alone keeps whatever it holds now (another command may have changed
+/// it while the editor was open); one the user changed takes the new value,
+/// unless another command changed it too, which is a conflict: the error
+/// names the field and nothing is written.
+pub fn merge_edited(
+    id: i64,
+    opened: &EditedWin,
+    saved: EditedWin,
+    current: &mut NewWin,
+) -> Result<()> {
+    fn field<T: PartialEq>(
+        id: i64,
+        name: &str,
+        opened: &T,
+        saved: T,
+        current: &mut T,
+    ) -> Result<()> {
+        if saved == *opened || saved == *current {
+            return Ok(());
+        }
+        if *current != *opened {
+            bail!("win #{id}'s {name} was changed by another command while the editor was open; nothing was saved (run `win edit {id}` again to edit it as it is now)");
+        }
+        *current = saved;
+        Ok(())
+    }
+    let mut text = current.text.clone();
+    let mut impact = current.impact.clone();
+    let mut next = current.next.clone();
+    field(id, "text", &opened.text, saved.text, &mut text)?;
+    field(id, "impact", &opened.impact, saved.impact, &mut impact)?;
+    field(id, "next", &opened.next, saved.next, &mut next)?;
+    current.text = text;
+    current.impact = impact;
+    current.next = next;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_editor_save_merges_with_changes_made_meanwhile() {
+        let opened = EditedWin {
+            text: "cut p99".into(),
+            impact: None,
+            next: Some("try LTR".into()),
+        };
+        let mut current = NewWin::new(
+            "cut p99".into(),
+            chrono::DateTime::UNIX_EPOCH.fixed_offset(),
+        );
+        current.impact = Some("tickets -40%".into());
+        current.next = Some("try LTR".into());
+        // The user rewrote the text; another command set the impact: both stay.
+        let mut saved = opened.clone();
+        saved.text = "cut p99 latency by batching".into();
+        merge_edited(1, &opened, saved, &mut current).unwrap();
+        assert_eq!(current.text, "cut p99 latency by batching");
+        assert_eq!(current.impact.as_deref(), Some("tickets -40%"));
+        // Both changed the impact, differently: refused, nothing changed.
+        let before = current.clone();
+        let opened = EditedWin {
+            text: current.text.clone(),
+            impact: None,
+            next: current.next.clone(),
+        };
+        let mut saved = opened.clone();
+        saved.impact = Some("CTR +3%".into());
+        let err = merge_edited(1, &opened, saved, &mut current).unwrap_err();
+        assert!(err.to_string().contains("impact was changed"), "{err}");
+        assert_eq!(current, before);
+    }
 
     #[test]
     fn editor_buffer_round_trips() {

@@ -13,7 +13,7 @@ use crate::domain::limits;
 use crate::domain::win::{CompetencySource, NewWin, Win};
 use crate::output;
 use crate::prompt;
-use crate::store::Store;
+use crate::store::{LearnedCounts, Store};
 
 pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     let mut fields: WinFields = args.fields.clone();
@@ -111,7 +111,12 @@ pub fn prepare(
     }
     let mut win = NewWin::new(text.to_string(), app.now);
     win.starred = starred;
-    let analyzer = super::apply_fields(app, &mut win, fields, store)?;
+    let analyzer = super::apply_fields(
+        app,
+        &mut win,
+        fields,
+        store.map(|s| s as &dyn LearnedCounts),
+    )?;
     Ok((win, analyzer))
 }
 

@@ -40,7 +40,7 @@ use crate::cli::{Command, ReviewCommand};
 use crate::domain::dates;
 use crate::domain::limits;
 use crate::domain::win::{non_empty, normalize_tags, CompetencySource, NewWin};
-use crate::store::Store;
+use crate::store::LearnedCounts;
 
 /// Runs the chosen command.
 pub fn run(app: &App, command: &Command) -> Result<()> {
@@ -83,7 +83,7 @@ fn apply_fields(
     app: &App,
     win: &mut NewWin,
     fields: &WinFields,
-    store: Option<&Store>,
+    store: Option<&dyn LearnedCounts>,
 ) -> Result<Analyzer> {
     let framework = app.framework()?;
     if let Some(impact) = &fields.impact {

@@ -52,16 +52,7 @@ impl Store {
     }
 
     pub fn get(&self, id: i64) -> Result<Option<Win>> {
-        let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
-        let mut statement = self
-            .conn
-            .prepare_cached(&sql)
-            .map_err(|e| self.explain(e.into()))?;
-        let mut found = statement.query([id]).map_err(|e| self.explain(e.into()))?;
-        match found.next().map_err(|e| self.explain(e.into()))? {
-            Some(row) => rows::read_win(row).map(Some),
-            None => Ok(None),
-        }
+        read_one(&self.conn, id).map_err(|err| self.explain(err))
     }
 
     /// Like `get`, but a missing id is an error that says how to find one.
@@ -72,17 +63,35 @@ impl Store {
 
     /// Rewrites a win's fields (not its timeline) as given.
     pub fn replace(&mut self, win: &Win) -> Result<Win> {
-        let id = win.id;
         let new = win.clone().into_new();
+        self.edit(win.id, |stored, _| {
+            *stored = new;
+            Ok(())
+        })
+    }
+
+    /// Changes a win in one transaction with its read: `change` gets the
+    /// win as stored at that moment (and what labelled wins teach, read in
+    /// the same transaction) and changes only what it was asked to, so an
+    /// update, star or edit made meanwhile by another command is never
+    /// undone. The timeline is not rewritten.
+    pub fn edit(
+        &mut self,
+        id: i64,
+        change: impl FnOnce(&mut NewWin, &dyn LearnedCounts) -> Result<()>,
+    ) -> Result<Win> {
+        let journal = self.describe();
         self.write(|tx| {
-            let before =
-                rows::win_by_id(tx, id)?.ok_or_else(|| anyhow!("no win #{id} (see: win list)"))?;
+            let before = rows::win_by_id(tx, id)?
+                .ok_or_else(|| anyhow!("no win #{id} in {journal} (see: win list)"))?;
+            let mut win = before.clone();
+            change(&mut win, &Counts(tx))?;
             learned::forget(tx, id)?;
-            rows::replace_win(tx, id, &new, false, &mut rows::Names::default())?;
-            learned::learn(tx, id, &new)?;
-            let changed = changed_groups(&before, &new);
+            rows::replace_win(tx, id, &win, false, &mut rows::Names::default())?;
+            learned::learn(tx, id, &win)?;
+            let changed = changed_groups(&before, &win);
             if !changed.is_empty() {
-                sync::capture(tx, &new.uid, Op::Edit, &changed)?;
+                sync::capture(tx, &win.uid, Op::Edit, &changed)?;
             }
             Ok(())
         })?;
@@ -362,6 +371,39 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA integrity_check", [], |row| row.get(0))?)
+    }
+}
+
+/// What the user's labelled wins say about some terms (see
+/// `analyze::learning_terms`): from the store, or from inside a
+/// transaction (`Store::edit`).
+pub trait LearnedCounts {
+    fn learned(&self, terms: &[String]) -> Result<crate::analyze::Learned>;
+}
+
+impl LearnedCounts for Store {
+    fn learned(&self, terms: &[String]) -> Result<crate::analyze::Learned> {
+        Store::learned(self, terms)
+    }
+}
+
+/// The counts as a transaction sees them.
+struct Counts<'a>(&'a rusqlite::Connection);
+
+impl LearnedCounts for Counts<'_> {
+    fn learned(&self, terms: &[String]) -> Result<crate::analyze::Learned> {
+        learned::lookup(self.0, terms)
+    }
+}
+
+/// One win by id, read on `conn` (the store's connection, or a transaction).
+fn read_one(conn: &rusqlite::Connection, id: i64) -> Result<Option<Win>> {
+    let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
+    let mut statement = conn.prepare_cached(&sql)?;
+    let mut found = statement.query([id])?;
+    match found.next()? {
+        Some(row) => rows::read_win(row).map(Some),
+        None => Ok(None),
     }
 }
 

@@ -21,12 +21,15 @@ fn insert_get_replace_delete() {
     let stored = store.insert(&win("first", 3)).unwrap();
     assert_eq!(stored.id, 1);
     assert_eq!(store.get(1).unwrap().unwrap(), stored);
-    let mut changed = stored.clone();
-    changed.text = "first, edited".into();
-    changed.tags = vec!["c".into()];
-    changed.kind = Kind::Shipped;
-    changed.role = Some(Role::Led);
-    let saved = store.replace(&changed).unwrap();
+    let saved = store
+        .edit(1, |win, _| {
+            win.text = "first, edited".into();
+            win.tags = vec!["c".into()];
+            win.kind = Kind::Shipped;
+            win.role = Some(Role::Led);
+            Ok(())
+        })
+        .unwrap();
     assert_eq!(saved.text, "first, edited");
     assert_eq!(saved.tags, vec!["c"]);
     assert!(
@@ -243,10 +246,12 @@ fn an_import_indexes_exactly_what_the_triggers_index() {
     let mut import = by_import.import(true).unwrap();
     import.add(&changed).unwrap();
     import.finish(false).unwrap();
-    let stored = by_triggers.require(1).unwrap();
-    let mut edited = stored.clone();
-    edited.tags = changed.tags.clone();
-    edited.text = changed.text.clone();
-    by_triggers.replace(&edited).unwrap();
+    by_triggers
+        .edit(1, |win, _| {
+            win.tags = changed.tags.clone();
+            win.text = changed.text.clone();
+            Ok(())
+        })
+        .unwrap();
     assert_eq!(fts_rows(&by_import), fts_rows(&by_triggers));
 }

@@ -383,3 +383,111 @@ fn a_full_disk_fails_the_import_cleanly() {
         "nothing of the import is half-written"
     );
 }
+
+/// The configured command for `win ARGS` on this journal, to spawn or kill.
+fn win_process(journal: &Journal, args: &[&str]) -> Process {
+    journal.test().args(args).command()
+}
+
+/// Runs two commands at once on one journal and expects both to succeed.
+fn run_together(journal: &Journal, first: &[&str], second: &[&str]) {
+    let spawn = |args: &[&str]| {
+        win_process(journal, args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(first), spawn(second));
+    for (child, args) in [(a, first), (b, second)] {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn an_edit_never_undoes_an_update_made_at_the_same_time() {
+    let journal = Journal::new();
+    journal.add(&["base win"]);
+    for round in 0..20 {
+        let impact = format!("tickets -{round}%");
+        let text = format!("base win, take {round}");
+        run_together(
+            &journal,
+            &["update", "1", "--impact", &impact],
+            &["edit", "1", "--text", &text],
+        );
+        let win = journal.json(&["show", "1", "--json"]);
+        assert_eq!(win["text"], text.as_str(), "round {round}");
+        assert_eq!(
+            win["impact"],
+            impact.as_str(),
+            "round {round}: the update was undone"
+        );
+        let updates = win["updates"].as_array().unwrap();
+        assert_eq!(updates.last().unwrap()["impact"], impact.as_str());
+    }
+    assert_eq!(integrity(&journal), "ok");
+}
+
+/// `win edit ID` on a terminal (under script(1)), with an editor that lets
+/// other commands change the win while it is open and then saves `sed`.
+fn edit_in_editor(journal: &Journal, meanwhile: &str, sed: &str) -> crate::harness::Output {
+    let editor = journal.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        format!("#!/bin/sh\n{meanwhile}\nsed -i '{sed}' \"$1\"\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    journal
+        .test()
+        .shell("script -qec 'win edit 1' /dev/null")
+        .env("EDITOR", &editor)
+        .status_one_of(&[0, 1])
+        .run()
+}
+
+#[test]
+fn an_editor_session_merges_changes_made_meanwhile_and_never_overwrites_them() {
+    if Process::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: script(1) is missing, so no terminal can be faked");
+        return;
+    }
+    let journal = Journal::new();
+    journal.add(&["base win", "-t", "kept"]);
+    // The text is rewritten in the editor while an update and a star land.
+    let output = edit_in_editor(
+        &journal,
+        "win update 1 --impact 'tickets -40%' >/dev/null 2>&1; win star 1 >/dev/null 2>&1",
+        "1s/.*/base win, rewritten in the editor/",
+    );
+    assert_eq!(output.code, Some(0), "{}{}", output.stdout, output.stderr);
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["text"], "base win, rewritten in the editor");
+    assert_eq!(win["impact"], "tickets -40%");
+    assert_eq!(win["starred"], true);
+    assert_eq!(win["tags"], serde_json::json!(["kept"]));
+    // The same field changed in both places: refused, and the other
+    // command's value stays.
+    let output = edit_in_editor(
+        &journal,
+        "win update 1 --impact 'tickets -60%' >/dev/null 2>&1",
+        "s/^Impact:.*/Impact: CTR +3%/",
+    );
+    assert_eq!(output.code, Some(1), "{}{}", output.stdout, output.stderr);
+    assert!(
+        output
+            .stdout
+            .contains("impact was changed by another command"),
+        "{}",
+        output.stdout
+    );
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["impact"], "tickets -60%");
+    assert_eq!(win["text"], "base win, rewritten in the editor");
+}
