@@ -91,7 +91,16 @@ impl App {
     }
 
     /// Opens the journal, creating and migrating it as needed.
+    /// The journal, for a command that needs one to exist: reading, or
+    /// changing a win that is there. A missing journal is an error, and
+    /// nothing is created.
     pub fn open_store(&self) -> Result<Store> {
+        Store::open_existing(&self.db_path)
+    }
+
+    /// The journal, created (with its folder) if missing: for the commands
+    /// that add wins.
+    pub fn create_store(&self) -> Result<Store> {
         Store::open(&self.db_path)
     }
 

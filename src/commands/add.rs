@@ -56,10 +56,12 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
         bail!("nothing to record: the win's text is empty (give it as an argument, pipe it on stdin, or run `win add` on a terminal)");
     }
     // A dry run reads what an existing journal learned but creates none.
-    let store = if args.dry_run && !app.db_path.exists() {
-        None
-    } else {
+    let store = if !args.dry_run {
+        Some(app.create_store()?)
+    } else if app.db_path.exists() {
         Some(app.open_store()?)
+    } else {
+        None
     };
     let (win, analyzer) = prepare(app, &text, &fields, args.star, store.as_ref())?;
 
@@ -87,7 +89,7 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
 
     let mut store = match store {
         Some(store) => store,
-        None => app.open_store()?,
+        None => app.create_store()?,
     };
     let stored = store.insert(&win)?;
     output::print_saved(&stored, args.json);

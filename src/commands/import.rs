@@ -14,6 +14,7 @@ use crate::domain::import::{self, Format};
 use crate::domain::limits;
 use crate::input;
 use crate::output;
+use crate::store::Store;
 
 /// Below this many bytes an import is over before a bar could help.
 const PROGRESS_FROM: u64 = 1 << 20;
@@ -41,7 +42,19 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
     let framework = app.framework()?;
     let mut converter = capture::RecordConverter::new(framework, app.analysis_files()?, app.now);
     let bar = progress(app, size);
-    let mut store = app.open_store()?;
+    // A dry run creates nothing: with no journal yet, it rehearses against
+    // an empty one in memory, and says so.
+    let mut store = if !args.dry_run {
+        app.create_store()?
+    } else if app.db_path.exists() {
+        app.open_store()?
+    } else {
+        output::note(&format!(
+            "there is no journal at {} yet: this is what importing would add to a new one",
+            app.db_path.display()
+        ));
+        Store::open_in_memory()?
+    };
     let mut session = store.import(args.update)?;
     let fail = |err: anyhow::Error| anyhow!("{name}, {err:#}; nothing was imported");
 

@@ -2,7 +2,7 @@
 
 use anyhow::anyhow;
 
-use super::open::BUSY_TIMEOUT;
+use super::open::{longest_wait, BUSY_TIMEOUT};
 
 /// Turns SQLite's terse errors into ones that say what to do; `journal`
 /// names the file ("the journal /path/wins.db").
@@ -24,19 +24,22 @@ pub(super) fn explain(err: anyhow::Error, journal: &str) -> anyhow::Error {
             anyhow!("the disk holding {journal} is full: nothing was written")
         }
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-            anyhow!(
-                "{} stayed locked by another win for {}s; try again",
-                journal,
-                BUSY_TIMEOUT.as_secs()
-            )
+            // Say what really happened: a wait that ran out, or a lock
+            // SQLite would not wait for.
+            let waited = longest_wait();
+            if waited >= BUSY_TIMEOUT {
+                anyhow!(
+                    "{} stayed locked by another win command for {}s (a long import?); try again when it is done",
+                    journal,
+                    waited.as_secs()
+                )
+            } else {
+                anyhow!(
+                    "{} was locked by another win command, which this one could not wait for; try again",
+                    journal
+                )
+            }
         }
         _ => err,
     }
-}
-
-pub(super) fn is_busy(err: &rusqlite::Error) -> bool {
-    matches!(
-        err.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
 }

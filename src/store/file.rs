@@ -3,21 +3,36 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::Read;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
 const HEADER: &[u8; 16] = b"SQLite format 3\0";
 
-/// Makes sure `path` can hold a journal: an existing file must look like an
-/// SQLite database; a missing one is created (and its folder) private to the
-/// owner. Returns whether the file existed with content before.
-pub fn prepare(path: &Path) -> Result<bool> {
+/// What the first page of an existing journal says, read before SQLite
+/// opens it (and so before anything can be written to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    /// `PRAGMA user_version`: the schema version win wrote.
+    pub user_version: i64,
+    /// Whether the schema table holds anything (tables of some program).
+    pub has_schema: bool,
+    /// Whether the file is in WAL mode already.
+    pub wal: bool,
+}
+
+/// Makes sure `path` can hold a journal. An existing file must be a regular
+/// file that looks like an SQLite database: its header is returned (`None`
+/// for an empty file, which SQLite starts a journal in). A missing one is
+/// created, with its folder, private to the owner, when `create`; otherwise
+/// it is an error that says there is no journal yet.
+pub fn prepare(path: &Path, create: bool) -> Result<Option<Header>> {
     match fs::metadata(path) {
-        Ok(_) => {
-            check_journal_file(path)?;
-            Ok(fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false))
+        Ok(metadata) => {
+            check_kind(path, &metadata)?;
+            make_private(path, &metadata);
+            check_journal_file(path)
         }
         Err(err)
             if matches!(
@@ -25,10 +40,69 @@ pub fn prepare(path: &Path) -> Result<bool> {
                 std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
             ) =>
         {
-            create(path)?;
-            Ok(false)
+            if let Ok(target) = fs::read_link(path) {
+                bail!(
+                    "{} is a symbolic link to {}, which does not exist: fix the link, or point --db or WIN_DB at the journal",
+                    path.display(),
+                    target.display()
+                );
+            }
+            if !create {
+                bail!(
+                    "there is no journal at {} yet: `win add` starts one (or check --db / WIN_DB)",
+                    path.display()
+                );
+            }
+            self::create(path)?;
+            Ok(None)
         }
         Err(err) => Err(err).with_context(|| format!("cannot read the journal {}", path.display())),
+    }
+}
+
+/// Only a regular file (or a link to one) can be a journal: a folder, a
+/// device, a pipe or a socket is refused before anything opens it (opening
+/// a pipe would wait forever).
+fn check_kind(path: &Path, metadata: &fs::Metadata) -> Result<()> {
+    let kind = metadata.file_type();
+    let what = if kind.is_file() {
+        return Ok(());
+    } else if kind.is_dir() {
+        "a folder"
+    } else if kind.is_fifo() {
+        "a named pipe"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    };
+    bail!(
+        "{} is {what}, not a journal file: give a file path to --db or WIN_DB",
+        path.display()
+    )
+}
+
+/// A journal others may read (restored from a backup at 0644, say) is made
+/// owner-only again, and so are its -wal and -shm files, which SQLite
+/// creates with the journal's own permissions. The owner's bits are kept, so
+/// a journal made read-only on purpose stays read-only. Not being allowed to
+/// (another user's journal) changes nothing.
+fn make_private(path: &Path, metadata: &fs::Metadata) {
+    let mode = metadata.permissions().mode();
+    if mode & 0o077 == 0 {
+        return;
+    }
+    for file in [
+        path.to_path_buf(),
+        sibling(path, "-wal"),
+        sibling(path, "-shm"),
+    ] {
+        if let Ok(found) = fs::metadata(&file) {
+            let private = found.permissions().mode() & 0o7700;
+            let _ = fs::set_permissions(&file, fs::Permissions::from_mode(private));
+        }
     }
 }
 
@@ -60,21 +134,22 @@ fn create(path: &Path) -> Result<()> {
     }
 }
 
-/// Refuses anything that is not an SQLite database in one piece. An empty
-/// file is accepted: SQLite starts a fresh journal in it.
-pub fn check_journal_file(path: &Path) -> Result<()> {
+/// Refuses anything that is not an SQLite database in one piece, and
+/// returns what its first page says (`None` for an empty file, which SQLite
+/// starts a fresh journal in).
+pub fn check_journal_file(path: &Path) -> Result<Option<Header>> {
     // Another win may be checkpointing this very moment, which writes the
     // header's new page count before the file has grown to it: a short
     // file is only called truncated if it stays short.
     let mut attempts = 0;
     loop {
         match read_header(path)? {
-            Header::Whole => return Ok(()),
-            Header::Short { bytes, expected } if attempts == 5 => bail!(
+            Reading::Whole(header) => return Ok(header),
+            Reading::Short { bytes, expected } if attempts == 5 => bail!(
                 "{} is truncated ({bytes} bytes of {expected}): restore it from a backup such as its .bak- copy",
                 path.display()
             ),
-            Header::Short { .. } => {
+            Reading::Short { .. } => {
                 attempts += 1;
                 std::thread::sleep(std::time::Duration::from_millis(40));
             }
@@ -82,24 +157,21 @@ pub fn check_journal_file(path: &Path) -> Result<()> {
     }
 }
 
-enum Header {
-    Whole,
+enum Reading {
+    Whole(Option<Header>),
     Short { bytes: u64, expected: u64 },
 }
 
-fn read_header(path: &Path) -> Result<Header> {
+fn read_header(path: &Path) -> Result<Reading> {
     let metadata = fs::metadata(path)
         .with_context(|| format!("cannot read the journal {}", path.display()))?;
-    if metadata.is_dir() {
-        bail!(
-            "{} is a folder, not a journal file (give a file path to --db or WIN_DB)",
-            path.display()
-        );
-    }
+    check_kind(path, &metadata)?;
     if metadata.len() == 0 {
-        return Ok(Header::Whole);
+        return Ok(Reading::Whole(None));
     }
-    let mut header = [0u8; 100];
+    // The database header (100 bytes), then the header of the schema
+    // table's first b-tree page, which shares page 1.
+    let mut header = [0u8; 108];
     let mut file = fs::File::open(path)
         .with_context(|| format!("cannot read the journal {}", path.display()))?;
     let read = read_up_to(&mut file, &mut header)
@@ -107,6 +179,24 @@ fn read_header(path: &Path) -> Result<Header> {
     if read < header.len() || &header[..16] != HEADER {
         bail!("{} is not a win journal (not an SQLite database); point --db or WIN_DB at another file", path.display());
     }
+    let schema_cells = u16::from_be_bytes([header[103], header[104]]);
+    let has_schema = match header[100] {
+        // A leaf page: the schema is its cells. An interior page: the
+        // schema outgrew one page.
+        0x0D => schema_cells > 0,
+        0x05 => true,
+        _ => bail!(
+            "{} is not a win journal (or is damaged); point --db or WIN_DB at another file",
+            path.display()
+        ),
+    };
+    let found = Header {
+        user_version: i64::from(i32::from_be_bytes([
+            header[60], header[61], header[62], header[63],
+        ])),
+        has_schema,
+        wal: header[18] == 2 && header[19] == 2,
+    };
     let page_size = match u16::from_be_bytes([header[16], header[17]]) {
         1 => 65_536,
         size => u64::from(size),
@@ -118,23 +208,23 @@ fn read_header(path: &Path) -> Result<Header> {
     // the version-valid-for number match; and a journal in use (a -wal file
     // with frames in it beside it) may be being checkpointed by someone else.
     // An empty -wal file is what win leaves when it closes.
-    let in_use = fs::metadata(sibling(path, "-wal")).is_ok_and(|wal| wal.len() > 0)
-        || sibling(path, "-journal").exists();
+    let in_use = wal_has_frames(path) || sibling(path, "-journal").exists();
     let trustworthy = !in_use && page_count > 0 && header[24..28] == header[92..96];
     let expected = page_size * page_count;
     if trustworthy && metadata.len() < expected {
-        return Ok(Header::Short {
+        return Ok(Reading::Short {
             bytes: metadata.len(),
             expected,
         });
     }
-    Ok(Header::Whole)
+    Ok(Reading::Whole(Some(found)))
 }
 
-fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
+/// `path` with `suffix` appended to its file name (`wins.db` → `wins.db-wal`).
+pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_os_string();
     name.push(suffix);
-    std::path::PathBuf::from(name)
+    PathBuf::from(name)
 }
 
 fn read_up_to(file: &mut fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
@@ -149,11 +239,17 @@ fn read_up_to(file: &mut fs::File, buffer: &mut [u8]) -> std::io::Result<usize> 
 }
 
 /// Whether a rollback journal beside the file holds a write that did not
-/// finish (an import killed part-way): SQLite undoes it on the next open
-/// that may write, but a read-only open (`immutable`) would read the
+/// finish (an import killed part-way by an older win): SQLite undoes it on
+/// the next open that may write, but a read-only open would read the
 /// half-written pages.
 pub fn has_unfinished_write(path: &Path) -> bool {
     fs::metadata(sibling(path, "-journal")).is_ok_and(|journal| journal.len() > 0)
+}
+
+/// Whether the -wal file holds frames: committed changes not yet folded
+/// into the journal file (a writer was stopped before it could).
+pub fn wal_has_frames(path: &Path) -> bool {
+    fs::metadata(sibling(path, "-wal")).is_ok_and(|wal| wal.len() > 0)
 }
 
 /// Whether this process may write the file (it is not opened for writing).
@@ -161,8 +257,60 @@ pub fn is_writable(path: &Path) -> bool {
     OpenOptions::new().write(true).open(path).is_ok()
 }
 
-/// Owner-only permissions, for copies the journal makes of itself.
-pub fn restrict(path: &Path) -> Result<()> {
-    fs::set_permissions(path, fs::Permissions::from_mode(0o600))
-        .with_context(|| format!("cannot make {} private", path.display()))
+/// Flushes a file's bytes to the disk.
+pub fn sync(path: &Path) -> std::io::Result<()> {
+    fs::File::open(path)?.sync_all()
+}
+
+/// Flushes a folder's entries (a rename into it) to the disk.
+pub fn sync_folder(path: &Path) -> std::io::Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    fs::File::open(folder)?.sync_all()
+}
+
+/// A path as an SQLite `file:` URI, so that SQLite reads it as the literal
+/// path it is (`WIN_DB=file:x?mode=ro` names a file called that), with
+/// `query` (such as `immutable=1`) appended.
+pub fn uri(path: &Path, query: &str) -> String {
+    let mut encoded = String::from(if path.is_absolute() {
+        // An empty authority: `file:///abs` (and `file:////x` for `//x`).
+        "file://"
+    } else {
+        "file:"
+    });
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'?' | b'#' | b'%' | 0..=0x1f | 0x7f..=0xff => {
+                encoded.push_str(&format!("%{byte:02X}"));
+            }
+            _ => encoded.push(char::from(*byte)),
+        }
+    }
+    if !query.is_empty() {
+        encoded.push('?');
+        encoded.push_str(query);
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_name_the_literal_path() {
+        assert_eq!(uri(Path::new("/a/wins.db"), ""), "file:///a/wins.db");
+        assert_eq!(
+            uri(Path::new("//a/w"), "immutable=1"),
+            "file:////a/w?immutable=1"
+        );
+        assert_eq!(
+            uri(Path::new("file:x?mode=ro#y"), ""),
+            "file:file:x%3Fmode=ro%23y"
+        );
+        assert_eq!(uri(Path::new("a b%.db"), ""), "file:a b%25.db");
+    }
 }

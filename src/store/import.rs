@@ -4,7 +4,7 @@
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
 
-use super::explain::{explain, is_busy};
+use super::explain::explain;
 use super::{learned, rows, sync, Store};
 use crate::domain::sync::{Group, Op};
 use crate::domain::win::NewWin;
@@ -32,7 +32,8 @@ impl Store {
 }
 
 /// A bulk load in progress (see `Store::import`): one IMMEDIATE
-/// transaction, in a rollback journal when it can have one, run with the
+/// transaction in WAL, so commands that read go on reading the journal as
+/// it was while it runs (and writers wait their turn), run with the
 /// schema's triggers (and, into an empty journal, its indexes) suspended
 /// and foreign keys off. The rows it writes are whole by construction (a
 /// win, then its satellites under the id it was given), and the full-text
@@ -47,7 +48,6 @@ pub struct Import<'s> {
     indexed_up_to: i64,
     /// The schema's text of what `begin_import` dropped, to recreate.
     suspended: Vec<String>,
-    rollback_journal: bool,
     replace_existing: bool,
     open: bool,
     /// Set when sync is on: every win added is captured for publishing.
@@ -149,7 +149,7 @@ impl Import<'_> {
     fn end(&mut self, verb: &str) -> Result<()> {
         self.open = false;
         let ended = self.conn.execute_batch(verb);
-        let restored = restore_after_import(self.conn, self.rollback_journal);
+        let restored = restore_after_import(self.conn);
         ended?;
         restored
     }
@@ -172,9 +172,8 @@ fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Res
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Only changeable outside a transaction; `end` turns them back on.
     conn.pragma_update(None, "foreign_keys", "OFF")?;
-    let rollback_journal = leave_wal(conn)?;
     if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
-        let _ = restore_after_import(conn, rollback_journal);
+        let _ = restore_after_import(conn);
         return Err(err.into());
     }
     let mut import = Import {
@@ -185,7 +184,6 @@ fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Res
         learning: learned::Tally::default(),
         indexed_up_to: 0,
         suspended: Vec::new(),
-        rollback_journal,
         replace_existing,
         open: true,
         capture: None,
@@ -230,31 +228,9 @@ fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Res
     Ok(import)
 }
 
-/// Switches a WAL journal to a rollback journal for an import, when no
-/// other connection has it open (SQLite refuses at once otherwise, and the
-/// import runs in WAL). A rollback journal writes each page once, where WAL
-/// writes it to the -wal file and then again into the journal: a 1M-win
-/// import took a sixth less time. Returns whether it switched.
-fn leave_wal(conn: &Connection) -> Result<bool> {
-    match conn.query_row("PRAGMA journal_mode = TRUNCATE", [], |row| {
-        row.get::<_, String>(0)
-    }) {
-        Ok(mode) => Ok(mode.eq_ignore_ascii_case("truncate")),
-        Err(err) if is_busy(&err) => Ok(false),
-        Err(err) => Err(err.into()),
-    }
-}
-
 /// The connection settings `begin_import` changed, back to everyday ones.
-fn restore_after_import(conn: &Connection, rollback_journal: bool) -> Result<()> {
+fn restore_after_import(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    if rollback_journal {
-        // Back to WAL, waiting (the busy timeout) for readers that came in.
-        // If they outstay it, the journal is whole in the rollback journal
-        // all the same, and the next command that writes switches it back:
-        // the import has landed, so this is not an error.
-        let _ = conn.pragma_update(None, "journal_mode", "WAL");
-    }
     conn.pragma_update(None, "temp_store", "DEFAULT")?;
     conn.pragma_update(None, "cache_size", -2_000)?;
     Ok(())

@@ -38,10 +38,7 @@ pub struct Store {
 
 impl Store {
     fn describe(&self) -> String {
-        match &self.path {
-            Some(path) => format!("the journal {}", path.display()),
-            None => "the in-memory journal".to_string(),
-        }
+        open::describe(self.path.as_deref())
     }
 
     /// Turns SQLite's terse errors into ones that say what to do.

@@ -144,7 +144,12 @@ fn dry_run_stores_nothing() {
         .unwrap()
         .iter()
         .any(|f| f["rule"] == "no-impact"));
-    assert_eq!(journal.ok(&["list", "--format", "json"]).trim(), "[]");
+    let missing = journal.fails(&["list", "--format", "json"]);
+    assert!(
+        missing.contains("no journal"),
+        "a dry run creates nothing: {missing}"
+    );
+    assert!(!journal.db().parent().unwrap().exists());
 }
 
 #[test]
