@@ -493,3 +493,194 @@ fn an_editor_session_merges_changes_made_meanwhile_and_never_overwrites_them() {
     assert_eq!(win["impact"], "tickets -60%");
     assert_eq!(win["text"], "base win, rewritten in the editor");
 }
+
+#[test]
+fn captures_and_reads_during_an_import_wait_or_succeed() {
+    let journal = Journal::new();
+    journal.add(&["before the import"]);
+    let file = journal.dir.path().join("big.jsonl");
+    write_wins(&file, 20_000);
+    let mut import: Child = win_process(&journal, &["import", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let (mut added, mut listed, mut while_importing) = (0, 0, 0);
+    for round in 0..6 {
+        if import.try_wait().unwrap().is_none() {
+            while_importing += 1;
+        }
+        let args: &[&str] = if round % 2 == 0 {
+            &["add", "captured during the import"]
+        } else {
+            &["list", "-n", "1"]
+        };
+        let output = win_process(&journal, args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?} during an import: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if round % 2 == 0 {
+            added += 1;
+        } else {
+            listed += 1;
+        }
+    }
+    let output = import.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(while_importing > 0, "the import ended before any command ran beside it");
+    assert_eq!(listed, 3);
+    assert_eq!(count(&journal), 1 + 20_000 + added);
+    assert_eq!(integrity(&journal), "ok");
+}
+
+#[test]
+fn many_first_captures_at_once_all_land() {
+    for round in 0..4 {
+        let journal = Journal::new();
+        let children: Vec<Child> = (0..16)
+            .map(|i| {
+                win_process(&journal, &["add", &format!("first capture {i}")])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        assert_eq!(count(&journal), 16, "round {round}");
+        assert_eq!(integrity(&journal), "ok");
+    }
+}
+
+/// A version-1 journal of `n` wins, as the first win wrote it.
+fn version_1_journal(path: &std::path::Path, n: usize) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.execute_batch(include_str!("../../src/store/migrations/0001_init.sql"))
+        .unwrap();
+    let tx = conn.transaction().unwrap();
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, kind)
+                 VALUES (?1, '2026-03-04T10:00:00+01:00', 1772614800, '2026-03-04T10:00:00+01:00',
+                         '2026-03-04T10:00:00+01:00', ?2, 'shipped')",
+            )
+            .unwrap();
+        for i in 0..n {
+            insert
+                .execute(rusqlite::params![
+                    format!("0190a000-0000-7000-8000-{i:012x}"),
+                    format!("old win {i} about drift in the ranker")
+                ])
+                .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+}
+
+/// The schema version, wins and integrity of a journal file, read as is.
+fn inspect_file(path: &std::path::Path) -> (i64, i64, String) {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let version = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    let wins = conn
+        .query_row("SELECT count(*) FROM wins", [], |row| row.get(0))
+        .unwrap();
+    let check = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    (version, wins, check)
+}
+
+#[test]
+fn an_interrupted_migration_leaves_a_whole_backup_or_none() {
+    use std::os::unix::fs::PermissionsExt;
+    const WINS: i64 = 30_000;
+    let journal = Journal::new();
+    let template = journal.dir.path().join("v1.db");
+    version_1_journal(&template, WINS as usize);
+    let backup = journal.db().with_file_name("wins.db.bak-1");
+    let mut interrupted = 0;
+    for (round, delay_ms) in [2, 5, 10, 20, 35, 50, 80, 120, 200, 400].into_iter().enumerate() {
+        for suffix in ["", "-wal", "-shm", ".bak-1", ".bak-1.partial"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", journal.db().display()));
+        }
+        std::fs::create_dir_all(journal.db().parent().unwrap()).unwrap();
+        std::fs::copy(&template, journal.db()).unwrap();
+        // On a second round, an old half-written backup is waiting: it must
+        // not be trusted.
+        if round % 2 == 1 {
+            std::fs::write(&backup, b"SQLite format 3\0 and then nothing").unwrap();
+        }
+        let child = win_process(&journal, &["list", "-n", "1"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let signal = if round % 3 == 0 { "-INT" } else { "-KILL" };
+        let _ = Process::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        let mut child = child;
+        if !child.wait().unwrap().success() {
+            interrupted += 1;
+        }
+        // Whatever the moment, the journal holds every win, at version 1 or
+        // migrated, and a backup that exists is a whole, private copy.
+        let (version, wins, check) = inspect_file(&journal.db());
+        assert_eq!((wins, check.as_str()), (WINS, "ok"), "journal after a kill at {delay_ms} ms");
+        assert!(version == 1 || version > 1);
+        let garbage = round % 2 == 1
+            && std::fs::read(&backup).is_ok_and(|b| b.starts_with(b"SQLite format 3\0 and"));
+        if backup.exists() && !garbage {
+            let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "backup mode after a kill at {delay_ms} ms");
+            assert_eq!(
+                inspect_file(&backup),
+                (1, WINS, "ok".to_string()),
+                "backup after a kill at {delay_ms} ms"
+            );
+        } else {
+            assert!(version == 1, "migrated without a backup (kill at {delay_ms} ms)");
+        }
+        // The next command finishes the job, from a whole backup.
+        journal.ok(&["list", "-n", "1"]);
+        let (version, wins, _) = inspect_file(&journal.db());
+        assert!(version > 1);
+        assert_eq!(wins, WINS);
+        assert_eq!(inspect_file(&backup), (1, WINS, "ok".to_string()), "round {round}");
+        assert_eq!(
+            std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert!(!journal.db().with_file_name("wins.db.bak-1.partial").exists());
+    }
+    assert!(interrupted > 0, "no command was interrupted");
+    assert_eq!(
+        journal.json(&["search", "drift", "-n", "1", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
