@@ -11,12 +11,15 @@ use crate::prompt;
 
 pub fn run(app: &App, args: &RmArgs) -> Result<()> {
     let mut store = app.open_store()?;
-    let wins = args
-        .ids
+    // A number given twice is one win.
+    let mut ids = args.ids.clone();
+    ids.sort_unstable();
+    ids.dedup();
+    let wins = ids
         .iter()
         .map(|id| store.require(*id))
         .collect::<Result<Vec<_>>>()?;
-    let handles: Vec<String> = args.ids.iter().map(|id| format!("#{id}")).collect();
+    let handles: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
     if !app.yes {
         if !app.stdin_is_terminal {
             bail!(
@@ -41,7 +44,7 @@ pub fn run(app: &App, args: &RmArgs) -> Result<()> {
             bail!("nothing was deleted");
         }
     }
-    let deleted = store.delete(&args.ids)?;
+    let deleted = store.delete(&ids)?;
     output::note(&format!(
         "deleted {deleted} win{}: {}",
         if deleted == 1 { "" } else { "s" },

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use super::analysis::Suggestion;
 use super::metric::Metric;
 use super::win::{
-    new_uid, non_empty, normalize_tags, rfc3339_in_opt, CompetencySource, Kind, NewWin, Provenance,
-    Role, Stage, Status, Update,
+    derived_uid, non_empty, normalize_tags, rfc3339_in_opt, CompetencySource, Kind, NewWin,
+    Provenance, Role, Stage, Status, Update,
 };
 
 #[derive(Debug, Clone, Deserialize)]
@@ -94,18 +94,19 @@ impl WinRecord {
         }
     }
 
-    /// A win ready to store; a missing time means `now`, a missing uid a new one.
+    /// A win ready to store; a missing time means `now`, a missing uid one
+    /// derived from the time and text given (see `derived_uid`).
     pub fn into_new(self, now: DateTime<FixedOffset>) -> Result<NewWin> {
         let text = self.text.trim().to_string();
         if text.is_empty() {
             bail!("the win's text is empty");
         }
-        let occurred_at = self.occurred_at.unwrap_or(now);
         let uid = match self.uid.map(|u| u.trim().to_string()) {
             Some(uid) if uuid::Uuid::parse_str(&uid).is_ok() => uid,
             Some(uid) if !uid.is_empty() => bail!("uid \"{uid}\" is not a UUID"),
-            _ => new_uid(occurred_at),
+            _ => derived_uid(self.occurred_at.as_ref(), &text),
         };
+        let occurred_at = self.occurred_at.unwrap_or(now);
         let competencies: Vec<String> = self
             .competencies
             .iter()

@@ -275,6 +275,20 @@ pub fn new_uid(now: DateTime<FixedOffset>) -> String {
     uuid::Uuid::new_v7(stamp).to_string()
 }
 
+/// The uid of a record that came without one (a jrnl entry, a CSV row):
+/// derived from when it happened and what it says (a name-based UUID), so
+/// importing the same file twice finds the same wins instead of adding them
+/// again. Two entries with the same time and text are the same win.
+pub fn derived_uid(occurred_at: Option<&DateTime<FixedOffset>>, text: &str) -> String {
+    /// win's own namespace for name-based uids.
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5f1c_9a4e_2b7d_4c1a_9e3f_6d8b_0a2c_4e71);
+    let when = occurred_at
+        .map(|at| format!("{}.{:09}", at.timestamp(), at.timestamp_subsec_nanos()))
+        .unwrap_or_default();
+    let name = format!("{when}\n{text}");
+    uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+}
+
 /// Normalises tags: split comma lists, trim, lowercase, drop empties and repeats.
 pub fn normalize_tags<I, S>(raw: I) -> Vec<String>
 where
@@ -371,6 +385,18 @@ impl<'de> de::Visitor<'de> for OptionalRfc3339 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_without_uid_gets_the_same_uid_every_time() {
+        let at = DateTime::parse_from_rfc3339("2026-03-04T09:30:00+01:00").unwrap();
+        let same_instant = DateTime::parse_from_rfc3339("2026-03-04T08:30:00Z").unwrap();
+        let uid = derived_uid(Some(&at), "cut p99 latency");
+        assert_eq!(uid, derived_uid(Some(&same_instant), "cut p99 latency"));
+        assert!(uuid::Uuid::parse_str(&uid).is_ok());
+        assert_ne!(uid, derived_uid(Some(&at), "cut p95 latency"));
+        assert_ne!(uid, derived_uid(None, "cut p99 latency"));
+        assert_eq!(derived_uid(None, "x"), derived_uid(None, "x"));
+    }
 
     #[test]
     fn vocabularies_parse_their_own_spelling_and_reject_others() {

@@ -98,12 +98,16 @@ impl Store {
         self.require(id)
     }
 
-    /// Deletes wins; if any id is missing, deletes none.
+    /// Deletes wins (an id given twice counts once); if any id is missing,
+    /// deletes none.
     pub fn delete(&mut self, ids: &[i64]) -> Result<usize> {
         let path = self.describe();
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
         self.write(|tx| {
             let mut deleted = 0;
-            for id in ids {
+            for id in &ids {
                 let Some(uid) = rows::uid_of(tx, *id)? else {
                     bail!("no win #{id} in {path} (see: win list); nothing was deleted");
                 };

@@ -34,6 +34,7 @@ mod capture;
 mod hardening;
 mod import_export;
 mod journal_file;
+mod journal_safety;
 mod learning;
 mod list_edit;
 mod mcp;

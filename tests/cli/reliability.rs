@@ -529,8 +529,15 @@ fn captures_and_reads_during_an_import_wait_or_succeed() {
         }
     }
     let output = import.wait_with_output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(while_importing > 0, "the import ended before any command ran beside it");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        while_importing > 0,
+        "the import ended before any command ran beside it"
+    );
     assert_eq!(listed, 3);
     assert_eq!(count(&journal), 1 + 20_000 + added);
     assert_eq!(integrity(&journal), "ok");
@@ -589,16 +596,15 @@ fn version_1_journal(path: &std::path::Path, n: usize) {
     }
     tx.commit().unwrap();
     conn.pragma_update(None, "user_version", 1).unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
 }
 
 /// The schema version, wins and integrity of a journal file, read as is.
 fn inspect_file(path: &std::path::Path) -> (i64, i64, String) {
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
     let version = conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
@@ -620,7 +626,10 @@ fn an_interrupted_migration_leaves_a_whole_backup_or_none() {
     version_1_journal(&template, WINS as usize);
     let backup = journal.db().with_file_name("wins.db.bak-1");
     let mut interrupted = 0;
-    for (round, delay_ms) in [2, 5, 10, 20, 35, 50, 80, 120, 200, 400].into_iter().enumerate() {
+    for (round, delay_ms) in [2, 5, 10, 20, 35, 50, 80, 120, 200, 400]
+        .into_iter()
+        .enumerate()
+    {
         for suffix in ["", "-wal", "-shm", ".bak-1", ".bak-1.partial"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", journal.db().display()));
         }
@@ -648,36 +657,55 @@ fn an_interrupted_migration_leaves_a_whole_backup_or_none() {
         // Whatever the moment, the journal holds every win, at version 1 or
         // migrated, and a backup that exists is a whole, private copy.
         let (version, wins, check) = inspect_file(&journal.db());
-        assert_eq!((wins, check.as_str()), (WINS, "ok"), "journal after a kill at {delay_ms} ms");
+        assert_eq!(
+            (wins, check.as_str()),
+            (WINS, "ok"),
+            "journal after a kill at {delay_ms} ms"
+        );
         assert!(version == 1 || version > 1);
         let garbage = round % 2 == 1
             && std::fs::read(&backup).is_ok_and(|b| b.starts_with(b"SQLite format 3\0 and"));
         if backup.exists() && !garbage {
             let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "backup mode after a kill at {delay_ms} ms");
+            assert_eq!(
+                mode & 0o777,
+                0o600,
+                "backup mode after a kill at {delay_ms} ms"
+            );
             assert_eq!(
                 inspect_file(&backup),
                 (1, WINS, "ok".to_string()),
                 "backup after a kill at {delay_ms} ms"
             );
         } else {
-            assert!(version == 1, "migrated without a backup (kill at {delay_ms} ms)");
+            assert!(
+                version == 1,
+                "migrated without a backup (kill at {delay_ms} ms)"
+            );
         }
         // The next command finishes the job, from a whole backup.
         journal.ok(&["list", "-n", "1"]);
         let (version, wins, _) = inspect_file(&journal.db());
         assert!(version > 1);
         assert_eq!(wins, WINS);
-        assert_eq!(inspect_file(&backup), (1, WINS, "ok".to_string()), "round {round}");
+        assert_eq!(
+            inspect_file(&backup),
+            (1, WINS, "ok".to_string()),
+            "round {round}"
+        );
         assert_eq!(
             std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
             0o600
         );
-        assert!(!journal.db().with_file_name("wins.db.bak-1.partial").exists());
+        assert!(!journal
+            .db()
+            .with_file_name("wins.db.bak-1.partial")
+            .exists());
     }
     assert!(interrupted > 0, "no command was interrupted");
     assert_eq!(
-        journal.json(&["search", "drift", "-n", "1", "--format", "json"])
+        journal
+            .json(&["search", "drift", "-n", "1", "--format", "json"])
             .as_array()
             .unwrap()
             .len(),
