@@ -662,7 +662,7 @@ fn an_interrupted_migration_leaves_a_whole_backup_or_none() {
             (WINS, "ok"),
             "journal after a kill at {delay_ms} ms"
         );
-        assert!(version == 1 || version > 1);
+        assert!(version >= 1);
         let garbage = round % 2 == 1
             && std::fs::read(&backup).is_ok_and(|b| b.starts_with(b"SQLite format 3\0 and"));
         if backup.exists() && !garbage {
