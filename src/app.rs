@@ -63,6 +63,14 @@ impl App {
         };
         let config = Config::load(config_dir.as_deref())?;
         let streams = crate::output::configure(cli.color);
+        if streams.stderr_is_terminal {
+            // A capture queued behind a long import says why it waits.
+            crate::store::on_long_wait(|| {
+                crate::output::note(
+                    "waiting for another win command (an import?) to finish with the journal…",
+                );
+            });
+        }
         Ok(App {
             now,
             zone,
@@ -90,7 +98,6 @@ impl App {
         })
     }
 
-    /// Opens the journal, creating and migrating it as needed.
     /// The journal, for a command that needs one to exist: reading, or
     /// changing a win that is there. A missing journal is an error, and
     /// nothing is created.

@@ -1,11 +1,10 @@
 //! Opening the journal: the connection, its settings, and migrations
 //! (with a backup first).
 
-use std::io::IsTerminal;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -297,11 +296,10 @@ fn wait_for_lock(attempt: i32) -> bool {
     if waited >= BUSY_TIMEOUT {
         return false;
     }
-    if waited >= Duration::from_secs(1)
-        && !TOLD.swap(true, Ordering::Relaxed)
-        && std::io::stderr().is_terminal()
-    {
-        eprintln!("win: waiting for another win command to finish with the journal…");
+    if waited >= Duration::from_secs(1) && !TOLD.swap(true, Ordering::Relaxed) {
+        if let Some(notice) = LONG_WAIT.get() {
+            notice();
+        }
     }
     // SQLite's own schedule: quick retries first, then every 50 ms.
     let pause = match attempt {
@@ -312,6 +310,15 @@ fn wait_for_lock(attempt: i32) -> bool {
     };
     std::thread::sleep(Duration::from_millis(pause));
     true
+}
+
+/// What to do once a command has waited a second for the lock (the app
+/// tells a person at a terminal; store itself prints nothing).
+static LONG_WAIT: OnceLock<fn()> = OnceLock::new();
+
+/// Sets what happens when a command has waited a second for the journal.
+pub fn on_long_wait(notice: fn()) {
+    let _ = LONG_WAIT.set(notice);
 }
 
 /// The longest this process waited for a lock, for a truthful error.

@@ -18,7 +18,11 @@ fn cursor_shown(screen: &str) -> bool {
     }
 }
 
+/// How many wins are stored (none when a cancelled capture created no journal).
 fn wins(journal: &Journal) -> usize {
+    if !journal.db().exists() {
+        return 0;
+    }
     journal
         .json(&["list", "--format", "json"])
         .as_array()
