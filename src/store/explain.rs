@@ -35,8 +35,7 @@ pub(super) fn explain(err: anyhow::Error, journal: &str) -> anyhow::Error {
                 )
             } else {
                 anyhow!(
-                    "{} was locked by another win command, which this one could not wait for; try again",
-                    journal
+                    "{journal} was locked by another win command, which this one could not wait for; try again"
                 )
             }
         }
