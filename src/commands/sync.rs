@@ -14,7 +14,8 @@ pub fn run(app: &App, args: &SyncArgs) -> Result<()> {
         Some(SyncCommand::Key(key)) => super::sync_key::run(app, key),
         None => {
             let paths = Paths::new(&app.db_path, app.config_dir.as_deref())?;
-            let mut store = app.open_store()?;
+            // A new device joins by syncing: it starts its journal.
+            let mut store = app.create_store()?;
             let report = sync::run(&mut store, &paths, app.now)?;
             tell(&report)
         }

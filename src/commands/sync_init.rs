@@ -14,7 +14,7 @@ pub fn run(app: &App, args: &SyncInitArgs) -> Result<()> {
         (_, true) => Some(false),
         _ => None,
     };
-    let mut store = app.open_store()?;
+    let mut store = app.create_store()?;
     let (device, encrypted, report) = sync::init(
         &mut store,
         &paths,
