@@ -266,7 +266,7 @@ impl Server {
         match name {
             "add_win" => {
                 let params: AddParams = parse(name, arguments)?;
-                let mut store = app.open_store().map_err(tool_error)?;
+                let mut store = app.create_store().map_err(tool_error)?;
                 let (mut win, _) =
                     add::prepare(app, &params.text, &params.fields(), false, Some(&store))
                         .map_err(tool_error)?;
