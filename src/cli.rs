@@ -177,7 +177,10 @@ pub enum SearchFormat {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// Words to find (all of them); "quoted words" find a phrase.
+    /// What to find: words (all of them), a OR b (either), -word (without
+    /// it), "a phrase" (in this order), prefix* (any word starting so).
+    /// Nothing else is special: colons, dashes inside words and lower-case
+    /// "or" are plain text. Quote the query: win search "p99 -latency".
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
 

@@ -67,8 +67,8 @@ pub fn hits(app: &App, args: &SearchArgs) -> Result<Vec<SearchHit>> {
 fn query(args: &SearchArgs) -> Result<String> {
     let query = args.query.join(" ");
     match fts_query(&query) {
-        Some(fts) => Ok(fts),
-        None => bail!("nothing to search for in \"{query}\": give at least one word"),
+        Ok(fts) => Ok(fts),
+        Err(why) => bail!("nothing to search for in \"{query}\": {why}"),
     }
 }
 
