@@ -31,7 +31,14 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
     let filter = app.filter(&args.filter)?;
     let hits = app.open_store()?.search_brief(&fts, &filter)?;
     if hits.is_empty() {
-        // Like grep: nothing found is exit status 1, and no message.
+        // Like grep: nothing found is exit status 1, and no message in a
+        // pipe; a person at a terminal is told.
+        if app.stdout_is_terminal {
+            output::note(&format!(
+                "no wins match \"{}\" (fewer words, a prefix*, or a OR b find more)",
+                output::clean(&query, false)
+            ));
+        }
         return Err(Silent(1).into());
     }
     let table = app.stdout_is_terminal || args.format.is_some();

@@ -220,3 +220,20 @@ fn an_editor_that_quits_without_saving_or_fails_changes_nothing() {
         .run();
     assert_eq!(wins(&journal), 1);
 }
+
+#[test]
+fn search_with_no_match_on_a_terminal_says_so() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker"]);
+    let (code, screen) = on_terminal(&journal, &["search", "zeitgeist"]).finish();
+    assert_eq!(code, Some(1), "{screen:?}");
+    assert!(screen.contains("no wins match \"zeitgeist\""), "{screen:?}");
+    // In a pipe, as grep: exit 1 and nothing said.
+    journal
+        .test()
+        .args(["search", "zeitgeist"])
+        .status(1)
+        .stdout("")
+        .stderr("")
+        .run();
+}
