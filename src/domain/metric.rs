@@ -66,6 +66,14 @@ impl Metric {
             }
             (Some(before), None) => parts.push(format!("from {}", format_amount(before, unit))),
             _ => {
+                // "+2.3%" is a change and nothing else: said once, as
+                // "conversion +2.3%", not "conversion 2.3% (+2.3%)".
+                if let (Some(value), Some(change)) = (self.value, self.change_pct) {
+                    if unit == Some("%") && (value.abs() - change.abs()).abs() < 1e-9 {
+                        parts.push(format_change(change));
+                        return parts.join(" ");
+                    }
+                }
                 if let Some(value) = self.value {
                     parts.push(format_amount(value, unit));
                 }
@@ -154,4 +162,50 @@ fn format_money(value: f64) -> String {
     let number = format!("{scaled:.2}");
     let number = number.trim_end_matches('0').trim_end_matches('.');
     format!("{number}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Metric;
+
+    fn metric(
+        value: Option<f64>,
+        before: Option<f64>,
+        after: Option<f64>,
+        change: Option<f64>,
+    ) -> Metric {
+        Metric {
+            label: Some("conversion".into()),
+            value,
+            before,
+            after,
+            unit: Some("%".into()),
+            change_pct: change,
+            text: String::new(),
+            direction: None,
+            better: None,
+            level: None,
+        }
+    }
+
+    #[test]
+    fn a_change_alone_is_said_once() {
+        assert_eq!(
+            metric(Some(2.3), None, None, Some(2.3)).describe(),
+            "conversion +2.3%"
+        );
+        assert_eq!(
+            metric(Some(40.0), None, None, Some(-40.0)).describe(),
+            "conversion −40%"
+        );
+        // A level with a change beside it, and a pair, keep both numbers.
+        assert_eq!(
+            metric(Some(12.0), None, None, Some(4.0)).describe(),
+            "conversion 12% (+4%)"
+        );
+        assert_eq!(
+            metric(None, Some(2.0), Some(3.0), Some(50.0)).describe(),
+            "conversion 2% → 3% (+50%)"
+        );
+    }
 }

@@ -435,3 +435,12 @@ fn search_has_a_small_query_syntax_that_user_input_cannot_break() {
         .stdout_contains("a OR b (either), -word (without")
         .run();
 }
+
+#[test]
+fn a_change_alone_is_not_repeated() {
+    let journal = Journal::new();
+    journal.add(&["lifted conversion +2.3% with the new ranker"]);
+    let show = journal.ok(&["show", "1"]);
+    assert!(show.contains("conversion +2.3%"), "{show}");
+    assert!(!show.contains("(+2.3%)"), "{show}");
+}
