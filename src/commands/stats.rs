@@ -14,7 +14,7 @@ pub fn run(app: &App, args: &StatsArgs) -> Result<()> {
     let framework = app.framework()?;
     let (filter, period) = app.review_scope(&args.filter)?;
     let wins = app.open_store()?.list(&filter)?;
-    let stats = review::stats(&wins, framework, period);
+    let stats = review::stats(&wins, framework, period, app.now);
     if args.format == StatsFormat::Json {
         return output::print_json(&stats);
     }

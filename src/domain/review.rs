@@ -280,19 +280,28 @@ pub struct Stats {
     pub recency: Recency,
 }
 
-pub fn stats(wins: &[Win], framework: &Framework, period: ReviewPeriod) -> Stats {
+pub fn stats(
+    wins: &[Win],
+    framework: &Framework,
+    period: ReviewPeriod,
+    now: DateTime<FixedOffset>,
+) -> Stats {
     let months = months_of(&period);
     let coverage = coverage(wins, framework, &months);
     Stats {
         wins: wins.len(),
-        gaps: gaps(&coverage),
+        gaps: gaps(&coverage, now),
         recency: recency(wins, &period),
         coverage,
         period,
     }
 }
 
-pub fn gaps(coverage: &Coverage) -> Gaps {
+/// Competencies with no wins, and the months with none that have begun by
+/// `now`: a period that runs on (this year, this quarter) has no gap in a
+/// month that has not come yet.
+pub fn gaps(coverage: &Coverage, now: DateTime<FixedOffset>) -> Gaps {
+    let this_month = month_of(&now);
     Gaps {
         competencies: coverage
             .by_competency
@@ -303,7 +312,7 @@ pub fn gaps(coverage: &Coverage) -> Gaps {
         months: coverage
             .by_month
             .iter()
-            .filter(|m| m.wins == 0)
+            .filter(|m| m.wins == 0 && m.month <= this_month)
             .map(|m| m.month.clone())
             .collect(),
     }

@@ -68,7 +68,7 @@ pub fn build(
         .collect();
 
     let coverage = coverage(wins, framework, &months);
-    let gaps = gaps(&coverage);
+    let gaps = gaps(&coverage, now);
     let pending: Vec<PendingEntry> = wins
         .iter()
         .filter(|w| {

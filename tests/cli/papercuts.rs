@@ -444,3 +444,22 @@ fn a_change_alone_is_not_repeated() {
     assert!(show.contains("conversion +2.3%"), "{show}");
     assert!(!show.contains("(+2.3%)"), "{show}");
 }
+
+#[test]
+fn gaps_never_name_a_month_that_has_not_come() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker", "-c", "mlops"]);
+    let check = journal.ok(&["review", "check", "--period", "this-year"]);
+    assert!(check.contains("Months with no wins: 2026-01"), "{check}");
+    assert!(check.contains("2026-10"), "{check}");
+    assert!(!check.contains("2026-12"), "{check}");
+    let stats = journal.json(&["stats", "--period", "this-year", "--format", "json"]);
+    let months = stats["gaps"]["months"].as_array().unwrap();
+    assert_eq!(months.len(), 10, "{months:?}");
+    assert!(!months.contains(&serde_json::json!("2026-12")));
+    let context = journal.json(&["review", "draft", "--period", "this-year", "--context"]);
+    assert!(!context["gaps"]["months"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("2026-12")));
+}
