@@ -36,7 +36,7 @@ pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
         if app.stdout_is_terminal {
             output::note(&format!(
                 "no wins match \"{}\" (fewer words, a prefix*, or a OR b find more)",
-                output::clean(&query, false)
+                output::clean(&args.query.join(" "), false)
             ));
         }
         return Err(Silent(1).into());

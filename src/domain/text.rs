@@ -99,6 +99,22 @@ pub fn skip_string(text: &str) -> &str {
     ""
 }
 
+/// A sentence that starts with a capital: "deployed the model" becomes
+/// "Deployed the model". Only a first word of plain lower-case letters is
+/// touched, so names such as "iOS", "p99", "k8s" or "eBay" stay as written.
+pub fn sentence_start(text: &str) -> String {
+    let first_word = text.split_whitespace().next().unwrap_or("");
+    let plain = first_word
+        .trim_end_matches(|c: char| c.is_ascii_punctuation())
+        .chars()
+        .all(char::is_lowercase);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if plain && first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +127,25 @@ mod tests {
             without_controls("plain\ttext", true),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn a_sentence_starts_with_a_capital_but_names_stay() {
+        assert_eq!(
+            sentence_start("deployed the churn model"),
+            "Deployed the churn model"
+        );
+        assert_eq!(sentence_start("écrit, shipped"), "Écrit, shipped");
+        assert_eq!(sentence_start("I shipped it"), "I shipped it");
+        for name in [
+            "iOS app shipped",
+            "p99 down",
+            "k8s migration",
+            "eBay feed",
+            "",
+        ] {
+            assert_eq!(sentence_start(name), name);
+        }
     }
 
     #[test]

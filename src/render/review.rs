@@ -15,7 +15,7 @@ use crate::domain::dates::{day, month_of};
 use crate::domain::framework::Framework;
 use crate::domain::metric::Level;
 use crate::domain::review::*;
-use crate::domain::text::shorten;
+use crate::domain::text::{sentence_start, shorten};
 use crate::domain::win::{Update, Win};
 
 /// Builds the review context for wins inside `period`.
@@ -79,7 +79,7 @@ pub fn build(
         .map(|w| PendingEntry {
             id: w.id,
             date: day(&w.occurred_at),
-            summary: shorten(&w.text, 90),
+            summary: sentence_start(&shorten(&w.text, 90)),
             waiting_days: crate::analyze::check::waiting_days(w, now),
         })
         .collect();

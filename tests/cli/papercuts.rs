@@ -463,3 +463,47 @@ fn gaps_never_name_a_month_that_has_not_come() {
         .unwrap()
         .contains(&serde_json::json!("2026-12")));
 }
+
+#[test]
+fn every_bullet_of_a_draft_starts_with_a_capital() {
+    let journal = Journal::new();
+    journal.add(&[
+        "deployed the churn model to the weekly campaign",
+        "--stage",
+        "shipped",
+        "-d",
+        "3 weeks ago",
+    ]);
+    journal.add(&["cut p99 scoring latency from 240ms to 80ms", "-c", "mlops"]);
+    journal.add(&[
+        "mentored two new hires",
+        "--kind",
+        "leadership",
+        "--role",
+        "supported",
+    ]);
+    journal.add(&["ruled out a bigger embedding", "--kind", "negative-result"]);
+    journal.add(&[
+        "iOS app ranking shipped",
+        "--kind",
+        "shipped",
+        "--role",
+        "contributed",
+    ]);
+    for template in ["self-assessment", "brag-doc"] {
+        let draft = journal.ok(&["review", "draft", "--template", template]);
+        for line in draft.lines().filter(|l| l.trim_start().starts_with("- ")) {
+            let text = line.trim_start()[2..].trim_start_matches("**");
+            let first = text.chars().next().unwrap();
+            assert!(
+                !first.is_lowercase() || text.starts_with("iOS"),
+                "{template}: {line}"
+            );
+        }
+    }
+    let context = journal.json(&["review", "draft", "--context"]);
+    assert_eq!(
+        context["pending"][0]["summary"],
+        "Deployed the churn model to the weekly campaign"
+    );
+}
