@@ -571,6 +571,12 @@ pub struct DraftArgs {
     #[arg(long, conflicts_with_all = ["template", "format"])]
     pub context: bool,
 
+    /// After the draft, print notes for you on stderr: competencies and
+    /// months with no wins, wins still waiting on impact, recency. They are
+    /// never part of the draft (see also: win review check).
+    #[arg(long, conflicts_with = "context")]
+    pub notes: bool,
+
     /// Your name, for the header [default: from the config file].
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,

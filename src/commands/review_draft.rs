@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::cli::{DraftArgs, DraftFormat};
 use crate::domain::review::ReviewOptions;
 use crate::output;
-use crate::render::{self, TemplateFile, DEFAULT_DRAFT};
+use crate::render::{self, TemplateFile, DEFAULT_DRAFT, DRAFT_NOTES};
 
 /// What the draft prints, settled before any work (clap refuses the
 /// combinations that contradict each other).
@@ -50,8 +50,25 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
         Output::Document(template) => template,
     };
     let text = render::render(&template, &context)?;
+    // What is missing or weak is for the author, never in the document.
+    let notes = if args.notes {
+        Some(render::render(&templates.get(DRAFT_NOTES)?, &context)?)
+    } else {
+        None
+    };
+    let has_notes = !context.gaps.competencies.is_empty()
+        || !context.gaps.months.is_empty()
+        || context.recency.flagged
+        || !context.pending.is_empty();
     crate::leave_to_exit(context);
     output::print_document(&text)?;
+    match notes {
+        Some(notes) => output::note(notes.trim_end()),
+        None if has_notes && !no_wins => output::note(
+            "notes for you (gaps, wins waiting on impact) are left out of the draft: add --notes, or see win review check",
+        ),
+        None => {}
+    }
     if no_wins {
         output::note("no wins in this period (see: win add, or widen --since / --period)");
     }

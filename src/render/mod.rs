@@ -35,6 +35,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/drafts/plain.txt"),
     ),
     (
+        "notes/draft.md",
+        include_str!("../../templates/notes/draft.md"),
+    ),
+    (
         "statements/glossary.toml",
         include_str!("../../templates/statements/glossary.toml"),
     ),
@@ -70,6 +74,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
 
 /// The draft a document format renders by default.
 pub const DEFAULT_DRAFT: &str = "self-assessment";
+
+/// The notes for a draft's author (`win review draft --notes`).
+pub const DRAFT_NOTES: &str = "notes/draft.md";
 
 /// Template steps a draft may take: far more than a year of wins needs,
 /// far less than a runaway loop.
