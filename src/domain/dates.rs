@@ -250,6 +250,14 @@ pub fn parse_when(input: &str, now: impl Into<Now>) -> Result<When, DateError> {
     }
     match text.as_str() {
         "today" | "now" => return Ok(When::Day(today)),
+        // Read, so that `-d tomorrow` is told it is in the future rather
+        // than that it cannot be read; `--until tomorrow` is fine.
+        "tomorrow" => {
+            return today
+                .checked_add_days(Days::new(1))
+                .map(When::Day)
+                .ok_or_else(unparseable)
+        }
         "yesterday" => {
             return today
                 .checked_sub_days(Days::new(1))
@@ -264,6 +272,14 @@ pub fn parse_when(input: &str, now: impl Into<Now>) -> Result<When, DateError> {
     if let Some(rest) = text.strip_prefix("last ") {
         if let Some(weekday) = parse_weekday(rest) {
             return Ok(When::Day(previous_weekday(today, weekday, false)));
+        }
+    }
+    if let Some(rest) = text.strip_prefix("next ") {
+        if let Some(weekday) = parse_weekday(rest) {
+            let ahead =
+                (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+            let ahead = if ahead == 0 { 7 } else { ahead };
+            return Ok(When::Day(today + Days::new(u64::from(ahead))));
         }
     }
     if let Some((count, unit)) = parse_amount_ago(&text) {
@@ -718,6 +734,32 @@ mod tests {
         assert_eq!(
             parse_when("today", utc_now).unwrap(),
             When::Day(date("2026-11-22"))
+        );
+    }
+
+    #[test]
+    fn tomorrow_is_read_and_is_the_future() {
+        let now = at(NOW);
+        assert_eq!(
+            parse_when("tomorrow", now).unwrap(),
+            When::Day(date("2026-11-24"))
+        );
+        assert_eq!(
+            parse_when("next monday", now).unwrap(),
+            When::Day(date("2026-11-30"))
+        );
+        assert_eq!(
+            parse_when("next friday", now).unwrap(),
+            When::Day(date("2026-11-27"))
+        );
+        for future in ["tomorrow", "next monday"] {
+            let err = parse_occurred(future, now).unwrap_err().to_string();
+            assert!(err.contains("is in the future"), "{err}");
+            assert!(parse_since(future, now).is_err());
+        }
+        assert_eq!(
+            parse_until("tomorrow", now).unwrap(),
+            at("2026-11-25T00:00:00+01:00")
         );
     }
 

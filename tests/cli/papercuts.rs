@@ -507,3 +507,17 @@ fn every_bullet_of_a_draft_starts_with_a_capital() {
         "Deployed the churn model to the weekly campaign"
     );
 }
+
+#[test]
+fn a_date_in_the_future_is_called_that() {
+    let journal = Journal::new();
+    for date in ["tomorrow", "next monday", "Tomorrow"] {
+        journal
+            .test()
+            .args(["add", "shipped the ranker", "-d", date])
+            .fails()
+            .stderr_contains("is in the future")
+            .run();
+    }
+    journal.ok(&["list", "--until", "tomorrow"]);
+}
