@@ -7,7 +7,10 @@
 //!
 //! Periods (`--period`, and also accepted by `--since`/`--until`): `2026`,
 //! `2026-Q1`, `Q1` (this year), `2026-H1`, `H1`, `2026-03`, `this-month`,
-//! `last-month`, `this-quarter`, `last-quarter`, `this-year`, `last-year`.
+//! `last-month`, `this-quarter`, `last-quarter`, `this-year`, `last-year`,
+//! `this-week`/`last-week` (calendar weeks from Monday: "last week" is the
+//! week before this one, not the last seven days) and `past-30-days`,
+//! `last-2-weeks` (back from today). A leading `since` is dropped.
 //!
 //! Calendar arithmetic happens in the offset of `now`, which is the user's.
 
@@ -18,11 +21,13 @@ use chrono::{
     NaiveTime, TimeZone, Weekday,
 };
 
-pub const POINT_FORMS: &str = "2026-03-04, 2026-03-04T09:30, 2026-03-04T09:30:00+01:00, today, \
-yesterday, monday, last monday, 3 days ago, 2 weeks ago, 90d, 6w, 2m, 1y";
+/// A few of the points in time `win` reads, for errors: one short line.
+pub const POINT_EXAMPLES: &str =
+    "2026-03-04, yesterday, friday, last monday, 3 days ago, 90d, last week, 2026-Q1";
 
-pub const PERIOD_FORMS: &str = "2026, 2026-Q1, Q1, 2026-H1, H1, 2026-03, this-month, \
-last-month, this-quarter, last-quarter, this-year, last-year";
+/// A few of the periods `win` reads, for errors: one short line.
+pub const PERIOD_EXAMPLES: &str =
+    "2026, 2026-Q1, H1, 2026-03, last-month, this-week, last week, past 30 days";
 
 /// A date the user typed that could not be used, with the forms that work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,12 +49,23 @@ pub enum DateError {
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DateError::Unparseable { input, period: false } => write!(
-                f,
-                "cannot read the date \"{input}\" (accepted: {POINT_FORMS}; or a period: {PERIOD_FORMS})"
-            ),
-            DateError::Unparseable { input, period: true } => {
-                write!(f, "cannot read the period \"{input}\" (accepted: {PERIOD_FORMS})")
+            DateError::Unparseable {
+                input,
+                period: false,
+            } => {
+                write!(
+                    f,
+                    "cannot read the date \"{input}\" (try: {POINT_EXAMPLES})"
+                )
+            }
+            DateError::Unparseable {
+                input,
+                period: true,
+            } => {
+                write!(
+                    f,
+                    "cannot read the period \"{input}\" (try: {PERIOD_EXAMPLES})"
+                )
             }
             DateError::Skipped { input } => write!(
                 f,
@@ -216,7 +232,9 @@ pub fn parse_until(input: &str, now: impl Into<Now>) -> Result<DateTime<FixedOff
 /// Reads a point in time, relative forms resolved against `now`.
 pub fn parse_when(input: &str, now: impl Into<Now>) -> Result<When, DateError> {
     let now = now.into();
+    // "since monday" says what --since already says.
     let text = normalize(input);
+    let text = text.strip_prefix("since ").unwrap_or(&text).to_string();
     let today = now.at.date_naive();
     let unparseable = || DateError::Unparseable {
         input: input.trim().to_string(),
@@ -293,11 +311,18 @@ pub fn parse_when(input: &str, now: impl Into<Now>) -> Result<When, DateError> {
 /// Reads a named period such as `2026-Q1` or `last-quarter`.
 pub fn parse_period(input: &str, now: impl Into<Now>) -> Result<Period, DateError> {
     let now = now.into();
-    let text = normalize(input).replace(' ', "-");
+    let text = normalize(input);
+    let text = text
+        .strip_prefix("since ")
+        .unwrap_or(&text)
+        .replace(' ', "-");
     let unparseable = || DateError::Unparseable {
         input: input.trim().to_string(),
         period: true,
     };
+    if let Some(period) = parse_days_period(&text, &now) {
+        return Ok(period);
+    }
     let year = now.at.year();
     let month = now.at.month();
     let quarter = (month - 1) / 3 + 1;
@@ -337,6 +362,43 @@ pub fn parse_period(input: &str, now: impl Into<Now>) -> Result<Period, DateErro
         label,
         start: start_of_day(first, now),
         end: start_of_day(after, now),
+    })
+}
+
+/// Periods counted in days: `this-week` and `last-week` (Monday to
+/// Sunday), and `past-30-days`, `last-2-weeks`, `past-3-months` (back from
+/// today, today included).
+fn parse_days_period(text: &str, now: &Now) -> Option<Period> {
+    let today = now.at.date_naive();
+    let monday = previous_weekday(today, Weekday::Mon, true);
+    let (label, first, after) = match text {
+        "this-week" => (
+            format!("the week of {monday}"),
+            monday,
+            monday.checked_add_days(Days::new(7))?,
+        ),
+        "last-week" => {
+            let first = monday.checked_sub_days(Days::new(7))?;
+            (format!("the week of {first}"), first, monday)
+        }
+        _ => {
+            let rest = text
+                .strip_prefix("past-")
+                .or_else(|| text.strip_prefix("last-"))?;
+            let (count, unit) = rest.split_once('-')?;
+            let count = parse_count(count)?;
+            let first = shift_back(today, count, parse_unit(unit)?)?;
+            (
+                format!("the past {}", rest.replace('-', " ")),
+                first,
+                today.succ_opt()?,
+            )
+        }
+    };
+    Some(Period {
+        label,
+        start: start_of_day(first, *now),
+        end: start_of_day(after, *now),
     })
 }
 
@@ -761,6 +823,48 @@ mod tests {
             parse_until("tomorrow", now).unwrap(),
             at("2026-11-25T00:00:00+01:00")
         );
+    }
+
+    #[test]
+    fn weeks_and_past_days_are_periods() {
+        // NOW is Monday 2026-11-23.
+        let now = at(NOW);
+        let week = parse_period("last week", now).unwrap();
+        assert_eq!(week.start, at("2026-11-16T00:00:00+01:00"));
+        assert_eq!(week.end, at("2026-11-23T00:00:00+01:00"));
+        let this = parse_period("this-week", now).unwrap();
+        assert_eq!(this.start, at("2026-11-23T00:00:00+01:00"));
+        assert_eq!(this.end, at("2026-11-30T00:00:00+01:00"));
+        let past = parse_period("past 30 days", now).unwrap();
+        assert_eq!(past.start, at("2026-10-24T00:00:00+01:00"));
+        assert_eq!(past.end, at("2026-11-24T00:00:00+01:00"));
+        assert_eq!(past.label, "the past 30 days");
+        assert_eq!(
+            parse_period("last two weeks", now).unwrap().start,
+            at("2026-11-09T00:00:00+01:00")
+        );
+        assert_eq!(parse_since("last week", now).unwrap(), week.start);
+        assert_eq!(parse_until("last week", now).unwrap(), week.end);
+        assert_eq!(parse_since("past 30 days", now).unwrap(), past.start);
+        assert_eq!(
+            parse_since("since friday", now).unwrap(),
+            at("2026-11-20T00:00:00+01:00")
+        );
+        assert_eq!(
+            parse_since("since last month", now).unwrap(),
+            at("2026-10-01T00:00:00+01:00")
+        );
+        assert!(parse_period("last fortnight", now).is_err());
+    }
+
+    #[test]
+    fn errors_are_one_short_line() {
+        let now = at(NOW);
+        let err = parse_when("the other day", now).unwrap_err().to_string();
+        assert!(err.len() < 140, "{err}");
+        assert!(!err.contains('\n'));
+        let err = parse_period("someday", now).unwrap_err().to_string();
+        assert!(err.len() < 140 && err.contains("last week"), "{err}");
     }
 
     #[test]

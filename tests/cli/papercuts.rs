@@ -521,3 +521,40 @@ fn a_date_in_the_future_is_called_that() {
     }
     journal.ok(&["list", "--until", "tomorrow"]);
 }
+
+#[test]
+fn the_periods_people_type_are_read_and_errors_are_short() {
+    // NOW is Saturday 2026-11-21: last week is Monday 9 to Sunday 15.
+    let journal = Journal::new();
+    journal.add(&["two weeks back", "-d", "2026-11-07"]);
+    journal.add(&["last week's win", "-d", "2026-11-12"]);
+    journal.add(&["this week's win", "-d", "2026-11-17"]);
+    let texts = |args: &[&str]| -> Vec<String> {
+        let mut full = vec!["list", "--format", "json"];
+        full.extend_from_slice(args);
+        let wins = journal.json(&full);
+        wins.as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(texts(&["--period", "last week"]), ["last week's win"]);
+    assert_eq!(texts(&["--period", "this week"]), ["this week's win"]);
+    assert_eq!(
+        texts(&["--since", "last week"]),
+        ["this week's win", "last week's win"]
+    );
+    assert_eq!(
+        texts(&["--since", "past 10 days"]),
+        ["this week's win", "last week's win"]
+    );
+    assert_eq!(texts(&["--since", "since monday"]), ["this week's win"]);
+    assert_eq!(texts(&["--since", "last month"]).len(), 3);
+    let error = journal.fails(&["list", "--since", "the other day"]);
+    assert!(error.len() < 160, "{error}");
+    assert!(
+        error.contains("try: ") && error.contains("last week"),
+        "{error}"
+    );
+}
