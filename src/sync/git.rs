@@ -139,8 +139,8 @@ impl Git {
 
     /// A new repository in the sync folder.
     pub fn init(&self) -> Result<()> {
-        std::fs::create_dir_all(&self.tree)
-            .with_context(|| format!("cannot create {}", self.tree.display()))?;
+        super::crypt::create_private_dir(&self.tree)?;
+        restrict_to_owner(&self.tree)?;
         self.run(&["init", "--quiet"])?;
         self.run(&["symbolic-ref", "HEAD", &format!("refs/heads/{BRANCH}")])?;
         Ok(())
@@ -160,6 +160,9 @@ impl Git {
                 last_words(&output)
             );
         }
+        // git made the folder with the umask's mode; the records in it are
+        // the journal's contents, for its owner only.
+        restrict_to_owner(&self.tree)?;
         // The remote's HEAD may name another branch (or none, when the
         // remote is empty): win's branch is checked out whatever it says.
         self.run(&["symbolic-ref", "HEAD", &format!("refs/heads/{BRANCH}")])?;
@@ -289,6 +292,19 @@ impl Git {
         }
         bail!("cannot push to the remote: {}", last_words(&output))
     }
+}
+
+/// The sync folder holds the journal's records (plain ones when the remote
+/// is local): like the journal, only its owner may enter it, whatever the
+/// umask gave git's files inside.
+fn restrict_to_owner(folder: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot restrict {} to its owner", folder.display()))?;
+    }
+    Ok(())
 }
 
 fn clean_environment(command: &mut Command) {

@@ -320,7 +320,12 @@ fn read_manifest(root: &Path) -> Result<Option<Manifest>> {
 /// Writes a whole file through a temporary one, so it is never half there.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let partial = path.with_extension("partial");
-    let mut file = std::fs::File::create(&partial)
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&partial)
         .with_context(|| format!("cannot create {}", partial.display()))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())

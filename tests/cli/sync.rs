@@ -156,6 +156,14 @@ fn a_win_captured_on_one_device_reaches_the_other() {
 
     // Readable backup: the records are plain JSON lines in the repository.
     assert!(remote.all_objects().contains("churn model"));
+    // ...which, like the journal, only their owner may read on this machine
+    // (both sync folders: one made by `git init`, one by `git clone`).
+    for device in [&a, &b] {
+        use std::os::unix::fs::PermissionsExt;
+        let tree = std::path::PathBuf::from(format!("{}.sync", device.db().display()));
+        let mode = std::fs::metadata(&tree).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{}", tree.display());
+    }
     let again = a.fails(&["sync", "init", &remote.url()]);
     assert!(again.contains("already set up"), "{again}");
 }
