@@ -27,7 +27,6 @@ use serde::Serialize;
 use crate::cli::ColorChoice;
 use crate::domain::dates;
 use crate::domain::record::csv_cell;
-use crate::domain::text::{skip_control_sequence, skip_escape, skip_string};
 use crate::domain::win::{format_rfc3339, Provenance, Status, Win};
 
 pub const BOLD: Style = Style::new().bold();
@@ -253,37 +252,16 @@ pub fn clean(text: &str, multiline: bool) -> String {
 /// `clean`, keeping the colours `paint` marked when `keep_styles` (and
 /// dropping them otherwise).
 fn sanitize(text: &str, multiline: bool, keep_styles: bool) -> String {
-    let mut cleaned = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        let mut after = &rest[c.len_utf8()..];
-        match c {
-            STYLE_MARK if rest.starts_with(style_key()) => {
-                after = &rest[style_key().len()..];
-                while let Some(length) = sgr_length(after) {
-                    if keep_styles {
-                        cleaned.push_str(&after[..length]);
-                    }
-                    after = &after[length..];
-                }
+    crate::domain::text::clean_controls(text, multiline, |rest, cleaned| {
+        let mut after = rest.strip_prefix(style_key())?;
+        while let Some(length) = sgr_length(after) {
+            if keep_styles {
+                cleaned.push_str(&after[..length]);
             }
-            '\u{1b}' => after = skip_escape(after),
-            // C1 control introducers that some terminals take as ESC [ / ESC ] ….
-            '\u{9b}' => after = skip_control_sequence(after),
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => after = skip_string(after),
-            '\n' | '\t' if multiline => cleaned.push(c),
-            '\r' if multiline && after.starts_with('\n') => {}
-            '\t' | '\n' | '\r' => {
-                if !cleaned.ends_with(' ') {
-                    cleaned.push(' ');
-                }
-            }
-            c if c.is_control() => {}
-            c => cleaned.push(c),
+            after = &after[length..];
         }
-        rest = after;
-    }
-    cleaned
+        Some(after)
+    })
 }
 
 /// The length of a Select Graphic Rendition sequence (`ESC [ 1;33 m`) at

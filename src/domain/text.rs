@@ -25,9 +25,25 @@ pub fn without_controls(text: &str, multiline: bool) -> Cow<'_, str> {
     {
         return Cow::Borrowed(text);
     }
+    Cow::Owned(clean_controls(text, multiline, |_, _| None))
+}
+
+/// The rules of [`without_controls`], with `take` asked first at every
+/// character: when it consumes the start of the rest (writing whatever it
+/// keeps into the output), it returns what follows, and the rules skip it.
+/// The terminal writer uses it to let win's own marked colours through.
+pub fn clean_controls<'a>(
+    text: &'a str,
+    multiline: bool,
+    mut take: impl FnMut(&'a str, &mut String) -> Option<&'a str>,
+) -> String {
     let mut cleaned = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
+        if let Some(after) = take(rest, &mut cleaned) {
+            rest = after;
+            continue;
+        }
         let mut after = &rest[c.len_utf8()..];
         match c {
             '\u{1b}' => after = skip_escape(after),
@@ -46,11 +62,11 @@ pub fn without_controls(text: &str, multiline: bool) -> Cow<'_, str> {
         }
         rest = after;
     }
-    Cow::Owned(cleaned)
+    cleaned
 }
 
 /// After an ESC: the rest of the sequence it starts.
-pub fn skip_escape(text: &str) -> &str {
+fn skip_escape(text: &str) -> &str {
     let mut chars = text.chars();
     match chars.next() {
         Some('[') => skip_control_sequence(chars.as_str()),
@@ -73,7 +89,7 @@ pub fn skip_escape(text: &str) -> &str {
 
 /// CSI: parameters and intermediates (0x20–0x3F), then one final byte in
 /// `@`..=`~`. Anything else ends it, and is kept.
-pub fn skip_control_sequence(text: &str) -> &str {
+fn skip_control_sequence(text: &str) -> &str {
     let body = text
         .bytes()
         .take_while(|b| (0x20..=0x3f).contains(b))
@@ -87,7 +103,7 @@ pub fn skip_control_sequence(text: &str) -> &str {
 
 /// OSC, DCS and friends: up to BEL or ST (`ESC \`, or U+009C). A newline
 /// ends it too, so an unterminated one cannot swallow the lines after it.
-pub fn skip_string(text: &str) -> &str {
+fn skip_string(text: &str) -> &str {
     for (at, c) in text.char_indices() {
         match c {
             '\u{7}' | '\u{9c}' => return &text[at + c.len_utf8()..],
