@@ -194,9 +194,12 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, id: i64, win: &NewWin) {
-        let Some(lesson) = lesson(win) else {
-            return;
-        };
+        if let Some(lesson) = lesson(win) {
+            self.count(id, lesson);
+        }
+    }
+
+    fn count(&mut self, id: i64, lesson: Lesson) {
         let total = self.totals.entry(lesson.competency.clone()).or_default();
         total.0 += 1;
         total.1 += lesson.terms.len() as i64;
@@ -255,20 +258,7 @@ pub fn rebuild(tx: &Connection) -> Result<()> {
     let mut tally = Tally::default();
     for id in ids {
         if let Some(lesson) = stored_lesson(tx, id)? {
-            let total = tally.totals.entry(lesson.competency.clone()).or_default();
-            total.0 += 1;
-            total.1 += lesson.terms.len() as i64;
-            for term in lesson.terms {
-                let entry = tally
-                    .terms
-                    .entry((term, lesson.competency.clone()))
-                    .or_default();
-                entry.0 += 1;
-                entry.1.push(id);
-                if entry.1.len() > EXAMPLES {
-                    entry.1.remove(0);
-                }
-            }
+            tally.count(id, lesson);
         }
     }
     tally.write(tx)
