@@ -118,15 +118,16 @@ impl Capture {
 /// The inbox stays on its device: a win an agent proposed is published
 /// when it is accepted (as a create), and nothing done to it before is.
 pub(super) fn capture(tx: &Connection, uid: &str, op: Op, groups: &[Group]) -> Result<()> {
+    // Sync off (the common case): one lookup, nothing else on a write's path.
+    let Some(mut capture) = Capture::begin(tx)? else {
+        return Ok(());
+    };
     let proposed = tx
         .prepare_cached("SELECT 1 FROM wins WHERE uid = ?1 AND status = 'proposed'")?
         .query_row([uid], |_| Ok(()))
         .optional()?
         .is_some();
-    if proposed {
-        return Ok(());
-    }
-    if let Some(mut capture) = Capture::begin(tx)? {
+    if !proposed {
         capture.record(tx, uid, op, groups)?;
         capture.finish(tx)?;
     }
