@@ -82,6 +82,11 @@ impl Session {
     }
 
     fn response(&mut self, id: i64) -> Value {
+        self.response_to(&json!(id))
+    }
+
+    /// Waits for the frame whose id is `id` (which may be null).
+    fn response_to(&mut self, id: &Value) -> Value {
         loop {
             let line = self
                 .lines
@@ -90,7 +95,7 @@ impl Session {
             self.seen.push(line.clone());
             let message: Value = serde_json::from_str(&line)
                 .unwrap_or_else(|err| panic!("not JSON on stdout ({err}): {line}"));
-            if message["id"] == json!(id) {
+            if message.get("id") == Some(id) {
                 return message;
             }
         }
@@ -347,9 +352,29 @@ fn bad_calls_get_protocol_errors_that_say_what_is_wrong() {
         "{error}"
     );
 
-    // A line that is not JSON-RPC does not stop the server.
+    // A line that is not JSON-RPC does not stop the server, and every
+    // request is answered: under its own id when the id can be read
+    // (JSON-RPC 2.0: -32602 for bad params, -32601 for no such method),
+    // else with a null id (-32700 for text that is not JSON).
     session.send_line("{this is not json");
     session.send_line("\u{0}\u{1}binary");
+    let parse_errors: Vec<Value> = (0..2).map(|_| session.response_to(&Value::Null)).collect();
+    for reply in &parse_errors {
+        assert_eq!(reply["error"]["code"], -32700, "{reply}");
+    }
+    session.send_line(
+        r#"{"jsonrpc":"2.0","id":"big","method":"tools/call","params":{"name":"list_wins","arguments":{"limit":1e400}}}"#,
+    );
+    let reply = session.response_to(&json!("big"));
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    session.send_line(r#"{"jsonrpc":"2.0","id":41,"method":"tools/call","params":"list_wins"}"#);
+    assert_eq!(session.response_to(&json!(41))["error"]["code"], -32602);
+    session.send_line(&format!(
+        r#"{{"jsonrpc":"2.0","id":42,"method":"ping","pad":"{}"}}"#,
+        "x".repeat(5 * 1024 * 1024)
+    ));
+    let reply = session.response_to(&Value::Null);
+    assert_eq!(reply["error"]["code"], -32600, "{reply}");
     assert_eq!(
         session.call("list_wins", json!({"proposed": true})),
         json!([])

@@ -5,6 +5,7 @@
 
 mod params;
 mod server;
+mod transport;
 
 use std::io::Write;
 

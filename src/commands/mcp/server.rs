@@ -25,6 +25,7 @@ use super::params::{
     AddParams, CheckParams, IdParams, ListParams, PendingParams, SearchParams, StatementParams,
     UpdateParams,
 };
+use super::transport::LineTransport;
 use crate::app::App;
 use crate::cli::{FilterArgs, ListArgs, ListFormat, ScopeArgs, ShowArgs};
 use crate::commands::{add, list, pending, review_check, review_statement, search, update};
@@ -67,7 +68,7 @@ pub fn serve(app: &App) -> Result<()> {
     ));
     runtime.block_on(async move {
         let running = server
-            .serve((tokio::io::stdin(), tokio::io::stdout()))
+            .serve(LineTransport::new(tokio::io::stdin(), tokio::io::stdout()))
             .await
             .map_err(|err| anyhow!("the MCP session did not start: {err}"))?;
         running
