@@ -172,23 +172,21 @@ where
 }
 
 /// Writes one frame and its newline, then flushes, under the writer's lock.
-fn write_frame<W: AsyncWrite + Unpin + Send + 'static>(
+async fn write_frame<W: AsyncWrite + Unpin + Send + 'static>(
     write: Writer<W>,
     frame: std::io::Result<Vec<u8>>,
-) -> impl Future<Output = std::io::Result<()>> + Send + 'static {
-    async move {
-        let mut frame = frame?;
-        frame.push(b'\n');
-        let mut guard = write.lock().await;
-        let Some(out) = guard.as_mut() else {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::NotConnected,
-                "the MCP client has gone",
-            ));
-        };
-        out.write_all(&frame).await?;
-        out.flush().await
-    }
+) -> std::io::Result<()> {
+    let mut frame = frame?;
+    frame.push(b'\n');
+    let mut guard = write.lock().await;
+    let Some(out) = guard.as_mut() else {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotConnected,
+            "the MCP client has gone",
+        ));
+    };
+    out.write_all(&frame).await?;
+    out.flush().await
 }
 
 /// The parts of a message that can be read even when the rest cannot:
