@@ -148,6 +148,19 @@ pub struct SyncInitArgs {
     /// dashes; readable by the remote) [default: a random one].
     #[arg(long, value_name = "NAME")]
     pub device: Option<String>,
+
+    /// Also keep the key in the repository locked with a passphrase, so
+    /// another machine joins with the passphrase alone (implies
+    /// --encrypt). The passphrase is asked on a terminal, else read from
+    /// WIN_SYNC_PASSPHRASE or --passphrase-file. Joining a repository that
+    /// has one needs no flag: the passphrase is asked when the key is missing.
+    #[arg(long, conflicts_with = "no_encrypt")]
+    pub passphrase: bool,
+
+    /// Read the passphrase from FILE (- for stdin; one line) instead of
+    /// asking for it.
+    #[arg(long, value_name = "FILE|-", conflicts_with = "no_encrypt")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +178,19 @@ pub enum SyncKeyCommand {
         /// The key file [default: stdin].
         #[arg(value_name = "FILE|-")]
         file: Option<PathBuf>,
+    },
+    /// Lock the key in the repository with a passphrase (a new machine then
+    /// joins with the passphrase alone), change it, or --remove it. Sent to
+    /// the other devices by the next win sync.
+    Passphrase {
+        /// Take the key out of the repository: joining needs the key itself again.
+        #[arg(long)]
+        remove: bool,
+
+        /// Read the new passphrase from FILE (- for stdin; one line)
+        /// instead of asking for it (or WIN_SYNC_PASSPHRASE).
+        #[arg(long, value_name = "FILE|-", conflicts_with = "remove")]
+        passphrase_file: Option<PathBuf>,
     },
 }
 

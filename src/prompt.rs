@@ -103,6 +103,40 @@ pub fn confirm(question: &str) -> Result<bool> {
     }
 }
 
+/// A secret typed without echo (a passphrase): nothing of it is shown,
+/// not even its length. Backspace and Ctrl-U edit it; Ctrl-C, Esc, and
+/// Ctrl-D on an empty line cancel.
+pub fn ask_secret(question: &str) -> Result<String> {
+    let term = Term::stderr();
+    let prompt = format!("\r\x1b[K? {question} › ");
+    let mut secret = String::new();
+    loop {
+        // Every key redraws the bare question (as the line editor redraws
+        // its line), showing nothing of what was typed.
+        write_flush(&term, &prompt)?;
+        match read_key(&term)? {
+            Key::Enter => {
+                write_flush(&term, "\r\n")?;
+                return Ok(secret);
+            }
+            Key::CtrlC | Key::Escape => {
+                write_flush(&term, "\r\n")?;
+                return Err(Cancelled.into());
+            }
+            Key::Char(CTRL_D) if secret.is_empty() => {
+                write_flush(&term, "\r\n")?;
+                return Err(Cancelled.into());
+            }
+            Key::Char(CTRL_U) => secret.clear(),
+            Key::Char(c) if !c.is_control() => secret.push(c),
+            Key::Backspace => {
+                secret.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
 /// One line of text, edited in place: arrows, Home/End, Backspace, Delete,
 /// Ctrl-U. Ctrl-C cancels, and so does Ctrl-D on an empty line (as a shell
 /// reads it: the end of input).

@@ -16,6 +16,15 @@ pub fn run(app: &App, args: &SyncArgs) -> Result<()> {
             let paths = Paths::new(&app.db_path, app.config_dir.as_deref())?;
             // A new device joins by syncing: it starts its journal.
             let mut store = app.create_store()?;
+            // A device that lost its key gets it back with the passphrase.
+            let mut passphrases = super::sync_key::PassphraseSource::new(app, None, false);
+            if store.sync_device()?.is_some() && sync::unlock_missing_key(&paths, &mut passphrases)?
+            {
+                output::note(&format!(
+                    "sync key unlocked with the passphrase and saved in {}",
+                    paths.key.display()
+                ));
+            }
             let report = sync::run(&mut store, &paths, app.now)?;
             tell(&report)
         }

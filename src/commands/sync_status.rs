@@ -19,11 +19,26 @@ pub fn run(app: &App) -> Result<()> {
         "remote:      {}",
         status.remote.as_deref().unwrap_or("none (local only)")
     )?;
-    writeln!(
-        out,
-        "encrypted:   {}",
-        if status.encrypted { "yes" } else { "no" }
-    )?;
+    let encrypted = match (status.encrypted, status.has_key) {
+        (false, _) => "no (records are readable JSON lines)".to_string(),
+        (true, true) => format!("yes, key in {}", status.key.display()),
+        (true, false) => format!(
+            "yes, but this device has no key in {} (win sync key import)",
+            status.key.display()
+        ),
+    };
+    writeln!(out, "encrypted:   {encrypted}")?;
+    if status.encrypted {
+        writeln!(
+            out,
+            "passphrase:  {}",
+            if status.passphrase {
+                "on (the repository holds the key locked with it)"
+            } else {
+                "off (win sync key passphrase sets one)"
+            }
+        )?;
+    }
     writeln!(out, "sync folder: {}", status.tree.display())?;
     writeln!(
         out,

@@ -230,6 +230,36 @@ impl Store {
         })
     }
 
+    /// Sync set up again on a journal that synced before (its sync folder
+    /// moved aside after the remote's history was rewritten): queues every
+    /// win, and every delete, to be published once more, under `device`.
+    /// The clock, the field clocks, the deletes and how far each other
+    /// device was replayed are kept, so nothing goes back in time and no
+    /// record is applied twice; copies of a win other devices already hold
+    /// are not duplicated (same uid). Returns how many were queued.
+    pub fn restart_sync(&mut self, device: &str) -> Result<usize> {
+        let device = device.to_string();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE sync_device SET device = ?1, last_sync = NULL",
+                [&device],
+            )?;
+            tx.execute("DELETE FROM sync_outbox", [])?;
+            let wins = tx.execute(
+                "INSERT INTO sync_outbox (uid, op, hlc, groups)
+                 SELECT uid, 'create', (unixepoch(updated_at) * 1000) || '.0', '*'
+                 FROM wins WHERE status != 'proposed' ORDER BY occurred_ts, id",
+                [],
+            )?;
+            let deletes = tx.execute(
+                "INSERT INTO sync_outbox (uid, op, hlc, groups)
+                 SELECT uid, 'delete', hlc, '[]' FROM sync_tombstones ORDER BY hlc",
+                [],
+            )?;
+            Ok(wins + deletes)
+        })
+    }
+
     /// The records of this device's changes after sequence `after`, each
     /// with the win as it stands now. A change to a win deleted since is
     /// left out: its delete follows.

@@ -2,12 +2,17 @@
 //! identity kept in the config folder (0600), the same on every device.
 //! Each batch of records is one age file (ChaCha20-Poly1305, so a changed
 //! or cut byte fails to decrypt), written as one base64 line.
+//!
+//! Optionally the repository also holds that identity locked with a
+//! passphrase (an age scrypt recipient, about a second of work to open):
+//! a new machine then joins with the passphrase alone. Records stay sealed
+//! to the X25519 key, so syncing never pays for scrypt.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use age::secrecy::ExposeSecret;
+use age::secrecy::{ExposeSecret, SecretString};
 use anyhow::{anyhow, bail, Context, Result};
 use base64::Engine;
 
@@ -18,8 +23,26 @@ const KEY_CHECK: &[u8] = b"win sync key check 1\n";
 /// The identity file's name in the config folder.
 const KEY_FILE: &str = "sync-key.txt";
 
+/// The repository's folder of passphrase lockboxes: the key sealed to a
+/// passphrase, one file a setting. Each is written once under a new name
+/// and only ever deleted, never changed, so two devices changing the
+/// passphrase at once merge without a conflict (both passphrases then
+/// work until one is set again).
+pub const LOCKBOX_FOLDER: &str = "passphrase";
+
+/// The shortest passphrase accepted: whoever hosts the remote can try
+/// guesses against the lockbox offline, at scrypt's cost each.
+pub const SHORTEST_PASSPHRASE: usize = 12;
+
 pub struct Key {
     identity: age::x25519::Identity,
+}
+
+/// Shows the public key only, so a key in a debug message leaks nothing.
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Key({})", self.public())
+    }
 }
 
 impl Key {
@@ -78,6 +101,43 @@ impl Key {
         })
     }
 
+    /// This key, sealed to a passphrase, as one line of text. The scrypt
+    /// work factor is age's: about one second on this machine.
+    pub fn lock(&self, passphrase: &SecretString) -> Result<String> {
+        self.lock_with(age::scrypt::Recipient::new(passphrase.clone()))
+    }
+
+    fn lock_with(&self, recipient: age::scrypt::Recipient) -> Result<String> {
+        let sealed = age::encrypt(&recipient, self.to_file_text().as_bytes())
+            .map_err(|err| anyhow!("cannot lock the key with the passphrase: {err}"))?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(sealed))
+    }
+
+    /// The key a lockbox line holds, if `passphrase` opens it; `Ok(None)`
+    /// for another passphrase.
+    pub fn unlock(line: &str, passphrase: &SecretString) -> Result<Option<Key>> {
+        let sealed = base64::engine::general_purpose::STANDARD
+            .decode(line.trim())
+            .map_err(|_| anyhow!("the passphrase lockbox is damaged"))?;
+        let identity = age::scrypt::Identity::new(passphrase.clone());
+        match age::decrypt(&identity, &sealed) {
+            Ok(plain) => {
+                let text = String::from_utf8(plain)
+                    .map_err(|_| anyhow!("the passphrase lockbox holds no key"))?;
+                Key::parse(&text)
+                    .map(Some)
+                    .context("the passphrase lockbox holds no key")
+            }
+            Err(age::DecryptError::ExcessiveWork { required, target }) => bail!(
+                "the passphrase lockbox asks for more work than this machine allows (2^{required} against about 2^{target}): import the key instead (win sync key show / import)"
+            ),
+            Err(age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys) => {
+                Ok(None)
+            }
+            Err(err) => bail!("the passphrase lockbox is damaged ({err})"),
+        }
+    }
+
     /// The repository's key check, made with this key.
     pub fn key_check(&self) -> Result<String> {
         self.seal(KEY_CHECK)
@@ -123,6 +183,102 @@ pub fn save(path: &Path, key: &Key) -> Result<()> {
         .with_context(|| format!("cannot write the sync key {}", partial.display()))?;
     std::fs::rename(&partial, path)
         .with_context(|| format!("cannot write the sync key {}", path.display()))?;
+    Ok(())
+}
+
+/// Where passphrases come from (a terminal, a file, the environment): the
+/// command decides, sync only asks.
+pub trait Passphrases {
+    /// A passphrase to set (typed twice on a terminal).
+    fn new_passphrase(&mut self) -> Result<SecretString>;
+    /// One to unlock the key with; `again` after a wrong one. `None`: no
+    /// more tries.
+    fn existing(&mut self, again: bool) -> Result<Option<SecretString>>;
+}
+
+/// Where a sync repository keeps its passphrase lockboxes, in written order.
+pub fn lockboxes(root: &Path) -> Result<Vec<PathBuf>> {
+    let folder = root.join(LOCKBOX_FOLDER);
+    let entries = match std::fs::read_dir(&folder) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", folder.display())),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot read {}", folder.display()))?
+            .path();
+        if path.extension().is_some_and(|ext| ext == "age") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Replaces the repository's lockboxes with one for `passphrase` (or
+/// removes them all for `None`). Returns how many were removed.
+pub fn set_lockbox(
+    root: &Path,
+    key: &Key,
+    passphrase: Option<&SecretString>,
+    name: &str,
+) -> Result<usize> {
+    let old = lockboxes(root)?;
+    if let Some(passphrase) = passphrase {
+        let folder = root.join(LOCKBOX_FOLDER);
+        create_private_dir(&folder)?;
+        let line = key.lock(passphrase)?;
+        let path = folder.join(format!("{name}.age"));
+        let partial = path.with_extension("age.partial");
+        let mut file = private_file(&partial)?;
+        file.write_all(format!("{line}\n").as_bytes())
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        std::fs::rename(&partial, &path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    for path in &old {
+        std::fs::remove_file(path).with_context(|| format!("cannot remove {}", path.display()))?;
+    }
+    Ok(old.len())
+}
+
+/// The key locked in the repository, opened with a passphrase from `ask`
+/// (called again, with `true`, after a wrong one, until it gives `None`).
+/// A wrong passphrase writes nothing.
+pub fn unlock(
+    root: &Path,
+    mut ask: impl FnMut(bool) -> Result<Option<SecretString>>,
+) -> Result<Key> {
+    let boxes = lockboxes(root)?;
+    if boxes.is_empty() {
+        bail!("the sync repository holds no key locked with a passphrase: import the key instead (there: win sync key show > key.txt; here: win sync key import key.txt)");
+    }
+    let mut again = false;
+    while let Some(passphrase) = ask(again)? {
+        for path in &boxes {
+            let line = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if let Some(key) = Key::unlock(&line, &passphrase)? {
+                return Ok(key);
+            }
+        }
+        again = true;
+    }
+    bail!("wrong passphrase for the sync key; nothing was written: try again, or import the key from a device that syncs (there: win sync key show > key.txt; here: win sync key import key.txt)")
+}
+
+/// Refuses a passphrase too short to set.
+pub fn check_new_passphrase(passphrase: &SecretString) -> Result<()> {
+    let length = passphrase.expose_secret().chars().count();
+    if passphrase.expose_secret().trim().is_empty() {
+        bail!("the passphrase is empty: choose one of at least {SHORTEST_PASSPHRASE} characters (four random words make a good one)");
+    }
+    if length < SHORTEST_PASSPHRASE {
+        bail!("the passphrase is too short ({length} characters): whoever hosts the remote can try guesses offline, so use at least {SHORTEST_PASSPHRASE} (four random words make a good one)");
+    }
     Ok(())
 }
 
@@ -175,6 +331,76 @@ mod tests {
         let check = key.key_check().unwrap();
         assert!(key.opens_key_check(&check));
         assert!(!Key::generate().opens_key_check(&check));
+    }
+
+    fn quick_lock(key: &Key, passphrase: &str) -> String {
+        let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase));
+        // A small work factor: the unit test checks the format, not scrypt.
+        recipient.set_work_factor(4);
+        key.lock_with(recipient).unwrap()
+    }
+
+    #[test]
+    fn a_lockbox_opens_with_its_passphrase_only() {
+        let key = Key::generate();
+        let line = quick_lock(&key, "correct horse battery staple");
+        assert!(!line.contains('\n'));
+        assert!(!line.contains("AGE-SECRET-KEY"));
+        let right = SecretString::from("correct horse battery staple");
+        let opened = Key::unlock(&line, &right)
+            .unwrap()
+            .expect("the passphrase opens it");
+        assert_eq!(opened.public(), key.public());
+        let wrong = SecretString::from("correct horse battery stapler");
+        assert!(Key::unlock(&line, &wrong).unwrap().is_none());
+        assert!(Key::unlock("not base64 !", &right).is_err());
+        // A line sealed to a key, not a passphrase, is not a lockbox for it.
+        assert!(Key::unlock(&key.seal(b"x").unwrap(), &right)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn unlocking_asks_again_until_told_to_stop_and_then_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Key::generate();
+        let folder = dir.path().join(LOCKBOX_FOLDER);
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(
+            folder.join("a.age"),
+            quick_lock(&key, "first passphrase here"),
+        )
+        .unwrap();
+        std::fs::write(
+            folder.join("b.age"),
+            quick_lock(&key, "second passphrase here"),
+        )
+        .unwrap();
+        // Either lockbox opens (two devices set a passphrase at once).
+        let mut asked = Vec::new();
+        let answers = ["wrong one entirely", "second passphrase here"];
+        let found = unlock(dir.path(), |again| {
+            asked.push(again);
+            Ok(answers.get(asked.len() - 1).map(|a| SecretString::from(*a)))
+        })
+        .unwrap();
+        assert_eq!(found.public(), key.public());
+        assert_eq!(asked, vec![false, true]);
+        let err = unlock(dir.path(), |again| {
+            Ok((!again).then(|| SecretString::from("wrong one entirely")))
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("wrong passphrase"), "{err}");
+        let none = tempfile::tempdir().unwrap();
+        assert!(unlock(none.path(), |_| Ok(None)).is_err());
+    }
+
+    #[test]
+    fn short_passphrases_are_refused() {
+        assert!(check_new_passphrase(&SecretString::from("   ")).is_err());
+        assert!(check_new_passphrase(&SecretString::from("hunter2")).is_err());
+        assert!(check_new_passphrase(&SecretString::from("four random words ok")).is_ok());
     }
 
     #[test]

@@ -172,6 +172,15 @@ impl Git {
         Ok(())
     }
 
+    /// A file as `revision` holds it, if it does.
+    pub fn file_at(&self, revision: &str, path: &str) -> Result<Option<String>> {
+        let output = self.output(&self.tree, &["show", &format!("{revision}:{path}")])?;
+        Ok(output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
+    }
+
     pub fn has_commits(&self) -> Result<bool> {
         self.succeeds(&["rev-parse", "--verify", "--quiet", "HEAD"])
     }

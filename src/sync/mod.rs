@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::domain::sync::{check_device_id, is_local_remote, Change};
 use crate::store::{Peer, Replayed, Store};
-use crypt::Key;
+use crypt::{Key, Passphrases};
 use git::Git;
 use tree::{Position, Tree};
 
@@ -69,10 +69,27 @@ pub struct Status {
     pub device: String,
     pub remote: Option<String>,
     pub encrypted: bool,
+    /// Whether the repository holds the key locked with a passphrase.
+    pub passphrase: bool,
+    /// Whether this device holds the key (when encrypted).
+    pub has_key: bool,
+    pub key: PathBuf,
     pub last_sync: Option<String>,
+    /// This device's changes the remote does not hold yet: not written to
+    /// the sync folder, or committed there and not pushed.
     pub unpublished: usize,
     pub peers: Vec<Peer>,
     pub tree: PathBuf,
+}
+
+/// How `win sync init` was asked to set sync up.
+pub struct InitOptions {
+    pub remote: Option<String>,
+    /// `None`: encrypt unless the remote is a path on this machine.
+    pub encrypt: Option<bool>,
+    pub device: Option<String>,
+    /// Lock the key in a new repository with a passphrase.
+    pub passphrase: bool,
 }
 
 /// Sets sync up for this journal: joins the repository at `remote` when
@@ -80,20 +97,34 @@ pub struct Status {
 pub fn init(
     store: &mut Store,
     paths: &Paths,
-    remote: Option<&str>,
-    encrypt: Option<bool>,
-    device: Option<String>,
+    options: InitOptions,
+    passphrases: &mut dyn Passphrases,
     now: DateTime<FixedOffset>,
 ) -> Result<(String, bool, Report)> {
-    if let Some(state) = store.sync_device()? {
-        bail!(
-            "sync is already set up for this journal (device {}); see: win sync status",
-            state.device
-        );
+    // A journal that synced before and whose sync folder was moved aside
+    // (the way out of a rewritten remote) starts over: same device name
+    // unless told, everything published again, nothing replayed twice.
+    let earlier = store.sync_device()?;
+    if let Some(state) = &earlier {
+        if paths.tree.join(".git").exists() {
+            bail!(
+                "sync is already set up for this journal (device {}); see: win sync status",
+                state.device
+            );
+        }
     }
-    let device = device.unwrap_or_else(|| random_device(now));
+    let InitOptions {
+        remote,
+        encrypt,
+        device,
+        passphrase,
+    } = options;
+    let encrypt = if passphrase { Some(true) } else { encrypt };
+    let device = device
+        .or_else(|| earlier.as_ref().map(|state| state.device.clone()))
+        .unwrap_or_else(|| random_device(now));
     check_device_id(&device)?;
-    let remote = remote.map(absolute_remote).transpose()?;
+    let remote = remote.as_deref().map(absolute_remote).transpose()?;
     let _lock = Lock::take(&paths.lock())?;
     // A tree without sync set up in the journal is what an interrupted
     // `init` left: it holds nothing of this device's yet.
@@ -114,7 +145,7 @@ pub fn init(
         let tree = Tree::open(&paths.tree)?;
         match encrypt {
             Some(true) if !tree.encrypted => bail!(
-                "the sync repository at {} keeps records readable; leave out --encrypt to join it",
+                "the sync repository at {} keeps records readable; leave out --encrypt and --passphrase to join it",
                 remote.as_deref().unwrap_or("")
             ),
             Some(false) if tree.encrypted => bail!(
@@ -123,17 +154,29 @@ pub fn init(
             ),
             _ => {}
         }
-        if tree.devices()?.contains(&device) {
+        let rejoining = earlier.as_ref().is_some_and(|state| state.device == device);
+        if tree.devices()?.contains(&device) && !rejoining {
             bail!("a device named {device} already syncs there: choose another with --device NAME");
         }
-        if let Err(err) = tree.check_key(key.as_ref()) {
-            let _ = std::fs::remove_dir_all(&paths.tree);
-            return Err(err);
+        // Nothing of a refused join stays behind: not the clone, not a key.
+        match join_key(paths, &tree, key, passphrase, passphrases) {
+            Ok(Some(unlocked)) => crypt::save(&paths.key, &unlocked)?,
+            Ok(None) => {}
+            Err(err) => {
+                let _ = std::fs::remove_dir_all(&paths.tree);
+                return Err(err);
+            }
         }
         tree
     } else {
         let encrypted =
             encrypt.unwrap_or_else(|| remote.as_deref().is_some_and(|r| !is_local_remote(r)));
+        // Asked before anything is made, so a cancelled question leaves no key.
+        let chosen = if passphrase {
+            Some(passphrases.new_passphrase()?)
+        } else {
+            None
+        };
         let key = if encrypted {
             Some(match key {
                 Some(key) => key,
@@ -147,13 +190,121 @@ pub fn init(
             None
         };
         let tree = Tree::create(&paths.tree, key.as_ref())?;
+        if let (Some(chosen), Some(key)) = (&chosen, &key) {
+            crypt::set_lockbox(&paths.tree, key, Some(chosen), &lockbox_name(&device, now))?;
+        }
         git.commit_all("win sync: a new repository")?;
         tree
     };
-    store.enable_sync(&device)?;
+    if earlier.is_some() {
+        store.restart_sync(&device)?;
+    } else {
+        store.enable_sync(&device)?;
+    }
     let encrypted = tree.encrypted;
     let report = run_locked(store, paths, &git, &tree, &device, now)?;
     Ok((device, encrypted, report))
+}
+
+/// The key a joining device syncs with: its own, checked against the
+/// repository's key check, or (when it has none) the one the repository
+/// holds locked with a passphrase. Returns a key to save.
+fn join_key(
+    paths: &Paths,
+    tree: &Tree,
+    key: Option<Key>,
+    passphrase: bool,
+    passphrases: &mut dyn Passphrases,
+) -> Result<Option<Key>> {
+    let locked = tree.encrypted && !crypt::lockboxes(tree.root())?.is_empty();
+    if passphrase && !locked {
+        bail!("the sync repository holds no key locked with a passphrase: join it with the key (there: win sync key show > key.txt; here: win sync key import key.txt, then win sync init without --passphrase), then win sync key passphrase sets one");
+    }
+    match key {
+        None if locked => {
+            let unlocked = crypt::unlock(tree.root(), |again| passphrases.existing(again))?;
+            tree.check_key(Some(&unlocked))?;
+            Ok(Some(unlocked))
+        }
+        Some(key) if locked && tree.check_key(Some(&key)).is_err() => bail!(
+            "this device's sync key {} is another key than the repository's; nothing was written: to join with the passphrase, move that file aside first (it may belong to another sync repository), or import the repository's key (win sync key import FILE --yes)",
+            paths.key.display()
+        ),
+        key => {
+            tree.check_key(key.as_ref())?;
+            Ok(None)
+        }
+    }
+}
+
+/// A device of an encrypted repository that lost its key (a new config
+/// folder, say) gets it back from the repository's passphrase lockbox
+/// before it syncs. Returns whether a key was unlocked and saved.
+pub fn unlock_missing_key(paths: &Paths, passphrases: &mut dyn Passphrases) -> Result<bool> {
+    if !Tree::exists(&paths.tree)? || crypt::load(&paths.key)?.is_some() {
+        return Ok(false);
+    }
+    let tree = Tree::open(&paths.tree)?;
+    if !tree.encrypted || crypt::lockboxes(tree.root())?.is_empty() {
+        return Ok(false);
+    }
+    let key = crypt::unlock(tree.root(), |again| passphrases.existing(again))?;
+    tree.check_key(Some(&key))?;
+    crypt::save(&paths.key, &key)?;
+    Ok(true)
+}
+
+/// Locks the key in the repository with a new passphrase (replacing any
+/// other) or, for `remove`, takes every lockbox out; committed for the
+/// next sync to send. Returns whether the repository changed.
+pub fn set_passphrase(
+    store: &Store,
+    paths: &Paths,
+    remove: bool,
+    passphrases: &mut dyn Passphrases,
+    now: DateTime<FixedOffset>,
+) -> Result<bool> {
+    let state = store.sync_device()?.ok_or_else(not_set_up)?;
+    let tree = Tree::open(&paths.tree)?;
+    if !tree.encrypted {
+        bail!("the sync repository keeps records readable (not encrypted): there is no key to lock with a passphrase");
+    }
+    let key = crypt::load(&paths.key)?.ok_or_else(|| {
+        anyhow!(
+            "this device has no sync key in {}: import it first (win sync key import FILE)",
+            paths.key.display()
+        )
+    })?;
+    tree.check_key(Some(&key))?;
+    if remove && crypt::lockboxes(tree.root())?.is_empty() {
+        return Ok(false);
+    }
+    let chosen = if remove {
+        None
+    } else {
+        Some(passphrases.new_passphrase()?)
+    };
+    let _lock = Lock::take(&paths.lock())?;
+    let git = Git::find(&paths.tree, &state.device)?;
+    git.clean_up_after_interruption()?;
+    crypt::set_lockbox(
+        tree.root(),
+        &key,
+        chosen.as_ref(),
+        &lockbox_name(&state.device, now),
+    )?;
+    let message = if remove {
+        "passphrase removed"
+    } else {
+        "passphrase set"
+    };
+    git.commit_all(&format!("{}: {message}", state.device))
+}
+
+/// A lockbox's file name: new every time, so devices never change the same file.
+fn lockbox_name(device: &str, now: DateTime<FixedOffset>) -> String {
+    let uid = crate::domain::win::new_uid(now).replace('-', "");
+    format!("{device}-{}", &uid[uid.len() - 8..])
 }
 
 /// One sync: write this device's changes, commit, fetch and merge, push
@@ -296,11 +447,27 @@ pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
     let git = Git::find(&paths.tree, &state.device)?;
     let tree = Tree::open(&paths.tree)?;
     let written = tree.written_seq(&state.device)?;
+    let remote = git.remote_url()?;
+    // What the remote holds of this device, as of the last fetch or push.
+    let pushed = if remote.is_some() {
+        git.file_at(
+            &format!("refs/remotes/origin/{}", git::BRANCH),
+            &format!("devices/{}/seq", state.device),
+        )?
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .unwrap_or(0)
+    } else {
+        written
+    };
+    let unpushed = usize::try_from(written.saturating_sub(pushed)).unwrap_or(usize::MAX);
     Ok(Status {
-        remote: git.remote_url()?,
+        remote,
         encrypted: tree.encrypted,
+        passphrase: tree.encrypted && !crypt::lockboxes(tree.root())?.is_empty(),
+        has_key: crypt::load(&paths.key)?.is_some(),
+        key: paths.key.clone(),
         last_sync: state.last_sync,
-        unpublished: store.unpublished_count(written)?,
+        unpublished: store.unpublished_count(written)? + unpushed,
         peers: store.peers()?,
         tree: paths.tree.clone(),
         device: state.device,

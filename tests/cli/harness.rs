@@ -121,6 +121,7 @@ impl Journal {
             .env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("XDG_DATA_HOME", home.join(".local").join("share"))
+            .env_remove("WIN_SYNC_PASSPHRASE")
             .env_remove("EDITOR")
             .env_remove("VISUAL")
             .env_remove("COLUMNS")

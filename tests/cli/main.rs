@@ -49,5 +49,7 @@ mod review_scope;
 mod search;
 mod statements;
 mod sync;
+mod sync_failures;
+mod sync_passphrase;
 mod templates;
 mod tour;

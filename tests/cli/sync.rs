@@ -11,12 +11,12 @@ use tempfile::TempDir;
 use crate::harness::{Journal, Test};
 
 /// A bare repository on disk, standing for any remote.
-struct Remote {
-    dir: TempDir,
+pub(crate) struct Remote {
+    pub(crate) dir: TempDir,
 }
 
 impl Remote {
-    fn new() -> Remote {
+    pub(crate) fn new() -> Remote {
         let remote = Remote {
             dir: tempfile::tempdir().expect("temp dir"),
         };
@@ -27,28 +27,28 @@ impl Remote {
         remote
     }
 
-    fn path(&self) -> PathBuf {
+    pub(crate) fn path(&self) -> PathBuf {
         self.dir.path().join("wins.git")
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.path().to_string_lossy().into_owned()
     }
 
     /// Every object in the repository, decompressed, as text.
-    fn all_objects(&self) -> String {
+    pub(crate) fn all_objects(&self) -> String {
         git(
             &self.path(),
             &["cat-file", "--batch-all-objects", "--batch"],
         )
     }
 
-    fn head(&self) -> String {
+    pub(crate) fn head(&self) -> String {
         git(&self.path(), &["rev-parse", "refs/heads/main"])
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let output = Command::new("git")
         .current_dir(dir)
         .args(args)
@@ -65,7 +65,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// A device: a journal of its own, set up to sync through `remote`.
-fn device(remote: &Remote, name: &str, extra: &[&str]) -> Journal {
+pub(crate) fn device(remote: &Remote, name: &str, extra: &[&str]) -> Journal {
     let journal = Journal::new();
     let url = remote.url();
     let mut args = vec!["sync", "init", url.as_str(), "--device", name];
@@ -78,12 +78,12 @@ fn device(remote: &Remote, name: &str, extra: &[&str]) -> Journal {
     journal
 }
 
-fn sync(journal: &Journal) -> String {
+pub(crate) fn sync(journal: &Journal) -> String {
     journal.test().args(["sync"]).run().stderr
 }
 
 /// The journal's export by uid, without the local ids: what must converge.
-fn export(journal: &Journal) -> BTreeMap<String, Value> {
+pub(crate) fn export(journal: &Journal) -> BTreeMap<String, Value> {
     journal
         .ok(&["export", "--format", "jsonl"])
         .lines()
@@ -97,14 +97,14 @@ fn export(journal: &Journal) -> BTreeMap<String, Value> {
         .collect()
 }
 
-fn texts(journal: &Journal) -> Vec<String> {
+pub(crate) fn texts(journal: &Journal) -> Vec<String> {
     export(journal)
         .values()
         .map(|win| win["text"].as_str().unwrap_or_default().to_string())
         .collect()
 }
 
-fn id_of(journal: &Journal, text: &str) -> String {
+pub(crate) fn id_of(journal: &Journal, text: &str) -> String {
     let wins: Value = journal.json(&["list", "--format", "json"]);
     wins.as_array()
         .expect("a list")
@@ -423,7 +423,7 @@ fn without_git_sync_says_so() {
 
 /// A `git` that kills the `win` calling it when asked for `step`, like a
 /// `kill -9` at that moment, and runs the real git otherwise.
-fn killing_git(step: &str) -> (TempDir, String) {
+pub(crate) fn killing_git(step: &str) -> (TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let real = String::from_utf8(
         Command::new("sh")
