@@ -15,6 +15,7 @@ pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod input;
+pub mod interrupt;
 pub mod output;
 pub mod prompt;
 pub mod render;
@@ -33,6 +34,9 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// An error, or nothing found (`win search`).
     pub const FAILURE: u8 = 1;
+    /// A long write stopped by Ctrl-C or SIGTERM, with nothing stored
+    /// (128 + SIGINT, as a shell reports a process Ctrl-C killed).
+    pub const INTERRUPTED: u8 = 130;
 }
 
 /// Values built just before the process exits, left for the exit to free.
@@ -154,6 +158,10 @@ fn one_dash_long_flag(root: &clap::Command, args: &[std::ffi::OsString]) -> Opti
 fn report(err: &anyhow::Error) -> ExitCode {
     if let Some(Silent(code)) = err.downcast_ref::<Silent>() {
         return ExitCode::from(*code);
+    }
+    if let Some(interrupted) = err.downcast_ref::<interrupt::Interrupted>() {
+        output::note(&format!("win: {interrupted}"));
+        return ExitCode::from(exit::INTERRUPTED);
     }
     // A closed pipe (`win list | head`) is not a failure.
     if err.chain().any(is_broken_pipe) {

@@ -13,26 +13,36 @@ use crate::cli::{ImportArgs, ImportFormat};
 use crate::domain::import::{self, Format};
 use crate::domain::limits;
 use crate::input;
+use crate::interrupt::{self, Reader};
 use crate::output;
 use crate::store::Store;
 
 /// Below this many bytes an import is over before a bar could help.
 const PROGRESS_FROM: u64 = 1 << 20;
 
+/// What an interrupted import says it did.
+const NOTHING: &str = "nothing was imported";
+
 pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
+    // Ctrl-C anywhere from here on rolls it all back and says so.
+    interrupt::arm()?;
     let name = args.file.to_string_lossy().to_string();
     let (mut reader, size): (Box<dyn BufRead>, u64) = if name == "-" {
-        (Box::new(BufReader::new(std::io::stdin())), 0)
+        (Box::new(BufReader::new(Reader(std::io::stdin()))), 0)
     } else {
         let (file, size) = input::open_import(&args.file)?;
-        (Box::new(BufReader::with_capacity(1 << 16, file)), size)
+        (
+            Box::new(BufReader::with_capacity(1 << 16, Reader(file))),
+            size,
+        )
     };
-    let head = String::from_utf8_lossy(
-        reader
-            .fill_buf()
-            .with_context(|| format!("cannot read {name}"))?,
-    )
-    .to_string();
+    let head = match reader.fill_buf() {
+        Ok(head) => String::from_utf8_lossy(head).to_string(),
+        Err(err) => {
+            interrupt::check(NOTHING)?;
+            return Err(err).with_context(|| format!("cannot read {name}"));
+        }
+    };
     let format = match args.from {
         Some(ImportFormat::Win) => Format::Win,
         Some(ImportFormat::Jrnl) => Format::Jrnl,
@@ -56,7 +66,11 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         Store::open_in_memory()?
     };
     let mut session = store.import(args.update)?;
-    let fail = |err: anyhow::Error| anyhow!("{name}, {err:#}; nothing was imported");
+    // A signal is what stopped it, whatever failed because of it.
+    let fail = |err: anyhow::Error| match interrupt::check(NOTHING) {
+        Ok(()) => anyhow!("{name}, {err:#}; {NOTHING}"),
+        Err(interrupted) => interrupted,
+    };
 
     let streamed = format == Format::Win
         && !head
@@ -67,6 +81,7 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         let mut number = 0;
         let mut bytes = Vec::new();
         loop {
+            interrupt::check(NOTHING)?;
             // Only a line is limited: the stream as a whole is not.
             let read = input::read_line(&mut reader, &mut bytes, limits::RECORD_BYTES)
                 .map_err(|err| fail(anyhow!("line {}: {err:#}", number + 1)))?;
@@ -101,6 +116,7 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         })?;
         bar.inc(text.len() as u64);
         for (at, record) in import::parse(&text, format, app.clock()).map_err(fail)? {
+            interrupt::check(NOTHING)?;
             let win = converter
                 .convert(record)
                 .map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
@@ -109,7 +125,10 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
                 .map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
         }
     }
-    report(session.finish(args.dry_run)?, args);
+    report(
+        session.finish(args.dry_run, || interrupt::check(NOTHING))?,
+        args,
+    );
     bar.finish_and_clear();
     Ok(())
 }

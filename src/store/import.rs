@@ -19,7 +19,7 @@ impl Store {
         for win in wins {
             import.add(win)?;
         }
-        import.finish(false)
+        import.finish(false, || Ok(()))
     }
 
     /// Starts a bulk load: one transaction that ends with all of it stored,
@@ -118,14 +118,21 @@ impl Import<'_> {
     }
 
     /// Indexes what was added, restores the triggers and commits, or rolls
-    /// it all back when `rehearse` (a dry run). Returns (added or replaced,
-    /// skipped).
-    pub fn finish(mut self, rehearse: bool) -> Result<(usize, usize)> {
+    /// it all back when `rehearse` (a dry run) or when `last_check`, asked
+    /// just before the commit (indexing a big import takes a while), says
+    /// to stop. Returns (added or replaced, skipped).
+    pub fn finish(
+        mut self,
+        rehearse: bool,
+        last_check: impl FnOnce() -> Result<()>,
+    ) -> Result<(usize, usize)> {
         let counts = (self.added, self.skipped);
+        if rehearse {
+            self.end("ROLLBACK")
+                .map_err(|err| explain(err, &self.label))?;
+            return Ok(counts);
+        }
         let result = (|| -> Result<()> {
-            if rehearse {
-                return self.end("ROLLBACK");
-            }
             rows::flush(self.conn, &mut self.names)?;
             self.learning.write(self.conn)?;
             if let Some(capture) = &self.capture {
@@ -138,9 +145,13 @@ impl Import<'_> {
             for sql in &self.suspended {
                 self.conn.execute_batch(sql)?;
             }
-            self.end("COMMIT")
+            Ok(())
         })();
         result.map_err(|err| explain(err, &self.label))?;
+        // An error here drops `self`, which rolls it all back.
+        last_check()?;
+        self.end("COMMIT")
+            .map_err(|err| explain(err, &self.label))?;
         Ok(counts)
     }
 

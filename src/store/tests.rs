@@ -113,8 +113,18 @@ fn imports_are_idempotent_and_indexed_at_the_end() {
     drop(rehearsal);
     let mut import = store.import(false).unwrap();
     import.add(&win("rehearsed only", 0)).unwrap();
-    import.finish(true).unwrap();
+    import.finish(true, || Ok(())).unwrap();
     assert_eq!(store.count().unwrap(), 50, "a dry run stores nothing");
+    // Stopped at the last moment (a signal while it indexed): nothing stored.
+    let mut import = store.import(false).unwrap();
+    import.add(&win("stopped before its commit", 0)).unwrap();
+    let stopped = import.finish(false, || Err(anyhow::anyhow!("stop")));
+    assert_eq!(stopped.unwrap_err().to_string(), "stop");
+    assert_eq!(
+        store.count().unwrap(),
+        50,
+        "a stopped import stores nothing"
+    );
     store.insert(&win("after the import", 0)).unwrap();
     assert_eq!(
         store
@@ -245,7 +255,7 @@ fn an_import_indexes_exactly_what_the_triggers_index() {
     changed.text = "win number zero, edited".into();
     let mut import = by_import.import(true).unwrap();
     import.add(&changed).unwrap();
-    import.finish(false).unwrap();
+    import.finish(false, || Ok(())).unwrap();
     by_triggers
         .edit(1, |win, _| {
             win.tags = changed.tags.clone();

@@ -539,3 +539,60 @@ fn escape_sequences_in_text_are_not_read_as_metrics() {
         );
     }
 }
+
+/// Ctrl-C during an import: nothing stored, exit 130, and it says so. Also
+/// when win starts with SIGINT ignored (a script's `win import … &`), where
+/// it used to run on and commit everything it had read.
+#[test]
+fn an_interrupted_import_stores_nothing_and_says_so() {
+    use std::io::Write as _;
+    use std::os::unix::process::CommandExt as _;
+    use std::process::Stdio;
+    let lines = |from: usize, to: usize| -> String {
+        (from..to)
+            .map(|i| {
+                format!(
+                    "{{\"uid\":\"01900000-0000-7000-8000-{i:012x}\",\"occurred_at\":\"2026-01-01T10:00:00+01:00\",\"text\":\"interrupted win {i} cut latency by a third\"}}\n"
+                )
+            })
+            .collect()
+    };
+    for started_ignoring_sigint in [false, true] {
+        let journal = Journal::new();
+        journal.add(&["before the import"]);
+        let mut command = journal.test().args(["import", "-"]).command();
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if started_ignoring_sigint {
+            // SAFETY: only signal(2) between fork and exec.
+            unsafe {
+                command.pre_exec(|| {
+                    libc::signal(libc::SIGINT, libc::SIG_IGN);
+                    Ok(())
+                });
+            }
+        }
+        let mut child = command.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        // Far more than a pipe holds: once written, win is reading records.
+        stdin.write_all(lines(0, 3000).as_bytes()).unwrap();
+        // SAFETY: a signal to the child we spawned.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        // The input goes on and ends, as a producer's would (win may have
+        // gone already: a write error is fine).
+        let _ = stdin.write_all(lines(3000, 3500).as_bytes());
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(130),
+            "ignoring SIGINT at start: {started_ignoring_sigint}; {stderr}"
+        );
+        assert_eq!(stderr, "win: interrupted: nothing was imported\n");
+        let listed = journal.json(&["list", "--format", "json"]);
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    }
+}
