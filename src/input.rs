@@ -43,16 +43,31 @@ fn refuse_unless_regular(what: &str, path: &Path, metadata: &Metadata) -> Result
     }
 }
 
+/// The one check every path the user gives goes through (config, framework
+/// files, templates and their corpus, an import file): what is there, with
+/// a link followed. `Ok(None)` when nothing is there at all; a link to
+/// nowhere is an error that says so, never taken for a missing file.
+fn examine(what: &str, path: &Path) -> Result<Option<Metadata>> {
+    match fs::metadata(path) {
+        Ok(metadata) => Ok(Some(metadata)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => match fs::read_link(path) {
+            Ok(target) => bail!(
+                "{what} {} is a symbolic link to {}, which does not exist: fix the link or remove it",
+                path.display(),
+                target.display()
+            ),
+            Err(_) => Ok(None),
+        },
+        Err(err) => Err(err).with_context(|| format!("cannot read {what} {}", path.display())),
+    }
+}
+
 /// Reads a regular file (a symlink to one is fine) of at most `limit` bytes
 /// of UTF-8. `Ok(None)` when there is no file at `path`. Errors name the
 /// file but never quote its content.
 pub fn read_text(what: &str, path: &Path, limit: u64) -> Result<Option<String>> {
-    let metadata = match fs::metadata(path) {
-        Ok(metadata) => metadata,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => {
-            return Err(err).with_context(|| format!("cannot read {what} {}", path.display()))
-        }
+    let Some(metadata) = examine(what, path)? else {
+        return Ok(None);
     };
     // Checked before opening: opening a FIFO would wait for a writer.
     refuse_unless_regular(what, path, &metadata)?;
@@ -83,12 +98,19 @@ pub fn read_text(what: &str, path: &Path, limit: u64) -> Result<Option<String>> 
     })
 }
 
+/// Whether there is anything at `path` (a link to nowhere counts), so that
+/// a name given as a file is read as one and refused for what it is.
+pub fn something_at(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
 /// Opens a file to import: a regular file, or a pipe (`<(jrnl --export
 /// json)`), which is read as a stream like stdin. Returns it with its size
 /// (0 for a pipe).
 pub fn open_import(path: &Path) -> Result<(File, u64)> {
     let name = path.display();
-    let metadata = fs::metadata(path).with_context(|| format!("cannot read {name}"))?;
+    let metadata = examine("the import file", path)?
+        .ok_or_else(|| anyhow!("there is no file {name} to import"))?;
     if let Some(kind) = kind(&metadata).filter(|_| !metadata.file_type().is_fifo()) {
         bail!("{name} is {kind}: import a file, a pipe, or - for stdin");
     }
@@ -181,5 +203,24 @@ mod tests {
             .is_none());
         assert!(open_import(Path::new("/dev/zero")).is_err());
         assert!(open_import(dir.path()).is_err());
+    }
+
+    #[test]
+    fn a_link_to_nowhere_is_named_not_taken_for_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("config.toml");
+        std::os::unix::fs::symlink(dir.path().join("moved.toml"), &link).unwrap();
+        for err in [
+            read_text("the config file", &link, 10).unwrap_err(),
+            open_import(&link).unwrap_err(),
+        ] {
+            let err = err.to_string();
+            assert!(
+                err.contains("symbolic link to") && err.contains("moved.toml"),
+                "{err}"
+            );
+        }
+        assert!(something_at(&link));
+        assert!(!something_at(&dir.path().join("none")));
     }
 }

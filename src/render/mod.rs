@@ -142,19 +142,27 @@ impl TemplateSet {
 
     /// The user's copy of a file under `templates/`, if there is one.
     pub fn user_file(&self, name: &str) -> Result<Option<TemplateFile>> {
-        match &self.user_dir {
-            Some(dir) if dir.join(name).is_file() => {
-                read_file(&dir.join(name), name.to_string()).map(Some)
-            }
-            _ => Ok(None),
-        }
+        let Some(dir) = &self.user_dir else {
+            return Ok(None);
+        };
+        let path = dir.join(name);
+        // Anything there but a regular file is refused, not passed over
+        // for the built-in.
+        let text = crate::input::read_text("the template", &path, limits::TEMPLATE_BYTES)?;
+        Ok(text.map(|text| TemplateFile {
+            name: name.to_string(),
+            source: path.display().to_string(),
+            text,
+        }))
     }
 
     /// A draft template chosen by `--template`: a name (`brag-doc`), a
     /// name with extension, or a path to any file.
     pub fn draft(&self, choice: &str) -> Result<TemplateFile> {
         let path = Path::new(choice);
-        if choice.contains('/') || path.is_file() {
+        // Whatever is there by that name (a pipe, a device, a link to
+        // nowhere) is read as a file, and refused for what it is.
+        if choice.contains('/') || (crate::input::something_at(path) && !path.is_dir()) {
             return read_file(path, choice.to_string());
         }
         let drafts: Vec<String> = self
@@ -211,10 +219,16 @@ fn read_file(path: &Path, name: String) -> Result<TemplateFile> {
     })
 }
 
+/// How deep folders under the user's templates are followed: a link to a
+/// folder is followed, and one that loops back ends here.
+const FOLDER_DEPTH: usize = 8;
+
+/// Every file under the user's templates folder, except folders: a pipe or
+/// a link to nowhere is listed, so that reading it names the problem.
 fn user_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
+    let mut pending = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = pending.pop() {
         let entries = match std::fs::read_dir(&folder) {
             Ok(entries) => entries,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
@@ -225,10 +239,10 @@ fn user_files(dir: &Path) -> Result<Vec<PathBuf>> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.is_file() {
+            if !path.is_dir() {
                 found.push(path);
+            } else if depth < FOLDER_DEPTH {
+                pending.push((path, depth + 1));
             }
         }
     }

@@ -596,3 +596,57 @@ fn an_interrupted_import_stores_nothing_and_says_so() {
         assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
     }
 }
+
+/// A pipe or a link to nowhere, wherever the user names a file, is refused
+/// and named; it used to read as "no draft template", or (a user template,
+/// corpus or config.toml) be passed over in silence for the built-in.
+#[test]
+fn every_path_the_user_gives_gets_the_same_check() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker"]);
+    let made = std::process::Command::new("mkfifo")
+        .arg(journal.path().join("myfifo"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    // A name without a slash, in the working folder.
+    bounded(&journal)
+        .args(["review", "draft", "--template", "myfifo"])
+        .fails()
+        .stderr_contains("the template myfifo is a named pipe (FIFO), not a regular file")
+        .run();
+    std::fs::create_dir_all(journal.config_dir().join("templates/inference")).unwrap();
+    let nowhere = journal.path().join("moved-away");
+    let links = [
+        ("config/config.toml", vec!["list"]),
+        (
+            "config/templates/polish.toml",
+            vec!["add", "cut p99 latency"],
+        ),
+        (
+            "config/templates/inference/ml-engineer.tsv",
+            vec!["add", "cut p99 latency"],
+        ),
+        ("config/templates/drafts/brag-doc.md", vec!["templates"]),
+        ("import.jsonl", vec!["import", "import.jsonl"]),
+    ];
+    for (link, args) in links {
+        let link = journal.path().join(link);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&nowhere, &link).unwrap();
+        bounded(&journal)
+            .args(&args)
+            .fails()
+            .stderr_contains("is a symbolic link to")
+            .stderr_contains("moved-away, which does not exist: fix the link or remove it")
+            .run();
+        std::fs::remove_file(&link).unwrap();
+    }
+    let pipe = journal.config_dir().join("templates/check.toml");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    bounded(&journal)
+        .args(["review", "check"])
+        .fails()
+        .stderr_contains("check.toml is a named pipe (FIFO), not a regular file")
+        .run();
+}
