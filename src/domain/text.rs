@@ -15,14 +15,15 @@ pub fn shorten(text: &str, width: usize) -> String {
 }
 
 /// `text` without terminal control: escape sequences (CSI, OSC, DCS and
-/// the rest) and control characters are removed. With `multiline`, newlines
-/// and tabs stay; otherwise each becomes a space. Stored text keeps them;
-/// this is for what reads or shows it (analysis, terminals, documents).
+/// the rest), control characters and invisible format characters (see
+/// [`is_invisible_format`]) are removed. With `multiline`, newlines and tabs
+/// stay; otherwise each becomes a space. Stored text keeps them, and so do
+/// JSON and CSV exports; this is for what reads or shows it (analysis,
+/// terminals, documents).
 pub fn without_controls(text: &str, multiline: bool) -> Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
-    {
+    if !text.chars().any(|c| {
+        (c.is_control() && !(multiline && (c == '\n' || c == '\t'))) || is_invisible_format(c)
+    }) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(clean_controls(text, multiline, |_, _| None))
@@ -57,12 +58,38 @@ pub fn clean_controls<'a>(
                     cleaned.push(' ');
                 }
             }
-            c if c.is_control() => {}
+            c if c.is_control() || is_invisible_format(c) => {}
             c => cleaned.push(c),
         }
         rest = after;
     }
     cleaned
+}
+
+/// Format characters that show nothing yet change what a reader sees:
+/// bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069), which can make a line display in an order other than
+/// the one stored ("Trojan Source"), the bidi marks, zero-width spaces and
+/// joiners-in-name-only (U+200B, U+2060–U+2064, U+FEFF), the soft hyphen,
+/// interlinear annotations, and the tag characters (U+E0000–U+E007F) that
+/// can smuggle invisible ASCII. The zero-width joiner and non-joiner
+/// (U+200C, U+200D) stay: emoji sequences and several scripts need them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
 }
 
 /// After an ESC: the rest of the sequence it starts.
@@ -143,6 +170,31 @@ mod tests {
             without_controls("plain\ttext", true),
             Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn bidi_overrides_and_invisible_characters_go_but_joiners_stay() {
+        // Displayed, the override would show "txt.exe" as "exe.txt".
+        assert_eq!(without_controls("txt\u{202e}exe.txt", false), "txtexe.txt");
+        for c in [
+            '\u{202a}',
+            '\u{202d}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{200b}',
+            '\u{200f}',
+            '\u{feff}',
+            '\u{e0041}',
+        ] {
+            assert_eq!(without_controls(&format!("a{c}b"), true), "ab", "{c:?}");
+        }
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467} team";
+        assert!(matches!(without_controls(family, false), Cow::Borrowed(_)));
+        assert_eq!(
+            clean_controls("a\u{2067}b", false, |_, _| None),
+            "ab",
+            "the terminal writer's rules too"
+        );
     }
 
     #[test]

@@ -63,13 +63,22 @@ fn foreign_controls(text: &str) -> Vec<String> {
             } else {
                 found.push(format!("{:?}", &rest[..rest.len().min(12)]));
             }
-        } else if c.is_control() && c != '\n' && c != '\t' {
+        } else if (c.is_control() && c != '\n' && c != '\t') || INVISIBLE.contains(&c) {
             found.push(format!("{c:?}"));
         }
         rest = next;
     }
     found
 }
+
+/// Bidi overrides and isolates and other invisible format characters: a
+/// terminal shows "txt.exe" stored with U+202E as "exe.txt".
+const INVISIBLE: [char; 8] = [
+    '\u{202a}', '\u{202b}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{200b}', '\u{feff}',
+];
+
+/// Text stored with every one of `INVISIBLE`.
+const BIDI: &str = "renamed \u{202e}txt.exe\u{202c} and \u{2066}\u{2067}isolated\u{2069} text \u{202a}\u{202b}\u{202d}\u{200b}zero\u{feff}width for the latency work";
 
 fn import_hostile(journal: &Journal) {
     // Fields that no flag can set this way: an imported competency and tag.
@@ -83,8 +92,20 @@ fn import_hostile(journal: &Journal) {
         "project": "\u{1b}[31mred",
         "stage": "shipped",
     });
-    std::fs::write(journal.path().join("hostile.jsonl"), format!("{record}\n"))
-        .expect("write the import");
+    let bidi = serde_json::json!({
+        "uid": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c",
+        "occurred_at": "2026-10-02T10:00:00Z",
+        "text": BIDI,
+        "impact": "latency \u{202e}%04 nwod",
+        "tags": ["rtl\u{202e}gat"],
+        "project": "\u{2067}proj\u{2069}",
+        "stage": "shipped",
+    });
+    std::fs::write(
+        journal.path().join("hostile.jsonl"),
+        format!("{record}\n{bidi}\n"),
+    )
+    .expect("write the import");
     journal.ok(&["import", "hostile.jsonl"]);
     journal.add(&[HOSTILE, "-t", "plain", "-c", "mlops", "--stage", "shipped"]);
 }
@@ -649,4 +670,26 @@ fn every_path_the_user_gives_gets_the_same_check() {
         .fails()
         .stderr_contains("check.toml is a named pipe (FIFO), not a regular file")
         .run();
+}
+
+/// Invisible format characters leave terminals and documents but stay in
+/// the journal and in the JSON and CSV it exports (data, not display).
+#[test]
+fn json_and_csv_exports_keep_invisible_characters() {
+    let journal = Journal::new();
+    import_hostile(&journal);
+    let json = journal.json(&["export", "--format", "json"]);
+    let bidi = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|win| win["uid"] == "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c")
+        .expect("the bidi win");
+    assert_eq!(bidi["text"], BIDI);
+    assert_eq!(bidi["tags"][0], "rtl\u{202e}gat");
+    let csv = journal.ok(&["export", "--format", "csv"]);
+    assert!(csv.contains(BIDI), "{csv}");
+    let markdown = journal.ok(&["export", "--format", "md"]);
+    assert!(foreign_controls(&markdown).is_empty(), "{markdown}");
+    assert!(markdown.contains("txt.exe"), "{markdown}");
 }
