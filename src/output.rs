@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::cli::ColorChoice;
 use crate::domain::dates;
-use crate::domain::record::csv_cell;
+use crate::domain::record::{csv_cell, csv_list};
 use crate::domain::win::{format_rfc3339, Provenance, Status, Win};
 
 pub const BOLD: Style = Style::new().bold();
@@ -458,9 +458,9 @@ pub fn csv_row(win: &Win) -> Vec<String> {
         win.role.map(|r| r.to_string()).unwrap_or_default(),
         win.stage.map(|s| s.to_string()).unwrap_or_default(),
         win.starred.to_string(),
-        win.competencies.join(";"),
+        csv_list(&win.competencies),
         win.competency_source.as_str().to_string(),
-        win.tags.join(";"),
+        csv_list(&win.tags),
         text(&win.project),
     ];
     cells

@@ -207,12 +207,7 @@ fn parse_csv(text: &str) -> Result<Vec<Located>> {
         };
         let list = |name: &str| -> Vec<String> {
             field(name)
-                .map(|v| {
-                    v.split(';')
-                        .map(|p| p.trim().to_string())
-                        .filter(|p| !p.is_empty())
-                        .collect()
-                })
+                .map(|v| super::record::csv_list_items(&v))
                 .unwrap_or_default()
         };
         let time = |name: &str| -> Result<Option<DateTime<FixedOffset>>> {

@@ -199,9 +199,64 @@ pub fn csv_cell_text(cell: &str) -> &str {
     }
 }
 
+/// A list (tags, competencies) as one CSV cell: items joined by `;`, with
+/// a `;` or `\` inside an item escaped by a `\`, so that [`csv_list_items`]
+/// gives back exactly the items written (a tag "a;b" used to come back as
+/// two tags).
+pub fn csv_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|item| item.replace('\\', "\\\\").replace(';', "\\;"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The items of a [`csv_list`] cell, trimmed, empty ones left out. A `\`
+/// before anything but `;` or `\` is kept as it is, so a hand-written cell
+/// with a lone backslash reads as typed.
+pub fn csv_list_items(cell: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut item = String::new();
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some(';' | '\\')) => {
+                item.extend(chars.next());
+            }
+            ';' => items.push(std::mem::take(&mut item)),
+            c => item.push(c),
+        }
+    }
+    items.push(item);
+    items
+        .into_iter()
+        .map(|item| item.trim().to_string())
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_in_a_csv_cell_read_back_exactly() {
+        let lists: [&[&str]; 6] = [
+            &["a;b", "c"],
+            &["x\\", ";"],
+            &["back\\slash", "semi;colon;", "\\;"],
+            &["plain"],
+            &[],
+            &["p99", "ml-ops"],
+        ];
+        for list in lists {
+            let items: Vec<String> = list.iter().map(|s| (*s).to_string()).collect();
+            assert_eq!(csv_list_items(&csv_list(&items)), items, "{list:?}");
+        }
+        // Cells written by hand (or by an older win) read as before.
+        assert_eq!(csv_list_items("x; y ;;z"), ["x", "y", "z"]);
+        assert_eq!(csv_list_items(r"C:\temp;a\b"), [r"C:\temp", r"a\b"]);
+    }
 
     #[test]
     fn formula_cells_are_neutralised_and_read_back_exactly() {

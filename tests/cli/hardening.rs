@@ -693,3 +693,40 @@ fn json_and_csv_exports_keep_invisible_characters() {
     assert!(foreign_controls(&markdown).is_empty(), "{markdown}");
     assert!(markdown.contains("txt.exe"), "{markdown}");
 }
+
+/// Tags holding `;` (the CSV list separator) or `\` come back from a CSV
+/// round trip as they were: "a;b" used to come back as the tags a and b.
+#[test]
+fn csv_round_trip_keeps_tags_with_separators() {
+    let journal = Journal::new();
+    journal.add(&[
+        "cut p99 latency",
+        "-t",
+        "a;b",
+        "-t",
+        r"win\;x",
+        "-t",
+        "plain",
+    ]);
+    journal.add(&["shipped the ranker", "-t", r"ends\", "-t", ";"]);
+    let csv = journal.ok(&["export", "--format", "csv"]);
+    let copy = Journal::new();
+    std::fs::write(copy.path().join("wins.csv"), &csv).expect("write the export");
+    copy.ok(&["import", "wins.csv"]);
+    let tags = |journal: &Journal| -> Vec<serde_json::Value> {
+        let all = journal.json(&["export", "--format", "json"]);
+        all.as_array()
+            .expect("an array")
+            .iter()
+            .map(|win| win["tags"].clone())
+            .collect()
+    };
+    assert_eq!(
+        tags(&journal),
+        [
+            serde_json::json!(["a;b", r"win\;x", "plain"]),
+            serde_json::json!([r"ends\", ";"])
+        ]
+    );
+    assert_eq!(tags(&copy), tags(&journal));
+}
