@@ -7,6 +7,7 @@ pub mod framework;
 pub mod import;
 pub mod limits;
 pub mod metric;
+pub mod posix_tz;
 pub mod record;
 pub mod review;
 pub mod search;

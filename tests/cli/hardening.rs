@@ -730,3 +730,34 @@ fn csv_round_trip_keeps_tags_with_separators() {
     );
     assert_eq!(tags(&copy), tags(&journal));
 }
+
+/// A `TZ` that names no zone used to become the system's zone or UTC in
+/// silence, storing every date typed at the wrong offset.
+#[test]
+fn an_unknown_time_zone_is_an_error_that_says_how_to_fix_it() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker"]);
+    for tz in ["Europe/Pariss", "Mars/Olympus", "CET-1CEST"] {
+        journal
+            .test()
+            .env("TZ", tz)
+            .args(["add", "cut p99 latency", "-d", "2026-07-01T10:00"])
+            .fails()
+            .stderr_contains(format!("TZ=\"{tz}\" is not a time zone"))
+            .stderr_contains("set TZ to a zone such as Europe/Paris, or unset it")
+            .run();
+    }
+    for tz in [
+        "Europe/Paris",
+        ":Europe/Paris",
+        "CET-1CEST,M3.5.0,M10.5.0/3",
+    ] {
+        let win = journal
+            .test()
+            .env("TZ", tz)
+            .args(["add", "cut p99 latency", "-d", "2026-07-01T10:00", "--json"])
+            .run()
+            .json();
+        assert_eq!(win["occurred_at"], "2026-07-01T10:00:00+02:00", "{tz}");
+    }
+}
