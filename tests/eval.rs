@@ -464,3 +464,72 @@ fn number_words(text: &str) -> std::collections::BTreeSet<String> {
         })
         .collect()
 }
+
+/// The numbers of a text as written ("1,200", "0.62"), for comparing which
+/// ones were taken as metrics.
+fn numbers_in(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let inside = c.is_ascii_digit()
+            || ((c == '.' || c == ',')
+                && !current.is_empty()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit));
+        if inside {
+            current.push(c);
+        } else if !current.is_empty() {
+            found.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        found.push(current);
+    }
+    found
+}
+
+/// Columns: split, text, the numbers that are metrics. A note is right when
+/// the metrics found hold exactly those numbers: no version, size class,
+/// stage count or id taken for a result, and no result missed.
+#[test]
+fn numbers_that_are_not_results_are_not_metrics() {
+    let analyzer = analyzer();
+    let (mut total, mut right, mut held, mut held_right) = (0, 0, 0, 0);
+    let mut misses = Vec::new();
+    for row in rows(include_str!("eval/quantities.tsv")) {
+        let (split, text) = (row[0], row[1]);
+        let mut expected: Vec<String> = row
+            .get(2)
+            .map(|cell| cell.split(';').flat_map(numbers_in).collect())
+            .unwrap_or_default();
+        let mut found: Vec<String> = analyzer
+            .metrics(text, None)
+            .iter()
+            .flat_map(|metric| numbers_in(&metric.text))
+            .collect();
+        expected.sort();
+        found.sort();
+        let ok = expected == found;
+        total += 1;
+        right += usize::from(ok);
+        if split == "heldout" {
+            held += 1;
+            held_right += usize::from(ok);
+        }
+        if !ok {
+            misses.push(format!(
+                "[{split}] {text}\n      want {expected:?}, got {found:?}"
+            ));
+        }
+    }
+    let share = |right: usize, total: usize| right as f64 / total as f64 * 100.0;
+    println!(
+        "metric numbers on {total} notes: {:.1}% right; held out {held}: {:.1}%",
+        share(right, total),
+        share(held_right, held)
+    );
+    for miss in &misses {
+        println!("  miss: {miss}");
+    }
+    assert!(total >= 45, "the set must have at least 45 notes");
+}
