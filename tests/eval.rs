@@ -532,4 +532,6 @@ fn numbers_that_are_not_results_are_not_metrics() {
         println!("  miss: {miss}");
     }
     assert!(total >= 45, "the set must have at least 45 notes");
+    let held_share = held_right as f64 / held as f64;
+    assert!(held_share >= 0.85, "held out {held_share:.3} below 0.85");
 }

@@ -9,7 +9,12 @@ use crate::domain::framework::Framework;
 pub struct MetricLexicon {
     labels: Vec<(Vec<String>, String, Option<Level>)>,
     lower_is_better: Vec<Vec<String>>,
+    /// Names whose following number is a version (`templates/metrics/versioned.txt`).
+    versioned: Vec<&'static str>,
 }
+
+/// Tools, languages and formats whose following number is a version.
+const VERSIONED: &str = include_str!("../../../templates/metrics/versioned.txt");
 
 impl MetricLexicon {
     /// The lexicon of a framework; with a prefilter, only the terms that
@@ -48,9 +53,15 @@ impl MetricLexicon {
             .map(|t| term_stems(t))
             .filter(|s| !s.is_empty())
             .collect();
+        let versioned = VERSIONED
+            .lines()
+            .map(|line| line.split('#').next().unwrap_or_default().trim())
+            .filter(|name| !name.is_empty() && only.is_none_or(|filter| filter.admits(name)))
+            .collect();
         MetricLexicon {
             labels,
             lower_is_better,
+            versioned,
         }
     }
 
@@ -75,6 +86,14 @@ impl MetricLexicon {
             }
         }
         found
+    }
+
+    /// Whether a number right after this word is its version ("Airflow 2.7").
+    pub(super) fn is_versioned(&self, word: &str) -> bool {
+        let word = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        self.versioned.iter().any(|name| *name == word)
     }
 
     pub(super) fn lower_is_better(&self, label: &str) -> bool {

@@ -18,6 +18,7 @@ use quantity::*;
 /// Extracts every metric of a text.
 pub fn extract(text: &str, lexicon: &MetricLexicon) -> Vec<Metric> {
     let mut quantities = find_quantities(text);
+    drop_versions(text, &mut quantities, lexicon);
     // A win has a handful of numbers; past this many, the text is not a win
     // (a pasted log, a table) and each further number would cost a pass
     // over its clause. The bound keeps any input linear.
@@ -55,6 +56,40 @@ pub fn extract(text: &str, lexicon: &MetricLexicon) -> Vec<Metric> {
     }
     metrics.extend(word_changes(text, &metrics, &words, &labels, lexicon));
     metrics
+}
+
+/// Drops the numbers that are versions of a named tool: "Airflow 2.7",
+/// "upgraded to Java 17", "bumped torch to 2.3", and the second of a pair of
+/// versions ("Python 3.11 -> 3.12", "Airflow 1.10 to 2.7"). A number with a
+/// unit or a sign is a result whatever precedes it.
+fn drop_versions(text: &str, quantities: &mut Vec<Quantity>, lexicon: &MetricLexicon) {
+    let mut last_version: Option<usize> = None;
+    quantities.retain(|q| {
+        if q.unit.is_some() || q.signed.is_some() {
+            return true;
+        }
+        let after_version = last_version.is_some_and(|end| {
+            matches!(
+                text[end..q.start].trim(),
+                "->" | "→" | "=>" | "to" | "-" | "–"
+            )
+        });
+        let mut before = text[..q.start].split_whitespace().rev();
+        let named = |word: Option<&str>| word.is_some_and(|w| lexicon.is_versioned(w));
+        let version = after_version
+            || match before.next() {
+                Some(word) if lexicon.is_versioned(word) => true,
+                // "bumped torch to 2.3", but not "scaled Kafka to 12 brokers".
+                Some("to" | "from" | "version") => {
+                    text[q.start..q.end].contains('.') && named(before.next())
+                }
+                _ => false,
+            };
+        if version {
+            last_version = Some(q.end);
+        }
+        !version
+    });
 }
 
 /// At most this many quantities are read from one text.
@@ -387,6 +422,44 @@ mod tests {
         let metrics = extract_all(text);
         assert_eq!(metrics.len(), 1, "{text}: {metrics:?}");
         metrics.into_iter().next().unwrap()
+    }
+
+    /// The numbers of a text's metrics, as their spans show them.
+    fn spans(text: &str) -> Vec<String> {
+        extract_all(text).into_iter().map(|m| m.text).collect()
+    }
+
+    #[test]
+    fn modifiers_versions_sizes_and_ids_are_not_results() {
+        for text in [
+            "2-stage retrieval",
+            "a 5-fold CV",
+            "a 10-day test",
+            "the 7B model",
+            "a 70b-parameter model",
+            "Spark 3.5.1",
+            "moved to Airflow 2.7",
+            "upgraded to Java 17",
+            "bumped torch to 2.3",
+            "Python 3.11 -> 3.12",
+            "Airflow 1.10 to 2.7 migration",
+            "PR #4312 merged",
+            "24/7 on-call",
+        ] {
+            assert_eq!(spans(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn results_beside_versions_and_modifiers_stay() {
+        assert_eq!(spans("Spark 3.5 jobs 40% faster"), ["40%"]);
+        assert_eq!(spans("scaled Kafka to 12 brokers"), ["12"]);
+        assert_eq!(
+            spans("latency 240ms -> 80ms on Postgres 16"),
+            ["240ms -> 80ms"]
+        );
+        assert_eq!(spans("served 1B requests a day"), ["1B"]);
+        assert_eq!(spans("cut infra spend by $1.2M/yr"), ["$1.2M"]);
     }
 
     #[test]

@@ -99,9 +99,13 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
             raw.number_start
         };
         let before = text[..first].chars().next_back();
-        if before
-            .is_some_and(|c| c.is_alphanumeric() || c == '@' || c == '_' || c == '.' || c == '/')
-        {
+        // "#4312" is an id, and the "1" of "3.5.1" is part of a version.
+        if before.is_some_and(|c| {
+            c.is_alphanumeric() || c == '@' || c == '_' || c == '.' || c == '/' || c == '#'
+        }) {
+            continue;
+        }
+        if names_not_measures(text, &raw) {
             continue;
         }
         // "p=0.02", "p < 0.05", "p-value of 0.01": a test statistic, not a metric of the win.
@@ -198,6 +202,45 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
         });
     }
     skip_dates(text, found)
+}
+
+/// Numbers that name a thing rather than measure a result: a compound
+/// modifier ("2-stage retrieval", "4-bit", "a 10-day test", "5-fold CV"), a
+/// dotted version ("3.5.1"), a model's size class ("the 7B model") and
+/// "24/7".
+fn names_not_measures(text: &str, raw: &crate::analyze::scan::RawQuantity<'_>) -> bool {
+    let after_number = &text[raw.number_end..];
+    let mut rest = after_number.chars();
+    let compound = match (rest.next(), rest.next()) {
+        (Some('-' | '\u{2011}'), Some(c)) => c.is_alphabetic(),
+        (Some('.'), Some(c)) => c.is_ascii_digit(),
+        (Some(c), Some('-')) if "kKmMbB".contains(c) => {
+            after_number[2..].starts_with(char::is_alphabetic)
+        }
+        _ => false,
+    };
+    if compound {
+        return true;
+    }
+    if raw.number == "24" && (after_number.starts_with("/7") || after_number.starts_with("x7")) {
+        return true;
+    }
+    let billions = raw
+        .magnitude
+        .is_some_and(|m| m.eq_ignore_ascii_case("b") || m.eq_ignore_ascii_case("bn"));
+    if billions && raw.currency.is_none() {
+        let next = text[raw.end..]
+            .trim_start_matches([' ', '-'])
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        return matches!(
+            next.as_str(),
+            "model" | "models" | "param" | "params" | "parameter" | "parameters" | "llm" | "llms"
+        );
+    }
+    false
 }
 
 /// Whether the text before a number ends in a p-value's name: "p=", "p <", "p-value of".
