@@ -47,6 +47,11 @@ pub fn extract(text: &str, lexicon: &MetricLexicon) -> Vec<Metric> {
                 let span = (current.start, quantities[index - 1].end);
                 pair_metric(text, span, &before, &after, &words, &labels, lexicon)
             }
+            // "a 10-day test": how long, not what came of it.
+            None if current.attributive => {
+                index += 1;
+                continue;
+            }
             None => {
                 index += 1;
                 single_metric(text, current, &words, &labels, lexicon)
@@ -435,6 +440,7 @@ mod tests {
             "2-stage retrieval",
             "a 5-fold CV",
             "a 10-day test",
+            "after a 3-week spike",
             "the 7B model",
             "a 70b-parameter model",
             "Spark 3.5.1",
@@ -459,6 +465,10 @@ mod tests {
             ["240ms -> 80ms"]
         );
         assert_eq!(spans("served 1B requests a day"), ["1B"]);
+        assert_eq!(
+            spans("retraining from a 2-day manual process to a 3-hour job"),
+            ["2-day manual process to a 3-hour"]
+        );
         assert_eq!(spans("cut infra spend by $1.2M/yr"), ["$1.2M"]);
     }
 

@@ -14,6 +14,9 @@ pub(super) struct Quantity {
     /// dimension and the size of one unit in its base (seconds, megabytes).
     pub(super) scale: Option<(Dimension, f64)>,
     pub(super) signed: Option<Direction>,
+    /// Written as a modifier with its unit ("a 3-week spike", "from a
+    /// 2-day process to a 3-hour job"): a result only as one end of a change.
+    pub(super) attributive: bool,
 }
 
 impl Quantity {
@@ -108,6 +111,11 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
         if names_not_measures(text, &raw) {
             continue;
         }
+        let attributive = {
+            let mut after = text[raw.number_end..].chars();
+            matches!(after.next(), Some('-' | '\u{2011}'))
+                && after.next().is_some_and(char::is_alphabetic)
+        };
         // "p=0.02", "p < 0.05", "p-value of 0.01": a test statistic, not a metric of the win.
         if is_p_value(&text[..first]) {
             continue;
@@ -199,20 +207,22 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
             unit: unit_name,
             scale: unit.and_then(|(_, scale)| scale),
             signed,
+            attributive,
         });
     }
     skip_dates(text, found)
 }
 
 /// Numbers that name a thing rather than measure a result: a compound
-/// modifier ("2-stage retrieval", "4-bit", "a 10-day test", "5-fold CV"), a
+/// modifier ("2-stage retrieval", "4-bit", "5-fold CV"), a
 /// dotted version ("3.5.1"), a model's size class ("the 7B model") and
 /// "24/7".
 fn names_not_measures(text: &str, raw: &crate::analyze::scan::RawQuantity<'_>) -> bool {
     let after_number = &text[raw.number_end..];
     let mut rest = after_number.chars();
     let compound = match (rest.next(), rest.next()) {
-        (Some('-' | '\u{2011}'), Some(c)) => c.is_alphabetic(),
+        // A modifier of a unit ("3-week") is kept, marked attributive.
+        (Some('-' | '\u{2011}'), Some(c)) => c.is_alphabetic() && raw.unit.is_none(),
         (Some('.'), Some(c)) => c.is_ascii_digit(),
         (Some(c), Some('-')) if "kKmMbB".contains(c) => {
             after_number[2..].starts_with(char::is_alphabetic)
