@@ -248,7 +248,7 @@ impl Store {
             let wins = tx.execute(
                 "INSERT INTO sync_outbox (uid, op, hlc, groups)
                  SELECT uid, 'create', (unixepoch(updated_at) * 1000) || '.0', '*'
-                 FROM wins WHERE status != 'proposed' ORDER BY occurred_ts, id",
+                 FROM wins ORDER BY occurred_ts, id",
                 [],
             )?;
             let deletes = tx.execute(

@@ -210,6 +210,32 @@ fn a_sync_or_a_setup_killed_at_more_steps_completes_on_the_next_run() {
         assert_eq!(export(&a).len(), 2, "{step}");
         assert!(sync(&a).contains("0 changes sent, 0 received"), "{step}");
     }
+    // Killed after the last git step (the push recorded), before the
+    // replay's transaction commits: the next sync replays, sends nothing again.
+    {
+        let remote = Remote::new();
+        let a = device(&remote, "a", &[]);
+        let b = device(&remote, "b", &[]);
+        b.add(&["from b"]);
+        sync(&b);
+        a.add(&["from a"]);
+        let (_dir, path) = killing_git_after("update-ref");
+        let output = a
+            .test()
+            .args(["sync"])
+            .env("PATH", &path)
+            .command()
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "the sync was killed");
+        assert_eq!(texts(&a), vec!["from a"], "not replayed yet");
+        let head = remote.head();
+        assert!(sync(&a).contains("0 changes sent, 1 received"));
+        assert_eq!(remote.head(), head, "nothing sent twice");
+        sync(&b);
+        assert_eq!(export(&a), export(&b));
+        assert_eq!(export(&a).len(), 2);
+    }
     for step in ["clone", "commit"] {
         let remote = Remote::new();
         let a = device(&remote, "a", &[]);
@@ -246,4 +272,58 @@ fn a_sync_or_a_setup_killed_at_more_steps_completes_on_the_next_run() {
         assert_eq!(export(&a), export(&b), "{step}");
         assert_eq!(export(&a).len(), 2, "{step}");
     }
+}
+
+#[test]
+fn a_device_whose_key_went_missing_refuses_and_writes_nothing() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &["--encrypt"]);
+    let key = a.ok(&["sync", "key", "show"]);
+    a.add(&["made before the key went missing"]);
+    let key_file = a.config_dir().join("sync-key.txt");
+    std::fs::remove_file(&key_file).unwrap();
+    let head = remote.head();
+    let err = a.fails(&["sync"]);
+    assert!(err.contains("has no sync key"), "{err}");
+    assert!(err.contains("win sync key import"), "{err}");
+    assert_eq!(remote.head(), head, "nothing pushed");
+    let status = a.ok(&["sync", "status"]);
+    assert!(status.contains("this device has no key"), "{status}");
+    assert!(status.contains("not yet sent: 1 change(s)"), "{status}");
+    // The key put back, the change goes out.
+    a.test()
+        .args(["sync", "key", "import", "-"])
+        .stdin(key)
+        .run();
+    assert!(sync(&a).contains("1 change sent"));
+}
+
+/// A `git` that runs `step` for real and then kills the `win` calling it:
+/// a `kill -9` just after that step.
+fn killing_git_after(step: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let real = String::from_utf8(
+        std::process::Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let script = format!(
+        "#!/bin/sh\n{real} \"$@\"\nstatus=$?\nfor arg in \"$@\"; do\n  if [ \"$arg\" = \"{step}\" ]; then kill -9 $PPID; fi\ndone\nexit $status\n",
+        real = real.trim()
+    );
+    let path = dir.path().join("git");
+    std::fs::write(&path, script).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path_var = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    (dir, path_var)
 }
