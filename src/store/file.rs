@@ -252,6 +252,28 @@ pub fn wal_has_frames(path: &Path) -> bool {
     fs::metadata(sibling(path, "-wal")).is_ok_and(|wal| wal.len() > 0)
 }
 
+/// What to do about a read-only journal whose -wal file holds wins that
+/// cannot be read (SQLite needs to create the -shm file beside it): its
+/// owner can open the folder, or the journal too and fold them in; anyone
+/// else can only ask the owner.
+pub fn held_wal_advice(path: &Path) -> String {
+    use std::os::unix::fs::MetadataExt;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    // SAFETY: geteuid has no failure and touches no memory of ours.
+    let me = unsafe { libc::geteuid() };
+    if fs::metadata(path).map(|m| m.uid()).ok() != Some(me) {
+        return "run any win command as the journal's owner, then read it again".to_string();
+    }
+    format!(
+        "chmod u+w {} to read it as it is, or also chmod u+w {} and run any win command to fold them into it",
+        folder.display(),
+        path.display()
+    )
+}
+
 /// Whether this process may write the file (it is not opened for writing).
 pub fn is_writable(path: &Path) -> bool {
     OpenOptions::new().write(true).open(path).is_ok()

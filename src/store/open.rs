@@ -69,7 +69,8 @@ impl Store {
         let (version, tables) = inspect(&store.conn).map_err(|err| {
             if read_only && file::wal_has_frames(path) {
                 anyhow!(
-                    "{label} is read-only and its -wal file holds wins not yet folded into it (a win was stopped before it could), which cannot be read without writing: run any win command as the journal's owner, then read it again"
+                    "{label} is read-only and its -wal file holds wins not yet folded into it (a win was stopped before it could), which cannot be read without writing: {}",
+                    file::held_wal_advice(path)
                 )
             } else {
                 explain(err.into(), &label)

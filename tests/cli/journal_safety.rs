@@ -309,12 +309,32 @@ fn a_read_only_journal_never_hides_wins_still_in_its_wal() {
             .env("WIN_DB", copy.join("wins.db"))
             .args(["list", "--format", "json"])
     };
-    // Its folder is read-only too: the -wal cannot be read, so win says so.
+    // Its folder is read-only too: the -wal cannot be read, so win says so,
+    // and, to someone else than the owner, to ask the owner.
     as_nobody(0o555)
         .fails()
         .stderr_contains("-wal file holds wins not yet folded into it")
+        .stderr_contains("as the journal's owner")
         .run();
     // Its folder is open: the -wal is read, and every win is shown.
     let shown = as_nobody(0o777).run().json();
+    assert_eq!(shown.as_array().unwrap().len(), 2, "{shown}");
+    // The owner is told what the owner can do (running a win command as
+    // the owner, the advice given to others, changed nothing), and it works.
+    let _ = std::fs::remove_file(sibling(&copy.join("wins.db"), "-shm"));
+    for file in [
+        copy.clone(),
+        copy.join("wins.db"),
+        sibling(&copy.join("wins.db"), "-wal"),
+    ] {
+        std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+    }
+    let advice = format!("chmod u+w {} to read it as it is", copy.display());
+    as_nobody(0o555)
+        .fails()
+        .stderr_contains(advice)
+        .stderr_contains("or also chmod u+w")
+        .run();
+    let shown = as_nobody(0o755).run().json();
     assert_eq!(shown.as_array().unwrap().len(), 2, "{shown}");
 }
