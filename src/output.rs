@@ -282,9 +282,7 @@ pub fn wins_table(wins: &[Win]) -> String {
         .load_preset(presets::UTF8_HORIZONTAL_ONLY)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(vec!["id", "date", "competencies", "win"]);
-    if let Some((width, _)) = terminal_width() {
-        table.set_width(width);
-    }
+    table.set_width(terminal_columns());
     for win in wins {
         let star = if win.starred { "★ " } else { "" };
         table.add_row(vec![
@@ -300,9 +298,38 @@ pub fn wins_table(wins: &[Win]) -> String {
     table.to_string()
 }
 
-fn terminal_width() -> Option<(u16, u16)> {
-    let columns: u16 = std::env::var("COLUMNS").ok()?.parse().ok()?;
-    Some((columns, 0))
+/// The width of a terminal that does not say (see [`terminal_columns`]).
+const DEFAULT_COLUMNS: u16 = 80;
+
+/// The columns of the terminal on stdout: `COLUMNS` when it is a positive
+/// number, else what the terminal reports, else 80. A terminal never given
+/// a size (a bare pty, some CI runners, `docker exec -t` before its resize)
+/// reports 0, and a table 0 wide wraps every cell a character per line.
+pub fn terminal_columns() -> u16 {
+    let positive = |columns: u16| columns > 0;
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse().ok())
+        .filter(|&columns| positive(columns))
+        .or_else(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_, columns)| columns)
+                .filter(|&columns| positive(columns))
+        })
+        .unwrap_or(DEFAULT_COLUMNS)
+}
+
+/// The columns of the terminal a prompt is on, 80 when it reports none.
+pub fn columns_of(term: &console::Term) -> usize {
+    let columns = term
+        .size_checked()
+        .map_or(0, |(_, columns)| usize::from(columns));
+    if columns == 0 {
+        usize::from(DEFAULT_COLUMNS)
+    } else {
+        columns
+    }
 }
 
 /// One tab-separated line per win, for pipes: id, date, competencies, tags, text.

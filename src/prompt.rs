@@ -216,7 +216,7 @@ impl LineEditor {
     }
 
     fn render(&mut self, term: &Term) -> Result<()> {
-        let columns = usize::from(term.size().1).max(1);
+        let columns = crate::output::columns_of(term);
         let mut out = String::from("\r");
         if self.cursor_row > 0 {
             let _ = write!(out, "\x1b[{}A", self.cursor_row);
@@ -259,7 +259,7 @@ impl LineEditor {
 /// out, errors included.
 fn choose(term: &Term, question: &str, items: &[String], default: usize) -> Result<usize> {
     let _cursor = HiddenCursor::new(term)?;
-    let columns = usize::from(term.size().1).max(4);
+    let columns = crate::output::columns_of(term).max(4);
     let mut selected = default.min(items.len().saturating_sub(1));
     let mut drawn = 0;
     loop {

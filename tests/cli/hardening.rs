@@ -17,12 +17,14 @@ fn on_terminal(journal: &Journal, args: &[&str], envs: &[(&str, &str)]) -> Strin
     test.run().stdout
 }
 
-/// `python3 -c RUN_ON_PTY PROGRAM ARGS…`: the program's stdout on a pty.
+/// `python3 -c RUN_ON_PTY PROGRAM ARGS…`: the program's stdout on a pty,
+/// 120×40, or of no size at all with `PTY_NO_SIZE` set.
 const RUN_ON_PTY: &str = r#"
 import fcntl, os, struct, subprocess, sys, termios, tty
 master, slave = os.openpty()
 tty.setraw(slave)
-fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+rows, columns = (0, 0) if os.environ.get("PTY_NO_SIZE") else (40, 120)
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
 child = subprocess.Popen(sys.argv[1:], stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
 os.close(slave)
 chunks = []
@@ -759,5 +761,21 @@ fn an_unknown_time_zone_is_an_error_that_says_how_to_fix_it() {
             .run()
             .json();
         assert_eq!(win["occurred_at"], "2026-07-01T10:00:00+02:00", "{tz}");
+    }
+}
+
+/// A terminal that reports 0 columns (a pty never given a size, some CI
+/// runners), or `COLUMNS=0`, used to get a table 0 wide: every cell wrapped
+/// a character per line.
+#[test]
+fn a_terminal_of_no_width_gets_a_readable_table() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker to every market", "-c", "mlops"]);
+    for envs in [&[("COLUMNS", "0")][..], &[("PTY_NO_SIZE", "1")]] {
+        let table = on_terminal(&journal, &["list"], envs);
+        assert!(
+            table.contains("shipped the ranker to every market") && table.contains("competencies"),
+            "{envs:?}: {table}"
+        );
     }
 }
