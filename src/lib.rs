@@ -105,17 +105,29 @@ fn parse_command_line() -> cli::Cli {
             parent.find_subcommand_mut(name)
         });
         match target {
-            Some(target) => target.error(kind, message).exit(),
-            None => clap::Error::raw(kind, message).exit(),
+            Some(target) => exit_with(&target.error(kind, message)),
+            None => exit_with(&clap::Error::raw(kind, message)),
         }
     }
     let mut matches = command
         .try_get_matches_from_mut(args)
-        .unwrap_or_else(|err| err.exit());
+        .unwrap_or_else(|err| exit_with(&err));
     let cli = cli::Cli::from_arg_matches_mut(&mut matches)
-        .unwrap_or_else(|err| err.format(&mut command).exit());
+        .unwrap_or_else(|err| exit_with(&err.format(&mut command)));
     leave_to_exit(command);
     cli
+}
+
+/// Prints what clap has to say and exits with its status. A usage error
+/// quotes what was typed (`invalid value '…' for '--stage'`), which may hold
+/// escape sequences from a script or a paste, so it goes to stderr cleaned
+/// like every other message; help and version text are win's own.
+fn exit_with(err: &clap::Error) -> ! {
+    if err.use_stderr() {
+        output::note(err.render().to_string().trim_end());
+        std::process::exit(err.exit_code());
+    }
+    err.exit()
 }
 
 struct OneDash {

@@ -779,3 +779,31 @@ fn a_terminal_of_no_width_gets_a_readable_table() {
         );
     }
 }
+
+/// clap's usage errors quote what was typed: a value with escape sequences
+/// (from a script or a paste) reached the terminal raw, setting its title
+/// and clearing the screen.
+#[test]
+fn usage_errors_quote_what_was_typed_without_its_control_sequences() {
+    let journal = Journal::new();
+    let evil = "bad\u{1b}]0;PWNED\u{7}name\u{1b}[2J";
+    let unexpected = format!("--{evil}");
+    let one_dash = format!("-stage={evil}");
+    let cases: [&[&str]; 7] = [
+        &["add", "x", "--stage", evil],
+        &["add", "x", "--kind", evil],
+        &["show", evil],
+        &[evil],
+        &["add", "x", &unexpected],
+        &["completions", evil],
+        &["add", "x", &one_dash],
+    ];
+    for args in cases {
+        let output = journal.test().args(args).status(2).run();
+        assert!(
+            foreign_controls(&output.stderr).is_empty() && output.stderr.contains("badname"),
+            "{args:?}: {:?}",
+            output.stderr
+        );
+    }
+}
