@@ -24,8 +24,10 @@ const PROGRESS_FROM: u64 = 1 << 20;
 const NOTHING: &str = "nothing was imported";
 
 pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
-    // Ctrl-C anywhere from here on rolls it all back and says so.
+    // Ctrl-C anywhere from here on rolls it all back and says so, even
+    // while it waits for another command to finish with the journal.
     interrupt::arm()?;
+    crate::store::give_up_waiting_when(interrupt::requested);
     let name = args.file.to_string_lossy().to_string();
     let (mut reader, size): (Box<dyn BufRead>, u64) = if name == "-" {
         (Box::new(BufReader::new(Reader(std::io::stdin()))), 0)
@@ -55,9 +57,9 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
     // A dry run creates nothing: with no journal yet, it rehearses against
     // an empty one in memory, and says so.
     let mut store = if !args.dry_run {
-        app.create_store()?
+        app.create_store().map_err(interrupted_or)?
     } else if app.db_path.exists() {
-        app.open_store()?
+        app.open_store().map_err(interrupted_or)?
     } else {
         output::note(&format!(
             "there is no journal at {} yet: this is what importing would add to a new one",
@@ -65,12 +67,9 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         ));
         Store::open_in_memory()?
     };
-    let mut session = store.import(args.update)?;
+    let mut session = store.import(args.update).map_err(interrupted_or)?;
     // A signal is what stopped it, whatever failed because of it.
-    let fail = |err: anyhow::Error| match interrupt::check(NOTHING) {
-        Ok(()) => anyhow!("{name}, {err:#}; {NOTHING}"),
-        Err(interrupted) => interrupted,
-    };
+    let fail = |err: anyhow::Error| interrupted_or(anyhow!("{name}, {err:#}; {NOTHING}"));
 
     let streamed = format == Format::Win
         && !head
@@ -126,11 +125,21 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         }
     }
     report(
-        session.finish(args.dry_run, || interrupt::check(NOTHING))?,
+        session
+            .finish(args.dry_run, || interrupt::check(NOTHING))
+            .map_err(interrupted_or)?,
         args,
     );
     bar.finish_and_clear();
     Ok(())
+}
+
+/// `err`, or what caused it: a signal that stopped the import.
+fn interrupted_or(err: anyhow::Error) -> anyhow::Error {
+    match interrupt::check(NOTHING) {
+        Ok(()) => err,
+        Err(interrupted) => interrupted,
+    }
 }
 
 fn report((added, skipped): (usize, usize), args: &ImportArgs) {

@@ -26,7 +26,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 pub use file::check_journal_file;
 pub use import::Import;
-pub use open::{on_long_wait, SCHEMA_VERSION};
+pub use open::{give_up_waiting_when, on_long_wait, SCHEMA_VERSION};
 pub use queries::{BriefHit, LearnedCounts, SearchHit};
 pub use sync::{Peer, Replayed, SyncDevice};
 

@@ -294,7 +294,7 @@ fn wait_for_lock(attempt: i32) -> bool {
     };
     let waited = now.duration_since(since);
     record_wait(waited);
-    if waited >= BUSY_TIMEOUT {
+    if waited >= BUSY_TIMEOUT || GIVE_UP.get().is_some_and(|give_up| give_up()) {
         return false;
     }
     if waited >= Duration::from_secs(1) && !TOLD.swap(true, Ordering::Relaxed) {
@@ -320,6 +320,15 @@ static LONG_WAIT: OnceLock<fn()> = OnceLock::new();
 /// Sets what happens when a command has waited a second for the journal.
 pub fn on_long_wait(notice: fn()) {
     let _ = LONG_WAIT.set(notice);
+}
+
+/// Asked at every retry: `true` stops the wait at once (Ctrl-C during an
+/// import queued behind another one must not wait out the timeout).
+static GIVE_UP: OnceLock<fn() -> bool> = OnceLock::new();
+
+/// Sets what stops a wait for the journal early.
+pub fn give_up_waiting_when(give_up: fn() -> bool) {
+    let _ = GIVE_UP.set(give_up);
 }
 
 /// The longest this process waited for a lock, for a truthful error.

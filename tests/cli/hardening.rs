@@ -807,3 +807,72 @@ fn usage_errors_quote_what_was_typed_without_its_control_sequences() {
         );
     }
 }
+
+/// Ctrl-C on an import queued behind another command's write stops it
+/// then, not after the 30 s it would wait for the journal.
+#[test]
+fn an_import_waiting_for_the_journal_stops_at_ctrl_c() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let journal = Journal::new();
+    journal.add(&["before the import"]);
+    let file = journal.path().join("one.jsonl");
+    std::fs::write(
+        &file,
+        "{\"text\":\"queued behind a writer\",\"occurred_at\":\"2026-01-01T10:00:00Z\"}\n",
+    )
+    .unwrap();
+    // Another writer holds the journal.
+    let holder = rusqlite::Connection::open(journal.db()).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut child = journal
+        .test()
+        .args(["import", file.to_str().unwrap()])
+        .command()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once it has the journal open, it is past setting up its handler.
+    let fds = format!("/proc/{}/fd", child.id());
+    let opened = Instant::now();
+    while !std::fs::read_dir(&fds).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == journal.db()))
+    }) {
+        assert!(
+            opened.elapsed() < Duration::from_secs(20),
+            "never opened the journal"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    // SAFETY: a signal to the child we spawned.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    // It must end while the other writer still holds the journal.
+    let deadline = Instant::now() + Duration::from_secs(25);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still waiting for the journal after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    holder.execute_batch("ROLLBACK").unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert_eq!(stderr, "win: interrupted: nothing was imported\n");
+    assert_eq!(
+        journal
+            .json(&["list", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
