@@ -44,6 +44,11 @@ pub enum DateError {
     Skipped {
         input: String,
     },
+    /// Before [`EARLIEST`]: a slip ("300000 weeks ago"), never a win.
+    TooEarly {
+        input: String,
+        resolved: String,
+    },
 }
 
 impl fmt::Display for DateError {
@@ -74,6 +79,10 @@ impl fmt::Display for DateError {
             DateError::Future { input, resolved } => write!(
                 f,
                 "the date \"{input}\" ({resolved}) is in the future (give today or an earlier date)"
+            ),
+            DateError::TooEarly { input, resolved } => write!(
+                f,
+                "the date \"{input}\" ({resolved}) is before {EARLIEST_YEAR}, the earliest a win may be dated (check the number)"
             ),
         }
     }
@@ -154,6 +163,23 @@ impl From<DateTime<FixedOffset>> for Now {
     }
 }
 
+/// The earliest year a win may be dated. Nobody's working life starts
+/// earlier, and every zone keeps whole-minute offsets from then on, so a
+/// stored date always reads back as written. Far earlier dates come from a
+/// slip ("300000 weeks ago") and could not be read back at all.
+pub const EARLIEST_YEAR: i32 = 1970;
+
+/// Refuses a win's date before [`EARLIEST_YEAR`].
+fn check_earliest(at: DateTime<FixedOffset>, input: &str) -> Result<(), DateError> {
+    if at.year() < EARLIEST_YEAR {
+        return Err(DateError::TooEarly {
+            input: input.to_string(),
+            resolved: describe(at),
+        });
+    }
+    Ok(())
+}
+
 /// How far after now an imported win may be dated: another machine's clock,
 /// or a naive date read in a zone up to 26 hours away, can put a win made
 /// today into tomorrow. Anything later is a mistake, such as 9999-12-31.
@@ -170,7 +196,7 @@ pub fn check_imported(
             resolved: describe(at),
         });
     }
-    Ok(())
+    check_earliest(at, &format_rfc3339(at))
 }
 
 fn format_rfc3339(at: DateTime<FixedOffset>) -> String {
@@ -194,6 +220,7 @@ pub fn parse_occurred(
             resolved: describe(at),
         });
     }
+    check_earliest(at, input)?;
     Ok(at)
 }
 
@@ -797,6 +824,17 @@ mod tests {
             parse_when("today", utc_now).unwrap(),
             When::Day(date("2026-11-22"))
         );
+    }
+
+    #[test]
+    fn dates_before_1970_are_refused_as_slips() {
+        let now = at(NOW);
+        for slip in ["300000 weeks ago", "10000y", "1969-12-31"] {
+            let err = parse_occurred(slip, now).unwrap_err().to_string();
+            assert!(err.contains("before 1970"), "{slip}: {err}");
+        }
+        assert!(parse_occurred("1970-01-02", now).is_ok());
+        assert!(check_imported(at("0001-01-01T00:00:00+00:00"), now).is_err());
     }
 
     #[test]

@@ -189,7 +189,16 @@ impl StoredWin {
 }
 
 fn parse_time(text: &str) -> Result<DateTime<FixedOffset>> {
-    DateTime::parse_from_rfc3339(text).map_err(|err| anyhow!("bad timestamp \"{text}\": {err}"))
+    DateTime::parse_from_rfc3339(text)
+        .or_else(|err| {
+            // A year RFC 3339 cannot write ("-3723-04-18T…", "10000-01-01T…"),
+            // stored by an older win that took any date: read it anyway, so
+            // the win can be listed, re-dated with `win edit` or removed.
+            let offset = text.strip_suffix('Z').map(|head| format!("{head}+00:00"));
+            DateTime::parse_from_str(offset.as_deref().unwrap_or(text), "%Y-%m-%dT%H:%M:%S%.f%:z")
+                .map_err(|_| err)
+        })
+        .map_err(|err| anyhow!("bad timestamp \"{text}\": {err}"))
 }
 
 fn parse_updates(json: &str) -> Result<Vec<Update>> {

@@ -31,6 +31,7 @@
 mod harness;
 
 mod capture;
+mod dates;
 mod hardening;
 mod import_export;
 mod journal_file;

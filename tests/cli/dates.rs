@@ -1,0 +1,49 @@
+//! Dates at the edges: slips that land thousands of years away are refused
+//! at every door, and a win an older version stored that way stays usable.
+
+use crate::harness::Journal;
+
+#[test]
+fn dates_before_1970_are_refused_by_add_edit_update_and_import() {
+    let journal = Journal::new();
+    let id = journal.add(&["deployed the ranker"]).to_string();
+    for args in [
+        vec!["add", "far past", "-d", "300000 weeks ago"],
+        vec!["add", "far past", "-d", "10000y"],
+        vec!["edit", &id, "-d", "1969-12-31"],
+        vec!["update", &id, "measured it", "-d", "9999999 days ago"],
+    ] {
+        let error = journal.fails(&args);
+        assert!(error.contains("before 1970"), "{args:?}: {error}");
+    }
+    let import = journal
+        .test()
+        .args(["import", "--from", "win", "-"])
+        .stdin(r#"{"occurred_at": "0001-01-01T00:00:00Z", "text": "from year one"}"#)
+        .fails()
+        .run()
+        .stderr;
+    assert!(import.contains("before 1970"), "{import}");
+    let listed = journal.ok(&["list"]);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+}
+
+#[test]
+fn a_win_stored_with_a_year_rfc3339_cannot_write_can_be_listed_redated_and_removed() {
+    let journal = Journal::new();
+    journal.add(&["kept win"]);
+    let far = journal.add(&["slipped win"]).to_string();
+    let conn = rusqlite::Connection::open(journal.db()).expect("open the journal");
+    conn.execute(
+        "UPDATE wins SET occurred_at = '-3723-04-18T15:58:33Z' WHERE id = ?1",
+        [&far],
+    )
+    .expect("store a date an older win accepted");
+    drop(conn);
+    assert!(journal.ok(&["list"]).contains("-3723-04-18"));
+    journal.ok(&["export", "--format", "csv"]);
+    journal.ok(&["edit", &far, "-d", "2020-01-01"]);
+    assert!(journal.ok(&["show", &far]).contains("2020-01-01"));
+    journal.ok(&["rm", "-y", &far]);
+    assert_eq!(journal.ok(&["list"]).lines().count(), 1);
+}
