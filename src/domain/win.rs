@@ -149,7 +149,10 @@ impl CompetencySource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Update {
-    #[serde(serialize_with = "rfc3339", deserialize_with = "rfc3339_in")]
+    /// To the millisecond when it has one: follow-ups recorded within one
+    /// second (a script, an agent) keep the order they were made in, on
+    /// every device the timeline syncs to.
+    #[serde(serialize_with = "rfc3339_precise", deserialize_with = "rfc3339_in")]
     pub at: DateTime<FixedOffset>,
     #[serde(default)]
     pub stage: Option<Stage>,
@@ -314,6 +317,24 @@ pub fn non_empty(text: Option<String>) -> Option<String> {
 
 pub fn format_rfc3339(at: &DateTime<FixedOffset>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// RFC 3339 with milliseconds when the time has any ("…T10:04:23.120Z"),
+/// else to the second like [`format_rfc3339`].
+pub fn format_rfc3339_precise(at: &DateTime<FixedOffset>) -> String {
+    if at.timestamp_subsec_millis() == 0 {
+        format_rfc3339(at)
+    } else {
+        at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+}
+
+/// `serialize_with` for a time to the millisecond ([`format_rfc3339_precise`]).
+pub fn rfc3339_precise<S: Serializer>(
+    at: &DateTime<FixedOffset>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format_rfc3339_precise(at))
 }
 
 /// `serialize_with` for a time, as RFC 3339 with the offset it was recorded in.

@@ -8,7 +8,8 @@ use serde_json::value::RawValue;
 
 use crate::domain::filter::{StatusFilter, WinFilter};
 use crate::domain::win::{
-    format_rfc3339, CompetencySource, Kind, NewWin, Provenance, Role, Stage, Status, Update, Win,
+    format_rfc3339, format_rfc3339_precise, CompetencySource, Kind, NewWin, Provenance, Role,
+    Stage, Status, Update, Win,
 };
 
 /// The columns `read_win` reads: one win per row, with its satellites
@@ -25,7 +26,7 @@ macro_rules! win_columns {
         JOIN tags t ON t.id = wt.tag_id WHERE wt.win_id = w.id),
     (SELECT json_group_array(l.url ORDER BY l.position) FROM links l WHERE l.win_id = w.id),
     (SELECT json_group_array(json_object('at', u.at, 'stage', u.stage, 'text', u.text,
-        'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, u.at, u.stage, u.text, u.impact, u.next, u.id)
+        'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, unixepoch(u.at, 'subsec'), u.at, u.stage, u.text, u.impact, u.next, u.id)
         FROM updates u WHERE u.win_id = w.id),
     w.status,
     CASE WHEN w.origin IS NULL THEN NULL
@@ -543,7 +544,7 @@ pub fn insert_update(tx: &Connection, id: i64, update: &Update) -> Result<()> {
     )?
     .execute(params![
         id,
-        format_rfc3339(&update.at),
+        format_rfc3339_precise(&update.at),
         update.at.timestamp(),
         update.stage.map(Stage::as_str),
         update.text,

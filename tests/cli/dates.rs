@@ -47,3 +47,51 @@ fn a_win_stored_with_a_year_rfc3339_cannot_write_can_be_listed_redated_and_remov
     journal.ok(&["rm", "-y", &far]);
     assert_eq!(journal.ok(&["list"]).lines().count(), 1);
 }
+
+#[test]
+fn follow_ups_within_one_second_keep_the_order_they_were_recorded_in() {
+    let journal = Journal::new();
+    let id = journal.add(&["deployed ranker v4"]).to_string();
+    for (at, stage, text) in [
+        (
+            "2026-11-21T17:05:00.100+01:00",
+            "shipped",
+            "rolled out to 100%",
+        ),
+        ("2026-11-21T17:05:00.200+01:00", "measured", "ctr +3%"),
+        (
+            "2026-11-21T17:05:00.300+01:00",
+            "adopted",
+            "adopted by search",
+        ),
+    ] {
+        journal
+            .test()
+            .env("WIN_NOW", at)
+            .args(["update", &id, "--stage", stage, text])
+            .run();
+    }
+    let exported = journal.json(&["export", "--format", "json"]);
+    let stages: Vec<&str> = exported[0]["updates"]
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .map(|update| update["stage"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(stages, ["shipped", "measured", "adopted"]);
+    assert_eq!(
+        exported[0]["updates"][0]["at"],
+        "2026-11-21T17:05:00.100+01:00"
+    );
+    // The milliseconds travel: imported elsewhere, the timeline reads the same.
+    let other = Journal::new();
+    other
+        .test()
+        .args(["import", "--from", "win", "-"])
+        .stdin(exported.to_string())
+        .run();
+    assert_eq!(
+        other.json(&["export", "--format", "json"])[0]["updates"],
+        exported[0]["updates"]
+    );
+}
