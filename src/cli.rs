@@ -122,10 +122,11 @@ pub enum SyncCommand {
     /// Set up sync on this device: start a sync repository, or join the one
     /// at REMOTE (a path, or any git remote: host:path, ssh://, https://).
     Init(SyncInitArgs),
-    /// This device, the remote, the last sync, changes not yet pushed, and
-    /// the other devices seen.
+    /// This device, the remote, encryption and passphrase, the last sync,
+    /// changes not yet pushed, and the other devices seen.
     Status,
-    /// The encryption key: show it to move it to another machine, import it there.
+    /// The encryption key: show it to move it to another machine, import it
+    /// there, or lock it in the repository with a passphrase.
     Key(SyncKeyArgs),
 }
 

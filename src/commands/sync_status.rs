@@ -22,6 +22,10 @@ pub fn run(app: &App) -> Result<()> {
     let encrypted = match (status.encrypted, status.has_key) {
         (false, _) => "no (records are readable JSON lines)".to_string(),
         (true, true) => format!("yes, key in {}", status.key.display()),
+        (true, false) if status.passphrase => format!(
+            "yes, but this device has no key in {} (win sync asks for the passphrase)",
+            status.key.display()
+        ),
         (true, false) => format!(
             "yes, but this device has no key in {} (win sync key import)",
             status.key.display()

@@ -69,6 +69,7 @@ fn a_new_machine_joins_with_the_passphrase_alone() {
     assert!(!key_file(&b).exists(), "no key saved");
     assert!(!tree(&b).exists(), "no sync folder left");
     assert!(b.fails(&["sync"]).contains("not set up"));
+    assert_eq!(texts(&b), vec!["a win of b's own"]);
 
     // No passphrase and no terminal: says how to give one.
     let err = b.fails(&["sync", "init", &remote.url(), "--device", "b"]);
@@ -102,6 +103,11 @@ fn a_new_machine_joins_with_the_passphrase_alone() {
     // b loses its key (a new config folder): sync refuses without the
     // passphrase, and gets the key back with it.
     std::fs::remove_file(key_file(&b)).unwrap();
+    let status = b.ok(&["sync", "status"]);
+    assert!(
+        status.contains("win sync asks for the passphrase"),
+        "{status}"
+    );
     let err = b.fails(&["sync"]);
     assert!(err.contains("WIN_SYNC_PASSPHRASE"), "{err}");
     assert!(!key_file(&b).exists());
