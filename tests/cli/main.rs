@@ -50,6 +50,7 @@ mod review_scope;
 mod search;
 mod statements;
 mod sync;
+mod sync_converge;
 mod sync_failures;
 mod sync_passphrase;
 mod templates;
