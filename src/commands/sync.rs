@@ -2,8 +2,11 @@
 
 use anyhow::{bail, Result};
 
+use crate::analyze::Analyzer;
 use crate::app::App;
+use crate::capture;
 use crate::cli::{SyncArgs, SyncCommand};
+use crate::domain::win::NewWin;
 use crate::output;
 use crate::sync::{self, Paths, Report};
 
@@ -25,9 +28,25 @@ pub fn run(app: &App, args: &SyncArgs) -> Result<()> {
                     paths.key.display()
                 ));
             }
-            let report = sync::run(&mut store, &paths, app.now)?;
+            let report = sync::run(&mut store, &paths, app.now, &mut measurer(app))?;
             tell(&report)
         }
+    }
+}
+
+/// Measures a merged win's metrics again, as `win update` does on the
+/// device that wrote them. The analyser is made once, on first use: most
+/// syncs merge no words.
+pub(super) fn measurer(app: &App) -> impl FnMut(&mut NewWin) -> Result<()> + '_ {
+    let mut analyzer: Option<Analyzer> = None;
+    move |win: &mut NewWin| {
+        if analyzer.is_none() {
+            analyzer = Some(Analyzer::new(app.framework()?, &app.analysis_files()?)?);
+        }
+        if let Some(analyzer) = &analyzer {
+            capture::measure(win, analyzer);
+        }
+        Ok(())
     }
 }
 

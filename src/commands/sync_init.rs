@@ -24,8 +24,14 @@ pub fn run(app: &App, args: &SyncInitArgs) -> Result<()> {
     };
     let mut passphrases = PassphraseSource::new(app, args.passphrase_file.as_deref(), true);
     let mut store = app.create_store()?;
-    let (device, encrypted, report) =
-        sync::init(&mut store, &paths, options, &mut passphrases, app.now)?;
+    let (device, encrypted, report) = sync::init(
+        &mut store,
+        &paths,
+        options,
+        &mut passphrases,
+        app.now,
+        &mut super::sync::measurer(app),
+    )?;
     let how = if !encrypted {
         "records are readable JSON lines (not encrypted)".to_string()
     } else if crypt::lockboxes(&paths.tree)?.is_empty() {

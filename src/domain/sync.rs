@@ -176,9 +176,13 @@ impl FromStr for Op {
 }
 
 /// The units a win merges in: each is written whole, with one clock.
-/// The analysis (polished sentence, suggestions, metrics) is derived from
-/// the words and travels as one unit; a competency's source goes with the
-/// competencies.
+/// What is derived from one group travels with it (the polished sentence
+/// with the text; a competency's source with the competencies). The
+/// suggestions and metrics travel as one unit, `Analysis`; the metrics are
+/// then measured again wherever a merge changes the words they come from
+/// (see `Merged::remeasure`), since those can come from two devices. The
+/// inbox status and the provenance (who proposed the win) travel too.
+/// New groups go at the end: stored clocks are indexed by position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Group {
@@ -197,6 +201,8 @@ pub enum Group {
     Links,
     Analysis,
     Updated,
+    Status,
+    Provenance,
 }
 
 impl Group {
@@ -216,6 +222,8 @@ impl Group {
         Group::Links,
         Group::Analysis,
         Group::Updated,
+        Group::Status,
+        Group::Provenance,
     ];
 
     /// Copies this group's fields from `from` into `to`; says whether anything changed.
@@ -230,7 +238,7 @@ impl Group {
         match self {
             Group::Created => set(&mut to.created_at, &from.created_at),
             Group::Occurred => set(&mut to.occurred_at, &from.occurred_at),
-            Group::Text => set(&mut to.text, &from.text),
+            Group::Text => set(&mut to.text, &from.text) | set(&mut to.polished, &from.polished),
             Group::Impact => set(&mut to.impact, &from.impact),
             Group::Next => set(&mut to.next, &from.next),
             Group::Kind => set(&mut to.kind, &from.kind),
@@ -245,11 +253,11 @@ impl Group {
             Group::Project => set(&mut to.project, &from.project),
             Group::Links => set(&mut to.links, &from.links),
             Group::Analysis => {
-                set(&mut to.polished, &from.polished)
-                    | set(&mut to.suggestions, &from.suggestions)
-                    | set(&mut to.metrics, &from.metrics)
+                set(&mut to.suggestions, &from.suggestions) | set(&mut to.metrics, &from.metrics)
             }
             Group::Updated => set(&mut to.updated_at, &from.updated_at),
+            Group::Status => set(&mut to.status, &from.status),
+            Group::Provenance => set(&mut to.provenance, &from.provenance),
         }
     }
 
@@ -326,6 +334,10 @@ impl Clocks {
     }
 
     pub fn to_json(&self) -> String {
+        // Most wins were written whole, once: one clock for every group.
+        if self.by_group.iter().all(|clock| *clock == self.by_group[0]) {
+            return serde_json::json!({ "*": self.by_group[0].to_string() }).to_string();
+        }
         let mut counts: BTreeMap<&Clock, usize> = BTreeMap::new();
         for clock in &self.by_group {
             *counts.entry(clock).or_default() += 1;
@@ -454,22 +466,41 @@ pub fn check_device_id(device: &str) -> Result<()> {
     Ok(())
 }
 
+/// What merging a record did to a win.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Merged {
+    /// Whether the win changed at all.
+    pub changed: bool,
+    /// Whether the words its metrics are measured from (the text, the
+    /// impact, the timeline) changed: the metrics must be measured again
+    /// from the merged win, as the device that wrote them measures them.
+    /// The text may come from one device and the impact from another, so
+    /// neither device's metrics are right for the merged win.
+    pub remeasure: bool,
+}
+
 /// Merges a record into a win this device has. Each group the record
 /// wrote replaces ours if its clock is later; timelines are unioned.
-/// Returns whether the win changed.
-pub fn merge(win: &mut NewWin, clocks: &mut Clocks, change: &Change) -> bool {
+pub fn merge(win: &mut NewWin, clocks: &mut Clocks, change: &Change) -> Merged {
     let Some(theirs) = &change.win else {
-        return false;
+        return Merged::default();
     };
     let clock = change.clock();
-    let mut changed = false;
+    let mut merged = Merged::default();
     for &group in &change.set {
         if clock > *clocks.get(group) {
-            changed |= group.copy(theirs, win);
+            if group.copy(theirs, win) {
+                merged.changed = true;
+                merged.remeasure |= matches!(group, Group::Text | Group::Impact);
+            }
             clocks.set(group, clock.clone());
         }
     }
-    changed | union_timeline(&mut win.updates, &theirs.updates)
+    if union_timeline(&mut win.updates, &theirs.updates) {
+        merged.changed = true;
+        merged.remeasure = true;
+    }
+    merged
 }
 
 /// A win this device first hears of: the groups the record wrote carry its
@@ -619,6 +650,9 @@ mod tests {
         clocks.set(Group::Tags, "5.0@a".parse().unwrap());
         let json = clocks.to_json();
         assert_eq!(json, r#"{"*":"5.0@a","text":"9.1@b"}"#);
+        let uniform = Clocks::uniform("5.0@a".parse().unwrap());
+        assert_eq!(uniform.to_json(), r#"{"*":"5.0@a"}"#);
+        assert_eq!(Clocks::from_json(&uniform.to_json()).unwrap(), uniform);
         assert_eq!(Clocks::from_json(&json).unwrap(), clocks);
         assert_eq!(clocks.latest().to_string(), "9.1@b");
     }
@@ -724,25 +758,79 @@ mod tests {
         on_b.impact = Some("b".into());
         let (mut merged, mut clocks) =
             adopt(&change("a", 5, Op::Update, &[Group::Impact], &on_a)).unwrap();
-        assert!(merge(
+        let first = merge(
             &mut merged,
             &mut clocks,
-            &change("b", 4, Op::Update, &[Group::Impact], &on_b)
-        ));
+            &change("b", 4, Op::Update, &[Group::Impact], &on_b),
+        );
+        assert!(first.changed && first.remeasure, "{first:?}");
         assert_eq!(merged.updates.len(), 2, "no follow-up is lost");
         assert_eq!(
             merged.impact.as_deref(),
             Some("a"),
             "the later clock's impact"
         );
-        assert!(
-            !merge(
+        assert_eq!(
+            merge(
                 &mut merged,
                 &mut clocks,
                 &change("b", 4, Op::Update, &[Group::Impact], &on_b)
             ),
+            Merged::default(),
             "replaying a record again changes nothing"
         );
+    }
+
+    #[test]
+    fn metrics_are_measured_again_only_when_their_words_change() {
+        let base = win("cut p99 latency from 240ms to 80ms");
+        let (mut merged, mut clocks) =
+            adopt(&change("a", 1, Op::Create, Group::ALL, &base)).unwrap();
+        let mut starred = base.clone();
+        starred.starred = true;
+        let star = merge(
+            &mut merged,
+            &mut clocks,
+            &change("b", 2, Op::Star, &[Group::Starred], &starred),
+        );
+        assert!(star.changed && !star.remeasure, "{star:?}");
+        let mut edited = base.clone();
+        edited.text = "cut p99 latency from 240ms to 60ms".into();
+        edited.polished = Some("Cut p99 latency from 240ms to 60ms.".into());
+        let edit = merge(
+            &mut merged,
+            &mut clocks,
+            &change("a", 3, Op::Edit, &[Group::Text], &edited),
+        );
+        assert!(edit.remeasure, "{edit:?}");
+        assert_eq!(
+            merged.polished, edited.polished,
+            "the polished sentence travels with its text"
+        );
+    }
+
+    #[test]
+    fn the_inbox_status_and_provenance_merge_like_any_field() {
+        use crate::domain::win::{Provenance, Status};
+        let mut proposed = win("drafted the eval plan");
+        proposed.status = Status::Proposed;
+        proposed.provenance = Some(Provenance {
+            source: "agent".into(),
+            client: Some("claude-code".into()),
+            why: Some("from the session".into()),
+        });
+        let (mut merged, mut clocks) =
+            adopt(&change("a", 1, Op::Create, Group::ALL, &proposed)).unwrap();
+        assert_eq!(merged.provenance, proposed.provenance);
+        let mut accepted = proposed.clone();
+        accepted.status = Status::Accepted;
+        merge(
+            &mut merged,
+            &mut clocks,
+            &change("b", 2, Op::Edit, &[Group::Status], &accepted),
+        );
+        assert_eq!(merged.status, Status::Accepted);
+        assert_eq!(merged.provenance, proposed.provenance, "provenance stays");
     }
 
     #[test]

@@ -29,6 +29,15 @@ impl Store {
         begin_import(&self.conn, label.clone(), replace_existing)
             .map_err(|err| explain(err, &label))
     }
+
+    /// Starts a bulk load of other devices' records (`sync::replay`): like
+    /// an import, but nothing it writes is captured, since none of it is
+    /// this device's change.
+    pub(super) fn replay_load(&mut self) -> Result<Import<'_>> {
+        let mut load = self.import(false)?;
+        load.capture = None;
+        Ok(load)
+    }
 }
 
 /// A bulk load in progress (see `Store::import`): one IMMEDIATE
@@ -114,6 +123,57 @@ impl Import<'_> {
             }
         }
         self.added += 1;
+        Ok(())
+    }
+
+    /// The connection, inside the load's transaction.
+    pub(super) fn conn(&self) -> &Connection {
+        self.conn
+    }
+
+    /// Whether the journal held any win when the load began.
+    pub(super) fn had_wins(&self) -> bool {
+        self.indexed_up_to > 0
+    }
+
+    /// Stores a replayed win as it is (it was analysed where it was
+    /// written); `None` if its uid is already stored.
+    pub(super) fn insert_as_is(&mut self, win: &NewWin) -> Result<Option<i64>> {
+        let id = rows::insert_win(self.conn, win, &mut self.names)?;
+        if let Some(id) = id {
+            self.learning.add(id, win);
+            self.added += 1;
+        }
+        Ok(id)
+    }
+
+    /// Rewrites a stored win that this load has not written (a replay
+    /// writes each win once), timeline included: its old lesson is taken
+    /// back now, its new one tallied, its index row rebuilt by `finish`.
+    pub(super) fn replace_as_is(&mut self, id: i64, win: &NewWin) -> Result<()> {
+        learned::forget(self.conn, id)?;
+        rows::replace_win(self.conn, id, win, true, &mut self.names)?;
+        self.learning.add(id, win);
+        self.replaced.push(id);
+        self.added += 1;
+        Ok(())
+    }
+
+    /// Deletes a stored win that this load has not written. The triggers
+    /// and foreign keys that would clean its index row and satellites are
+    /// suspended: they are deleted here.
+    pub(super) fn remove(&mut self, id: i64) -> Result<()> {
+        learned::forget(self.conn, id)?;
+        for sql in [
+            "DELETE FROM wins_fts WHERE rowid = ?1",
+            "DELETE FROM win_competencies WHERE win_id = ?1",
+            "DELETE FROM win_tags WHERE win_id = ?1",
+            "DELETE FROM links WHERE win_id = ?1",
+            "DELETE FROM updates WHERE win_id = ?1",
+            "DELETE FROM wins WHERE id = ?1",
+        ] {
+            self.conn.prepare_cached(sql)?.execute([id])?;
+        }
         Ok(())
     }
 
@@ -251,14 +311,16 @@ fn restore_after_import(conn: &Connection) -> Result<()> {
 /// replaced, while the triggers are suspended (see migration 0003).
 fn reindex(tx: &Connection, after_id: i64, replaced: &[i64]) -> Result<()> {
     for id in replaced {
-        tx.execute("DELETE FROM wins_fts WHERE rowid = ?1", [id])?;
+        tx.prepare_cached("DELETE FROM wins_fts WHERE rowid = ?1")?
+            .execute([id])?;
     }
     // The same rows the triggers write: one definition, in migration 0004.
     let fts_row = "INSERT INTO wins_fts (rowid, text, impact, next, tags, project, updates)
         SELECT id, text, impact, next, tags, project, updates FROM wins_fts_rows";
     tx.execute(&format!("{fts_row} WHERE id > ?1"), [after_id])?;
+    let mut one = tx.prepare(&format!("{fts_row} WHERE id = ?1"))?;
     for id in replaced {
-        tx.execute(&format!("{fts_row} WHERE id = ?1"), [id])?;
+        one.execute([id])?;
     }
     Ok(())
 }

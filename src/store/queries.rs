@@ -112,16 +112,8 @@ impl Store {
                     bail!("no win #{id} in {path} (see: win list); nothing was deleted");
                 };
                 learned::forget(tx, *id)?;
-                // A rejected proposal was never published: nothing to delete elsewhere.
-                let published: bool = tx.query_row(
-                    "SELECT status = 'accepted' FROM wins WHERE id = ?1",
-                    [id],
-                    |row| row.get(0),
-                )?;
                 deleted += tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
-                if published {
-                    sync::capture(tx, &uid, Op::Delete, &[])?;
-                }
+                sync::capture(tx, &uid, Op::Delete, &[])?;
             }
             Ok(deleted)
         })
@@ -213,10 +205,7 @@ impl Store {
                 let mut entry = win.entry.clone();
                 entry.status = status;
                 learned::learn(tx, win.id, &entry)?;
-                if status == Status::Accepted {
-                    // Published now, whole, as if it had just been added.
-                    sync::capture(tx, &win.uid, Op::Create, Group::ALL)?;
-                }
+                sync::capture(tx, &win.uid, Op::Edit, &[Group::Status])?;
                 changed += 1;
             }
             Ok(changed)

@@ -476,12 +476,17 @@ pub fn replace_win(
         origin.and_then(|p| p.client.as_ref()),
         origin.and_then(|p| p.why.as_ref()),
     ])?;
-    tx.execute("DELETE FROM win_competencies WHERE win_id = ?1", [id])?;
-    tx.execute("DELETE FROM win_tags WHERE win_id = ?1", [id])?;
-    tx.execute("DELETE FROM links WHERE win_id = ?1", [id])?;
+    for sql in [
+        "DELETE FROM win_competencies WHERE win_id = ?1",
+        "DELETE FROM win_tags WHERE win_id = ?1",
+        "DELETE FROM links WHERE win_id = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([id])?;
+    }
     insert_satellites(tx, id, win, names)?;
     if with_updates {
-        tx.execute("DELETE FROM updates WHERE win_id = ?1", [id])?;
+        tx.prepare_cached("DELETE FROM updates WHERE win_id = ?1")?
+            .execute([id])?;
         for update in &win.updates {
             insert_update(tx, id, update)?;
         }

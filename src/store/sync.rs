@@ -3,12 +3,14 @@
 //! `win sync`, and the other devices' records are replayed in one
 //! transaction, idempotently (by device and sequence number).
 
+use std::collections::HashMap;
+
 use anyhow::{anyhow, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{learned, rows, Store};
+use super::{rows, Import, Store};
 use crate::domain::sync::{adopt, merge, Change, Clock, Clocks, Group, Hlc, Op, RECORD_FORMAT};
-use crate::domain::win::format_rfc3339;
+use crate::domain::win::{format_rfc3339, NewWin};
 
 /// This journal's place in sync: set by `win sync init`.
 #[derive(Debug, Clone)]
@@ -115,23 +117,16 @@ impl Capture {
 }
 
 /// Records one change in its own transaction's capture, if sync is on.
-/// The inbox stays on its device: a win an agent proposed is published
-/// when it is accepted (as a create), and nothing done to it before is.
+/// Proposed wins travel too: the inbox (and where each proposal came
+/// from) is the same on every device, and accepting or rejecting one on
+/// any device does it everywhere.
 pub(super) fn capture(tx: &Connection, uid: &str, op: Op, groups: &[Group]) -> Result<()> {
     // Sync off (the common case): one lookup, nothing else on a write's path.
     let Some(mut capture) = Capture::begin(tx)? else {
         return Ok(());
     };
-    let proposed = tx
-        .prepare_cached("SELECT 1 FROM wins WHERE uid = ?1 AND status = 'proposed'")?
-        .query_row([uid], |_| Ok(()))
-        .optional()?
-        .is_some();
-    if !proposed {
-        capture.record(tx, uid, op, groups)?;
-        capture.finish(tx)?;
-    }
-    Ok(())
+    capture.record(tx, uid, op, groups)?;
+    capture.finish(tx)
 }
 
 /// Whether a device deleted this uid (a delete wins: it stays deleted).
@@ -262,32 +257,31 @@ impl Store {
 
     /// The records of this device's changes after sequence `after`, each
     /// with the win as it stands now. A change to a win deleted since is
-    /// left out: its delete follows.
+    /// left out: its delete follows. One query reads them all, each win
+    /// with its satellites, in the outbox's order.
     pub fn unpublished(&self, device: &str, after: u64) -> Result<Vec<Change>> {
         let read = || -> Result<Vec<Change>> {
-            let mut statement = self.conn.prepare(
-                "SELECT seq, uid, op, hlc, groups FROM sync_outbox WHERE seq > ?1 ORDER BY seq",
-            )?;
-            let queued = statement
-                .query_map([i64::try_from(after).unwrap_or(i64::MAX)], |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, String>(4)?,
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut changes = Vec::with_capacity(queued.len());
-            for (seq, uid, op, hlc, groups) in queued {
-                let op: Op = op.parse()?;
-                let win = match op {
-                    Op::Delete => None,
-                    _ => match rows::win_by_uid(&self.conn, &uid)? {
-                        Some((_, win)) => Some(win),
-                        None => continue,
-                    },
+            let mut statement = self.conn.prepare(concat!(
+                "SELECT ",
+                rows::win_columns!(),
+                ", o.seq, o.uid, o.op, o.hlc, o.groups
+                 FROM sync_outbox o LEFT JOIN wins w ON w.uid = o.uid
+                 WHERE o.seq > ?1 ORDER BY o.seq"
+            ))?;
+            let mut found = statement.query([i64::try_from(after).unwrap_or(i64::MAX)])?;
+            let mut changes = Vec::new();
+            let column = rows::WIN_COLUMNS;
+            while let Some(row) = found.next()? {
+                let seq: i64 = row.get(column)?;
+                let uid: String = row.get(column + 1)?;
+                let op: Op = row.get::<_, String>(column + 2)?.parse()?;
+                let hlc: String = row.get(column + 3)?;
+                let groups: String = row.get(column + 4)?;
+                let stored = row.get::<_, Option<i64>>(0)?.is_some();
+                let win = match (op, stored) {
+                    (Op::Delete, _) => None,
+                    (_, true) => Some(rows::read_win(row)?.into_new()),
+                    (_, false) => continue,
                 };
                 let set = if groups == "*" {
                     Group::ALL.to_vec()
@@ -358,98 +352,175 @@ impl Store {
     /// replay interrupted anywhere leaves the journal as it was, and the
     /// next one starts over. Records never change the outbox: they are not
     /// this device's changes.
+    ///
+    /// A bulk load, like `win import`: the records of each win are merged
+    /// in memory and the win written once, with the full-text triggers
+    /// suspended and the index rebuilt once for what changed, link rows
+    /// gathered, and the learned counts tallied and written once.
+    /// `measure` measures a win's metrics again, as capture does, when a
+    /// merge changed the words they come from (see `Merged::remeasure`).
     pub fn replay(
         &mut self,
         changes: &[Change],
         peers: &[Peer],
         now: chrono::DateTime<chrono::FixedOffset>,
         reached_remote: bool,
+        measure: &mut dyn FnMut(&mut NewWin) -> Result<()>,
     ) -> Result<Replayed> {
-        self.write(|tx| {
-            // Learned counts made with other features are made again before
-            // any win changes (see `learned::ensure_current`).
-            learned::ensure_current(tx)?;
-            let mut replayed = Replayed::default();
-            let mut names = rows::Names::default();
-            let mut seen = Capture::begin(tx)?
-                .ok_or_else(|| anyhow!("sync is not set up for this journal"))?
-                .hlc;
-            let mut applied_seq: std::collections::HashMap<&str, u64> = peers
-                .iter()
-                .map(|p| (p.device.as_str(), p.applied_seq))
-                .collect();
-            for change in changes {
-                let done = applied_seq.entry(change.device.as_str()).or_insert(0);
-                if change.seq <= *done {
-                    continue;
-                }
-                *done = change.seq;
-                seen = seen.max(change.hlc);
-                if is_deleted(tx, &change.uid)? {
-                    if change.op != Op::Delete {
-                        replayed.ignored_deleted += 1;
-                    }
-                    continue;
-                }
-                replayed.applied += 1;
-                if change.op == Op::Delete {
-                    if let Some((id, _)) = rows::win_by_uid(tx, &change.uid)? {
-                        learned::forget(tx, id)?;
-                        tx.prepare_cached("DELETE FROM wins WHERE id = ?1")?
-                            .execute([id])?;
-                    }
-                    tx.prepare_cached("DELETE FROM sync_clocks WHERE uid = ?1")?
-                        .execute([&change.uid])?;
-                    tx.prepare_cached("INSERT INTO sync_tombstones (uid, hlc) VALUES (?1, ?2)")?
-                        .execute(params![change.uid, change.hlc.to_string()])?;
-                    continue;
-                }
-                match rows::win_by_uid(tx, &change.uid)? {
-                    None => {
-                        let Some((win, clocks)) = adopt(change) else {
-                            continue;
-                        };
-                        if let Some(id) = rows::insert_win(tx, &win, &mut names)? {
-                            learned::learn(tx, id, &win)?;
-                        }
-                        save_clocks(tx, &change.uid, &clocks)?;
-                    }
-                    Some((id, mut win)) => {
-                        let mut clocks = load_clocks(tx, &change.uid)?;
-                        let timeline = win.updates.len();
-                        if merge(&mut win, &mut clocks, change) {
-                            let with_updates = win.updates.len() != timeline;
-                            learned::forget(tx, id)?;
-                            rows::replace_win(tx, id, &win, with_updates, &mut names)?;
-                            learned::learn(tx, id, &win)?;
-                        }
-                        save_clocks(tx, &change.uid, &clocks)?;
-                    }
-                }
-            }
-            for peer in peers {
-                let applied = applied_seq
-                    .get(peer.device.as_str())
-                    .copied()
-                    .unwrap_or(peer.applied_seq);
-                tx.prepare_cached(
-                    "INSERT OR REPLACE INTO sync_peers (device, applied_seq, file, offset)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![
-                    peer.device,
-                    i64::try_from(applied).unwrap_or(i64::MAX),
-                    peer.file,
-                    i64::try_from(peer.offset).unwrap_or(i64::MAX)
-                ])?;
-            }
-            tx.prepare_cached("UPDATE sync_device SET hlc = ?1")?
-                .execute([seen.to_string()])?;
-            if reached_remote {
-                tx.prepare_cached("UPDATE sync_device SET last_sync = ?1")?
-                    .execute([format_rfc3339(&now)])?;
-            }
-            Ok(replayed)
-        })
+        let label = self.describe();
+        let mut load = self.replay_load()?;
+        let replayed = replay_into(&mut load, changes, peers, now, reached_remote, measure)
+            .map_err(|err| super::explain::explain(err, &label))?;
+        // Dropped unfinished on an error above: rolled back.
+        load.finish(false, || Ok(()))?;
+        Ok(replayed)
     }
+}
+
+/// What a replay does to one win: the records not applied yet, in clock
+/// order, merged into the win as stored (if it is), then written once.
+fn replay_into(
+    load: &mut Import<'_>,
+    changes: &[Change],
+    peers: &[Peer],
+    now: chrono::DateTime<chrono::FixedOffset>,
+    reached_remote: bool,
+    measure: &mut dyn FnMut(&mut NewWin) -> Result<()>,
+) -> Result<Replayed> {
+    let mut seen = Capture::begin(load.conn())?
+        .ok_or_else(|| anyhow!("sync is not set up for this journal"))?
+        .hlc;
+    let mut applied_seq: HashMap<&str, u64> = peers
+        .iter()
+        .map(|p| (p.device.as_str(), p.applied_seq))
+        .collect();
+    // Each (device, seq) once; each win's records together, in clock order,
+    // the wins in the order of their first record.
+    let mut by_uid: HashMap<&str, usize> = HashMap::new();
+    let mut wins: Vec<(&str, Vec<&Change>)> = Vec::new();
+    for change in changes {
+        let done = applied_seq.entry(change.device.as_str()).or_insert(0);
+        if change.seq <= *done {
+            continue;
+        }
+        *done = change.seq;
+        seen = seen.max(change.hlc);
+        let index = *by_uid.entry(change.uid.as_str()).or_insert_with(|| {
+            wins.push((change.uid.as_str(), Vec::new()));
+            wins.len() - 1
+        });
+        wins[index].1.push(change);
+    }
+    let mut replayed = Replayed::default();
+    for (uid, records) in wins {
+        replay_win(load, uid, &records, measure, &mut replayed)?;
+    }
+    let tx = load.conn();
+    for peer in peers {
+        let applied = applied_seq
+            .get(peer.device.as_str())
+            .copied()
+            .unwrap_or(peer.applied_seq);
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO sync_peers (device, applied_seq, file, offset)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            peer.device,
+            i64::try_from(applied).unwrap_or(i64::MAX),
+            peer.file,
+            i64::try_from(peer.offset).unwrap_or(i64::MAX)
+        ])?;
+    }
+    tx.prepare_cached("UPDATE sync_device SET hlc = ?1")?
+        .execute([seen.to_string()])?;
+    if reached_remote {
+        tx.prepare_cached("UPDATE sync_device SET last_sync = ?1")?
+            .execute([format_rfc3339(&now)])?;
+    }
+    Ok(replayed)
+}
+
+/// Merges one win's new records into it and writes the result once.
+fn replay_win(
+    load: &mut Import<'_>,
+    uid: &str,
+    records: &[&Change],
+    measure: &mut dyn FnMut(&mut NewWin) -> Result<()>,
+    replayed: &mut Replayed,
+) -> Result<()> {
+    let tx = load.conn();
+    if is_deleted(tx, uid)? {
+        replayed.ignored_deleted += records.iter().filter(|c| c.op != Op::Delete).count();
+        return Ok(());
+    }
+    // Into a journal that was empty, every win is new: nothing to read.
+    let stored = if load.had_wins() {
+        rows::win_by_uid(tx, uid)?
+    } else {
+        None
+    };
+    let loaded_clocks = match &stored {
+        Some(_) => Some(load_clocks(tx, uid)?),
+        None => None,
+    };
+    let mut state: Option<(NewWin, Clocks)> = stored
+        .as_ref()
+        .zip(loaded_clocks.as_ref())
+        .map(|((_, win), clocks)| (win.clone(), clocks.clone()));
+    let mut changed = false;
+    let mut remeasure = false;
+    let mut deleted_at = None;
+    for change in records {
+        if deleted_at.is_some() {
+            if change.op != Op::Delete {
+                replayed.ignored_deleted += 1;
+            }
+            continue;
+        }
+        replayed.applied += 1;
+        if change.op == Op::Delete {
+            deleted_at = Some(change.hlc);
+            continue;
+        }
+        match &mut state {
+            None => {
+                state = adopt(change);
+                changed = state.is_some();
+            }
+            Some((win, clocks)) => {
+                let merged = merge(win, clocks, change);
+                changed |= merged.changed;
+                remeasure |= merged.remeasure;
+            }
+        }
+    }
+    if let Some(hlc) = deleted_at {
+        if let Some((id, _)) = stored {
+            load.remove(id)?;
+        }
+        let tx = load.conn();
+        tx.prepare_cached("DELETE FROM sync_clocks WHERE uid = ?1")?
+            .execute([uid])?;
+        tx.prepare_cached("INSERT INTO sync_tombstones (uid, hlc) VALUES (?1, ?2)")?
+            .execute(params![uid, hlc.to_string()])?;
+        return Ok(());
+    }
+    let Some((mut win, clocks)) = state else {
+        return Ok(());
+    };
+    if remeasure {
+        measure(&mut win)?;
+    }
+    match stored {
+        None => {
+            load.insert_as_is(&win)?;
+        }
+        Some((id, _)) if changed => load.replace_as_is(id, &win)?,
+        Some(_) => {}
+    }
+    if loaded_clocks.as_ref() != Some(&clocks) {
+        save_clocks(load.conn(), uid, &clocks)?;
+    }
+    Ok(())
 }

@@ -230,15 +230,52 @@ impl Git {
         Ok(())
     }
 
+    /// The commits that the branch, the remote's branch and `synced` point
+    /// at, in one run of git (each missing one is `None`).
+    pub fn refs(&self, synced: &str) -> Result<Refs> {
+        let branch = format!("refs/heads/{BRANCH}");
+        let theirs = format!("refs/remotes/origin/{BRANCH}");
+        let listed = self.run(&[
+            "for-each-ref",
+            "--format=%(objectname) %(refname)",
+            &branch,
+            &theirs,
+            synced,
+        ])?;
+        let mut refs = Refs::default();
+        for line in listed.lines() {
+            let Some((commit, name)) = line.split_once(' ') else {
+                continue;
+            };
+            let commit = Some(commit.to_string());
+            if name == branch {
+                refs.head = commit;
+            } else if name == theirs {
+                refs.theirs = commit;
+            } else if name == synced {
+                refs.synced = commit;
+            }
+        }
+        Ok(refs)
+    }
+
     /// Stages everything and commits it; nothing to commit is not an error.
     /// Returns whether a commit was made.
     pub fn commit_all(&self, message: &str) -> Result<bool> {
         self.run(&["add", "--all"])?;
-        if self.has_commits()? && self.succeeds(&["diff", "--cached", "--quiet"])? {
+        let output = self.output(
+            &self.tree,
+            &["commit", "--quiet", "--no-verify", "-m", message],
+        )?;
+        if output.status.success() {
+            return Ok(true);
+        }
+        // Asked by the commit itself, not by two more runs of git beforehand.
+        let said = String::from_utf8_lossy(&output.stdout);
+        if said.contains("nothing to commit") || said.contains("nothing added to commit") {
             return Ok(false);
         }
-        self.run(&["commit", "--quiet", "--no-verify", "-m", message])?;
-        Ok(true)
+        bail!("git commit failed: {}", last_words(&output))
     }
 
     /// Fetches the remote's branch. `Err` when git could not reach it.
@@ -255,10 +292,11 @@ impl Git {
         self.succeeds(&["merge-base", "--is-ancestor", ancestor, descendant])
     }
 
-    /// Fast-forwards or merges `reference` into the branch. Devices write
-    /// only their own files, so the merge never conflicts.
-    pub fn merge(&self, reference: &str) -> Result<()> {
-        if !self.has_commits()? {
+    /// Fast-forwards or merges `reference` into the branch (`has_commits`:
+    /// whether the branch has any yet). Devices write only their own
+    /// files, so the merge never conflicts.
+    pub fn merge(&self, reference: &str, has_commits: bool) -> Result<()> {
+        if !has_commits {
             self.run(&["reset", "--quiet", "--hard", reference])?;
             return Ok(());
         }
@@ -301,6 +339,14 @@ impl Git {
         }
         bail!("cannot push to the remote: {}", last_words(&output))
     }
+}
+
+/// Where the branch, the remote's branch and the last synced commit are.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Refs {
+    pub head: Option<String>,
+    pub theirs: Option<String>,
+    pub synced: Option<String>,
 }
 
 /// The sync folder holds the journal's records (plain ones when the remote

@@ -13,6 +13,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, FixedOffset};
 
 use crate::domain::sync::{check_device_id, is_local_remote, Change};
+use crate::domain::win::NewWin;
 use crate::store::{Peer, Replayed, Store};
 use crypt::{Key, Passphrases};
 use git::Git;
@@ -24,6 +25,10 @@ const PUSH_ATTEMPTS: usize = 5;
 /// The ref that remembers the remote commit last merged: a remote whose
 /// history no longer contains it was rewritten.
 const SYNCED_REF: &str = "refs/win/synced";
+
+/// A mark in the git folder while a sync runs: left behind, it tells the
+/// next sync to put the working tree back as committed first.
+const UNFINISHED: &str = "win-sync-unfinished";
 
 /// Where sync keeps its files for a journal.
 pub struct Paths {
@@ -100,6 +105,7 @@ pub fn init(
     options: InitOptions,
     passphrases: &mut dyn Passphrases,
     now: DateTime<FixedOffset>,
+    measure: &mut dyn FnMut(&mut NewWin) -> Result<()>,
 ) -> Result<(String, bool, Report)> {
     // A journal that synced before and whose sync folder was moved aside
     // (the way out of a rewritten remote) starts over: same device name
@@ -202,7 +208,7 @@ pub fn init(
         store.enable_sync(&device)?;
     }
     let encrypted = tree.encrypted;
-    let report = run_locked(store, paths, &git, &tree, &device, now)?;
+    let report = run_locked(store, paths, &git, &tree, &device, now, measure)?;
     Ok((device, encrypted, report))
 }
 
@@ -310,7 +316,13 @@ fn lockbox_name(device: &str, now: DateTime<FixedOffset>) -> String {
 /// One sync: write this device's changes, commit, fetch and merge, push
 /// (again after a merge if another device pushed first), then replay the
 /// other devices' new records into the journal in one transaction.
-pub fn run(store: &mut Store, paths: &Paths, now: DateTime<FixedOffset>) -> Result<Report> {
+/// `measure` measures a merged win's metrics again (see `Store::replay`).
+pub fn run(
+    store: &mut Store,
+    paths: &Paths,
+    now: DateTime<FixedOffset>,
+    measure: &mut dyn FnMut(&mut NewWin) -> Result<()>,
+) -> Result<Report> {
     let state = store.sync_device()?.ok_or_else(not_set_up)?;
     let _lock = Lock::take(&paths.lock())?;
     if !paths.tree.join(".git").exists() {
@@ -321,7 +333,7 @@ pub fn run(store: &mut Store, paths: &Paths, now: DateTime<FixedOffset>) -> Resu
     }
     let git = Git::find(&paths.tree, &state.device)?;
     let tree = Tree::open(&paths.tree)?;
-    run_locked(store, paths, &git, &tree, &state.device, now)
+    run_locked(store, paths, &git, &tree, &state.device, now, measure)
 }
 
 fn run_locked(
@@ -331,17 +343,26 @@ fn run_locked(
     tree: &Tree,
     device: &str,
     now: DateTime<FixedOffset>,
+    measure: &mut dyn FnMut(&mut NewWin) -> Result<()>,
 ) -> Result<Report> {
     let key = crypt::load(&paths.key)?;
     tree.check_key(key.as_ref())?;
-    git.clean_up_after_interruption()?;
+    // A sync that did not finish (killed, or stopped by an error) may have
+    // left a half-written record file or a merge in progress: its mark is
+    // still there. Only then is the working tree put back as committed.
+    let unfinished = paths.tree.join(".git").join(UNFINISHED);
+    if unfinished.exists() {
+        git.clean_up_after_interruption()?;
+    }
+    std::fs::write(&unfinished, b"")
+        .with_context(|| format!("cannot write {}", unfinished.display()))?;
 
     // 1–2: this device's changes since the last commit, committed.
     let written = tree.written_seq(device)?;
     store.forget_published(written)?;
     let changes: Vec<Change> = store.unpublished(device, written)?;
-    tree.append(device, &changes, now, key.as_ref())?;
     if !changes.is_empty() {
+        tree.append(device, &changes, now, key.as_ref())?;
         git.commit_all(&format!("{device}: {} changes", changes.len()))?;
     }
     let mut report = Report {
@@ -394,22 +415,30 @@ fn run_locked(
         peer.offset = read.position.offset;
     }
     incoming.sort_by(|a, b| (a.hlc, &a.device, a.seq).cmp(&(b.hlc, &b.device, b.seq)));
-    report.replayed = store.replay(&incoming, &peers, now, report.unreachable.is_none())?;
+    report.replayed = store.replay(
+        &incoming,
+        &peers,
+        now,
+        report.unreachable.is_none(),
+        measure,
+    )?;
+    std::fs::remove_file(&unfinished)
+        .with_context(|| format!("cannot remove {}", unfinished.display()))?;
     Ok(report)
 }
 
 /// Fetches, merges and pushes. Returns why the remote could not be
 /// reached, if it could not; a rewritten remote history is an error.
 fn exchange(git: &Git) -> Result<Option<String>> {
-    let remote_branch = format!("refs/remotes/origin/{}", git::BRANCH);
     for _ in 0..PUSH_ATTEMPTS {
         if let Err(err) = git.fetch() {
             return Ok(Some(format!("{err:#}")));
         }
-        let theirs = git.resolve(&remote_branch)?;
-        if let Some(synced) = git.resolve(SYNCED_REF)? {
-            let kept = match &theirs {
-                Some(theirs) => git.is_ancestor(&synced, theirs)?,
+        let refs = git.refs(SYNCED_REF)?;
+        if let Some(synced) = &refs.synced {
+            // Unchanged since the last sync: nothing to check or merge.
+            let kept = match &refs.theirs {
+                Some(theirs) => theirs == synced || git.is_ancestor(synced, theirs)?,
                 None => false,
             };
             if !kept {
@@ -422,15 +451,26 @@ fn exchange(git: &Git) -> Result<Option<String>> {
                 );
             }
         }
-        if let Some(theirs) = &theirs {
-            git.merge(theirs)?;
+        let mut head = refs.head.clone();
+        if let Some(theirs) = &refs.theirs {
+            if refs.synced.as_ref() != Some(theirs) && head.as_ref() != Some(theirs) {
+                git.merge(theirs, head.is_some())?;
+                head = git.resolve("HEAD")?;
+            }
         }
-        if !git.has_commits()? {
+        let Some(head) = head else {
+            return Ok(None);
+        };
+        // Nothing the remote lacks: no push (the remote holds this commit).
+        if refs.theirs.as_ref() == Some(&head) {
+            if refs.synced.as_ref() != Some(&head) {
+                git.run(&["update-ref", SYNCED_REF, &head])?;
+            }
             return Ok(None);
         }
         match git.push() {
             Ok(true) => {
-                git.run(&["update-ref", SYNCED_REF, "HEAD"])?;
+                git.run(&["update-ref", SYNCED_REF, &head])?;
                 return Ok(None);
             }
             Ok(false) => continue,

@@ -195,6 +195,21 @@ fn a_sync_or_a_setup_killed_at_more_steps_completes_on_the_next_run() {
         b.add(&["from b"]);
         sync(&b);
         a.add(&["from a"]);
+        // A sync cleans up (reset, clean) only after one that did not
+        // finish: leave one first.
+        if step != "add" {
+            let (_dir, path) = killing_git("add");
+            let killed = a
+                .test()
+                .args(["sync"])
+                .env("PATH", &path)
+                .command()
+                .output();
+            assert!(
+                !killed.unwrap().status.success(),
+                "add: the sync was killed"
+            );
+        }
         let (_dir, path) = killing_git(step);
         let output = a
             .test()
