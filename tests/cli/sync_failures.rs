@@ -342,3 +342,35 @@ fn killing_git_after(step: &str) -> (tempfile::TempDir, String) {
     );
     (dir, path_var)
 }
+
+#[test]
+fn without_git_or_with_a_too_old_one_a_set_up_journal_says_so() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    a.add(&["kept while git is away"]);
+    let empty = tempfile::tempdir().unwrap();
+    for args in [&["sync"][..], &["sync", "status"][..]] {
+        a.test()
+            .args(args)
+            .env("PATH", empty.path())
+            .fails()
+            .stderr_contains("git is not installed")
+            .run();
+    }
+    // A `git` that says it is 2.1.
+    let old = tempfile::tempdir().unwrap();
+    let fake = old.path().join("git");
+    std::fs::write(&fake, "#!/bin/sh\necho 'git version 2.1.4'\n").unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    a.test()
+        .args(["sync"])
+        .env("PATH", format!("{}:/usr/bin:/bin", old.path().display()))
+        .fails()
+        .stderr_contains("git 2.1 is too old")
+        .run();
+    // Nothing was lost: with git back, the change goes out.
+    assert!(sync(&a).contains("1 change sent"));
+}
