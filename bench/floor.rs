@@ -1,9 +1,11 @@
 //! The floor for the benchmarks: the bare SQLite operation `win` performs,
 //! with nothing else. Open the journal, run one statement, print.
 //!
-//!   floor insert DB            one row into `wins`, as `win add` would
+//!   floor insert DB [FILE]     one row into `wins`, as `win add` would (its
+//!                              text read from FILE if given)
 //!   floor list DB N            the N newest rows
-//!   floor search DB WORD       an FTS5 match, ranked, with a snippet
+//!   floor search DB WORD [N]   the N best FTS5 matches (20 unless told),
+//!                              ranked by bm25, each with a snippet
 //!   floor export DB            every win with its satellites, one JSON object per line
 //!
 //! Built with `cargo build --release --example floor`.
@@ -28,9 +30,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     match command {
         "insert" => {
             let now = "2026-11-21T17:05:00+01:00";
+            let text = match args.get(3) {
+                Some(file) => std::fs::read_to_string(file)?,
+                None => "cut p99 latency from 240ms to 80ms".to_string(),
+            };
             conn.execute(
                 "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text) VALUES (?1, ?2, ?3, ?2, ?2, ?4)",
-                params![format!("floor-{}", std::process::id()), now, 1_795_363_500_i64, "cut p99 latency from 240ms to 80ms"],
+                params![format!("floor-{}", std::process::id()), now, 1_795_363_500_i64, text],
             )?;
             writeln!(out, "#{}", conn.last_insert_rowid())?;
         }
@@ -45,12 +51,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         "search" => {
+            // The ranked query `win search WORD -n N` stands for, as SQLite
+            // runs it with nothing around: match, rank by bm25, N rows, each
+            // with FTS5's own snippet.
             let word = args.get(3).ok_or("search needs a word")?;
+            let limit: i64 = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(20);
             let mut statement = conn.prepare(
                 "SELECT w.id, w.occurred_at, snippet(wins_fts, -1, '[', ']', '…', 16) FROM wins_fts
-                 JOIN wins w ON w.id = wins_fts.rowid WHERE wins_fts MATCH ?1 ORDER BY bm25(wins_fts)",
+                 JOIN wins w ON w.id = wins_fts.rowid WHERE wins_fts MATCH ?1
+                 ORDER BY bm25(wins_fts) LIMIT ?2",
             )?;
-            let mut rows = statement.query([format!("\"{word}\"")])?;
+            let mut rows = statement.query(params![format!("\"{word}\""), limit])?;
             while let Some(row) = rows.next()? {
                 let (id, at, snippet): (i64, String, String) =
                     (row.get(0)?, row.get(1)?, row.get(2)?);

@@ -3,6 +3,9 @@
 
     gen.py win N [YEARS] > journal.jsonl   win's export format (analysis included)
     gen.py jrnl N [YEARS] > journal.txt    jrnl's plain-text format, same wins
+    gen.py big BYTES > text.txt            the text of one long win (an imported
+                                           log or notes), "kubeflow" in every
+                                           sentence: search's worst case
 
 The wins are spread evenly over the YEARS (default 3) before 2026-11-20.
 
@@ -49,8 +52,22 @@ def wins(count, years=3):
         }
 
 
+def big(size):
+    """About SIZE bytes of sentences, each with the word "kubeflow"."""
+    rng = random.Random(20261125)
+    parts, length = [], 0
+    while length < size:
+        sentence = f"{rng.choice(VERBS)} {rng.choice(THINGS)} on kubeflow {rng.choice(TAILS)}. "
+        parts.append(sentence)
+        length += len(sentence)
+    return "".join(parts)[:size]
+
+
 def main():
     kind, count = sys.argv[1], int(sys.argv[2])
+    if kind == "big":
+        sys.stdout.write(big(count))
+        return
     years = float(sys.argv[3]) if len(sys.argv) > 3 else 3
     out = sys.stdout
     for win in wins(count, years):
