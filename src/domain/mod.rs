@@ -11,6 +11,7 @@ pub mod posix_tz;
 pub mod record;
 pub mod review;
 pub mod search;
+pub mod snippet;
 pub mod sync;
 pub mod text;
 pub mod win;

@@ -17,6 +17,7 @@ mod learned;
 mod open;
 mod queries;
 mod rows;
+mod snippet;
 mod sync;
 
 use std::path::PathBuf;

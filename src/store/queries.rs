@@ -4,7 +4,7 @@ use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, params_from_iter};
 
-use super::{learned, rows, sync, Store};
+use super::{learned, rows, snippet, sync, Store};
 use crate::domain::filter::WinFilter;
 use crate::domain::sync::{changed_groups, update_groups, Group, Op};
 use crate::domain::win::{format_rfc3339, CompetencySource, NewWin, Stage, Status, Update, Win};
@@ -299,6 +299,7 @@ impl Store {
     /// Like `search`, but only what a terminal listing shows (id, when,
     /// snippet): no satellites are gathered, so it costs what FTS costs.
     pub fn search_brief(&self, fts: &str, filter: &WinFilter) -> Result<Vec<BriefHit>> {
+        snippet::register(&self.conn)?;
         let (sql, values) = search_sql("w.id, w.occurred_at", fts, filter);
         let mut hits = Vec::new();
         self.each_query_row(&sql, values, |row| {
@@ -315,6 +316,7 @@ impl Store {
     /// Wins matching an FTS5 expression (see `domain::search`), best first,
     /// with a snippet whose matches sit between `\u{1}` and `\u{2}`.
     pub fn search(&self, fts: &str, filter: &WinFilter) -> Result<Vec<SearchHit>> {
+        snippet::register(&self.conn)?;
         let (sql, values) = search_sql(rows::win_columns!(), fts, filter);
         let mut hits = Vec::new();
         self.each_query_row(&sql, values, |row| {
@@ -400,7 +402,11 @@ fn read_one(conn: &rusqlite::Connection, id: i64) -> Result<Option<Win>> {
     }
 }
 
-/// A ranked full-text query: `columns`, then the snippet and the bm25 score.
+/// A ranked full-text query: `columns` (of `wins w`), then the snippet and
+/// the bm25 score, best first and, among equals, newest first.
+///
+/// With a limit, SQLite works out a row's snippet (and its other columns)
+/// only when the row ranks among the best so far, not for every match.
 fn search_sql(
     columns: &str,
     fts: &str,
@@ -416,9 +422,9 @@ fn search_sql(
         .map(|n| format!(" LIMIT {n}"))
         .unwrap_or_default();
     let sql = format!(
-        "SELECT {columns}, snippet(wins_fts, -1, char(1), char(2), '…', 16), bm25(wins_fts)
+        "SELECT {columns}, win_snippet(wins_fts), bm25(wins_fts)
          FROM wins_fts JOIN wins w ON w.id = wins_fts.rowid {clause}
-         ORDER BY bm25(wins_fts), w.occurred_ts DESC{limit}"
+         ORDER BY bm25(wins_fts), w.occurred_ts DESC, w.id DESC{limit}"
     );
     (sql, values)
 }

@@ -80,3 +80,48 @@ fn search_stems_ranks_and_takes_punctuation_literally() {
     let lines = journal.ok(&["search", "ranker"]);
     assert!(lines.starts_with("1\t"), "{lines}");
 }
+
+#[test]
+fn one_long_win_is_searched_at_once_with_a_snippet_of_one_line() {
+    // 10 MB with the word in every sentence (about 250,000 matches): a
+    // journal from before the size limits, or a win whose updates add up.
+    // FTS5's snippet() scored every match against every other, which ran
+    // for minutes; `timeout` ends the command if that comes back.
+    let journal = Journal::new();
+    journal.add(&["a short win about kubeflow"]);
+    let long = journal.add(&["to be replaced"]);
+    let text = "ran the nightly retraining on kubeflow. ".repeat(262_144);
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    conn.execute(
+        "UPDATE wins SET text = ?1 WHERE id = ?2",
+        rusqlite::params![text, long],
+    )
+    .unwrap();
+    drop(conn);
+    for format in ["text", "table"] {
+        let mut args = vec!["search", "kubeflow", "-n", "5"];
+        if format == "table" {
+            args.extend(["--format", "table"]);
+        }
+        let output = journal.test().wrapper(["timeout", "120"]).args(&args).run();
+        let lines: Vec<&str> = output.stdout.lines().collect();
+        assert_eq!(lines.len(), 2, "{}", output.stdout);
+        let start = if format == "table" {
+            format!("#{long} ")
+        } else {
+            format!("{long}\t")
+        };
+        let line = lines
+            .iter()
+            .find(|line| line.starts_with(&start))
+            .unwrap_or_else(|| panic!("no line for the long win: {lines:?}"));
+        assert!(line.chars().count() < 200, "{line}");
+        assert!(line.contains("nightly retraining on kubeflow"), "{line}");
+    }
+    let hits = journal.json(&["search", "kubeflow", "--format", "json"]);
+    for hit in hits.as_array().unwrap() {
+        let snippet = hit["snippet"].as_str().unwrap();
+        assert!(snippet.chars().count() < 200, "{snippet}");
+        assert!(snippet.contains("kubeflow"), "{snippet}");
+    }
+}
