@@ -130,7 +130,7 @@ fn two_devices_making_500_interleaved_changes_each_converge() {
     let differences = differences(&on_a, &on_b);
     assert!(
         differences.is_empty(),
-        "field for field (derived fields aside), timelines included:\n{}",
+        "field for field (metrics aside), timelines included:\n{}",
         differences.join("\n")
     );
     assert!(on_a.len() > 100, "{}", on_a.len());
@@ -139,23 +139,17 @@ fn two_devices_making_500_interleaved_changes_each_converge() {
         .is_some_and(|updates| updates.len() > 1)));
 }
 
-/// What win derives from a win's words rather than stores as written: the
-/// polished sentence, metrics, inferred competencies and their
-/// suggestions. To be compared here too once replay derives them again
-/// from the merged words; until then they can differ between devices (a
-/// text from one device and an impact from another are measured as
-/// neither device measured them).
-const DERIVED: &[&str] = &[
-    "polished",
-    "metrics",
-    "kind",
-    "suggestions",
-    "competencies",
-    "competency_source",
-];
+/// Left out of the comparison for now: metrics. Two causes, both outside
+/// sync's merge of what users wrote: `win import --update` keeps the
+/// metrics a file carries (an exported win whose impact was edited keeps
+/// its old numbers) while a device replaying the record measures the
+/// words again; and metrics drawn from follow-ups come in the order the
+/// follow-ups arrived on each device, not the timeline's order. The
+/// polished sentence and inferred competencies are compared.
+const DERIVED: &[&str] = &["metrics"];
 
-/// Where two exports by uid differ, derived fields aside: one line a
-/// field (or a missing win).
+/// Where two exports by uid differ, metrics aside: one line a field (or a
+/// missing win).
 fn differences(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> Vec<String> {
     let mut found = Vec::new();
     for uid in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
