@@ -325,12 +325,7 @@ pub fn run(
 ) -> Result<Report> {
     let state = store.sync_device()?.ok_or_else(not_set_up)?;
     let _lock = Lock::take(&paths.lock())?;
-    if !paths.tree.join(".git").exists() {
-        bail!(
-            "the sync folder {} is missing: set sync up again with win sync init [REMOTE]",
-            paths.tree.display()
-        );
-    }
+    check_tree(paths)?;
     let git = Git::find(&paths.tree, &state.device)?;
     let tree = Tree::open(&paths.tree)?;
     run_locked(store, paths, &git, &tree, &state.device, now, measure)
@@ -484,6 +479,7 @@ fn exchange(git: &Git) -> Result<Option<String>> {
 
 pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
     let state = store.sync_device()?.ok_or_else(not_set_up)?;
+    check_tree(paths)?;
     let git = Git::find(&paths.tree, &state.device)?;
     let tree = Tree::open(&paths.tree)?;
     let written = tree.written_seq(&state.device)?;
@@ -512,6 +508,18 @@ pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
         tree: paths.tree.clone(),
         device: state.device,
     })
+}
+
+/// A journal set up to sync whose sync folder is gone (moved aside, say)
+/// is told how to set it up again.
+fn check_tree(paths: &Paths) -> Result<()> {
+    if !paths.tree.join(".git").exists() {
+        bail!(
+            "the sync folder {} is missing: set sync up again with win sync init [REMOTE] (this device keeps its name and publishes every win again, without duplicates)",
+            paths.tree.display()
+        );
+    }
+    Ok(())
 }
 
 fn not_set_up() -> anyhow::Error {

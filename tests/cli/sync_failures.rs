@@ -166,6 +166,11 @@ fn a_rewritten_remote_is_refused_and_both_ways_out_work() {
     assert!(err.contains("move "), "{err}");
     // Way out 2: the remote is right; start over on this device, as told.
     std::fs::rename(tree(&a), a.path().join("aside")).unwrap();
+    for args in [&["sync"][..], &["sync", "status"][..]] {
+        let err = a.fails(args);
+        assert!(err.contains("sync folder"), "{err}");
+        assert!(err.contains("is missing: set sync up again"), "{err}");
+    }
     a.ok(&["sync", "init", &remote.url()]);
     sync(&c);
     sync(&a);
