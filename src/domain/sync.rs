@@ -471,11 +471,14 @@ pub fn check_device_id(device: &str) -> Result<()> {
 pub struct Merged {
     /// Whether the win changed at all.
     pub changed: bool,
-    /// Whether the words its metrics are measured from (the text, the
-    /// impact, the timeline) changed: the metrics must be measured again
-    /// from the merged win, as the device that wrote them measures them.
-    /// The text may come from one device and the impact from another, so
-    /// neither device's metrics are right for the merged win.
+    /// Whether the metrics must be measured again from the merged win, as
+    /// the device that wrote its words measures them: the words they come
+    /// from (the text, the impact, the timeline) changed, or a later
+    /// analysis came with other words than the merged win's (the text
+    /// from one device, the impact from another: neither device's metrics
+    /// are right for the merged win). When the merged words are exactly
+    /// the ones the winning analysis came with, its metrics are kept as
+    /// their device wrote them, measured or imported.
     pub remeasure: bool,
 }
 
@@ -487,20 +490,36 @@ pub fn merge(win: &mut NewWin, clocks: &mut Clocks, change: &Change) -> Merged {
     };
     let clock = change.clock();
     let mut merged = Merged::default();
+    let mut words_changed = false;
+    let mut analysis_won = false;
     for &group in &change.set {
         if clock > *clocks.get(group) {
             if group.copy(theirs, win) {
                 merged.changed = true;
-                merged.remeasure |= matches!(group, Group::Text | Group::Impact);
+                words_changed |= matches!(group, Group::Text | Group::Impact);
             }
+            analysis_won |= group == Group::Analysis;
             clocks.set(group, clock.clone());
         }
     }
     if union_timeline(&mut win.updates, &theirs.updates) {
         merged.changed = true;
-        merged.remeasure = true;
+        words_changed = true;
     }
+    let exact = analysis_won && same_words(win, theirs);
+    merged.remeasure = (words_changed || analysis_won) && !exact;
     merged
+}
+
+/// Whether two versions of a win hold the words its metrics come from:
+/// the same text, impact and follow-ups (in any order).
+fn same_words(a: &NewWin, b: &NewWin) -> bool {
+    a.text == b.text
+        && a.impact == b.impact
+        && a.updates.len() == b.updates.len()
+        && a.updates
+            .iter()
+            .all(|x| b.updates.iter().any(|y| same_update(x, y)))
 }
 
 /// A win this device first hears of: the groups the record wrote carry its

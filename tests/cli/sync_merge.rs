@@ -2,7 +2,7 @@
 //! derived fields included (metrics, polished text, the search index), the
 //! inbox travelling with its provenance, and a replay killed halfway.
 
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -184,17 +184,21 @@ fn the_inbox_and_where_a_proposal_came_from_travel() {
 fn join_killed_after(remote: &Remote, name: &str, delay: Duration) -> Journal {
     let journal = Journal::new();
     let url = remote.url();
-    let mut child = journal
+    let mut command = journal
         .test()
         .args(["sync", "init", url.as_str(), "--device", name])
-        .command()
+        .command();
+    // A group of its own, so that the git it may be running dies with it.
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("start win sync init");
     std::thread::sleep(delay);
     // SIGKILL: no destructor, no rollback by win itself.
-    let _ = child.kill();
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill").args(["-9", "--", &group]).status();
     let _ = child.wait();
     let status = journal
         .test()
