@@ -480,6 +480,9 @@ pub struct Merged {
     /// the ones the winning analysis came with, its metrics are kept as
     /// their device wrote them, measured or imported.
     pub remeasure: bool,
+    /// Whether the metrics now are exactly those that came with the merged
+    /// words: whatever earlier records asked, nothing is to be measured.
+    pub exact: bool,
 }
 
 /// Merges a record into a win this device has. Each group the record
@@ -506,8 +509,8 @@ pub fn merge(win: &mut NewWin, clocks: &mut Clocks, change: &Change) -> Merged {
         merged.changed = true;
         words_changed = true;
     }
-    let exact = analysis_won && same_words(win, theirs);
-    merged.remeasure = (words_changed || analysis_won) && !exact;
+    merged.exact = analysis_won && same_words(win, theirs);
+    merged.remeasure = (words_changed || analysis_won) && !merged.exact;
     merged
 }
 
@@ -826,6 +829,33 @@ mod tests {
             merged.polished, edited.polished,
             "the polished sentence travels with its text"
         );
+    }
+
+    #[test]
+    fn metrics_that_came_with_exactly_the_merged_words_are_kept() {
+        let mut base = win("cut p99 latency");
+        base.metrics = Vec::new();
+        let (mut merged, mut clocks) =
+            adopt(&change("a", 1, Op::Create, Group::ALL, &base)).unwrap();
+        // An import elsewhere: a new impact, and the metrics its file had.
+        let mut imported = base.clone();
+        imported.impact = Some("tickets -38%".into());
+        let whole = merge(
+            &mut merged,
+            &mut clocks,
+            &change("b", 2, Op::Create, Group::ALL, &imported),
+        );
+        assert!(whole.exact && !whole.remeasure, "{whole:?}");
+        assert_eq!(merged.metrics, imported.metrics);
+        // A later analysis of other words than the merged win's: measured.
+        let mut other = base.clone();
+        other.text = "cut p99 latency again".into();
+        let partial = merge(
+            &mut merged,
+            &mut clocks,
+            &change("a", 3, Op::Edit, &[Group::Analysis], &other),
+        );
+        assert!(!partial.exact && partial.remeasure, "{partial:?}");
     }
 
     #[test]

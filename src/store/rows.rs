@@ -543,6 +543,25 @@ fn intern(tx: &Connection, table: &str, column: &str, name: &str) -> Result<i64>
     Ok(tx.last_insert_rowid())
 }
 
+/// Puts a timeline in the order `win_columns!` reads one back (at_ts, the
+/// instant to the millisecond, the stored text, then the fields; SQLite's
+/// NULL first and bytewise text compare like Rust's `None` first and
+/// `str` order), so what is derived from a timeline held in memory (a
+/// merged win's metrics) is derived in the order every device reads it.
+pub fn timeline_order(updates: &mut [Update]) {
+    updates.sort_by_cached_key(|u| {
+        (
+            u.at.timestamp(),
+            u.at.timestamp_subsec_millis(),
+            format_rfc3339_precise(&u.at),
+            u.stage.map(Stage::as_str),
+            u.text.clone(),
+            u.impact.clone(),
+            u.next.clone(),
+        )
+    });
+}
+
 pub fn insert_update(tx: &Connection, id: i64, update: &Update) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO updates (win_id, at, at_ts, stage, text, impact, next) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

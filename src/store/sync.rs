@@ -491,7 +491,9 @@ fn replay_win(
             Some((win, clocks)) => {
                 let merged = merge(win, clocks, change);
                 changed |= merged.changed;
-                remeasure |= merged.remeasure;
+                // A later record whose analysis came with exactly the
+                // merged words settles what earlier ones asked.
+                remeasure = !merged.exact && (remeasure || merged.remeasure);
             }
         }
     }
@@ -510,6 +512,8 @@ fn replay_win(
         return Ok(());
     };
     if remeasure {
+        // Follow-ups merged in arrival order: measured in the journal's.
+        rows::timeline_order(&mut win.updates);
         measure(&mut win)?;
     }
     match stored {
