@@ -40,7 +40,17 @@ pub struct Paths {
 
 impl Paths {
     pub fn new(db_path: &Path, config_dir: Option<&Path>) -> Result<Paths> {
-        let mut tree = db_path.as_os_str().to_os_string();
+        // git runs in the tree's parent folder (a clone) or in the tree:
+        // a journal named relative to here (WIN_DB=wins.db) must still
+        // name a folder git can run in.
+        let db_path = if db_path.is_absolute() {
+            db_path.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .context("cannot read the current folder")?
+                .join(db_path)
+        };
+        let mut tree = db_path.into_os_string();
         tree.push(".sync");
         Ok(Paths {
             tree: PathBuf::from(tree),

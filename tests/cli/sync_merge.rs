@@ -255,3 +255,25 @@ fn a_replay_killed_anywhere_completes_on_the_next_sync_and_applies_nothing_twice
         );
     }
 }
+
+#[test]
+fn a_journal_named_relative_to_the_current_folder_syncs() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    a.add(&["shipped the churn model"]);
+    sync(&a);
+    // WIN_DB=wins.db: git ran in "" (the parent of "wins.db.sync") and failed.
+    let b = Journal::new();
+    let url = remote.url();
+    b.test()
+        .args(["sync", "init", url.as_str(), "--device", "b"])
+        .env("WIN_DB", "wins.db")
+        .stderr_contains("1 received")
+        .run();
+    b.test()
+        .args(["sync"])
+        .env("WIN_DB", "wins.db")
+        .stderr_contains("0 changes sent, 0 received")
+        .run();
+    assert!(b.path().join("wins.db.sync").join(".git").exists());
+}
