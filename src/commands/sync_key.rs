@@ -8,6 +8,8 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use crate::app::App;
 use crate::cli::{SyncKeyArgs, SyncKeyCommand};
+use crate::domain::limits;
+use crate::input;
 use crate::output;
 use crate::prompt;
 use crate::sync::crypt::{self, Key, Passphrases};
@@ -31,10 +33,10 @@ pub fn run(app: &App, args: &SyncKeyArgs) -> Result<()> {
         }
         SyncKeyCommand::Import { file } => {
             let text = match file.as_deref() {
-                None => read_stdin()?,
-                Some(path) if path.as_os_str() == "-" => read_stdin()?,
-                Some(path) => std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read the key file {}", path.display()))?,
+                None => read_stdin("the key")?,
+                Some(path) if path.as_os_str() == "-" => read_stdin("the key")?,
+                Some(path) => input::read_text("the key file", path, limits::KEY_BYTES)?
+                    .ok_or_else(|| anyhow!("there is no key file {}", path.display()))?,
             };
             let key = Key::parse(&text)?;
             if let Some(current) = crypt::load(&paths.key)? {
@@ -80,12 +82,22 @@ pub fn run(app: &App, args: &SyncKeyArgs) -> Result<()> {
     }
 }
 
-fn read_stdin() -> Result<String> {
-    let mut text = String::new();
+/// A key or a passphrase piped in: a few bytes of text, never more than
+/// [`limits::KEY_BYTES`] read (`< /dev/zero` is refused, not read forever).
+fn read_stdin(what: &str) -> Result<String> {
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut text)
-        .context("cannot read the key from stdin (is it text?)")?;
-    Ok(text)
+        .lock()
+        .take(limits::KEY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what} from stdin"))?;
+    if bytes.len() as u64 > limits::KEY_BYTES {
+        bail!(
+            "{what} on stdin is over {}: give the key file win sync key show printed",
+            limits::size(limits::KEY_BYTES)
+        );
+    }
+    String::from_utf8(bytes).map_err(|_| anyhow!("{what} on stdin is not text (UTF-8)"))
 }
 
 /// Where a passphrase comes from, first found: `--passphrase-file FILE|-`,
@@ -121,19 +133,12 @@ impl<'a> PassphraseSource<'a> {
     /// The passphrase from a file or the environment, if one was given.
     fn given(&self) -> Result<Option<SecretString>> {
         if let Some(path) = self.file {
-            let bytes = if path.as_os_str() == "-" {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
-                    .context("cannot read the passphrase from stdin")?;
-                bytes
+            let text = if path.as_os_str() == "-" {
+                read_stdin("the passphrase")?
             } else {
-                std::fs::read(path).with_context(|| {
-                    format!("cannot read the passphrase file {}", path.display())
-                })?
+                input::read_text("the passphrase file", path, limits::KEY_BYTES)?
+                    .ok_or_else(|| anyhow!("there is no passphrase file {}", path.display()))?
             };
-            let text = String::from_utf8(bytes)
-                .map_err(|_| anyhow!("the passphrase file is not text (UTF-8)"))?;
             let line = text.strip_suffix('\n').map_or(text.as_str(), |line| {
                 line.strip_suffix('\r').unwrap_or(line)
             });

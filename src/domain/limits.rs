@@ -19,6 +19,8 @@ pub const TEMPLATE_BYTES: u64 = 1 << 20;
 pub const FRAMEWORK_BYTES: u64 = 4 << 20;
 /// `config.toml`.
 pub const CONFIG_BYTES: u64 = 64 << 10;
+/// A sync key or a passphrase file: one short line each.
+pub const KEY_BYTES: u64 = 64 << 10;
 
 /// "2 MiB", "64 KiB": a limit as people read it.
 pub fn size(bytes: u64) -> String {

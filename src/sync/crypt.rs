@@ -16,6 +16,8 @@ use age::secrecy::{ExposeSecret, SecretString};
 use anyhow::{anyhow, bail, Context, Result};
 use base64::Engine;
 
+use crate::domain::limits;
+
 /// What the repository's key check holds, encrypted: a device that cannot
 /// decrypt it holds the wrong key.
 const KEY_CHECK: &[u8] = b"win sync key check 1\n";
@@ -158,15 +160,14 @@ pub fn key_path(config_dir: Option<&Path>) -> Result<PathBuf> {
 
 /// Reads the identity file, if there is one.
 pub fn load(path: &Path) -> Result<Option<Key>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Key::parse(&text)
-            .map(Some)
-            .with_context(|| format!("the sync key {} is damaged", path.display())),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => {
-            Err(err).with_context(|| format!("cannot read the sync key {}", path.display()))
-        }
-    }
+    // A regular file of a few bytes: a link to /dev/zero or a FIFO in its
+    // place is refused, not read until memory runs out or forever.
+    let Some(text) = crate::input::read_text("the sync key", path, limits::KEY_BYTES)? else {
+        return Ok(None);
+    };
+    Key::parse(&text)
+        .map(Some)
+        .with_context(|| format!("the sync key {} is damaged", path.display()))
 }
 
 /// Writes the identity file, readable by its owner only, replacing any

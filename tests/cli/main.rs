@@ -53,6 +53,7 @@ mod sync;
 mod sync_converge;
 mod sync_failures;
 mod sync_merge;
+mod sync_inputs;
 mod sync_passphrase;
 mod templates;
 mod tour;
