@@ -108,6 +108,7 @@ impl Git {
             .args(["-c", "core.autocrlf=false"])
             .args(["-c", &format!("init.defaultBranch={BRANCH}")])
             .args(["-c", "advice.detachedHead=false"]);
+        die_with_win(&mut command);
         command
     }
 
@@ -406,6 +407,32 @@ fn last_words(output: &Output) -> String {
         .trim_start_matches("error: ")
         .to_string()
 }
+
+/// A git that outlived a killed `win` (kill -9 reaches win, not its child)
+/// would go on writing into the sync folder while the next `win sync`
+/// recovers it. The kernel sends git SIGKILL when win dies.
+#[cfg(target_os = "linux")]
+fn die_with_win(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    let win = std::process::id();
+    // SAFETY: between fork and exec the closure calls only prctl and
+    // getppid, which are async-signal-safe, and allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // win died before the line above: nobody would be told.
+            if u32::try_from(libc::getppid()).ok() != Some(win) {
+                return Err(std::io::Error::other("win exited before git started"));
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_win(_command: &mut Command) {}
 
 #[cfg(test)]
 mod tests {
