@@ -75,6 +75,16 @@ pub fn run(app: &App, args: &StatsArgs) -> Result<()> {
         output::count(stats.wins, "win")
     )?;
     writeln!(out, "{table}")?;
+    if stats.coverage.by_month.len() == review::MAX_MONTHS
+        && stats.coverage.by_month.first().map(|m| m.month.as_str())
+            > Some(stats.period.start.format("%Y-%m").to_string().as_str())
+    {
+        writeln!(
+            out,
+            "the table shows the last {} months of the period; the totals count all of it",
+            review::MAX_MONTHS
+        )?;
+    }
     let share = stats.recency.last_sixth_share * 100.0;
     if stats.recency.flagged {
         writeln!(out, "{} recency bias: {share:.0}% of the wins fall in the last sixth of the period (over {:.0}%)", paint(WARN, "!"), RECENCY_LIMIT * 100.0)?;

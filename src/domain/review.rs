@@ -347,25 +347,29 @@ pub fn period_for(
     ReviewPeriod { label, start, end }
 }
 
-/// The calendar months a period touches, oldest first (at most 120).
+/// The most months a grid shows: ten years.
+pub const MAX_MONTHS: usize = 120;
+
+/// The calendar months a period touches, oldest first. A period longer than
+/// [`MAX_MONTHS`] keeps its newest months: the recent ones matter most.
 pub fn months_of(period: &ReviewPeriod) -> Vec<NaiveDate> {
-    let mut months = Vec::new();
-    let start = period.start.date_naive();
-    let Some(mut month) = NaiveDate::from_ymd_opt(start.year(), start.month(), 1) else {
-        return months;
+    let first_of = |day: NaiveDate| NaiveDate::from_ymd_opt(day.year(), day.month(), 1);
+    let (Some(first), Some(mut month)) = (
+        first_of(period.start.date_naive()),
+        // The end is exclusive: its last moment is a second before.
+        first_of((period.end - chrono::TimeDelta::seconds(1)).date_naive()),
+    ) else {
+        return Vec::new();
     };
-    let end = period.end;
-    while months.len() < 120 {
-        let month_start = super::dates::start_of_day(month, period.start);
-        if month_start >= end {
-            break;
-        }
+    let mut months = Vec::new();
+    while months.len() < MAX_MONTHS && month >= first && period.end > period.start {
         months.push(month);
-        match month.checked_add_months(Months::new(1)) {
-            Some(next) => month = next,
+        match month.checked_sub_months(Months::new(1)) {
+            Some(previous) => month = previous,
             None => break,
         }
     }
+    months.reverse();
     months
 }
 

@@ -95,3 +95,27 @@ fn follow_ups_within_one_second_keep_the_order_they_were_recorded_in() {
         exported[0]["updates"]
     );
 }
+
+#[test]
+fn a_period_over_ten_years_keeps_its_newest_months_and_says_so() {
+    let journal = Journal::new();
+    journal.add(&["win in 2014", "-c", "mlops", "-d", "2014-06-15"]);
+    journal.add(&["win in 2026", "-c", "mlops", "-d", "2026-06-15"]);
+    let stats = journal.json(&["stats", "--since", "2014-01-01", "--format", "json"]);
+    let months = stats["coverage"]["by_month"].as_array().expect("months");
+    assert_eq!(months.len(), 120);
+    let last = months.last().expect("a month")["month"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        last.starts_with("2026-"),
+        "the newest month is kept: {last}"
+    );
+    let june = months
+        .iter()
+        .find(|m| m["month"] == "2026-06")
+        .expect("June 2026 is in the grid");
+    assert_eq!(june["wins"], 1);
+    let text = journal.ok(&["stats", "--since", "2014-01-01"]);
+    assert!(text.contains("the last 120 months"), "{text}");
+}
