@@ -98,6 +98,73 @@ pub fn read_text(what: &str, path: &Path, limit: u64) -> Result<Option<String>> 
     })
 }
 
+/// Reads a file of a tree that others write to (the sync folder, as pulled
+/// from a remote): a regular file only, never through a symbolic link (a
+/// link to /dev/zero, /dev/stdin or a private file is refused, not
+/// followed), and at most `limit` bytes. `Ok(None)` when nothing is there.
+pub fn read_pulled(what: &str, path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
+    let metadata = match fs::symlink_metadata(path) {
+        Ok(metadata) => metadata,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => {
+            return Err(err).with_context(|| format!("cannot read {what} {}", path.display()))
+        }
+    };
+    let refuse = |metadata: &Metadata| -> Result<()> {
+        if metadata.file_type().is_symlink() {
+            bail!(
+                "{what} {} is a symbolic link, not a regular file: it was not read",
+                path.display()
+            );
+        }
+        match kind(metadata) {
+            None => Ok(()),
+            Some(kind) => bail!(
+                "{what} {} is {kind}, not a regular file: it was not read",
+                path.display()
+            ),
+        }
+    };
+    refuse(&metadata)?;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    // Not through a link swapped in meanwhile, and never waiting on a pipe.
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NOFOLLOW | libc::O_NONBLOCK,
+    );
+    let file = options
+        .open(path)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    refuse(
+        &file
+            .metadata()
+            .with_context(|| format!("cannot read {what} {}", path.display()))?,
+    )?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what} {}", path.display()))?;
+    if bytes.len() as u64 > limit {
+        bail!(
+            "{what} {} is larger than the limit of {}: it was not read",
+            path.display(),
+            limits::size(limit)
+        );
+    }
+    Ok(Some(bytes))
+}
+
+/// [`read_pulled`] of UTF-8 text.
+pub fn read_pulled_text(what: &str, path: &Path, limit: u64) -> Result<Option<String>> {
+    read_pulled(what, path, limit)?
+        .map(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{what} {} is not UTF-8 text", path.display()))
+        })
+        .transpose()
+}
+
 /// Whether there is anything at `path` (a link to nowhere counts), so that
 /// a name given as a file is read as one and refused for what it is.
 pub fn something_at(path: &Path) -> bool {

@@ -53,6 +53,12 @@ pub(super) fn measurer(app: &App) -> impl FnMut(&mut NewWin) -> Result<()> + '_ 
 /// Says what a sync did, on stderr; an unreachable remote is an error
 /// (after the local work is done, so the next sync pushes it).
 pub(super) fn tell(report: &Report) -> Result<()> {
+    for lock in &report.stale_locks {
+        output::note(&format!(
+            "win: removed {}, a lock file left by a git that was stopped halfway",
+            lock.display()
+        ));
+    }
     for damaged in &report.damaged {
         output::note(&format!(
             "win: skipped a damaged record batch, {damaged} (the other records were replayed)"

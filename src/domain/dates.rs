@@ -180,6 +180,12 @@ fn check_earliest(at: DateTime<FixedOffset>, input: &str) -> Result<(), DateErro
     Ok(())
 }
 
+/// Refuses a date before [`EARLIEST_YEAR`] (a synced record's: unlike
+/// [`check_imported`], the same answer on every device whatever its clock).
+pub fn check_not_too_early(at: DateTime<FixedOffset>) -> Result<(), DateError> {
+    check_earliest(at, &format_rfc3339(at))
+}
+
 /// How far after now an imported win may be dated: another machine's clock,
 /// or a naive date read in a zone up to 26 hours away, can put a win made
 /// today into tomorrow. Anything later is a mistake, such as 9999-12-31.

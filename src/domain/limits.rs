@@ -17,6 +17,12 @@ pub const WHOLE_IMPORT_BYTES: u64 = 256 << 20;
 pub const TEMPLATE_BYTES: u64 = 1 << 20;
 /// A competency framework file of the user's.
 pub const FRAMEWORK_BYTES: u64 = 4 << 20;
+/// One file of sync records (one sync of one device) pulled from a remote;
+/// a first sync of a large journal is one file.
+pub const SYNC_FILE_BYTES: u64 = 1 << 30;
+/// A small file of the sync repository (`sync.json`, `keycheck.age`, a
+/// device's `seq`, a passphrase lockbox).
+pub const SYNC_SMALL_BYTES: u64 = 64 << 10;
 /// `config.toml`.
 pub const CONFIG_BYTES: u64 = 64 << 10;
 /// A sync key or a passphrase file: one short line each.

@@ -545,11 +545,19 @@ pub fn adopt(change: &Change) -> Option<(NewWin, Clocks)> {
 }
 
 /// Adds their follow-ups that ours lacks. The journal lists a timeline in
-/// one canonical order, so the order of arrival does not matter.
+/// one canonical order, so the order of arrival does not matter. A union of
+/// multisets: a follow-up recorded twice (the same words in the same
+/// millisecond, by a script or a double Enter) stays twice on every
+/// device, as it is on the one that recorded it.
 fn union_timeline(ours: &mut Vec<Update>, theirs: &[Update]) -> bool {
     let mut changed = false;
-    for update in theirs {
-        if !ours.iter().any(|mine| same_update(mine, update)) {
+    for (index, update) in theirs.iter().enumerate() {
+        let copies = theirs[..=index]
+            .iter()
+            .filter(|other| same_update(other, update))
+            .count();
+        let held = ours.iter().filter(|mine| same_update(mine, update)).count();
+        if held < copies {
             ours.push(update.clone());
             changed = true;
         }

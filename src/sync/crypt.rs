@@ -260,8 +260,14 @@ pub fn unlock(
     let mut again = false;
     while let Some(passphrase) = ask(again)? {
         for path in &boxes {
-            let line = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let Some(line) = crate::input::read_pulled_text(
+                "the passphrase lockbox",
+                path,
+                crate::domain::limits::SYNC_SMALL_BYTES,
+            )?
+            else {
+                continue;
+            };
             if let Some(key) = Key::unlock(&line, &passphrase)? {
                 return Ok(key);
             }

@@ -107,7 +107,11 @@ impl Git {
             .args(["-c", "commit.gpgsign=false"])
             .args(["-c", "core.autocrlf=false"])
             .args(["-c", &format!("init.defaultBranch={BRANCH}")])
-            .args(["-c", "advice.detachedHead=false"]);
+            .args(["-c", "advice.detachedHead=false"])
+            // No background maintenance or gc: a process git leaves running
+            // (or kills halfway) would hold locks in the sync folder.
+            .args(["-c", "maintenance.auto=false"])
+            .args(["-c", "gc.auto=0"]);
         die_with_win(&mut command);
         command
     }
@@ -153,8 +157,14 @@ impl Git {
             .tree
             .parent()
             .ok_or_else(|| anyhow!("the sync folder has no parent"))?;
-        let tree = self.tree.to_string_lossy().into_owned();
-        let output = self.output(parent, &["clone", "--quiet", "--", remote, &tree])?;
+        // The folder as a path, not as text: a journal in a folder whose
+        // name is not UTF-8 must not be cloned into a lossily renamed one.
+        let output = self
+            .command(parent)
+            .args(["clone", "--quiet", "--", remote])
+            .arg(&self.tree)
+            .output()
+            .context("cannot run git clone")?;
         if !output.status.success() {
             bail!(
                 "cannot clone {remote}: {} (check the address, and that `git ls-remote {remote}` works in a shell)",
@@ -180,6 +190,31 @@ impl Git {
             .status
             .success()
             .then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
+    }
+
+    /// After a clone: `Some(a few of its files)` when the remote has
+    /// commits on any branch (so it is not empty), `None` when it has none.
+    pub fn foreign_history(&self) -> Result<Option<String>> {
+        let branches = self.run(&["for-each-ref", "--format=%(refname)", "refs/remotes/origin"])?;
+        let Some(branch) = branches
+            .lines()
+            .map(str::trim)
+            .find(|name| !name.is_empty() && !name.ends_with("/HEAD"))
+            .map(str::to_string)
+        else {
+            return Ok(None);
+        };
+        let listed = self.run(&["ls-tree", "--name-only", &branch])?;
+        let mut names: Vec<&str> = listed.lines().take(4).collect();
+        if names.len() == 4 {
+            names[3] = "…";
+        }
+        let names = if names.is_empty() {
+            "commits".to_string()
+        } else {
+            names.join(", ")
+        };
+        Ok(Some(names))
     }
 
     pub fn has_commits(&self) -> Result<bool> {
@@ -211,16 +246,49 @@ impl Git {
             .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string()))
     }
 
+    /// Removes the lock files a killed git left in the sync folder
+    /// (`index.lock`, `HEAD.lock`, `refs/…/*.lock`, `packed-refs.lock`,
+    /// `objects/maintenance.lock`…): git never removes a stale lock itself,
+    /// and under win's sync lock no other git of ours runs there, so any
+    /// lock present now is stale. Returns the files removed.
+    pub fn remove_stale_locks(&self) -> Result<Vec<PathBuf>> {
+        let git_dir = self.tree.join(".git");
+        let mut removed = Vec::new();
+        let mut folders = vec![
+            (git_dir.clone(), false),
+            (git_dir.join("objects"), false),
+            (git_dir.join("refs"), true),
+            (git_dir.join("logs"), true),
+        ];
+        while let Some((folder, deep)) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.filter_map(std::result::Result::ok) {
+                let path = entry.path();
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                if kind.is_dir() {
+                    if deep {
+                        folders.push((path, true));
+                    }
+                } else if path.extension().is_some_and(|ext| ext == "lock") {
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("cannot remove {}", path.display()))?;
+                    removed.push(path);
+                }
+            }
+        }
+        removed.sort();
+        Ok(removed)
+    }
+
     /// Throws away whatever an interrupted sync left in the working tree
     /// (a half-written record file, a merge in progress): only committed
-    /// records count. git's own lock is removed too: a killed git leaves
-    /// it, and win's lock guarantees no other git of ours is running.
+    /// records count. git's own locks are removed first.
     pub fn clean_up_after_interruption(&self) -> Result<()> {
-        let lock = self.tree.join(".git").join("index.lock");
-        if lock.exists() {
-            std::fs::remove_file(&lock)
-                .with_context(|| format!("cannot remove {}", lock.display()))?;
-        }
+        self.remove_stale_locks()?;
         if self.has_commits()? {
             if self.tree.join(".git").join("MERGE_HEAD").exists() {
                 self.run(&["merge", "--abort"])?;
@@ -318,9 +386,10 @@ impl Git {
         Ok(())
     }
 
-    /// Pushes the branch. `Ok(false)` when the remote refused it because
-    /// another device pushed first; `Err` for anything else.
-    pub fn push(&self) -> Result<bool> {
+    /// Pushes the branch. `Rejected` when another device pushed first,
+    /// `Locked` when the remote's branch was locked (another push under
+    /// way there, or one killed halfway); `Err` for anything else.
+    pub fn push(&self) -> Result<Pushed> {
         let output = self.output(
             &self.tree,
             &[
@@ -332,14 +401,40 @@ impl Git {
             ],
         )?;
         if output.status.success() {
-            return Ok(true);
+            return Ok(Pushed::Done);
         }
         let stdout = String::from_utf8_lossy(&output.stdout);
         if stdout.contains("[rejected]") || stdout.contains("(fetch first)") {
-            return Ok(false);
+            return Ok(Pushed::Rejected);
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let said = format!("{stdout}\n{stderr}");
+        if said.contains("cannot lock ref")
+            || said.contains("failed to lock")
+            || said.contains("failed to update ref")
+        {
+            return Ok(Pushed::Locked(lock_file_named(&said)));
         }
         bail!("cannot push to the remote: {}", last_words(&output))
     }
+}
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pushed {
+    Done,
+    /// Another device pushed first: fetch, merge, try again.
+    Rejected,
+    /// The remote's branch was locked, by the lock file named if git said.
+    Locked(Option<String>),
+}
+
+/// The lock file in git's "Unable to create '…/main.lock': File exists".
+fn lock_file_named(said: &str) -> Option<String> {
+    let start = said.find("Unable to create '")? + "Unable to create '".len();
+    let rest = &said[start..];
+    let end = rest.find(".lock'")? + ".lock".len();
+    Some(rest[..end].to_string())
 }
 
 /// Where the branch, the remote's branch and the last synced commit are.
@@ -444,5 +539,15 @@ mod tests {
         assert_eq!(parse_version("git version 2.39.2.windows.1"), Some((2, 39)));
         assert_eq!(parse_version("git version 2.20"), Some((2, 20)));
         assert_eq!(parse_version("hub version 2"), None);
+    }
+
+    #[test]
+    fn a_remote_lock_file_is_found_in_what_git_said() {
+        let said = "remote: error: cannot lock ref 'refs/heads/main': Unable to create '/tmp/r.git/refs/heads/main.lock': File exists.\n";
+        assert_eq!(
+            lock_file_named(said).as_deref(),
+            Some("/tmp/r.git/refs/heads/main.lock")
+        );
+        assert_eq!(lock_file_named("failed to push some refs"), None);
     }
 }

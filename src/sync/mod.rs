@@ -77,6 +77,8 @@ pub struct Report {
     /// locally for the next sync).
     pub unreachable: Option<String>,
     pub has_remote: bool,
+    /// Lock files a killed git had left in the sync folder, removed.
+    pub stale_locks: Vec<PathBuf>,
 }
 
 /// What `win sync status` shows.
@@ -155,6 +157,18 @@ pub fn init(
     match &remote {
         Some(remote) => git.clone_from(remote)?,
         None => git.init()?,
+    }
+    if remote.is_some() && !Tree::exists(&paths.tree)? {
+        // A remote with history but no sync.json is someone else's
+        // repository (a mistyped address: dotfiles, a project): the
+        // journal is never committed or pushed into it.
+        if let Some(files) = git.foreign_history()? {
+            let _ = std::fs::remove_dir_all(&paths.tree);
+            bail!(
+                "{} already holds other files ({files}) and is not a win sync repository: nothing was written; give an empty repository, or one another device set up with win sync init",
+                remote.as_deref().unwrap_or("")
+            );
+        }
     }
     let key = crypt::load(&paths.key)?;
     let tree = if Tree::exists(&paths.tree)? {
@@ -355,6 +369,10 @@ fn run_locked(
     // A sync that did not finish (killed, or stopped by an error) may have
     // left a half-written record file or a merge in progress: its mark is
     // still there. Only then is the working tree put back as committed.
+    // Under win's sync lock no other git of ours runs in the sync folder:
+    // a git lock file there was left by a killed sync, and git would refuse
+    // every later command until it is gone.
+    let stale_locks = git.remove_stale_locks()?;
     let unfinished = paths.tree.join(".git").join(UNFINISHED);
     if unfinished.exists() {
         git.clean_up_after_interruption()?;
@@ -372,6 +390,7 @@ fn run_locked(
     }
     let mut report = Report {
         published: changes.len(),
+        stale_locks,
         ..Report::default()
     };
 
@@ -411,11 +430,20 @@ fn run_locked(
         };
         let read = tree.read_from(&other, &from, key.as_ref())?;
         report.damaged.extend(read.damaged);
-        incoming.extend(
-            read.changes
-                .into_iter()
-                .filter(|change| change.device == other && change.seq > peer.applied_seq),
-        );
+        for change in read.changes {
+            if change.device != other || change.seq <= peer.applied_seq {
+                continue;
+            }
+            // The checks every other way in has: a record no device could
+            // have made is refused by name, on every device alike.
+            match check_record(&change) {
+                Ok(()) => incoming.push(change),
+                Err(err) => report.damaged.push(format!(
+                    "devices/{other} record {} (win {}): {err:#}",
+                    change.seq, change.uid
+                )),
+            }
+        }
         peer.file = read.position.file;
         peer.offset = read.position.offset;
     }
@@ -432,10 +460,33 @@ fn run_locked(
     Ok(report)
 }
 
+/// A replayed win within the limits of capture and import, dated after
+/// 1970 (its follow-ups too). Not checked against this device's clock or
+/// framework, which differ between devices: every device must refuse the
+/// same records, or they would not converge. Unknown competency keys are
+/// kept, as import keeps them (they come from another framework).
+fn check_record(change: &Change) -> Result<()> {
+    let Some(win) = &change.win else {
+        return Ok(());
+    };
+    crate::domain::limits::check_win(win)?;
+    crate::domain::dates::check_not_too_early(win.occurred_at)?;
+    for update in &win.updates {
+        crate::domain::limits::check_update(update)?;
+        crate::domain::dates::check_not_too_early(update.at)?;
+    }
+    Ok(())
+}
+
 /// Fetches, merges and pushes. Returns why the remote could not be
 /// reached, if it could not; a rewritten remote history is an error.
 fn exchange(git: &Git) -> Result<Option<String>> {
-    for _ in 0..PUSH_ATTEMPTS {
+    let mut locked = None;
+    for attempt in 0..PUSH_ATTEMPTS {
+        if attempt > 0 && locked.is_some() {
+            // Another push holds the remote's branch: give it a moment.
+            std::thread::sleep(std::time::Duration::from_millis(100 * attempt as u64));
+        }
         if let Err(err) = git.fetch() {
             return Ok(Some(format!("{err:#}")));
         }
@@ -474,17 +525,24 @@ fn exchange(git: &Git) -> Result<Option<String>> {
             return Ok(None);
         }
         match git.push() {
-            Ok(true) => {
+            Ok(git::Pushed::Done) => {
                 git.run(&["update-ref", SYNCED_REF, &head])?;
                 return Ok(None);
             }
-            Ok(false) => continue,
+            Ok(git::Pushed::Rejected) => locked = None,
+            Ok(git::Pushed::Locked(file)) => locked = Some(file),
             Err(err) => return Ok(Some(format!("{err:#}"))),
         }
     }
-    Ok(Some(format!(
-        "other devices kept pushing first ({PUSH_ATTEMPTS} attempts)"
-    )))
+    Ok(Some(match locked {
+        Some(Some(file)) => format!(
+            "cannot push to the remote: its branch stayed locked by {file} ({PUSH_ATTEMPTS} attempts); a git push there was killed halfway or is still running: if no win sync or git push to that remote is running, remove that file"
+        ),
+        Some(None) => format!(
+            "cannot push to the remote: its branch stayed locked ({PUSH_ATTEMPTS} attempts); another push there is running, or one was killed and left a .lock file under its refs/ folder to remove"
+        ),
+        None => format!("other devices kept pushing first ({PUSH_ATTEMPTS} attempts)"),
+    }))
 }
 
 pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
@@ -567,61 +625,78 @@ fn absolute_remote(remote: &str) -> Result<String> {
     Ok(absolute.to_string_lossy().into_owned())
 }
 
-/// Only one sync at a time per journal: a file created exclusively,
-/// holding the process id. A lock left by a killed sync is taken over.
+/// Only one sync at a time per journal: an advisory lock (`flock`) on a
+/// file beside the sync folder, which the system releases when its holder
+/// exits, killed or not, so there is nothing stale to take over. A second
+/// sync waits for the first, up to `LOCK_WAIT`. The file stays (removing it
+/// would let a third sync lock a new file while the second holds the old);
+/// it holds the pid of the last sync, for the message, and is 0600.
 struct Lock {
-    path: PathBuf,
+    _file: std::fs::File,
 }
+
+/// How long a sync waits for another one on the same journal.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl Lock {
     fn take(path: &Path) -> Result<Lock> {
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(path)
-            {
-                Ok(mut file) => {
-                    use std::io::Write;
-                    let _ = writeln!(file, "{}", std::process::id());
-                    return Ok(Lock {
-                        path: path.to_path_buf(),
-                    });
-                }
-                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = std::fs::read_to_string(path).unwrap_or_default();
-                    let holder = holder.trim();
-                    if is_running(holder) {
-                        bail!(
-                            "another win sync is running (process {holder}); wait for it to finish"
-                        );
-                    }
-                    let _ = std::fs::remove_file(path);
-                }
-                Err(err) => {
-                    return Err(err).with_context(|| format!("cannot create {}", path.display()))
-                }
-            }
+        use std::io::{Read, Seek, Write};
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options
+            .open(path)
+            .with_context(|| format!("cannot create the sync lock {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            // A lock file made by an older win may be 0644 or 0666.
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("cannot restrict {} to its owner", path.display()))?;
         }
-        bail!(
-            "cannot take the sync lock {}: remove it if no win sync is running",
-            path.display()
-        )
+        let started = std::time::Instant::now();
+        loop {
+            if try_lock(&file)
+                .with_context(|| format!("cannot take the sync lock {}", path.display()))?
+            {
+                break;
+            }
+            if started.elapsed() >= LOCK_WAIT {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let _ = file.rewind();
+                bail!(
+                    "another win sync (process {}) has been running for {} seconds: wait for it to finish, or stop it",
+                    holder.trim(),
+                    LOCK_WAIT.as_secs()
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| writeln!(file, "{}", std::process::id()));
+        Ok(Lock { _file: file })
     }
 }
 
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+/// Takes an exclusive advisory lock on `file` without waiting: `false`
+/// when another process holds it.
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a descriptor `file` owns and keeps open; no memory
+    // is passed.
+    let result = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if result == 0 {
+        return Ok(true);
     }
-}
-
-/// Whether the process that wrote a lock still runs. Where that cannot be
-/// told (no /proc), the lock is assumed held.
-fn is_running(pid: &str) -> bool {
-    let proc = Path::new("/proc");
-    if !proc.join("self").exists() {
-        return true;
+    let err = std::io::Error::last_os_error();
+    if err.kind() == std::io::ErrorKind::WouldBlock {
+        Ok(false)
+    } else {
+        Err(err)
     }
-    !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && proc.join(pid).exists()
 }

@@ -21,6 +21,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use super::crypt::Key;
+use crate::domain::limits;
 use crate::domain::sync::{batch_file, check_device_id, Change};
 
 /// The repository layout this build writes and reads.
@@ -126,8 +127,12 @@ impl Tree {
         let Some(key) = key else {
             bail!("the sync repository is encrypted and this device has no sync key: {fix}");
         };
-        let check = std::fs::read_to_string(self.root.join("keycheck.age"))
-            .context("the sync repository's key check (keycheck.age) is missing")?;
+        let check = crate::input::read_pulled_text(
+            "the sync repository's key check",
+            &self.root.join("keycheck.age"),
+            limits::SYNC_SMALL_BYTES,
+        )?
+        .ok_or_else(|| anyhow!("the sync repository's key check (keycheck.age) is missing"))?;
         if !key.opens_key_check(&check) {
             bail!("this device's sync key cannot read the sync repository (it is another key); nothing was written: {fix}");
         }
@@ -146,7 +151,12 @@ impl Tree {
             }
         };
         for entry in entries {
-            let name = entry?.file_name().to_string_lossy().into_owned();
+            let entry = entry?;
+            // A device is a folder of the repository, never a link out of it.
+            if !entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
             if check_device_id(&name).is_ok() {
                 devices.push(name);
             }
@@ -158,13 +168,13 @@ impl Tree {
     /// The last sequence number `device` committed (0 for none).
     pub fn written_seq(&self, device: &str) -> Result<u64> {
         let path = self.root.join("devices").join(device).join("seq");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => text
+        match crate::input::read_pulled_text("the sequence file", &path, limits::SYNC_SMALL_BYTES)?
+        {
+            Some(text) => text
                 .trim()
                 .parse()
                 .with_context(|| format!("{} is damaged", path.display())),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(0),
-            Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+            None => Ok(0),
         }
     }
 
@@ -224,7 +234,8 @@ impl Tree {
         for month in std::fs::read_dir(&folder)
             .with_context(|| format!("cannot read {}", folder.display()))?
             .filter_map(Result::ok)
-            .filter(|entry| entry.path().is_dir())
+            // A folder, not a link to one elsewhere on this machine.
+            .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
         {
             let month = month.file_name().to_string_lossy().into_owned();
             for entry in std::fs::read_dir(folder.join(&month))
@@ -261,13 +272,27 @@ impl Tree {
                 }
             }
             let path = folder.join(&name);
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let label = format!("devices/{device}/{name}");
+            // Only a regular file, bounded: a link pushed to the remote
+            // (to /dev/zero, /dev/stdin, a private file) is refused by
+            // name and skipped like a damaged batch; the others replay.
+            let bytes = match crate::input::read_pulled(
+                "the record file",
+                &path,
+                limits::SYNC_FILE_BYTES,
+            ) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => continue,
+                Err(err) => {
+                    read.damaged.push(format!("{label}: {err:#}"));
+                    continue;
+                }
+            };
             let start = usize::try_from(offset)
                 .unwrap_or(usize::MAX)
                 .min(bytes.len());
             let mut line_number = bytes[..start].iter().filter(|&&b| b == b'\n').count();
-            let label = format!("devices/{device}/{name}");
+            let mut damaged: Vec<String> = Vec::new();
             for line in bytes[start..].split_inclusive(|&b| b == b'\n') {
                 line_number += 1;
                 let complete = line.ends_with(b"\n");
@@ -277,14 +302,21 @@ impl Tree {
                     continue;
                 }
                 if !complete {
-                    read.damaged
-                        .push(format!("{label} line {line_number}: cut short"));
+                    damaged.push(format!("line {line_number}: cut short"));
                     continue;
                 }
                 if let Err(err) = self.parse_line(text, key, &mut read.changes) {
-                    read.damaged
-                        .push(format!("{label} line {line_number}: {err:#}"));
+                    damaged.push(format!("line {line_number}: {err:#}"));
                 }
+            }
+            // One line a damaged file, however many of its lines are.
+            match damaged.len() {
+                0 => {}
+                1 => read.damaged.push(format!("{label} {}", damaged[0])),
+                n => read.damaged.push(format!(
+                    "{label}: {n} lines could not be read (the first, {})",
+                    damaged[0]
+                )),
             }
             read.position = Position {
                 file: name,
@@ -318,8 +350,12 @@ impl Tree {
 
 fn read_manifest(root: &Path) -> Result<Option<Manifest>> {
     let path = root.join("sync.json");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
+    match crate::input::read_pulled_text(
+        "the sync repository's manifest",
+        &path,
+        limits::SYNC_SMALL_BYTES,
+    )? {
+        Some(text) => {
             let manifest: Manifest = serde_json::from_str(&text)
                 .with_context(|| format!("{} is damaged", path.display()))?;
             if manifest.format != LAYOUT {
@@ -330,8 +366,7 @@ fn read_manifest(root: &Path) -> Result<Option<Manifest>> {
             }
             Ok(Some(manifest))
         }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+        None => Ok(None),
     }
 }
 

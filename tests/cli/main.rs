@@ -52,6 +52,7 @@ mod statements;
 mod sync;
 mod sync_converge;
 mod sync_failures;
+mod sync_hardening;
 mod sync_inputs;
 mod sync_merge;
 mod sync_passphrase;
