@@ -122,19 +122,7 @@ fn apply_fields(
     }
     // Before the analysis, which is what a huge text would make costly.
     limits::check_win(win)?;
-    // The timeline's words too: the metrics are measured from them (see
-    // `capture::measure`), and an analyser prepared for the text alone
-    // would miss a unit only a follow-up uses.
-    let mut parts = vec![
-        Some(win.text.as_str()),
-        win.impact.as_deref(),
-        win.next.as_deref(),
-    ];
-    for later in &win.updates {
-        parts.push(later.text.as_deref());
-        parts.push(later.impact.as_deref());
-    }
-    let analyzer = Analyzer::for_text(framework, &app.analysis_files()?, &parts)?;
+    let analyzer = Analyzer::for_text(framework, &app.analysis_files()?, &win.analysed_words())?;
     let learned = match store {
         Some(store) => store.learned(&learning_terms(
             &win.text,

@@ -64,16 +64,7 @@ pub fn record(app: &App, args: &UpdateArgs) -> Result<Win> {
     let files = app.analysis_files()?;
     store.add_update(args.id, &update, |win| {
         // The follow-up's words are analysed as soon as they are recorded.
-        let mut parts = vec![
-            Some(win.text.as_str()),
-            win.impact.as_deref(),
-            win.next.as_deref(),
-        ];
-        for later in &win.updates {
-            parts.push(later.text.as_deref());
-            parts.push(later.impact.as_deref());
-        }
-        let analyzer = Analyzer::for_text(framework, &files, &parts)?;
+        let analyzer = Analyzer::for_text(framework, &files, &win.analysed_words())?;
         capture::measure(win, &analyzer);
         Ok(())
     })

@@ -255,6 +255,23 @@ impl NewWin {
         Win { id, entry: self }
     }
 
+    /// Every field the analysis reads: the text, impact and next step, and
+    /// each follow-up's text and impact (metrics are measured from them all,
+    /// so an analyser prepared for the text alone would miss a unit only a
+    /// follow-up uses).
+    pub fn analysed_words(&self) -> Vec<Option<&str>> {
+        let mut parts = vec![
+            Some(self.text.as_str()),
+            self.impact.as_deref(),
+            self.next.as_deref(),
+        ];
+        for later in &self.updates {
+            parts.push(later.text.as_deref());
+            parts.push(later.impact.as_deref());
+        }
+        parts
+    }
+
     /// The recorded impact, if any (`win update --impact` keeps it current).
     pub fn current_impact(&self) -> Option<&str> {
         self.impact
