@@ -614,6 +614,14 @@ pub fn batch_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_records_are_read_back_to_the_last_digit() {
+        // serde_json's default parser may be one ulp off (float_roundtrip).
+        let text = "1795624822.5161273";
+        let read: f64 = serde_json::from_str(text).unwrap();
+        assert_eq!(read.to_bits(), text.parse::<f64>().unwrap().to_bits());
+    }
     use crate::domain::win::{Kind, Stage};
 
     fn at(text: &str) -> DateTime<FixedOffset> {
