@@ -152,6 +152,12 @@ impl Store {
     ) -> Result<Win> {
         self.require(id)?;
         self.write(|tx| {
+            // Checked again with the write lock held: a `win rm` may have
+            // deleted the win since it was read, and the follow-up would
+            // otherwise fail on its foreign key in SQLite's words.
+            if rows::uid_of(tx, id)?.is_none() {
+                bail!("win #{id} was deleted meanwhile; nothing recorded");
+            }
             // A new impact or next changes the words the win teaches.
             learned::forget(tx, id)?;
             rows::insert_update(tx, id, update)?;
