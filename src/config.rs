@@ -49,10 +49,7 @@ impl Config {
         };
         toml::from_str(&text).map_err(|err| {
             let at = err.span().map_or_else(String::new, |span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!(" at line {line}, column {column}")
+                crate::domain::toml_file::location(&text, span.start)
             });
             anyhow!(
                 "invalid config file {}{at}: it takes framework, name and title, each a quoted string (e.g. framework = \"data-scientist\"), and [agents] auto_accept = true or false",

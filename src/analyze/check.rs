@@ -68,7 +68,7 @@ impl Rules {
     /// Reads a `check.toml`; every rule must be there (a user's copy may
     /// reword them, not leave one out).
     pub fn parse(text: &str, label: &str) -> Result<Rules> {
-        let rules: Rules = toml::from_str(text).with_context(|| format!("invalid {label}"))?;
+        let rules: Rules = crate::domain::toml_file::parse(text, label)?;
         for id in RULE_IDS {
             rules
                 .rules

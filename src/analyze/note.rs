@@ -101,7 +101,7 @@ impl Vocabulary {
     /// Adds a user's glossary file (TOML) over the built-in one.
     pub fn extend_glossary(&mut self, toml_text: &str, source: &str) -> Result<()> {
         let file: GlossaryFile =
-            toml::from_str(toml_text).with_context(|| format!("invalid glossary {source}"))?;
+            crate::domain::toml_file::parse(toml_text, &format!("glossary {source}"))?;
         self.add_glossary(file);
         Ok(())
     }
@@ -109,7 +109,7 @@ impl Vocabulary {
     /// Adds a user's verb file (TOML) over the built-in one.
     pub fn extend_verbs(&mut self, toml_text: &str, source: &str) -> Result<()> {
         let file: VerbsFile =
-            toml::from_str(toml_text).with_context(|| format!("invalid verb file {source}"))?;
+            crate::domain::toml_file::parse(toml_text, &format!("verb file {source}"))?;
         self.add_verbs(file);
         Ok(())
     }

@@ -31,8 +31,9 @@ impl PhraseBank {
     /// The user's copy when there is one (TOML), else the built-in bank.
     pub fn load(user_file: Option<&UserText>) -> Result<PhraseBank> {
         match user_file {
-            Some(file) => toml::from_str(&file.text)
-                .with_context(|| format!("invalid phrase bank {}", file.label)),
+            Some(file) => {
+                crate::domain::toml_file::parse(&file.text, &format!("phrase bank {}", file.label))
+            }
             None => PhraseBank::builtin(),
         }
     }

@@ -81,8 +81,8 @@ pub struct MetricLexicon {
 impl Framework {
     /// Parses and checks a framework file; errors name the file.
     pub fn parse(source_text: &str, source: &str) -> Result<Framework> {
-        let framework: Framework = toml::from_str(source_text)
-            .with_context(|| format!("invalid framework file {source}"))?;
+        let framework: Framework =
+            super::toml_file::parse(source_text, &format!("framework file {source}"))?;
         framework.checked(source)
     }
 

@@ -14,4 +14,5 @@ pub mod search;
 pub mod snippet;
 pub mod sync;
 pub mod text;
+pub mod toml_file;
 pub mod win;

@@ -87,7 +87,7 @@ impl Phrases {
     /// A user's phrase file, which replaces the built-in one.
     pub fn from_toml(text: &str, source: &str) -> Result<Phrases> {
         let phrases: Phrases =
-            toml::from_str(text).with_context(|| format!("invalid phrase file {source}"))?;
+            crate::domain::toml_file::parse(text, &format!("phrase file {source}"))?;
         phrases.validate(source)?;
         Ok(phrases)
     }

@@ -876,3 +876,45 @@ fn an_import_waiting_for_the_journal_stops_at_ctrl_c() {
         1
     );
 }
+
+/// Like config.toml, every TOML file of the user's (frameworks, phrase
+/// banks, glossary, verbs, check rules) may be a link to something private:
+/// an error says where the mistake is, never the line (toml's own message
+/// quoted it).
+#[test]
+fn errors_in_any_users_toml_file_never_quote_it() {
+    let journal = Journal::new();
+    journal.add(&["cut p99 latency by 30%", "-c", "mlops"]);
+    let secret = journal.path().join("secret.env");
+    std::fs::write(&secret, "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG\n").unwrap();
+    let config = journal.config_dir();
+    let cases: [(&str, &[&str]); 6] = [
+        ("frameworks/new.toml", &["frameworks"]),
+        (
+            "templates/statements/glossary.toml",
+            &["review", "statement", "1"],
+        ),
+        (
+            "templates/statements/verbs.toml",
+            &["review", "statement", "1"],
+        ),
+        (
+            "templates/statements/phrases.toml",
+            &["review", "statement", "1"],
+        ),
+        ("templates/polish.toml", &["add", "shipped it", "--dry-run"]),
+        ("templates/check.toml", &["review", "check"]),
+    ];
+    for (file, args) in cases {
+        let link = config.join(file);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        let err = journal.fails(args);
+        assert!(
+            !err.contains("wJalrX") && !err.contains("MDENG"),
+            "{file}: {err}"
+        );
+        assert!(err.contains("at line 1, column"), "{file}: {err}");
+        std::fs::remove_file(&link).unwrap();
+    }
+}
