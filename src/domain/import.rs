@@ -158,9 +158,16 @@ fn parse_jrnl(text: &str, now: Now) -> Result<Vec<Located>> {
         if text.is_empty() {
             bail!("{}: the entry has no text", at());
         }
+        // Its identity is what the file says (the wall-clock time as
+        // written, and the text), not the moment it means in the zone of
+        // the machine reading it: the same export imported again after
+        // travel or on another machine finds the same wins.
+        let as_written = day.and_time(time).and_utc().fixed_offset();
+        let uid = super::win::derived_uid(Some(&as_written), text.trim());
         records.push((
             at(),
             WinRecord {
+                uid: Some(uid),
                 occurred_at: Some(occurred_at),
                 tags: entry
                     .tags

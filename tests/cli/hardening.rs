@@ -918,3 +918,37 @@ fn errors_in_any_users_toml_file_never_quote_it() {
         std::fs::remove_file(&link).unwrap();
     }
 }
+
+/// A jrnl entry's identity is the time as written and its text, not the
+/// moment it means in the reader's zone: importing the same export again
+/// in another time zone added every entry again.
+#[test]
+fn a_jrnl_export_imported_again_in_another_zone_adds_nothing() {
+    let journal = Journal::new();
+    std::fs::write(
+        journal.path().join("j.json"),
+        r#"{"tags":{},"entries":[{"title":"Shipped ranker","body":"ndcg +3%","date":"2026-03-01","time":"09:30","tags":[],"starred":false}]}"#,
+    )
+    .unwrap();
+    let import = |tz: &str| {
+        journal
+            .test()
+            .env("TZ", tz)
+            .args(["import", "j.json"])
+            .run()
+            .stderr
+    };
+    assert!(import("Europe/Paris").contains("added 1 win"));
+    for tz in ["Asia/Tokyo", "America/New_York", "UTC0"] {
+        let said = import(tz);
+        assert!(said.contains("added 0 wins, skipped 1"), "TZ={tz}: {said}");
+    }
+    assert_eq!(
+        journal
+            .json(&["list", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
