@@ -220,8 +220,9 @@ fn parse_csv(text: &str) -> Result<Vec<Located>> {
         let time = |name: &str| -> Result<Option<DateTime<FixedOffset>>> {
             field(name)
                 .map(|v| {
-                    DateTime::parse_from_rfc3339(v.trim())
-                        .map_err(|e| anyhow!("line {line}: bad {name} \"{v}\": {e}"))
+                    DateTime::parse_from_rfc3339(v.trim()).map_err(|_| {
+                        anyhow!("line {line}: {name}: {}", super::win::describe_bad_time(&v))
+                    })
                 })
                 .transpose()
         };

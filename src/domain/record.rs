@@ -103,7 +103,7 @@ impl WinRecord {
         }
         let uid = match self.uid.map(|u| u.trim().to_string()) {
             Some(uid) if uuid::Uuid::parse_str(&uid).is_ok() => uid,
-            Some(uid) if !uid.is_empty() => bail!("uid \"{uid}\" is not a UUID"),
+            Some(uid) if !uid.is_empty() => bail!("uid {uid:?} is not a UUID"),
             _ => derived_uid(self.occurred_at.as_ref(), &text),
         };
         let occurred_at = self.occurred_at.unwrap_or(now);

@@ -369,6 +369,39 @@ pub fn parse_rfc3339(text: &str) -> Result<DateTime<FixedOffset>, chrono::ParseE
     DateTime::parse_from_rfc3339(text).or_else(|_| text.parse())
 }
 
+/// Why `text` is not a time win can store, and how to write it: a time
+/// without an offset (or a bare date) is named as such, with the form that
+/// works, instead of chrono's "premature end of input". The value is shown
+/// escaped, so an unprintable one is not shown as "".
+pub fn describe_bad_time(text: &str) -> String {
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|format| chrono::NaiveDateTime::parse_from_str(text.trim(), format).ok());
+    if let Some(naive) = naive {
+        let written = naive.format("%Y-%m-%dT%H:%M:%S");
+        return format!(
+            "time {text:?} has no UTC offset: add one, as in {written}+01:00, or write it in UTC as {written}Z"
+        );
+    }
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        return format!(
+            "time {text:?} is a date without a time and offset: write it as in {day}T00:00:00+01:00, or in UTC as {day}T00:00:00Z"
+        );
+    }
+    match parse_rfc3339(text).map_err(|err| err.kind()) {
+        Err(
+            chrono::format::ParseErrorKind::OutOfRange | chrono::format::ParseErrorKind::Impossible,
+        ) => {
+            format!("time {text:?} is not a real date and time")
+        }
+        _ => format!("time {text:?} is not an RFC 3339 time such as 2026-11-21T17:05:00+01:00"),
+    }
+}
+
 /// `deserialize_with` for a required time.
 pub fn rfc3339_in<'de, D: Deserializer<'de>>(
     deserializer: D,
@@ -396,7 +429,7 @@ impl<'de> de::Visitor<'de> for Rfc3339Visitor {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        parse_rfc3339(text).map_err(E::custom)
+        parse_rfc3339(text).map_err(|_| E::custom(describe_bad_time(text)))
     }
 }
 

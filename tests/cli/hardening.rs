@@ -952,3 +952,42 @@ fn a_jrnl_export_imported_again_in_another_zone_adds_nothing() {
         1
     );
 }
+
+/// A bad time in an import says what is wrong with it and how to write it
+/// (it said "premature end of input" or "input is out of range"), and an
+/// unprintable value is shown escaped rather than as "".
+#[test]
+fn import_errors_about_times_say_what_is_wrong() {
+    let journal = Journal::new();
+    let cases = [
+        (
+            "c.csv",
+            "text,occurred_at\nhello,2026-01-01\n",
+            "c.csv, line 2: occurred_at: time \"2026-01-01\" is a date without a time and offset: write it as in 2026-01-01T00:00:00+01:00, or in UTC as 2026-01-01T00:00:00Z",
+        ),
+        (
+            "n.jsonl",
+            "{\"text\":\"x\",\"occurred_at\":\"2026-03-29T02:30:00\"}\n",
+            "n.jsonl, line 1: time \"2026-03-29T02:30:00\" has no UTC offset: add one, as in 2026-03-29T02:30:00+01:00, or write it in UTC as 2026-03-29T02:30:00Z",
+        ),
+        (
+            "b.jsonl",
+            "{\"text\":\"x\",\"occurred_at\":\"2026-02-30T00:00:00Z\"}\n",
+            "b.jsonl, line 1: time \"2026-02-30T00:00:00Z\" is not a real date and time",
+        ),
+        (
+            "u.jsonl",
+            "{\"text\":\"x\",\"uid\":\"\\u001b]0;x\\u0007\"}\n",
+            "u.jsonl, line 1: uid \"\\u{1b}]0;x\\u{7}\" is not a UUID",
+        ),
+    ];
+    for (name, content, said) in cases {
+        std::fs::write(journal.path().join(name), content).unwrap();
+        journal
+            .test()
+            .args(["import", name])
+            .fails()
+            .stderr(format!("win: {said}; nothing was imported\n"))
+            .run();
+    }
+}
