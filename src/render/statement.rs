@@ -72,8 +72,37 @@ pub struct Phrases {
     stronger: HashMap<String, String>,
     role: HashMap<String, RolePhrases>,
     made: HashMap<String, String>,
-    way: HashMap<String, WayPhrases>,
+    way: Ways,
     join: JoinPhrases,
+}
+
+/// The phrases of each way a change goes, one table each: a missing one is
+/// an error when the file is read, so no statement can ask for a way that
+/// is not there.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ways {
+    up: WayPhrases,
+    down: WayPhrases,
+    across: WayPhrases,
+    double: WayPhrases,
+    times: WayPhrases,
+    value: WayPhrases,
+    added: WayPhrases,
+    removed: WayPhrases,
+}
+
+/// Which of [`Ways`] a change is worded with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WayName {
+    Up,
+    Down,
+    Across,
+    Double,
+    Times,
+    Value,
+    Added,
+    Removed,
 }
 
 impl Phrases {
@@ -98,13 +127,6 @@ impl Phrases {
                 anyhow::bail!("phrase file {source} has no [role.{role}] table");
             }
         }
-        for way in [
-            "up", "down", "across", "double", "times", "value", "added", "removed",
-        ] {
-            if !self.way.contains_key(way) {
-                anyhow::bail!("phrase file {source} has no [way.{way}] table");
-            }
-        }
         for kind in Kind::ALL {
             if !self.made.contains_key(kind.as_str()) {
                 anyhow::bail!("phrase file {source}: [made] has no \"{kind}\"");
@@ -113,9 +135,18 @@ impl Phrases {
         Ok(())
     }
 
-    fn way(&self, name: &str) -> &WayPhrases {
-        // validate() checked every name this module asks for.
-        &self.way[name]
+    fn way(&self, name: WayName) -> &WayPhrases {
+        let ways = &self.way;
+        match name {
+            WayName::Up => &ways.up,
+            WayName::Down => &ways.down,
+            WayName::Across => &ways.across,
+            WayName::Double => &ways.double,
+            WayName::Times => &ways.times,
+            WayName::Value => &ways.value,
+            WayName::Added => &ways.added,
+            WayName::Removed => &ways.removed,
+        }
     }
 }
 
@@ -326,6 +357,11 @@ impl StatementEngine {
                     };
                 }
                 let (way, body) = self.change(label, change);
+                let Some(way) = way else {
+                    // A change with nothing to do it to ("5 -> 3" alone):
+                    // told as it is.
+                    return capitalize(&join_words(&[&body, tail]));
+                };
                 let way = self.phrases.way(way);
                 match role {
                     Some(role) => role
@@ -511,10 +547,10 @@ impl StatementEngine {
                 ..
             } => {
                 let (way, body) = self.change(label, change);
-                if way == "bare" {
+                let Some(way) = way else {
                     writer.tail(&format!(", {body}"));
                     return;
-                }
+                };
                 let gerund = &self.phrases.way(way).gerund;
                 writer.gerund(&join_words(&[gerund, &body, tail]), fragment.contrast);
             }
@@ -573,10 +609,10 @@ impl StatementEngine {
                 ..
             } => {
                 let (way, body) = self.change(label, change);
-                if way == "bare" {
+                let Some(way) = way else {
                     writer.tail(&format!(", {body}"));
                     return;
-                }
+                };
                 Some(join_words(&[&self.phrases.way(way).action, &body, tail]))
             }
             _ => None,
@@ -751,33 +787,41 @@ impl StatementEngine {
                 join_words(&[&self.phrases.way(way_name(*way)).clause, amount])
             }
             Change::Times { factor, adjective } => match adjective {
-                None if factor == "2" => self.phrases.way("double").clause.clone(),
+                None if factor == "2" => self.phrases.way(WayName::Double).clause.clone(),
                 Some(adjective) => join_words(&[
-                    &self.phrases.way("times").clause,
+                    &self.phrases.way(WayName::Times).clause,
                     &format!("{factor}x"),
                     adjective,
                 ]),
-                None => join_words(&[&self.phrases.way("up").clause, &format!("{factor}x")]),
+                None => join_words(&[&self.phrases.way(WayName::Up).clause, &format!("{factor}x")]),
             },
-            Change::Value { amount } => join_words(&[&self.phrases.way("value").clause, amount]),
+            Change::Value { amount } => {
+                join_words(&[&self.phrases.way(WayName::Value).clause, amount])
+            }
         };
         join_words(&[&subject, &body, tail])
     }
 
-    /// The way a change goes and its words after the verb: ("up", "recall@50
-    /// from 0.62 to 0.71"); "bare" when there is nothing to do it to.
-    fn change(&self, label: &str, change: &Change) -> (&'static str, String) {
+    /// The way a change goes and its words after the verb: (up, "recall@50
+    /// from 0.62 to 0.71"); no way when there is nothing to do it to.
+    fn change(&self, label: &str, change: &Change) -> (Option<WayName>, String) {
         let label = with_the(label);
         match change {
-            Change::FromTo { words, .. } if label.is_empty() => ("bare", words.clone()),
-            Change::FromTo { words, way } => (way_name(*way), join_words(&[&label, words])),
+            Change::FromTo { words, .. } if label.is_empty() => (None, words.clone()),
+            Change::FromTo { words, way } => (Some(way_name(*way)), join_words(&[&label, words])),
             Change::By { amount, way } if label.is_empty() => (
-                if *way == Way::Up { "added" } else { "removed" },
+                Some(if *way == Way::Up {
+                    WayName::Added
+                } else {
+                    WayName::Removed
+                }),
                 amount.clone(),
             ),
-            Change::By { amount, way } => (way_name(*way), join_words(&[&label, "by", amount])),
+            Change::By { amount, way } => {
+                (Some(way_name(*way)), join_words(&[&label, "by", amount]))
+            }
             Change::Times { factor, adjective } => match adjective {
-                None if factor == "2" && !label.is_empty() => ("double", label),
+                None if factor == "2" && !label.is_empty() => (Some(WayName::Double), label),
                 Some(adjective) => {
                     let subject = if label.is_empty() {
                         "it".to_string()
@@ -785,7 +829,7 @@ impl StatementEngine {
                         label
                     };
                     (
-                        "times",
+                        Some(WayName::Times),
                         join_words(&[&subject, &format!("{factor}x"), adjective]),
                     )
                 }
@@ -795,13 +839,19 @@ impl StatementEngine {
                     } else {
                         label
                     };
-                    ("up", join_words(&[&subject, &format!("{factor}x")]))
+                    (
+                        Some(WayName::Up),
+                        join_words(&[&subject, &format!("{factor}x")]),
+                    )
                 }
             },
             Change::Value { amount } => {
                 let label = label.trim_start_matches("the ");
                 let article = indefinite(label);
-                ("value", join_words(&[article, label, "of", amount]))
+                (
+                    Some(WayName::Value),
+                    join_words(&[article, label, "of", amount]),
+                )
             }
         }
     }
@@ -815,11 +865,11 @@ fn progressive(base: &str) -> String {
     format!("{stem}ing")
 }
 
-fn way_name(way: Way) -> &'static str {
+fn way_name(way: Way) -> WayName {
     match way {
-        Way::Up => "up",
-        Way::Down => "down",
-        Way::Across => "across",
+        Way::Up => WayName::Up,
+        Way::Down => WayName::Down,
+        Way::Across => WayName::Across,
     }
 }
 

@@ -991,3 +991,33 @@ fn import_errors_about_times_say_what_is_wrong() {
             .run();
     }
 }
+
+/// A bare before → after pair ("5 -> 3") asked the phrases for a way that
+/// has none and panicked, breaking every review command for the journal.
+#[test]
+fn a_bare_change_is_told_as_it_is_not_a_panic() {
+    let journal = Journal::new();
+    for note in ["5 -> 3", "0.62 -> 0.71", "10% -> 20%", "240ms → 80ms"] {
+        journal.add(&[note]);
+    }
+    journal
+        .test()
+        .args(["review", "statement", "1"])
+        .stdout("From 5 to 3.\n")
+        .run();
+    journal
+        .test()
+        .args(["review", "statement", "4"])
+        .stdout_contains("80ms")
+        .run();
+    journal
+        .test()
+        .args(["review", "draft"])
+        .stdout_contains("From 0.62 to 0.71.")
+        .run();
+    journal
+        .test()
+        .args(["review", "check"])
+        .status_one_of(&[0, 1])
+        .run();
+}
