@@ -91,7 +91,7 @@ fn walk(app: &App) -> Result<()> {
             }
             1 => edit_then_accept(app, &mut store, win)?,
             2 => {
-                store.delete(&[win.id])?;
+                store.reject(&[win.id])?;
                 output::note(&format!("rejected #{}", win.id));
             }
             3 => {}
@@ -118,7 +118,7 @@ fn reject(app: &App, ids: &InboxIds) -> Result<()> {
     let mut store = app.open_store()?;
     let ids = chosen(&store, ids)?;
     confirm(app, "Reject (delete)", &ids)?;
-    let rejected = store.delete(&ids)?;
+    let rejected = store.reject(&ids)?;
     output::note(&format!(
         "rejected {rejected} win{}: {}",
         plural(rejected),

@@ -2,7 +2,7 @@
 
 use anyhow::{anyhow, bail, Result};
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{params, params_from_iter};
+use rusqlite::{params, params_from_iter, OptionalExtension};
 
 use super::{learned, rows, snippet, sync, Store};
 use crate::domain::filter::WinFilter;
@@ -193,13 +193,18 @@ impl Store {
 
     /// Moves wins between the inbox and the journal; if any id is missing,
     /// changes none. Returns how many changed. A win the user accepts with
-    /// competencies the user labelled starts teaching inference then.
+    /// competencies the user labelled starts teaching inference then. Each
+    /// win is read inside the transaction that changes it, so what it
+    /// teaches is its words as they are, even if an edit just landed.
     pub fn set_status(&mut self, ids: &[i64], status: Status) -> Result<usize> {
-        let mut wins = Vec::with_capacity(ids.len());
-        for id in ids {
-            wins.push(self.require(*id)?);
-        }
+        let path = self.describe();
         self.write(|tx| {
+            let mut wins = Vec::with_capacity(ids.len());
+            for id in ids {
+                wins.push(win_in(tx, *id)?.ok_or_else(|| {
+                    anyhow!("no win #{id} in {path} (see: win list); nothing was changed")
+                })?);
+            }
             let mut changed = 0;
             for win in &wins {
                 if win.status == status {
@@ -215,6 +220,39 @@ impl Store {
                 changed += 1;
             }
             Ok(changed)
+        })
+    }
+
+    /// Deletes proposed wins (the inbox's reject): checked to be still in
+    /// the inbox inside the transaction that deletes them, so a win another
+    /// command has just accepted is never deleted. If any is missing or no
+    /// longer proposed, deletes none.
+    pub fn reject(&mut self, ids: &[i64]) -> Result<usize> {
+        let path = self.describe();
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        self.write(|tx| {
+            let mut deleted = 0;
+            for id in &ids {
+                let found: Option<(String, String)> = tx
+                    .query_row("SELECT uid, status FROM wins WHERE id = ?1", [id], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })
+                    .optional()?;
+                let uid = match found {
+                    None => bail!("no win #{id} in {path} (see: win list); nothing was rejected"),
+                    Some((uid, status)) if status == Status::Proposed.as_str() => uid,
+                    Some(_) => bail!(
+                        "#{id} is not in the inbox: it is already in the journal (see: win show {id}); nothing was rejected"
+                    ),
+                };
+                learned::forget(tx, *id)?;
+                deleted += tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
+                // Proposals travel by sync too: the other devices drop it.
+                sync::capture(tx, &uid, Op::Delete, &[])?;
+            }
+            Ok(deleted)
         })
     }
 
@@ -433,4 +471,12 @@ fn search_sql(
          ORDER BY bm25(wins_fts), w.occurred_ts DESC, w.id DESC{limit}"
     );
     (sql, values)
+}
+
+/// A win as stored, read inside a transaction.
+fn win_in(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<Option<Win>> {
+    let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
+    let mut statement = tx.prepare_cached(&sql)?;
+    let mut found = statement.query([id])?;
+    found.next()?.map(rows::read_win).transpose()
 }
