@@ -1,4 +1,5 @@
-//! Ctrl-C (SIGINT) and SIGTERM during a long write (`win import`).
+//! Ctrl-C (SIGINT) and SIGTERM during a long write (`win import`), and
+//! while `$EDITOR` is open.
 //!
 //! Without this, an interrupted import was all-or-nothing only by luck: the
 //! default action of SIGINT kills the process before it commits, but a
@@ -64,6 +65,24 @@ pub fn arm() -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs `wait` (for an editor already started) with SIGINT and SIGQUIT
+/// ignored, as git does: Ctrl-C at the terminal is the editor's (vim and
+/// nano take it as a key), and win stays to clean up and say what became
+/// of the edit. The child was spawned before, so it keeps the default.
+pub fn ignored_while<T>(wait: impl FnOnce() -> T) -> T {
+    let signals = [libc::SIGINT, libc::SIGQUIT];
+    // SAFETY: signal(2) with SIG_IGN, and later with what it returned.
+    let previous = signals.map(|signal| unsafe { libc::signal(signal, libc::SIG_IGN) });
+    let result = wait();
+    for (signal, handler) in signals.into_iter().zip(previous) {
+        if handler != libc::SIG_ERR {
+            // SAFETY: puts back the handler signal(2) returned above.
+            unsafe { libc::signal(signal, handler) };
+        }
+    }
+    result
 }
 
 /// Whether a signal asked the process to stop.

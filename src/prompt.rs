@@ -363,11 +363,15 @@ pub fn edit(buffer: &str) -> Result<Edited> {
         .ok()
         .filter(|words| !words.is_empty())
         .unwrap_or_else(|| vec![editor.clone()]);
-    let status = std::process::Command::new(&words[0])
+    let mut child = std::process::Command::new(&words[0])
         .args(&words[1..])
         .arg(file.path())
-        .status()
+        .spawn()
         .with_context(|| format!("cannot run the editor \"{editor}\" (set VISUAL or EDITOR)"))?;
+    // Ctrl-C while it is open goes to the editor; win waits, then removes
+    // the file holding the win's text (killed, it left it in /tmp).
+    let status = crate::interrupt::ignored_while(|| child.wait())
+        .with_context(|| format!("cannot wait for the editor \"{editor}\""))?;
     if !status.success() {
         bail!(
             "the editor \"{editor}\" {}: nothing was changed",
