@@ -532,7 +532,8 @@ impl MarkdownWriter {
 }
 
 pub fn markdown_item(win: &Win) -> String {
-    let one_line = |text: &str| clean(text, false).trim().to_string();
+    let one_line =
+        |text: &str| crate::domain::text::markdown_literal(clean(text, false).trim()).into_owned();
     let star = if win.starred { "★ " } else { "" };
     let mut item = format!(
         "- {star}**{}** — {}",

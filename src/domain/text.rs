@@ -142,6 +142,29 @@ fn skip_string(text: &str) -> &str {
     ""
 }
 
+/// `text` as literal Markdown: a `<` (HTML: `<script>`, `<img>`, autolinks)
+/// and a `[` (links and images: `[click](javascript:…)`, `![](http://…)`)
+/// are escaped with a backslash, and so is a backslash that would escape
+/// what follows it. CommonMark renders the escapes as the characters
+/// typed; other Markdown (emphasis, lists) is left alone, as it cannot
+/// run, fetch or link anything.
+pub fn markdown_literal(text: &str) -> Cow<'_, str> {
+    let special = |c: char| c == '<' || c == '[';
+    if !text.contains(|c: char| special(c) || c == '\\') {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let escapes_next = c == '\\' && chars.peek().is_some_and(char::is_ascii_punctuation);
+        if special(c) || escapes_next {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    Cow::Owned(escaped)
+}
+
 /// A sentence that starts with a capital: "deployed the model" becomes
 /// "Deployed the model". Only a first word of plain lower-case letters is
 /// touched, so names such as "iOS", "p99", "k8s" or "eBay" stay as written.
@@ -195,6 +218,19 @@ mod tests {
             "ab",
             "the terminal writer's rules too"
         );
+    }
+
+    #[test]
+    fn markdown_from_a_win_cannot_link_fetch_or_run() {
+        assert_eq!(
+            markdown_literal("<script>x</script> [click](javascript:y) ![i](http://e/t.png)"),
+            r"\<script>x\</script> \[click](javascript:y) !\[i](http://e/t.png)"
+        );
+        assert_eq!(markdown_literal(r"C:\temp \[x"), r"C:\temp \\\[x");
+        assert!(matches!(
+            markdown_literal("p99 -> 80ms, *fast*"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -250,6 +250,9 @@ fn user_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
+/// The auto-escape of Markdown templates (see `render`).
+const MARKDOWN: &str = "markdown";
+
 /// Renders a draft template with a context. Win text is only ever data.
 pub fn render<T: Serialize>(template: &TemplateFile, context: &T) -> Result<String> {
     let mut env = Environment::new();
@@ -262,13 +265,28 @@ pub fn render<T: Serialize>(template: &TemplateFile, context: &T) -> Result<Stri
         .build()
         .map_err(|err| anyhow!("template syntax settings: {err}"))?;
     env.set_syntax(syntax);
-    // Markdown and text are not HTML: nothing is escaped.
+    // Win text is data in every format: HTML is escaped as HTML, and in
+    // Markdown what could link, fetch or run (`<script>`, `[x](javascript:…)`,
+    // `![](http://…)`) is escaped as Markdown. Text is left as it is.
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") {
             AutoEscape::Html
+        } else if name.ends_with(".md") {
+            AutoEscape::Custom(MARKDOWN.into())
         } else {
             AutoEscape::None
         }
+    });
+    env.set_formatter(|out, state, value| {
+        if !matches!(state.auto_escape(), AutoEscape::Custom(name) if name == MARKDOWN) {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        // Numbers, safe strings and the rest print as they would unescaped.
+        let written = match value.as_str().filter(|_| !value.is_safe()) {
+            Some(text) => out.write_str(&crate::domain::text::markdown_literal(text)),
+            None => write!(out, "{value}"),
+        };
+        written.map_err(minijinja::Error::from)
     });
     env.add_filter("wrap", wrap);
     env.add_template_owned(template.name.clone(), template.text.clone())

@@ -1145,3 +1145,37 @@ fn ctrl_c_while_the_editor_is_open_changes_nothing_and_leaves_no_file() {
     let win = journal.json(&["show", "1", "--json"]);
     assert_eq!(win["text"], "secret salary negotiation win");
 }
+
+/// Win text is data in Markdown too: `<script>`, a `javascript:` link and a
+/// remote image in a win reached `export --format md`, `list --format md`
+/// and the Markdown drafts live (then pandoc or a viewer ran or fetched
+/// them). They are escaped; the text draft keeps the words as typed.
+#[test]
+fn markdown_outputs_escape_html_links_and_images_from_wins() {
+    let journal = Journal::new();
+    let hostile = "<script>alert(1)</script> cut 5ms [click](javascript:alert(2)) ![img](http://evil.example/t.png)";
+    journal.add(&[hostile, "-t", "<b>x</b>", "-c", "mlops"]);
+    let runs: [&[&str]; 5] = [
+        &["export", "--format", "md"],
+        &["list", "--format", "md"],
+        &["review", "draft"],
+        &["review", "draft", "--template", "brag-doc"],
+        &["review", "draft", "--notes"],
+    ];
+    for args in runs {
+        let out = journal.ok(args);
+        let unescaped = out.replace("\\<", "").replace("\\[", "");
+        assert!(
+            !unescaped.contains('<') && !unescaped.contains('['),
+            "win {args:?}: {out}"
+        );
+        assert!(
+            out.contains(r"\<script>alert(1)\</script>"),
+            "win {args:?}: {out}"
+        );
+    }
+    let text = journal.ok(&["review", "draft", "--format", "text"]);
+    assert!(text.contains("<script>alert(1)</script>"), "{text}");
+    let json = journal.json(&["show", "1", "--json"]);
+    assert_eq!(json["text"], hostile);
+}
