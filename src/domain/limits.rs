@@ -27,6 +27,10 @@ pub const SYNC_SMALL_BYTES: u64 = 64 << 10;
 pub const CONFIG_BYTES: u64 = 64 << 10;
 /// A sync key or a passphrase file: one short line each.
 pub const KEY_BYTES: u64 = 64 << 10;
+/// Tags on one win, and links: every tag is a row the full-text index
+/// rewrites the win for, so thousands made a capture take minutes.
+pub const TAGS_PER_WIN: usize = 100;
+pub const LINKS_PER_WIN: usize = 100;
 
 /// "2 MiB", "64 KiB": a limit as people read it.
 pub fn size(bytes: u64) -> String {
@@ -57,7 +61,16 @@ pub fn check_win(win: &NewWin) -> Result<()> {
     check_field("next step", win.next.as_deref())?;
     check_field("project", win.project.as_deref())?;
     check_field("tags", Some(&win.tags.concat()))?;
-    check_field("links", Some(&win.links.concat()))
+    check_field("links", Some(&win.links.concat()))?;
+    for (what, count, limit) in [
+        ("tags", win.tags.len(), TAGS_PER_WIN),
+        ("links", win.links.len(), LINKS_PER_WIN),
+    ] {
+        if count > limit {
+            bail!("the win has {count} {what}, over the limit of {limit}; keep the ones you will look for it by");
+        }
+    }
+    Ok(())
 }
 
 /// An update within the limits.

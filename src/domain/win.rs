@@ -316,10 +316,13 @@ where
     S: AsRef<str>,
 {
     let mut tags: Vec<String> = Vec::new();
+    // Seen tags in a set: a list searched for each one is quadratic, and
+    // a pasted list of thousands would stall before any limit is checked.
+    let mut seen = std::collections::HashSet::new();
     for item in raw {
         for part in item.as_ref().split(',') {
             let tag = part.trim().trim_start_matches('#').trim().to_lowercase();
-            if !tag.is_empty() && !tags.contains(&tag) {
+            if !tag.is_empty() && seen.insert(tag.clone()) {
                 tags.push(tag);
             }
         }

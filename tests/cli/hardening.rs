@@ -1179,3 +1179,18 @@ fn markdown_outputs_escape_html_links_and_images_from_wins() {
     let json = journal.json(&["show", "1", "--json"]);
     assert_eq!(json["text"], hostile);
 }
+
+/// Thousands of tags made a capture quadratic (every tag row rewrote the
+/// win's full-text row): a win takes at most 100 tags, and 100 links.
+#[test]
+fn a_win_takes_at_most_a_hundred_tags() {
+    let journal = Journal::new();
+    let tags = |n: usize| (0..n).map(|i| format!("t{i}")).collect::<Vec<_>>().join(",");
+    journal.add(&["cut p99 latency", "-t", &tags(100)]);
+    bounded(&journal)
+        .args(["add", "cut p99 latency again", "-t", &tags(5000)])
+        .fails()
+        .stderr_contains("the win has 5000 tags, over the limit of 100")
+        .run();
+    assert_eq!(journal.json(&["list", "--format", "json"]).as_array().unwrap().len(), 1);
+}
