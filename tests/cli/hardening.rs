@@ -1194,3 +1194,30 @@ fn a_win_takes_at_most_a_hundred_tags() {
         .run();
     assert_eq!(journal.json(&["list", "--format", "json"]).as_array().unwrap().len(), 1);
 }
+
+/// A statement chained every outcome of a win, comparing each with every
+/// other: 20,000 follow-ups took 33 s per review command. It tells the
+/// first outcome and the latest ones, at most twelve.
+#[test]
+fn a_statement_tells_a_few_outcomes_of_a_win_with_thousands() {
+    let journal = Journal::new();
+    let updates: Vec<serde_json::Value> = (0..3000)
+        .map(|i| {
+            serde_json::json!({
+                "at": format!("2025-06-{:02}T{:02}:{:02}:00Z", 1 + i % 28, i % 24, i % 60),
+                "impact": format!("ctr +{}% on cohort {i}", i % 50),
+                "text": format!("follow up {i}"),
+            })
+        })
+        .collect();
+    let record = serde_json::json!({
+        "text": "base win cut 5ms",
+        "occurred_at": "2025-01-01T00:00:00Z",
+        "updates": updates,
+    });
+    std::fs::write(journal.path().join("u.jsonl"), format!("{record}\n")).unwrap();
+    journal.ok(&["import", "u.jsonl"]);
+    let statement = bounded(&journal).args(["review", "statement", "1"]).run().stdout;
+    assert!(statement.len() < 4000, "{} bytes", statement.len());
+    assert!(statement.contains("5ms"), "{statement}");
+}
