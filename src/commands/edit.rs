@@ -57,6 +57,18 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
         }
         win.updated_at = app.now;
         super::apply_fields(app, win, &args.fields, Some(learned))?;
+        // The same rule as `win update -d`, the other way round: a win
+        // happens before its follow-ups.
+        let first_follow_up = win.updates.iter().map(|update| update.at).min();
+        if let Some(first) = first_follow_up.filter(|_| args.fields.date.is_some()) {
+            if win.occurred_at > first {
+                bail!(
+                    "#{} would then happen after its first follow-up ({}); give a --date on or before it",
+                    args.id,
+                    crate::domain::dates::day(&first)
+                );
+            }
+        }
         Ok(())
     })?;
     output::print_saved(&saved, args.json);
