@@ -162,6 +162,17 @@ impl App {
         if let Some(until) = &args.until {
             filter.until = Some(dates::parse_until(until, self.clock())?);
         }
+        // The end is exclusive: a period that ends where it starts is
+        // empty too.
+        if let (Some(since), Some(until)) = (filter.since, filter.until) {
+            if since >= until {
+                bail!(
+                    "the period starts ({}) after it ends ({}): swap --since and --until, or check --period",
+                    dates::day(&since),
+                    dates::day(&(until - chrono::TimeDelta::seconds(1)))
+                );
+            }
+        }
         if !args.competencies.is_empty() {
             let framework = self.framework()?;
             for name in &args.competencies {

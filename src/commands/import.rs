@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader};
 
 use anyhow::{anyhow, Context, Result};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
 
 use crate::app::App;
 use crate::capture;
@@ -165,7 +165,10 @@ fn progress(app: &App, bytes: u64) -> ProgressBar {
     if !app.stderr_is_terminal || bytes < PROGRESS_FROM {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr());
+    // Cleared however the import ends, so an error (or Ctrl-C) starts on
+    // its own line.
+    let bar = ProgressBar::with_draw_target(Some(bytes), ProgressDrawTarget::stderr())
+        .with_finish(ProgressFinish::AndClear);
     if let Ok(style) = ProgressStyle::with_template("importing {bar:40} {bytes}/{total_bytes}") {
         bar.set_style(style);
     }

@@ -1185,14 +1185,26 @@ fn markdown_outputs_escape_html_links_and_images_from_wins() {
 #[test]
 fn a_win_takes_at_most_a_hundred_tags() {
     let journal = Journal::new();
-    let tags = |n: usize| (0..n).map(|i| format!("t{i}")).collect::<Vec<_>>().join(",");
+    let tags = |n: usize| {
+        (0..n)
+            .map(|i| format!("t{i}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     journal.add(&["cut p99 latency", "-t", &tags(100)]);
     bounded(&journal)
         .args(["add", "cut p99 latency again", "-t", &tags(5000)])
         .fails()
         .stderr_contains("the win has 5000 tags, over the limit of 100")
         .run();
-    assert_eq!(journal.json(&["list", "--format", "json"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        journal
+            .json(&["list", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 /// A statement chained every outcome of a win, comparing each with every
@@ -1217,7 +1229,10 @@ fn a_statement_tells_a_few_outcomes_of_a_win_with_thousands() {
     });
     std::fs::write(journal.path().join("u.jsonl"), format!("{record}\n")).unwrap();
     journal.ok(&["import", "u.jsonl"]);
-    let statement = bounded(&journal).args(["review", "statement", "1"]).run().stdout;
+    let statement = bounded(&journal)
+        .args(["review", "statement", "1"])
+        .run()
+        .stdout;
     assert!(statement.len() < 4000, "{} bytes", statement.len());
     assert!(statement.contains("5ms"), "{statement}");
 }
@@ -1237,5 +1252,38 @@ fn an_edit_cannot_date_a_win_after_its_follow_ups() {
         .run();
     journal.ok(&["edit", "1", "-d", "2026-01-15"]);
     let win = journal.json(&["show", "1", "--json"]);
-    assert!(win["occurred_at"].as_str().unwrap().starts_with("2026-01-15"), "{win}");
+    assert!(
+        win["occurred_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-01-15"),
+        "{win}"
+    );
+}
+
+/// A period that ends before it starts was accepted in silence (an empty
+/// draft headed "2026-01-01 to 2025-01-01").
+#[test]
+fn a_period_that_ends_before_it_starts_is_refused() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker"]);
+    for args in [
+        &[
+            "review",
+            "draft",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2025-01-01",
+        ][..],
+        &["list", "--since", "today", "--until", "yesterday"],
+    ] {
+        journal
+            .test()
+            .args(args)
+            .fails()
+            .stderr_contains("after it ends")
+            .stderr_contains("swap --since and --until")
+            .run();
+    }
 }
