@@ -147,14 +147,44 @@ pub struct EditedWin {
 const BUFFER_HELP: &str = "\
 # Write what you did above. Lines starting with \"Impact:\" and \"Next:\"
 # hold the impact it had and what comes next (they may run over several
-# lines). Lines starting with '#' are ignored; an empty text aborts.";
+# lines). Lines starting with '#' are ignored; an empty text aborts.
+# A line starting with \\ is kept as written, without the \\.";
+
+/// Whether a line of a field's value would be read as something else in
+/// the buffer (a comment, a field's start, or an escaped line).
+fn needs_escape(line: &str) -> bool {
+    let start = line.trim_start();
+    let lower = start.to_lowercase();
+    start.starts_with(['#', '\\']) || lower.starts_with("impact:") || lower.starts_with("next:")
+}
+
+/// A field's value for the buffer: a line that would be read as a comment
+/// or a field's start gets a leading `\`, which [`parse_editor_buffer`]
+/// removes, so any stored text comes back as it was (a "#412 merged" line
+/// was dropped, and the edit then seen as a conflict, forever).
+fn escaped(value: &str, after_label: bool) -> String {
+    value
+        .split('\n')
+        .enumerate()
+        .map(|(number, line)| {
+            // A label's own line is read as its value whatever it holds.
+            if needs_escape(line) && !(after_label && number == 0) {
+                format!("\\{line}")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 /// The buffer `$EDITOR` opens, like a git commit message.
 pub fn editor_buffer(text: &str, impact: Option<&str>, next: Option<&str>) -> String {
     format!(
-        "{text}\n\nImpact: {}\nNext: {}\n\n{BUFFER_HELP}\n",
-        impact.unwrap_or(""),
-        next.unwrap_or("")
+        "{}\n\nImpact: {}\nNext: {}\n\n{BUFFER_HELP}\n",
+        escaped(text, false),
+        escaped(impact.unwrap_or(""), true),
+        escaped(next.unwrap_or(""), true)
     )
 }
 
@@ -168,6 +198,15 @@ pub fn parse_editor_buffer(buffer: &str) -> EditedWin {
     let mut field = Field::Text;
     let (mut text, mut impact, mut next) = (Vec::new(), Vec::new(), Vec::new());
     for line in buffer.lines() {
+        // Escaped (see `editor_buffer`): the rest of the line, as it is.
+        if let Some(literal) = line.strip_prefix('\\') {
+            match field {
+                Field::Text => text.push(literal),
+                Field::Impact => impact.push(literal),
+                Field::Next => next.push(literal),
+            }
+            continue;
+        }
         if line.trim_start().starts_with('#') {
             continue;
         }
@@ -240,6 +279,33 @@ pub fn merge_edited(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_editor_buffer_gives_back_any_stored_text() {
+        let cases = [
+            ("shipped the ranker\n#412 merged", Some("ctr +3%"), None),
+            (
+                "Impact: big\nnext: later",
+                Some("a\n# b\nNext: c"),
+                Some("\\x\n  #y"),
+            ),
+            ("plain", None, Some("one")),
+            ("x", Some("#1 priority\n#2"), Some("\\y")),
+            ("\\", None, None),
+        ];
+        for (text, impact, next) in cases {
+            let parsed = parse_editor_buffer(&editor_buffer(text, impact, next));
+            assert_eq!(
+                parsed,
+                EditedWin {
+                    text: text.to_string(),
+                    impact: impact.map(str::to_string),
+                    next: next.map(str::to_string),
+                },
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn an_editor_save_merges_with_changes_made_meanwhile() {

@@ -1287,3 +1287,33 @@ fn a_period_that_ends_before_it_starts_is_refused() {
             .run();
     }
 }
+
+/// A win whose text has a line starting with `#` (a PR number) or
+/// `Impact:` could never be edited in `$EDITOR`: the buffer dropped the
+/// line, and the edit was taken for a change made by another command.
+#[test]
+fn a_text_with_comment_like_lines_is_edited_in_the_editor() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: script(1) is missing, so no terminal can be faked");
+        return;
+    }
+    let journal = Journal::new();
+    journal.add(&[
+        "shipped the ranker\n#412 merged\nImpact: big",
+        "-c",
+        "mlops",
+    ]);
+    let output = journal
+        .test()
+        .shell("script -qec 'win edit 1' /dev/null")
+        .env("EDITOR", "sed -i 1s/shipped/launched/")
+        .status_one_of(&[0, 1])
+        .run();
+    assert_eq!(output.code, Some(0), "{}{}", output.stdout, output.stderr);
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["text"], "launched the ranker\n#412 merged\nImpact: big");
+}
