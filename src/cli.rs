@@ -233,7 +233,9 @@ pub struct ExportArgs {
     pub filter: FilterArgs,
 
     /// Output format. Oldest first, as an archive or a document reads
-    /// (`win list` shows the newest first).
+    /// (`win list` shows the newest first). json and jsonl hold everything;
+    /// csv is one row per win without its links and follow-ups (keep a
+    /// backup as jsonl).
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
 }

@@ -1317,3 +1317,18 @@ fn a_text_with_comment_like_lines_is_edited_in_the_editor() {
     let win = journal.json(&["show", "1", "--json"]);
     assert_eq!(win["text"], "launched the ranker\n#412 merged\nImpact: big");
 }
+
+/// `mcp config` passed a relative `--db` through as typed: the agent,
+/// started in some project folder, then wrote to a new journal there.
+#[test]
+fn mcp_config_names_the_journal_by_its_absolute_path() {
+    let journal = Journal::new();
+    let config = journal
+        .test()
+        .env("WIN_DB", "rel/wins.db")
+        .args(["mcp", "config", "--client", "generic"])
+        .run()
+        .stdout;
+    let absolute = journal.path().join("rel/wins.db");
+    assert!(config.contains(absolute.to_str().unwrap()), "{config}");
+}

@@ -40,9 +40,14 @@ fn print_config(app: &App, client: McpClient) -> Result<()> {
     let mut args = Vec::new();
     // A journal chosen by --db or WIN_DB is not where an agent's `win`
     // would look by itself: name it.
+    // By its absolute path: the client starts the server in whatever
+    // folder it is in, where a relative one would start a new journal.
     if default_db_path().as_ref() != Some(&app.db_path) {
+        let db = std::path::absolute(&app.db_path).with_context(|| {
+            format!("cannot tell where the journal {} is", app.db_path.display())
+        })?;
         args.push("--db".to_string());
-        args.push(app.db_path.to_string_lossy().into_owned());
+        args.push(db.to_string_lossy().into_owned());
     }
     args.push("mcp".to_string());
     let command_line = std::iter::once(&command)
