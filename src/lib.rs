@@ -179,7 +179,12 @@ fn report(err: &anyhow::Error) -> ExitCode {
     if err.chain().any(is_broken_pipe) {
         return ExitCode::from(exit::OK);
     }
-    let message = output::clean(&format!("{err:#}"), false);
+    let message = if output::output_has_failed() {
+        format!("cannot write the output: {}", err.root_cause())
+    } else {
+        format!("{err:#}")
+    };
+    let message = output::clean(&message, false);
     output::note(&format!("win: {message}"));
     ExitCode::from(exit::FAILURE)
 }

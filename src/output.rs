@@ -176,19 +176,36 @@ impl<W: Write> Guarded<W> {
     }
 }
 
+/// Set when a write to stdout failed, so that `main` says it was the
+/// output ("win: cannot write the output: No space left on device"), not
+/// the bare system error, which read as if the journal's disk were full.
+static OUTPUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn output_failed(err: io::Error) -> io::Error {
+    if err.kind() != io::ErrorKind::Interrupted {
+        OUTPUT_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    err
+}
+
+/// Whether a write to stdout has failed (see `OUTPUT_FAILED`).
+pub fn output_has_failed() -> bool {
+    OUTPUT_FAILED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 impl<W: Write> Write for Guarded<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if !self.guarded {
-            return self.inner.write(buf);
+            return self.inner.write(buf).map_err(output_failed);
         }
         self.pending.extend_from_slice(buf);
-        self.write_pending(false)?;
+        self.write_pending(false).map_err(output_failed)?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.write_pending(true)?;
-        self.inner.flush()
+        self.write_pending(true).map_err(output_failed)?;
+        self.inner.flush().map_err(output_failed)
     }
 }
 

@@ -44,7 +44,7 @@ fn a_full_output_device_is_an_error() {
             .args(args)
             .stdout_to(full)
             .fails()
-            .stderr_contains("No space left")
+            .stderr_contains("win: cannot write the output: No space left")
             .run();
     }
 }
