@@ -78,17 +78,7 @@ pub fn read_text(what: &str, path: &Path, limit: u64) -> Result<Option<String>> 
         .metadata()
         .with_context(|| format!("cannot read {what} {}", path.display()))?;
     refuse_unless_regular(what, path, &opened)?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {what} {}", path.display()))?;
-    if bytes.len() as u64 > limit {
-        bail!(
-            "{what} {} is larger than the limit of {}",
-            path.display(),
-            limits::size(limit)
-        );
-    }
+    let bytes = read_at_most(file, what, path, limit)?;
     String::from_utf8(bytes).map(Some).map_err(|err| {
         anyhow!(
             "{what} {} is not UTF-8 text (first bad byte at offset {})",
@@ -141,6 +131,22 @@ pub fn read_pulled(what: &str, path: &Path, limit: u64) -> Result<Option<Vec<u8>
             .metadata()
             .with_context(|| format!("cannot read {what} {}", path.display()))?,
     )?;
+    read_at_most(file, what, path, limit).map(Some)
+}
+
+/// [`read_pulled`] of UTF-8 text.
+pub fn read_pulled_text(what: &str, path: &Path, limit: u64) -> Result<Option<String>> {
+    read_pulled(what, path, limit)?
+        .map(|bytes| {
+            String::from_utf8(bytes)
+                .map_err(|_| anyhow!("{what} {} is not UTF-8 text", path.display()))
+        })
+        .transpose()
+}
+
+/// Reads an opened file whole, refusing it past `limit` bytes without
+/// reading further.
+fn read_at_most(file: File, what: &str, path: &Path, limit: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -152,17 +158,7 @@ pub fn read_pulled(what: &str, path: &Path, limit: u64) -> Result<Option<Vec<u8>
             limits::size(limit)
         );
     }
-    Ok(Some(bytes))
-}
-
-/// [`read_pulled`] of UTF-8 text.
-pub fn read_pulled_text(what: &str, path: &Path, limit: u64) -> Result<Option<String>> {
-    read_pulled(what, path, limit)?
-        .map(|bytes| {
-            String::from_utf8(bytes)
-                .map_err(|_| anyhow!("{what} {} is not UTF-8 text", path.display()))
-        })
-        .transpose()
+    Ok(bytes)
 }
 
 /// Whether there is anything at `path` (a link to nowhere counts), so that

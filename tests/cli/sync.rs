@@ -424,6 +424,16 @@ fn without_git_sync_says_so() {
 /// A `git` that kills the `win` calling it when asked for `step`, like a
 /// `kill -9` at that moment, and runs the real git otherwise.
 pub(crate) fn killing_git(step: &str) -> (TempDir, String) {
+    wrapped_git(|real| {
+        format!(
+            "#!/bin/sh\nfor arg in \"$@\"; do\n  if [ \"$arg\" = \"{step}\" ]; then kill -9 $PPID; exit 1; fi\ndone\nexec {real} \"$@\"\n"
+        )
+    })
+}
+
+/// A folder holding a `git` script made from the real git's path, and a
+/// `PATH` that finds it first.
+pub(crate) fn wrapped_git(script: impl FnOnce(&str) -> String) -> (TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let real = String::from_utf8(
         Command::new("sh")
@@ -433,13 +443,8 @@ pub(crate) fn killing_git(step: &str) -> (TempDir, String) {
             .stdout,
     )
     .unwrap();
-    let script = format!(
-        "#!/bin/sh\nfor arg in \"$@\"; do\n  if [ \"$arg\" = \"{step}\" ]; then kill -9 $PPID; exit 1; fi\ndone\nexec {} \"$@\"\n",
-        real.trim()
-    );
     let path = dir.path().join("git");
-    std::fs::write(&path, script).unwrap();
-    #[cfg(unix)]
+    std::fs::write(&path, script(real.trim())).unwrap();
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();

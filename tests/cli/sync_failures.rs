@@ -321,31 +321,11 @@ fn a_device_whose_key_went_missing_refuses_and_writes_nothing() {
 /// A `git` that runs `step` for real and then kills the `win` calling it:
 /// a `kill -9` just after that step.
 fn killing_git_after(step: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let real = String::from_utf8(
-        std::process::Command::new("sh")
-            .args(["-c", "command -v git"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let script = format!(
-        "#!/bin/sh\n{real} \"$@\"\nstatus=$?\nfor arg in \"$@\"; do\n  if [ \"$arg\" = \"{step}\" ]; then kill -9 $PPID; fi\ndone\nexit $status\n",
-        real = real.trim()
-    );
-    let path = dir.path().join("git");
-    std::fs::write(&path, script).unwrap();
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    let path_var = format!(
-        "{}:{}",
-        dir.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    (dir, path_var)
+    crate::sync::wrapped_git(|real| {
+        format!(
+            "#!/bin/sh\n{real} \"$@\"\nstatus=$?\nfor arg in \"$@\"; do\n  if [ \"$arg\" = \"{step}\" ]; then kill -9 $PPID; fi\ndone\nexit $status\n"
+        )
+    })
 }
 
 #[test]
