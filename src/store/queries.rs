@@ -102,17 +102,30 @@ impl Store {
     /// deletes none.
     pub fn delete(&mut self, ids: &[i64]) -> Result<usize> {
         let path = self.describe();
+        self.delete_each(ids, |tx, id| {
+            rows::uid_of(tx, id)?.ok_or_else(|| {
+                anyhow!("no win #{id} in {path} (see: win list); nothing was deleted")
+            })
+        })
+    }
+
+    /// Deletes each win `uid_to_delete` names (an id given twice counts
+    /// once), inside one transaction: the first refusal deletes none.
+    fn delete_each(
+        &mut self,
+        ids: &[i64],
+        uid_to_delete: impl Fn(&rusqlite::Connection, i64) -> Result<String>,
+    ) -> Result<usize> {
         let mut ids = ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
         self.write(|tx| {
             let mut deleted = 0;
-            for id in &ids {
-                let Some(uid) = rows::uid_of(tx, *id)? else {
-                    bail!("no win #{id} in {path} (see: win list); nothing was deleted");
-                };
-                learned::forget(tx, *id)?;
+            for &id in &ids {
+                let uid = uid_to_delete(tx, id)?;
+                learned::forget(tx, id)?;
                 deleted += tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
+                // Proposals travel by sync too: the other devices drop them.
                 sync::capture(tx, &uid, Op::Delete, &[])?;
             }
             Ok(deleted)
@@ -229,30 +242,19 @@ impl Store {
     /// longer proposed, deletes none.
     pub fn reject(&mut self, ids: &[i64]) -> Result<usize> {
         let path = self.describe();
-        let mut ids = ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        self.write(|tx| {
-            let mut deleted = 0;
-            for id in &ids {
-                let found: Option<(String, String)> = tx
-                    .query_row("SELECT uid, status FROM wins WHERE id = ?1", [id], |row| {
-                        Ok((row.get(0)?, row.get(1)?))
-                    })
-                    .optional()?;
-                let uid = match found {
-                    None => bail!("no win #{id} in {path} (see: win list); nothing was rejected"),
-                    Some((uid, status)) if status == Status::Proposed.as_str() => uid,
-                    Some(_) => bail!(
-                        "#{id} is not in the inbox: it is already in the journal (see: win show {id}); nothing was rejected"
-                    ),
-                };
-                learned::forget(tx, *id)?;
-                deleted += tx.execute("DELETE FROM wins WHERE id = ?1", [id])?;
-                // Proposals travel by sync too: the other devices drop it.
-                sync::capture(tx, &uid, Op::Delete, &[])?;
+        self.delete_each(ids, |tx, id| {
+            let found: Option<(String, String)> = tx
+                .query_row("SELECT uid, status FROM wins WHERE id = ?1", [id], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()?;
+            match found {
+                None => bail!("no win #{id} in {path} (see: win list); nothing was rejected"),
+                Some((uid, status)) if status == Status::Proposed.as_str() => Ok(uid),
+                Some(_) => bail!(
+                    "#{id} is not in the inbox: it is already in the journal (see: win show {id}); nothing was rejected"
+                ),
             }
-            Ok(deleted)
         })
     }
 
