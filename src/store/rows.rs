@@ -424,6 +424,16 @@ pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Op
             origin.and_then(|p| p.why.as_ref()),
         ])?;
     if inserted == 0 {
+        // AUTOINCREMENT counts the number the skipped row would have had
+        // (SQLite raises sqlite_sequence even when DO NOTHING drops the
+        // row): importing the same file three times made the next capture
+        // #7 instead of #3. Give the number back; never below the highest
+        // id in the table, so a deleted win's number stays unused.
+        tx.prepare_cached(
+            "UPDATE sqlite_sequence SET seq = max(seq - 1, (SELECT coalesce(max(id), 0) FROM wins))
+             WHERE name = 'wins'",
+        )?
+        .execute([])?;
         return Ok(None);
     }
     let id = tx.last_insert_rowid();

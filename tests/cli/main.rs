@@ -32,6 +32,7 @@ mod harness;
 
 mod capture;
 mod dates;
+mod first_hour;
 mod follow_ups;
 mod hardening;
 mod import_export;
