@@ -228,7 +228,7 @@ impl LineEditor {
         let end = measure_text_width(&self.prompt) + measure_text_width(&text);
         // A line that fills its last row exactly leaves the cursor in the
         // terminal's "pending wrap" state; moving on makes rows countable.
-        if end > 0 && end % columns == 0 {
+        if end > 0 && end.is_multiple_of(columns) {
             out.push_str("\r\n");
         }
         let before: String = self.chars[..self.pos].iter().collect();
