@@ -574,5 +574,5 @@ fn the_readme_starts_with_the_two_set_up_commands() {
         commands.starts_with("```sh\ncargo run --release -- demo"),
         "{commands:.80}"
     );
-    assert!(readme[install..].contains("cargo install --path . --target-dir target"));
+    assert!(readme[install..].contains("cargo install --locked --path . --target-dir target"));
 }
