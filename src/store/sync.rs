@@ -3,7 +3,7 @@
 //! `win sync`, and the other devices' records are replayed in one
 //! transaction, idempotently (by device and sequence number).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{anyhow, Result};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -395,15 +395,24 @@ fn replay_into(
         .map(|p| (p.device.as_str(), p.applied_seq))
         .collect();
     // Each (device, seq) once; each win's records together, in clock order,
-    // the wins in the order of their first record.
+    // the wins in the order of their first record. What was applied before
+    // is skipped by each device's high-water mark; within this replay by
+    // the pair itself: records come in clock order, and a device's clocks
+    // need not follow its sequence (a journal set up to sync publishes its
+    // wins in the order they happened, each with the clock of its last
+    // edit), so a high-water mark moved record by record would skip every
+    // earlier-numbered record with a later clock.
+    let floor = applied_seq.clone();
+    let mut taken: HashSet<(&str, u64)> = HashSet::new();
     let mut by_uid: HashMap<&str, usize> = HashMap::new();
     let mut wins: Vec<(&str, Vec<&Change>)> = Vec::new();
     for change in changes {
-        let done = applied_seq.entry(change.device.as_str()).or_insert(0);
-        if change.seq <= *done {
+        let below = floor.get(change.device.as_str()).copied().unwrap_or(0);
+        if change.seq <= below || !taken.insert((change.device.as_str(), change.seq)) {
             continue;
         }
-        *done = change.seq;
+        let done = applied_seq.entry(change.device.as_str()).or_insert(0);
+        *done = (*done).max(change.seq);
         seen = seen.max(change.hlc);
         let index = *by_uid.entry(change.uid.as_str()).or_insert_with(|| {
             wins.push((change.uid.as_str(), Vec::new()));

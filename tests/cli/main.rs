@@ -58,5 +58,6 @@ mod sync_hardening;
 mod sync_inputs;
 mod sync_merge;
 mod sync_passphrase;
+mod sync_trust;
 mod templates;
 mod tour;
