@@ -32,6 +32,17 @@ pub fn run(app: &App) -> Result<()> {
         ),
     };
     writeln!(out, "encrypted:   {encrypted}")?;
+    if status.manifest_differs {
+        writeln!(
+            out,
+            "warning:     the repository's sync.json says {}: win sync refuses it until it is put back",
+            if status.encrypted {
+                "not encrypted"
+            } else {
+                "encrypted"
+            }
+        )?;
+    }
     if status.encrypted {
         writeln!(
             out,

@@ -480,14 +480,17 @@ mod tests {
                 .insert(&win("kestrel shadow", "mlops", CompetencySource::Inferred))
                 .unwrap();
             // As a journal of the schema before learning: no learned tables,
-            // nor what later migrations (0008, provenance) added.
+            // nor what later migrations (0008, provenance; 0009, what the
+            // journal knows of its sync) added.
             store
                 .conn
                 .execute_batch(&format!(
                     "DROP TABLE learned_terms; DROP TABLE learned_competencies; DROP TABLE learned_meta;
                      DROP INDEX wins_proposed; ALTER TABLE wins DROP COLUMN status;
                      ALTER TABLE wins DROP COLUMN origin; ALTER TABLE wins DROP COLUMN origin_client;
-                     ALTER TABLE wins DROP COLUMN origin_why; PRAGMA user_version = {};",
+                     ALTER TABLE wins DROP COLUMN origin_why;
+                     ALTER TABLE sync_device DROP COLUMN encrypted;
+                     ALTER TABLE sync_device DROP COLUMN published_seq; PRAGMA user_version = {};",
                     super::super::open::LEARNED_SINCE - 1
                 ))
                 .unwrap();

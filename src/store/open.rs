@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_never_reuse_ids.sql"),
     include_str!("migrations/0007_sync.sql"),
     include_str!("migrations/0008_provenance.sql"),
+    include_str!("migrations/0009_sync_trust.sql"),
 ];
 
 /// The migration that started counting what labelled wins teach: a journal

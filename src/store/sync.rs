@@ -19,6 +19,12 @@ pub struct SyncDevice {
     /// The latest clock this device issued or saw.
     pub hlc: Hlc,
     pub last_sync: Option<String>,
+    /// Whether this journal syncs encrypted (`None`: set up by an older
+    /// win, not known yet).
+    pub encrypted: Option<bool>,
+    /// The last sequence number this device committed to the sync
+    /// repository (`None`: set up by an older win, not known yet).
+    pub published: Option<u64>,
 }
 
 /// Another device, and how far its records have been replayed here.
@@ -165,24 +171,108 @@ fn wall_clock_millis() -> u64 {
 impl Store {
     /// This journal's sync settings, if sync is set up.
     pub fn sync_device(&self) -> Result<Option<SyncDevice>> {
-        let found: Option<(String, String, Option<String>)> = self
+        type Row = (String, String, Option<String>, Option<bool>, Option<i64>);
+        let found: Option<Row> = self
             .conn
             .query_row(
-                "SELECT device, hlc, last_sync FROM sync_device",
+                "SELECT device, hlc, last_sync, encrypted, published_seq FROM sync_device",
                 [],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                },
             )
             .optional()
             .map_err(|err| self.explain(err.into()))?;
         found
-            .map(|(device, hlc, last_sync)| {
+            .map(|(device, hlc, last_sync, encrypted, published)| {
                 Ok(SyncDevice {
                     device,
                     hlc: hlc.parse()?,
                     last_sync,
+                    encrypted,
+                    published: published.and_then(|seq| u64::try_from(seq).ok()),
                 })
             })
             .transpose()
+    }
+
+    /// Notes whether this journal syncs encrypted: from then on, a
+    /// repository that says otherwise is refused.
+    pub fn set_sync_encrypted(&mut self, encrypted: bool) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("UPDATE sync_device SET encrypted = ?1", [encrypted])?;
+            Ok(())
+        })
+    }
+
+    /// Notes that this device's records up to `seq` are committed to the
+    /// sync repository, and drops them from the outbox.
+    pub fn mark_published(&mut self, seq: u64) -> Result<()> {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        self.write(|tx| {
+            tx.execute("UPDATE sync_device SET published_seq = ?1", [seq])?;
+            tx.execute("DELETE FROM sync_outbox WHERE seq <= ?1", [seq])?;
+            Ok(())
+        })
+    }
+
+    /// Squares the outbox with what the sync repository already holds of
+    /// this device (`written`: its records after the sequence number the
+    /// journal last knew it published): an outbox row the repository holds
+    /// as it is (same sequence number, win, change and clock) is dropped as
+    /// sent; every other row, and every change made from now on, is
+    /// numbered after `after`, so no record the journal has not sent is
+    /// taken for one already there. Returns how many rows were renumbered.
+    pub fn renumber_outbox(&mut self, written: &[Change], after: u64) -> Result<usize> {
+        let after = i64::try_from(after)
+            .map_err(|_| anyhow!("the sync repository numbers this device's records past {after}, more than win counts to"))?;
+        self.write(|tx| {
+            for change in written {
+                let seq = i64::try_from(change.seq).unwrap_or(i64::MAX);
+                tx.prepare_cached(
+                    "DELETE FROM sync_outbox WHERE seq = ?1 AND uid = ?2 AND op = ?3 AND hlc = ?4",
+                )?
+                .execute(params![
+                    seq,
+                    change.uid,
+                    change.op.as_str(),
+                    change.hlc.to_string()
+                ])?;
+            }
+            let lowest: Option<i64> =
+                tx.query_row("SELECT min(seq) FROM sync_outbox", [], |row| row.get(0))?;
+            let mut renumbered = 0;
+            if let Some(lowest) = lowest.filter(|&lowest| lowest <= after) {
+                let shift = after - lowest + 1;
+                // Two steps, through negative numbers, so that no row takes
+                // a number another row still has.
+                tx.execute("UPDATE sync_outbox SET seq = -seq", [])?;
+                renumbered = tx.execute("UPDATE sync_outbox SET seq = -seq + ?1", [shift])?;
+            }
+            // AUTOINCREMENT numbers new rows after the highest it remembers.
+            let highest: i64 = tx.query_row(
+                "SELECT max(?1, coalesce((SELECT max(seq) FROM sync_outbox), 0))",
+                [after],
+                |row| row.get(0),
+            )?;
+            let known = tx.execute(
+                "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'sync_outbox'",
+                [highest],
+            )?;
+            if known == 0 {
+                tx.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES ('sync_outbox', ?1)",
+                    [highest],
+                )?;
+            }
+            Ok(renumbered)
+        })
     }
 
     /// Turns capture on for `device` and queues every win already in the
@@ -302,15 +392,6 @@ impl Store {
             Ok(changes)
         };
         read().map_err(|err| self.explain(err))
-    }
-
-    /// Drops the outbox rows already committed to the sync repository.
-    pub fn forget_published(&mut self, up_to: u64) -> Result<()> {
-        let up_to = i64::try_from(up_to).unwrap_or(i64::MAX);
-        self.write(|tx| {
-            tx.execute("DELETE FROM sync_outbox WHERE seq <= ?1", [up_to])?;
-            Ok(())
-        })
     }
 
     /// How many of this device's changes are not in the sync repository yet.

@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::domain::sync::{check_device_id, is_local_remote, Change};
 use crate::domain::win::NewWin;
-use crate::store::{Peer, Replayed, Store};
+use crate::store::{Peer, Replayed, Store, SyncDevice};
 use crypt::{Key, Passphrases};
 use git::Git;
 use tree::{Position, Tree};
@@ -86,6 +86,8 @@ pub struct Status {
     pub device: String,
     pub remote: Option<String>,
     pub encrypted: bool,
+    /// Whether the repository's manifest says otherwise (sync refuses it).
+    pub manifest_differs: bool,
     /// Whether the repository holds the key locked with a passphrase.
     pub passphrase: bool,
     /// Whether this device holds the key (when encrypted).
@@ -137,7 +139,15 @@ pub fn init(
         device,
         passphrase,
     } = options;
+    let options_encrypt = encrypt;
     let encrypt = if passphrase { Some(true) } else { encrypt };
+    // A journal that synced encrypted stays so unless told otherwise here:
+    // nothing a repository says turns encryption off for it.
+    let was_encrypted = earlier.as_ref().and_then(|state| state.encrypted) == Some(true);
+    let encrypt = match encrypt {
+        None if was_encrypted => Some(true),
+        chosen => chosen,
+    };
     let device = device
         .or_else(|| earlier.as_ref().map(|state| state.device.clone()))
         .unwrap_or_else(|| random_device(now));
@@ -174,10 +184,20 @@ pub fn init(
     let tree = if Tree::exists(&paths.tree)? {
         let tree = Tree::open(&paths.tree)?;
         match encrypt {
-            Some(true) if !tree.encrypted => bail!(
-                "the sync repository at {} keeps records readable; leave out --encrypt and --passphrase to join it",
-                remote.as_deref().unwrap_or("")
-            ),
+            Some(true) if !tree.encrypted && was_encrypted && options_encrypt.is_none() => {
+                let _ = std::fs::remove_dir_all(&paths.tree);
+                bail!(
+                    "the sync repository at {} keeps records readable, and this journal synced encrypted: nothing was written. To sync it readable there anyway, add --no-encrypt",
+                    remote.as_deref().unwrap_or("")
+                )
+            }
+            Some(true) if !tree.encrypted => {
+                let _ = std::fs::remove_dir_all(&paths.tree);
+                bail!(
+                    "the sync repository at {} keeps records readable; leave out --encrypt and --passphrase to join it",
+                    remote.as_deref().unwrap_or("")
+                )
+            }
             Some(false) if tree.encrypted => bail!(
                 "the sync repository at {} is encrypted; leave out --no-encrypt to join it",
                 remote.as_deref().unwrap_or("")
@@ -232,6 +252,7 @@ pub fn init(
         store.enable_sync(&device)?;
     }
     let encrypted = tree.encrypted;
+    store.set_sync_encrypted(encrypted)?;
     let report = run_locked(store, paths, &git, &tree, &device, now, measure)?;
     Ok((device, encrypted, report))
 }
@@ -351,8 +372,24 @@ pub fn run(
     let _lock = Lock::take(&paths.lock())?;
     check_tree(paths)?;
     let git = Git::find(&paths.tree, &state.device)?;
-    let tree = Tree::open(&paths.tree)?;
+    let tree = open_tree(store, paths, &state)?;
     run_locked(store, paths, &git, &tree, &state.device, now, measure)
+}
+
+/// The sync folder's tree, encrypted or not as the journal says. A journal
+/// set up by an older win learns it once, from what the folder shows of
+/// its past (a key check, sealed batches), not from the manifest alone.
+fn open_tree(store: &mut Store, paths: &Paths, state: &SyncDevice) -> Result<Tree> {
+    let encrypted = match state.encrypted {
+        Some(encrypted) => encrypted,
+        None => {
+            let tree = Tree::open(&paths.tree)?;
+            let encrypted = tree.shows_encryption(&state.device)?;
+            store.set_sync_encrypted(encrypted)?;
+            encrypted
+        }
+    };
+    Tree::open_as(&paths.tree, encrypted)
 }
 
 fn run_locked(
@@ -381,32 +418,45 @@ fn run_locked(
         .with_context(|| format!("cannot write {}", unfinished.display()))?;
 
     // 1–2: this device's changes since the last commit, committed.
-    let written = tree.written_seq(device)?;
-    store.forget_published(written)?;
-    let changes: Vec<Change> = store.unpublished(device, written)?;
-    if !changes.is_empty() {
-        tree.append(device, &changes, now, key.as_ref())?;
-        git.commit_all(&format!("{device}: {} changes", changes.len()))?;
-    }
     let mut report = Report {
-        published: changes.len(),
         stale_locks,
         ..Report::default()
     };
+    let (published, own) = square_with_repository(store, tree, device, key.as_ref(), &mut report)?;
+    let changes: Vec<Change> = store.unpublished(device, published)?;
+    if let Some(last) = changes.last() {
+        tree.append(device, &changes, now, key.as_ref())?;
+        git.commit_all(&format!("{device}: {} changes", changes.len()))?;
+        store.mark_published(last.seq)?;
+    } else if store.sync_device()?.and_then(|state| state.published) != Some(published) {
+        store.mark_published(published)?;
+    }
+    report.published = changes.len();
 
     // 3–4: fetch, merge, push; again while another device pushed first.
     if git.remote_url()?.is_some() {
         report.has_remote = true;
-        report.unreachable = exchange(git)?;
+        report.unreachable = exchange(git, tree.encrypted)?;
         if report.unreachable.is_none() {
             // The merge may have brought a key check this key cannot open.
             tree.check_key(key.as_ref())?;
         }
     }
 
-    // 5: the other devices' new records, in clock order, in one transaction.
+    // 5: the other devices' new records (and this device's own, when the
+    // journal is older than its records in the repository), in clock
+    // order, in one transaction.
     let mut peers = store.peers()?;
     let mut incoming = Vec::new();
+    for change in own {
+        match check_record(&change) {
+            Ok(()) => incoming.push(change),
+            Err(err) => report.damaged.push(format!(
+                "devices/{device} record {} (win {}): {err:#}",
+                change.seq, change.uid
+            )),
+        }
+    }
     for other in tree.devices()? {
         if other == device {
             continue;
@@ -460,6 +510,48 @@ fn run_locked(
     Ok(report)
 }
 
+/// Squares the journal with what the sync repository holds of this device,
+/// before anything is published. The two agree when all is well: the
+/// journal's last published sequence number is the repository's. When the
+/// repository says more (the journal was restored from a copy made before
+/// a sync, or a sync was stopped between its commit and the journal's
+/// note of it, or someone changed the sequence file on the remote), this
+/// device's records are read back: those the journal lacks are returned
+/// to be replayed into it, and the changes it has not sent are numbered
+/// after the last record really there. Returns the sequence number to
+/// publish after, and the records to replay.
+fn square_with_repository(
+    store: &mut Store,
+    tree: &Tree,
+    device: &str,
+    key: Option<&Key>,
+    report: &mut Report,
+) -> Result<(u64, Vec<Change>)> {
+    let written = tree.written_seq(device).unwrap_or(u64::MAX);
+    let known = store.sync_device()?.and_then(|state| state.published);
+    let published = known.unwrap_or(written);
+    if written <= published {
+        return Ok((published, Vec::new()));
+    }
+    let read = tree.read_from(device, &Position::default(), key)?;
+    report.damaged.extend(read.damaged);
+    let mine: Vec<Change> = read
+        .changes
+        .into_iter()
+        .filter(|change| change.device == device)
+        .collect();
+    let last = mine
+        .iter()
+        .map(|change| change.seq)
+        .max()
+        .unwrap_or(0)
+        .max(published);
+    let lacking: Vec<&Change> = mine.iter().filter(|c| c.seq > published).collect();
+    let held: Vec<Change> = lacking.iter().map(|c| (*c).clone()).collect();
+    store.renumber_outbox(&held, last)?;
+    Ok((last, held))
+}
+
 /// A replayed win within the limits of capture and import, dated after
 /// 1970 (its follow-ups too). Not checked against this device's clock or
 /// framework, which differ between devices: every device must refuse the
@@ -480,7 +572,7 @@ fn check_record(change: &Change) -> Result<()> {
 
 /// Fetches, merges and pushes. Returns why the remote could not be
 /// reached, if it could not; a rewritten remote history is an error.
-fn exchange(git: &Git) -> Result<Option<String>> {
+fn exchange(git: &Git, encrypted: bool) -> Result<Option<String>> {
     let mut locked = None;
     for attempt in 0..PUSH_ATTEMPTS {
         if attempt > 0 && locked.is_some() {
@@ -510,6 +602,12 @@ fn exchange(git: &Git) -> Result<Option<String>> {
         let mut head = refs.head.clone();
         if let Some(theirs) = &refs.theirs {
             if refs.synced.as_ref() != Some(theirs) && head.as_ref() != Some(theirs) {
+                // What the remote says is checked before it is merged: a
+                // manifest that turns encryption off never gets in.
+                tree::check_fetched_manifest(
+                    git.file_at(theirs, "sync.json")?.as_deref(),
+                    encrypted,
+                )?;
                 git.merge(theirs, head.is_some())?;
                 head = git.resolve("HEAD")?;
             }
@@ -550,7 +648,12 @@ pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
     check_tree(paths)?;
     let git = Git::find(&paths.tree, &state.device)?;
     let tree = Tree::open(&paths.tree)?;
-    let written = tree.written_seq(&state.device)?;
+    // The journal's own word on encryption and on what it sent; the
+    // repository's files are what anyone who can push may have changed.
+    let encrypted = state.encrypted.unwrap_or(tree.encrypted);
+    let written = state
+        .published
+        .unwrap_or_else(|| tree.written_seq(&state.device).unwrap_or(0));
     let remote = git.remote_url()?;
     // What the remote holds of this device, as of the last fetch or push.
     let pushed = if remote.is_some() {
@@ -566,8 +669,9 @@ pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
     let unpushed = usize::try_from(written.saturating_sub(pushed)).unwrap_or(usize::MAX);
     Ok(Status {
         remote,
-        encrypted: tree.encrypted,
-        passphrase: tree.encrypted && !crypt::lockboxes(tree.root())?.is_empty(),
+        encrypted,
+        manifest_differs: encrypted != tree.encrypted,
+        passphrase: encrypted && !crypt::lockboxes(tree.root())?.is_empty(),
         has_key: crypt::load(&paths.key)?.is_some(),
         key: paths.key.clone(),
         last_sync: state.last_sync,

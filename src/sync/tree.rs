@@ -86,6 +86,39 @@ impl Tree {
         })
     }
 
+    /// The tree at `root`, which this journal syncs `encrypted` or not:
+    /// the journal's word, not the repository's, since anyone who can push
+    /// to the remote can change its manifest.
+    pub fn open_as(root: &Path, encrypted: bool) -> Result<Tree> {
+        let tree = Tree::open(root)?;
+        check_manifest(tree.encrypted, encrypted)?;
+        Ok(tree)
+    }
+
+    /// Whether this tree shows that it was encrypted once, whatever its
+    /// manifest says now: a key check, or a sealed batch of `device`'s.
+    pub fn shows_encryption(&self, device: &str) -> Result<bool> {
+        if self.encrypted || self.root.join("keycheck.age").exists() {
+            return Ok(true);
+        }
+        let folder = self.root.join("devices").join(device);
+        let Ok(months) = std::fs::read_dir(&folder) else {
+            return Ok(false);
+        };
+        for month in months.filter_map(Result::ok) {
+            let Ok(files) = std::fs::read_dir(month.path()) else {
+                continue;
+            };
+            if files
+                .filter_map(Result::ok)
+                .any(|file| file.file_name().to_string_lossy().ends_with(".age"))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// Whether the tree already holds a sync repository (a clone of one).
     pub fn exists(root: &Path) -> Result<bool> {
         Ok(read_manifest(root)?.is_some())
@@ -346,6 +379,37 @@ impl Tree {
         into.append(&mut batch);
         Ok(())
     }
+}
+
+/// Refuses a manifest that says otherwise than the journal about
+/// encryption.
+fn check_manifest(says_encrypted: bool, encrypted: bool) -> Result<()> {
+    match (encrypted, says_encrypted) {
+        (true, false) => bail!(
+            "the sync repository's sync.json says its records are not encrypted, but this journal syncs encrypted: whoever can push to the remote changed it, or set up another repository at its address. Nothing was sent or received, and nothing will be sent unencrypted: put back {{\"format\": 1, \"encrypted\": true}} as the remote's sync.json, or sync elsewhere (move the sync folder aside and run win sync init REMOTE)"
+        ),
+        (false, true) => bail!(
+            "the sync repository's sync.json says its records are encrypted, but this journal set it up readable: nothing was sent or received. If another device encrypted it on purpose, join it again (move the sync folder aside, import the key, and run win sync init REMOTE)"
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// Checks the manifest a fetched commit holds (`text`, or `None` when it
+/// has none) against how this journal syncs, before it is merged.
+pub fn check_fetched_manifest(text: Option<&str>, encrypted: bool) -> Result<()> {
+    let Some(text) = text else {
+        bail!("the remote's latest commit holds no sync.json: it is no longer a win sync repository (replaced, or someone removed it). Nothing was sent or received; if the remote is wrong, restore it from this device's sync folder (git push --force)");
+    };
+    let manifest: Manifest = serde_json::from_str(text)
+        .map_err(|_| anyhow!("the remote's sync.json is damaged: nothing was sent or received"))?;
+    if manifest.format != LAYOUT {
+        bail!(
+            "the sync repository has layout {} and this win reads {LAYOUT}: upgrade win",
+            manifest.format
+        );
+    }
+    check_manifest(manifest.encrypted, encrypted)
 }
 
 fn read_manifest(root: &Path) -> Result<Option<Manifest>> {

@@ -139,7 +139,7 @@ fn the_sync_lock_file_is_for_its_owner_only() {
 }
 
 /// A clone of the remote to change by hand, as anyone who can push could.
-fn clone_of(remote: &Remote) -> tempfile::TempDir {
+pub(crate) fn clone_of(remote: &Remote) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     git(dir.path(), &["clone", "-q", &remote.url(), "evil"]);
     git(
@@ -149,7 +149,7 @@ fn clone_of(remote: &Remote) -> tempfile::TempDir {
     dir
 }
 
-fn push_all(clone: &Path) {
+pub(crate) fn push_all(clone: &Path) {
     git(clone, &["add", "-A"]);
     git(
         clone,

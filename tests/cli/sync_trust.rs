@@ -2,11 +2,43 @@
 //! does not play along: every win reaches every device, a remote cannot
 //! turn encryption off or bring a deleted win back, and agents propose.
 
+use std::path::PathBuf;
+
+use serde_json::json;
+
 use crate::harness::Journal;
 use crate::sync::{device, export, sync, texts, Remote};
+use crate::sync_hardening::{clone_of, push_all};
 
 /// A later clock for one command than the harness's fixed one.
 const LATER: &str = "2026-11-22T09:00:00+01:00";
+
+fn tree(journal: &Journal) -> PathBuf {
+    PathBuf::from(format!("{}.sync", journal.db().display()))
+}
+
+/// A copy of a journal's files, as a backup would take them.
+fn back_up(journal: &Journal) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|suffix| {
+            let path = PathBuf::from(format!("{}{suffix}", journal.db().display()));
+            let bytes = std::fs::read(&path).ok();
+            (path, bytes)
+        })
+        .collect()
+}
+
+fn restore(copy: &[(PathBuf, Option<Vec<u8>>)]) {
+    for (path, bytes) in copy {
+        match bytes {
+            Some(bytes) => std::fs::write(path, bytes).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
 
 #[test]
 fn a_joining_device_receives_wins_edited_after_newer_ones_were_added() {
@@ -28,4 +60,128 @@ fn a_joining_device_receives_wins_edited_after_newer_ones_were_added() {
     assert_eq!(export(&a), export(&c));
     sync(&b);
     assert_eq!(export(&a), export(&b));
+}
+
+#[test]
+fn a_remote_cannot_turn_encryption_off_nor_forge_a_plaintext_delete() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &["--encrypt"]);
+    a.add(&["kept the ranker deal"]);
+    sync(&a);
+    let uid = export(&a).keys().next().unwrap().clone();
+    // Anyone who can push: encryption off, and a plain delete of the win.
+    let evil = clone_of(&remote);
+    let clone = evil.path().join("evil");
+    std::fs::write(
+        clone.join("sync.json"),
+        "{\"format\":1,\"encrypted\":false}\n",
+    )
+    .unwrap();
+    let month = clone.join("devices/mallory/2026-11");
+    std::fs::create_dir_all(&month).unwrap();
+    std::fs::write(clone.join("devices/mallory/seq"), "1\n").unwrap();
+    let forged = json!({"v": 1, "device": "mallory", "seq": 1, "hlc": "1900000000000.0",
+                        "uid": uid, "op": "delete"});
+    std::fs::write(month.join("000000000001.jsonl"), format!("{forged}\n")).unwrap();
+    push_all(&clone);
+
+    a.add(&["negotiated the zanzibar contract, saving $40K a year"]);
+    let head = remote.head();
+    let err = a.fails(&["sync"]);
+    assert!(err.contains("this journal syncs encrypted"), "{err}");
+    assert!(err.contains("Nothing was sent"), "{err}");
+    assert_eq!(remote.head(), head, "nothing pushed");
+    assert!(
+        !remote.all_objects().contains("zanzibar"),
+        "plaintext on the remote"
+    );
+    assert_eq!(texts(&a).len(), 2, "the forged delete deleted nothing");
+    let status = a.ok(&["sync", "status"]);
+    assert!(status.contains("encrypted:   yes"), "{status}");
+    // Refused again, even with the manifest changed in the sync folder itself.
+    std::fs::write(
+        tree(&a).join("sync.json"),
+        "{\"format\":1,\"encrypted\":false}\n",
+    )
+    .unwrap();
+    assert!(a.fails(&["sync"]).contains("this journal syncs encrypted"));
+    let status = a.ok(&["sync", "status"]);
+    assert!(status.contains("encrypted:   yes"), "{status}");
+    assert!(status.contains("sync.json says not encrypted"), "{status}");
+    assert!(!remote.all_objects().contains("zanzibar"));
+}
+
+#[test]
+fn a_journal_set_up_by_an_older_win_learns_it_syncs_encrypted_from_its_folder() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &["--encrypt"]);
+    a.add(&["negotiated the zanzibar contract"]);
+    sync(&a);
+    // As an older win left it: the journal does not know, and the manifest
+    // in the sync folder was changed since.
+    let conn = rusqlite::Connection::open(a.db()).unwrap();
+    conn.execute("UPDATE sync_device SET encrypted = NULL", [])
+        .unwrap();
+    drop(conn);
+    std::fs::write(
+        tree(&a).join("sync.json"),
+        "{\"format\":1,\"encrypted\":false}\n",
+    )
+    .unwrap();
+    a.add(&["saved $40K a year"]);
+    assert!(a.fails(&["sync"]).contains("this journal syncs encrypted"));
+    assert!(!remote.all_objects().contains("$40K a year"));
+}
+
+#[test]
+fn changes_made_after_restoring_an_older_copy_of_the_journal_are_sent() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    let b = device(&remote, "b", &[]);
+    a.add(&["before the backup"]);
+    sync(&a);
+    let copy = back_up(&a);
+    a.add(&["after the backup, synced"]);
+    a.ok(&["star", "1"]);
+    sync(&a);
+    restore(&copy);
+    for text in ["one after the restore", "two after it", "three after it"] {
+        a.add(&[text]);
+    }
+    let status = a.ok(&["sync", "status"]);
+    assert!(status.contains("not yet sent: 3 change(s)"), "{status}");
+    let told = sync(&a);
+    assert!(told.contains("3 changes sent"), "{told}");
+    sync(&b);
+    assert_eq!(texts(&b).len(), 5, "{:?}", texts(&b));
+    // The restored journal gets back what it had synced after the copy.
+    assert_eq!(export(&a), export(&b));
+    assert!(a.ok(&["sync", "status"]).contains("not yet sent: 0"));
+    a.add(&["and one more"]);
+    sync(&a);
+    sync(&b);
+    assert_eq!(export(&a), export(&b));
+    assert_eq!(texts(&b).len(), 6);
+}
+
+#[test]
+fn a_sequence_number_raised_on_the_remote_does_not_swallow_later_changes() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    let b = device(&remote, "b", &[]);
+    a.add(&["first"]);
+    sync(&a);
+    for huge in ["1000000", "18446744073709551615"] {
+        let evil = clone_of(&remote);
+        let clone = evil.path().join("evil");
+        std::fs::write(clone.join("devices/a/seq"), format!("{huge}\n")).unwrap();
+        push_all(&clone);
+        sync(&a);
+        a.add(&[&format!("after the seq became {huge}")]);
+        assert!(a.ok(&["sync", "status"]).contains("not yet sent: 1"));
+        assert!(sync(&a).contains("1 change sent"));
+        sync(&b);
+        assert_eq!(export(&a), export(&b));
+    }
+    assert_eq!(texts(&b).len(), 3);
 }
