@@ -78,7 +78,7 @@ pub enum Command {
     Star(StarArgs),
     /// Add a dated follow-up: the outcome, a new stage, what's next.
     Update(UpdateArgs),
-    /// Shipped wins still waiting for their impact, oldest first.
+    /// Shipped wins still waiting for their outcome, oldest first.
     Pending(PendingArgs),
     /// Full-text search, ranked, with snippets (exit 1 when nothing matches).
     #[command(visible_alias = "find")]

@@ -15,6 +15,7 @@ pub const BUILTIN: &str = include_str!("../../templates/check.toml");
 
 pub use crate::domain::analysis::Finding;
 
+pub use super::outcome::{shipped_at, waiting_days};
 use super::UserText;
 
 /// A rule's words, from `templates/check.toml`.
@@ -149,27 +150,13 @@ impl Rules {
         {
             findings.extend(self.finding("not-shipped"));
         }
-        if deployed
-            && win.current_impact().is_none()
+        if super::outcome::awaits_outcome(win)
             && waiting_days(win, now) > self.days("pending-impact", 30)
         {
             findings.extend(self.finding("pending-impact"));
         }
         findings
     }
-}
-
-/// Days since the win crossed the deployment boundary (its first update to
-/// a deployed stage, else when it happened).
-pub fn waiting_days(win: &Win, now: DateTime<FixedOffset>) -> i64 {
-    (now - shipped_at(win)).num_days()
-}
-
-pub fn shipped_at(win: &Win) -> DateTime<FixedOffset> {
-    win.updates
-        .iter()
-        .find(|u| u.stage.is_some_and(Stage::is_deployed))
-        .map_or(win.occurred_at, |u| u.at)
 }
 
 /// Not a letter or digit (`char::is_alphanumeric`), or an end of the text.

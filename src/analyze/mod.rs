@@ -6,6 +6,7 @@ pub mod check;
 pub mod infer;
 pub mod metrics;
 pub mod note;
+pub mod outcome;
 pub mod polish;
 pub mod scan;
 pub mod text;

@@ -1,4 +1,4 @@
-//! `win pending`: shipped wins whose impact was never recorded.
+//! `win pending`: shipped wins whose outcome was never recorded.
 
 use std::io::Write;
 
@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::analyze::check::shipped_at;
+use crate::analyze::outcome::{awaits_outcome, shipped_at, waiting_days};
 use crate::app::App;
 use crate::cli::PendingArgs;
 use crate::domain::dates::{self, When};
@@ -59,9 +59,9 @@ pub fn waiting(app: &App, args: &PendingArgs) -> Result<Vec<Pending>> {
     let wins = app.open_store()?.pending(app.now)?;
     Ok(wins
         .into_iter()
-        .filter(|win| shipped_at(win) <= cutoff)
+        .filter(|win| awaits_outcome(win) && shipped_at(win) <= cutoff)
         .map(|win| Pending {
-            waiting_days: (app.now - shipped_at(&win)).num_days(),
+            waiting_days: waiting_days(&win, app.now),
             win,
         })
         .collect())

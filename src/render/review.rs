@@ -71,16 +71,12 @@ pub fn build(
     let gaps = gaps(&coverage, now);
     let pending: Vec<PendingEntry> = wins
         .iter()
-        .filter(|w| {
-            w.stage
-                .is_some_and(super::super::domain::win::Stage::is_deployed)
-                && w.current_impact().is_none()
-        })
+        .filter(|w| crate::analyze::outcome::awaits_outcome(w))
         .map(|w| PendingEntry {
             id: w.id,
             date: day(&w.occurred_at),
             summary: sentence_start(&shorten(&w.text, 90)),
-            waiting_days: crate::analyze::check::waiting_days(w, now),
+            waiting_days: crate::analyze::outcome::waiting_days(w, now),
         })
         .collect();
     let counts = Counts {

@@ -174,12 +174,52 @@ impl Git {
         // git made the folder with the umask's mode; the records in it are
         // the journal's contents, for its owner only.
         restrict_to_owner(&self.tree)?;
+        self.point_head_of(remote, parent)?;
         // The remote's HEAD may name another branch (or none, when the
         // remote is empty): win's branch is checked out whatever it says.
         self.run(&["symbolic-ref", "HEAD", &format!("refs/heads/{BRANCH}")])?;
         if let Some(theirs) = self.resolve(&format!("refs/remotes/origin/{BRANCH}"))? {
             self.run(&["reset", "--quiet", "--hard", &theirs])?;
         }
+        Ok(())
+    }
+
+    /// A bare repository on this machine made with `git init --bare` names
+    /// the branch of the user's `init.defaultBranch` (often `master`) as its
+    /// HEAD, which win never pushes: a `git clone` of it then checked out
+    /// nothing ("remote HEAD refers to nonexistent ref"). Such a HEAD is
+    /// pointed at win's branch; one that names a branch the remote holds is
+    /// left alone, and so is any remote elsewhere (git cannot set it).
+    fn point_head_of(&self, remote: &str, cwd: &Path) -> Result<()> {
+        let path = Path::new(remote);
+        if !path.is_absolute() || !path.is_dir() {
+            return Ok(());
+        }
+        let in_remote = |args: &[&str]| -> Result<Output> {
+            self.command(cwd)
+                .arg("--git-dir")
+                .arg(path)
+                .args(args)
+                .output()
+                .with_context(|| format!("cannot run git {}", args.first().unwrap_or(&"")))
+        };
+        let bare = in_remote(&["rev-parse", "--is-bare-repository"])?;
+        if String::from_utf8_lossy(&bare.stdout).trim() != "true" {
+            return Ok(());
+        }
+        let head = in_remote(&["symbolic-ref", "--quiet", "HEAD"])?;
+        let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+        let ours = format!("refs/heads/{BRANCH}");
+        if head.is_empty() || head == ours {
+            return Ok(());
+        }
+        if in_remote(&["rev-parse", "--verify", "--quiet", &head])?
+            .status
+            .success()
+        {
+            return Ok(());
+        }
+        in_remote(&["symbolic-ref", "HEAD", &ours])?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 //! the sync remote, and the smaller things.
 
 use crate::harness::Journal;
+use crate::sync::git;
 
 fn readme() -> &'static str {
     include_str!("../../README.md")
@@ -71,4 +72,106 @@ fn a_skipped_duplicate_uses_up_no_id() {
     journal.ok(&["rm", "3", "--yes"]);
     journal.ok(&["import", path]);
     assert_eq!(journal.add(&["wrote the runbook"]), 4);
+}
+
+/// A bare repository made with the user's git names its default branch
+/// (`master` here) as HEAD, which win never pushes: a `git clone` of the
+/// remote said "remote HEAD refers to nonexistent ref" and checked out
+/// nothing.
+#[test]
+fn a_clone_of_the_sync_remote_checks_out_the_branch_win_pushes() {
+    let remote_dir = tempfile::tempdir().unwrap();
+    git(
+        remote_dir.path(),
+        &[
+            "-c",
+            "init.defaultBranch=master",
+            "init",
+            "--quiet",
+            "--bare",
+            "wins.git",
+        ],
+    );
+    let remote = remote_dir.path().join("wins.git");
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker"]);
+    journal.ok(&[
+        "sync",
+        "init",
+        remote.to_str().unwrap(),
+        "--device",
+        "laptop",
+    ]);
+    journal.ok(&["sync"]);
+    assert_eq!(
+        git(&remote, &["symbolic-ref", "HEAD"]).trim(),
+        "refs/heads/main"
+    );
+    let clone = remote_dir.path().join("clone");
+    let output = std::process::Command::new("git")
+        .args(["clone", remote.to_str().unwrap(), clone.to_str().unwrap()])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", remote_dir.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(!said.contains("nonexistent ref"), "{said}");
+    assert!(clone.join("sync.json").is_file(), "{said}");
+}
+
+/// A win recorded today as shipped on 2026-04-22 and then marked measured
+/// was "shipped today" in `win pending` and "shipped 0 days ago" in the
+/// notes, was still waiting at `measured`, and a follow-up with its result
+/// ("now used by 9 models") did not count as an outcome.
+#[test]
+fn back_dated_wins_wait_since_they_shipped_and_measured_ones_do_not() {
+    let journal = Journal::new();
+    journal.add(&[
+        "deployed the churn model",
+        "-d",
+        "2026-04-22",
+        "--stage",
+        "shipped",
+    ]);
+    let pending = journal.ok(&["pending"]);
+    assert!(
+        pending.starts_with("#1\t7 months waiting\tshipped"),
+        "{pending}"
+    );
+    let notes = journal
+        .test()
+        .args(["review", "draft", "--notes", "--period", "2026"])
+        .run()
+        .stderr;
+    assert!(notes.contains("shipped 213 days ago"), "{notes}");
+
+    // Measured today: its outcome is known, it waits for nothing.
+    journal.ok(&["update", "1", "--stage", "measured"]);
+    journal
+        .test()
+        .arg("pending")
+        .stdout("")
+        .stderr_contains("nothing is waiting")
+        .run();
+    let notes = journal
+        .test()
+        .args(["review", "draft", "--notes", "--period", "2026"])
+        .run()
+        .stderr;
+    assert!(!notes.contains("waiting on impact"), "{notes}");
+
+    // A follow-up that states its result is an outcome.
+    journal.add(&[
+        "shipped the ranker",
+        "-d",
+        "2026-09-01",
+        "--stage",
+        "shipped",
+    ]);
+    assert!(journal.ok(&["pending"]).starts_with("#2\t"));
+    journal.ok(&["update", "2", "now used by 9 models"]);
+    journal.test().arg("pending").stdout("").run();
+    let check = journal.ok(&["review", "check", "--period", "2026"]);
+    assert!(!check.contains("pending-impact"), "{check}");
 }

@@ -63,6 +63,15 @@ pub fn extract(text: &str, lexicon: &MetricLexicon) -> Vec<Metric> {
     metrics
 }
 
+/// Whether `text` states a number as a result: not a date, a time of day
+/// or a modifier ("a 10-day test"). "now used by 9 models" does: a
+/// follow-up that says it is an outcome (`analyze::outcome`).
+pub fn states_a_number(text: &str) -> bool {
+    skip_dates(text, find_quantities(text))
+        .iter()
+        .any(|quantity| !quantity.attributive)
+}
+
 /// Drops the numbers that are versions of a named tool: "Airflow 2.7",
 /// "upgraded to Java 17", "bumped torch to 2.3", and the second of a pair of
 /// versions ("Python 3.11 -> 3.12", "Airflow 1.10 to 2.7"). A number with a
