@@ -299,7 +299,8 @@ pub struct WinFields {
     #[arg(short = 'p', long, value_name = "NAME")]
     pub project: Option<String>,
 
-    /// When it happened: 2026-03-04, yesterday, friday, "3 days ago", 2w…
+    /// When it happened: 2026-03-04, yesterday, friday, "3 days ago", 2w, or
+    /// a period's first day ("last month", 2026-Q1)…
     #[arg(short = 'd', long, value_name = "DATE")]
     pub date: Option<String>,
 

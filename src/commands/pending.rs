@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::analyze::outcome::{awaits_outcome, shipped_at, waiting_days};
 use crate::app::App;
 use crate::cli::PendingArgs;
-use crate::domain::dates::{self, When};
+use crate::domain::dates;
 use crate::domain::win::Win;
 use crate::output;
 
@@ -50,10 +50,9 @@ pub fn run(app: &App, args: &PendingArgs) -> Result<()> {
 /// Shipped wins waiting for their impact, oldest first (shared with `win mcp`).
 pub fn waiting(app: &App, args: &PendingArgs) -> Result<Vec<Pending>> {
     let cutoff = match &args.older_than {
-        Some(age) => match dates::parse_when(age, app.clock())? {
-            When::Day(day) => dates::start_of_day(day, app.clock()),
-            When::Moment(moment) => moment,
-        },
+        // Read as --since reads a point: a day from its midnight, a
+        // period from its first day.
+        Some(age) => dates::parse_since(age, app.clock())?,
         None => app.now,
     };
     let wins = app.open_store()?.pending(app.now)?;

@@ -5,7 +5,8 @@
 //! `last monday` (strictly before today), `N days/weeks/months/years ago`, and
 //! the short forms `90d`, `6w`, `2m`, `1y`, which always mean *ago*.
 //!
-//! Periods (`--period`, and also accepted by `--since`/`--until`): `2026`,
+//! Periods (`--period`, and also accepted by `--since`/`--until`, and by
+//! `-d`, which takes a period's first day): `2026`,
 //! `2026-Q1`, `Q1` (this year), `2026-H1`, `H1`, `2026-03`, `this-month`,
 //! `last-month`, `this-quarter`, `last-quarter`, `this-year`, `last-year`,
 //! `this-week`/`last-week` (calendar weeks from Monday: "last week" is the
@@ -22,8 +23,11 @@ use chrono::{
 };
 
 /// A few of the points in time `win` reads, for errors: one short line.
+/// Every one works wherever a point is read (`-d`, `--since`, `--until`,
+/// `--older-than`): a period stands for its first day (its end for
+/// `--until`).
 pub const POINT_EXAMPLES: &str =
-    "2026-03-04, yesterday, friday, last monday, 3 days ago, 90d, last week, 2026-Q1";
+    "2026-03-04, yesterday, friday, last monday, 3 days ago, 90d, last week, last month, 2026-Q1";
 
 /// A few of the periods `win` reads, for errors: one short line.
 pub const PERIOD_EXAMPLES: &str =
@@ -216,7 +220,14 @@ pub fn parse_occurred(
     now: impl Into<Now>,
 ) -> Result<DateTime<FixedOffset>, DateError> {
     let now = now.into();
-    let at = match parse_when(input, now)? {
+    // A period names its first day: `-d "last month"` is the 1st of last
+    // month, `-d 2026-Q1` is 2026-01-01, as `--since` reads them.
+    let when = parse_when(input, now).or_else(|err| {
+        parse_period(input, now)
+            .map(|period| When::Day(period.start.date_naive()))
+            .map_err(|_| err)
+    })?;
+    let at = match when {
         When::Day(day) => now.zone.moment_or_later(day.and_time(now.at.time())),
         When::Moment(moment) => moment,
     };
@@ -633,6 +644,48 @@ mod tests {
             parse_when("2026-03-04t08:00:00z", now).unwrap(),
             When::Moment(at("2026-03-04T08:00:00Z"))
         );
+    }
+
+    /// The examples an error proposes must all work where it proposes
+    /// them: `-d "last week"` and `-d 2026-Q1` were proposed and refused.
+    #[test]
+    fn every_example_an_error_gives_is_read() {
+        let now = at(NOW);
+        for example in POINT_EXAMPLES.split(", ") {
+            assert!(parse_occurred(example, now).is_ok(), "-d {example}");
+            assert!(parse_since(example, now).is_ok(), "--since {example}");
+            assert!(parse_until(example, now).is_ok(), "--until {example}");
+        }
+        for example in PERIOD_EXAMPLES.split(", ") {
+            assert!(parse_period(example, now).is_ok(), "--period {example}");
+        }
+    }
+
+    #[test]
+    fn a_period_given_as_a_date_is_its_first_day() {
+        let now = at(NOW);
+        let day = |input: &str| parse_occurred(input, now).unwrap().date_naive();
+        assert_eq!(day("last month"), date("2026-10-01"));
+        assert_eq!(day("this month"), date("2026-11-01"));
+        assert_eq!(day("last week"), date("2026-11-16"));
+        assert_eq!(day("2026-Q1"), date("2026-01-01"));
+        assert_eq!(day("last quarter"), date("2026-07-01"));
+        assert_eq!(day("2026"), date("2026-01-01"));
+        // The time of day is now's, as for any day.
+        assert_eq!(
+            parse_occurred("last month", now).unwrap().time(),
+            now.time()
+        );
+        // A period that starts after today is still in the future.
+        assert!(matches!(
+            parse_occurred("2027-Q1", now),
+            Err(DateError::Future { .. })
+        ));
+        // Still unreadable: the examples, which all work.
+        let err = parse_occurred("the other day", now)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(POINT_EXAMPLES), "{err}");
     }
 
     #[test]

@@ -175,3 +175,32 @@ fn back_dated_wins_wait_since_they_shipped_and_measured_ones_do_not() {
     let check = journal.ok(&["review", "check", "--period", "2026"]);
     assert!(!check.contains("pending-impact"), "{check}");
 }
+
+/// `-d "last month"` was refused with suggestions (`last week`, `2026-Q1`)
+/// that `-d` refused too.
+#[test]
+fn every_date_an_error_suggests_works_with_d() {
+    let journal = Journal::new();
+    journal.add(&["built the ranker", "-d", "2026-01-01"]);
+    journal
+        .test()
+        .args(["add", "tuned the ranker", "-d", "last month"])
+        .stderr_contains("recorded #2 on 2026-10-01")
+        .run();
+    let error = journal.fails(&["add", "tuned it again", "-d", "the other day"]);
+    let examples = error
+        .split("(try: ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap_or_else(|| panic!("no examples in {error}"));
+    for example in examples.split(", ") {
+        for args in [
+            vec!["add", "x", "--dry-run", "-d", example],
+            vec!["update", "1", "--stage", "shipped", "-d", example],
+            vec!["list", "--since", example],
+            vec!["pending", "--older-than", example],
+        ] {
+            journal.test().args(&args).run();
+        }
+    }
+}
