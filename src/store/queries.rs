@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, params_from_iter, OptionalExtension};
 
 use super::{learned, rows, snippet, sync, Store};
-use crate::domain::filter::WinFilter;
+use crate::domain::filter::{StatusFilter, WinFilter};
 use crate::domain::sync::{changed_groups, update_groups, Group, Op};
 use crate::domain::win::{format_rfc3339, CompetencySource, NewWin, Stage, Status, Update, Win};
 
@@ -449,31 +449,70 @@ fn read_one(conn: &rusqlite::Connection, id: i64) -> Result<Option<Win>> {
 }
 
 /// A ranked full-text query: `columns` (of `wins w`), then the snippet and
-/// the bm25 score, best first and, among equals, newest first.
+/// the bm25 score, best first and, among equal scores, the latest added
+/// (highest id) first, so the order never depends on the plan.
 ///
-/// With a limit, SQLite works out a row's snippet (and its other columns)
-/// only when the row ranks among the best so far, not for every match.
+/// The ranking and the cut run on `wins_fts` alone: with `wins` in the
+/// ranking query, SQLite read the row of every match (thousands of pages
+/// for a common word) before it could sort them. Only the rows that made
+/// the cut are then joined with `wins` and get their snippet. The status
+/// filter reads the small index of the inbox's wins, not `wins`; the other
+/// filters need the win's row, and join it in the ranking query.
 fn search_sql(
     columns: &str,
     fts: &str,
     filter: &WinFilter,
 ) -> (String, Vec<rusqlite::types::Value>) {
-    let (clause, values) = rows::where_clause_after(
-        filter,
-        vec!["wins_fts MATCH ?1".to_string()],
-        vec![rusqlite::types::Value::Text(fts.to_string())],
-    );
+    let mut clauses = vec!["wins_fts MATCH ?1".to_string()];
+    let row_filter = WinFilter {
+        status: StatusFilter::Any,
+        ..filter.clone()
+    };
+    let needs_row = !rows::where_clause_after(&row_filter, Vec::new(), Vec::new())
+        .0
+        .is_empty();
+    let (from, clause, values) = if needs_row {
+        let (clause, values) = rows::where_clause_after(
+            filter,
+            clauses,
+            vec![rusqlite::types::Value::Text(fts.to_string())],
+        );
+        (
+            "wins_fts JOIN wins w ON w.id = wins_fts.rowid",
+            clause,
+            values,
+        )
+    } else {
+        match filter.status {
+            StatusFilter::Accepted => clauses.push(format!("wins_fts.rowid NOT IN ({PROPOSED})")),
+            StatusFilter::Proposed => clauses.push(format!("wins_fts.rowid IN ({PROPOSED})")),
+            StatusFilter::Any => {}
+        }
+        (
+            "wins_fts",
+            format!("WHERE {}", clauses.join(" AND ")),
+            vec![rusqlite::types::Value::Text(fts.to_string())],
+        )
+    };
     let limit = filter
         .limit
         .map(|n| format!(" LIMIT {n}"))
         .unwrap_or_default();
+    // CROSS JOIN keeps the order of the loops: the few ranked rows first,
+    // then their win and their full-text row (by rowid, for the snippet).
     let sql = format!(
-        "SELECT {columns}, win_snippet(wins_fts), bm25(wins_fts)
-         FROM wins_fts JOIN wins w ON w.id = wins_fts.rowid {clause}
-         ORDER BY bm25(wins_fts), w.occurred_ts DESC, w.id DESC{limit}"
+        "SELECT {columns}, win_snippet(wins_fts), best.score
+         FROM (SELECT wins_fts.rowid AS id, bm25(wins_fts) AS score FROM {from} {clause}
+               ORDER BY score, id DESC{limit}) best
+         CROSS JOIN wins w ON w.id = best.id
+         CROSS JOIN wins_fts ON wins_fts.rowid = best.id AND wins_fts MATCH ?1
+         ORDER BY best.score, best.id DESC"
     );
     (sql, values)
 }
+
+/// The ids of the inbox's wins, read from their partial index.
+const PROPOSED: &str = "SELECT id FROM wins WHERE status = 'proposed'";
 
 /// A win as stored, read inside a transaction.
 fn win_in(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<Option<Win>> {

@@ -96,6 +96,114 @@ fn filters_and_search() {
 }
 
 #[test]
+fn equal_scores_rank_the_latest_added_first_with_or_without_a_cut() {
+    let mut store = Store::open_in_memory().unwrap();
+    // Same length, same word: equal bm25 scores. Dates out of id order.
+    for (index, days_ago) in [5, 1, 9, 3, 7].into_iter().enumerate() {
+        store
+            .insert(&win(&format!("shipped widget {index}"), days_ago))
+            .unwrap();
+    }
+    let mut proposed = win("shipped widget x", 0);
+    proposed.status = crate::domain::win::Status::Proposed;
+    store.insert(&proposed).unwrap();
+    let ids = |filter: &WinFilter| -> Vec<i64> {
+        let hits = store.search("\"widget\"", filter).unwrap();
+        let brief = store.search_brief("\"widget\"", filter).unwrap();
+        let ids: Vec<i64> = hits.iter().map(|hit| hit.win.id).collect();
+        assert_eq!(brief.iter().map(|hit| hit.id).collect::<Vec<_>>(), ids);
+        ids
+    };
+    assert_eq!(ids(&WinFilter::default()), [5, 4, 3, 2, 1]);
+    let cut = WinFilter {
+        limit: Some(3),
+        ..WinFilter::default()
+    };
+    assert_eq!(ids(&cut), [5, 4, 3]);
+    let inbox = WinFilter {
+        status: crate::domain::filter::StatusFilter::Proposed,
+        ..WinFilter::default()
+    };
+    assert_eq!(ids(&inbox), [6]);
+    let both = WinFilter {
+        status: crate::domain::filter::StatusFilter::Any,
+        limit: Some(2),
+        ..WinFilter::default()
+    };
+    assert_eq!(ids(&both), [6, 5]);
+    // A filter on the win's row: ranked among the wins it keeps.
+    let recent = WinFilter {
+        since: Some(now() - Duration::days(6)),
+        limit: Some(2),
+        ..WinFilter::default()
+    };
+    assert_eq!(ids(&recent), [4, 2]);
+}
+
+/// Pages this connection read from disk since the last call.
+fn pages_read(conn: &rusqlite::Connection) -> i32 {
+    let (mut current, mut highest) = (0, 0);
+    // SAFETY: the handle is this open connection's; the two out-pointers
+    // are locals that outlive the call.
+    let code = unsafe {
+        rusqlite::ffi::sqlite3_db_status(
+            conn.handle(),
+            rusqlite::ffi::SQLITE_DBSTATUS_CACHE_MISS,
+            &raw mut current,
+            &raw mut highest,
+            1,
+        )
+    };
+    assert_eq!(code, rusqlite::ffi::SQLITE_OK);
+    current
+}
+
+#[test]
+fn a_common_word_is_ranked_without_reading_every_matching_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db");
+    let filler = "with notes long enough to fill the pages of the journal ".repeat(6);
+    let wins: Vec<NewWin> = (0..3000)
+        .map(|i| win(&format!("migrated service {i} {filler}"), i % 900))
+        .collect();
+    Store::open(&path).unwrap().insert_many(&wins).unwrap();
+    let top = WinFilter {
+        limit: Some(20),
+        ..WinFilter::default()
+    };
+
+    let store = Store::open(&path).unwrap();
+    pages_read(&store.conn);
+    assert_eq!(store.search_brief("\"migrated\"", &top).unwrap().len(), 20);
+    let search = pages_read(&store.conn);
+
+    // The floor: FTS5's own ranked query, on a connection as cold.
+    let store = Store::open(&path).unwrap();
+    pages_read(&store.conn);
+    let floor: usize = store
+        .conn
+        .prepare(
+            "SELECT rowid, snippet(wins_fts, -1, '[', ']', '…', 16) FROM wins_fts
+             WHERE wins_fts MATCH '\"migrated\"' ORDER BY rank LIMIT 20",
+        )
+        .unwrap()
+        .query_map([], |_| Ok(()))
+        .unwrap()
+        .count();
+    assert_eq!(floor, 20);
+    let floor = pages_read(&store.conn);
+    let journal_pages: i32 = store
+        .conn
+        .query_row("PRAGMA page_count", [], |row| row.get(0))
+        .unwrap();
+    // The 20 wins' own pages on top of the floor's, not the 3,000 wins'.
+    assert!(
+        search <= floor + 40,
+        "search read {search} pages, the floor {floor} (the journal has {journal_pages})"
+    );
+}
+
+#[test]
 fn imports_are_idempotent_and_indexed_at_the_end() {
     let mut store = Store::open_in_memory().unwrap();
     let wins: Vec<NewWin> = (0..50).map(|i| win(&format!("bulk win {i}"), i)).collect();
