@@ -51,6 +51,7 @@ async def call_times():
                 ("show_win", {"id": 1}),
                 ("list_wins", {"limit": 10}),
                 ("search_wins", {"query": "zeitgeist"}),
+                ("win_statement", {"id": 1}),
             ]
             for name, arguments in calls:
                 times = []

@@ -1,7 +1,7 @@
 //! The checker: what a reviewer would call weak or missing in a win.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
@@ -30,9 +30,9 @@ pub struct Rule {
     pub phrases: Vec<String>,
     #[serde(default)]
     pub days: Option<i64>,
-    /// `phrases` as one pattern, built the first time the rule is checked.
+    /// `phrases` as one pattern, found the first time the rule is checked.
     #[serde(skip)]
-    pattern: OnceLock<Option<Regex>>,
+    pattern: OnceLock<Option<&'static Regex>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -90,16 +90,19 @@ impl Rules {
 
     /// Whether one of the rule's phrases occurs in `text` as whole words
     /// (any case), followed by what `tail` matches. A rule is always checked
-    /// with the same tail: its pattern is built once, on first use, so a
+    /// with the same tail: its pattern is found once, on first use, so a
     /// review of thousands of wins scans each text once a rule.
     fn phrase_found(&self, id: &str, tail: &str, text: &str) -> bool {
-        let Some(rule) = self.rules.get(id) else {
-            return false;
-        };
-        rule.pattern
-            .get_or_init(|| phrase_pattern(&rule.phrases, tail))
-            .as_ref()
+        self.pattern(id, tail)
             .is_some_and(|pattern| pattern.is_match(text))
+    }
+
+    /// The rule's phrases as one pattern (see `phrase_pattern`).
+    fn pattern(&self, id: &str, tail: &str) -> Option<&'static Regex> {
+        let rule = self.rules.get(id)?;
+        *rule
+            .pattern
+            .get_or_init(|| phrase_pattern(&rule.phrases, tail))
     }
 
     fn days(&self, id: &str, default: i64) -> i64 {
@@ -167,16 +170,27 @@ const BEFORE_A_NUMBER: &str = r"\s*[0-9$€£]";
 
 /// One case-insensitive pattern for whole-word phrases, or `None` when
 /// there are none (an empty alternation would match everything).
-fn phrase_pattern(phrases: &[String], tail: &str) -> Option<Regex> {
+///
+/// Compiled once per process: every `Rules` (each `win review statement`
+/// an agent asks `win mcp` for reads the rules again) shares the compiled
+/// pattern of the same phrases, which cost milliseconds to compile (the
+/// word boundaries are Unicode classes) against microseconds to use. A
+/// process sees a handful of distinct patterns, so they are kept for its
+/// lifetime.
+fn phrase_pattern(phrases: &[String], tail: &str) -> Option<&'static Regex> {
+    static COMPILED: LazyLock<Mutex<HashMap<String, Option<&'static Regex>>>> =
+        LazyLock::new(Mutex::default);
     if phrases.is_empty() {
         return None;
     }
     let alternatives: Vec<String> = phrases.iter().map(|p| regex::escape(p)).collect();
-    Regex::new(&format!(
-        "(?i){WORD_START}(?:{}){tail}",
-        alternatives.join("|")
-    ))
-    .ok()
+    let source = format!("(?i){WORD_START}(?:{}){tail}", alternatives.join("|"));
+    let mut compiled = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    *compiled.entry(source).or_insert_with_key(|source| {
+        Regex::new(source)
+            .ok()
+            .map(|pattern| &*Box::leak(Box::new(pattern)))
+    })
 }
 
 /// A range where a number should be: "~30%", "10-15%", "between 5 and 8".
@@ -205,7 +219,7 @@ fn has_plan(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Rules;
+    use super::{Rules, WORD_END};
 
     fn rules_for(text: &str) -> Vec<String> {
         let rules = Rules::builtin().unwrap();
@@ -242,5 +256,16 @@ mod tests {
         let vague = |text: &str| rules_for(text).contains(&"vague-growth".into());
         assert!(vague("I want to learn Rust"));
         assert!(!vague("I want to learn Rust by Q3"));
+    }
+
+    #[test]
+    fn phrase_patterns_are_compiled_once_per_process() {
+        // Each statement an agent asks `win mcp` for reads the rules again:
+        // the compiled patterns are the same ones.
+        let (first, second) = (Rules::builtin().unwrap(), Rules::builtin().unwrap());
+        let first = first.pattern("weak-verb", WORD_END).unwrap();
+        let second = second.pattern("weak-verb", WORD_END).unwrap();
+        assert!(std::ptr::eq(first, second));
+        assert!(first.is_match("I worked on the ranker"));
     }
 }
