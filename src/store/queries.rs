@@ -449,15 +449,15 @@ fn read_one(conn: &rusqlite::Connection, id: i64) -> Result<Option<Win>> {
 }
 
 /// A ranked full-text query: `columns` (of `wins w`), then the snippet and
-/// the bm25 score, best first and, among equal scores, the latest added
-/// (highest id) first, so the order never depends on the plan.
+/// the bm25 score, best first and, among equal scores, the first added
+/// (lowest id) first, so the order never depends on the plan.
 ///
 /// The ranking and the cut run on `wins_fts` alone: with `wins` in the
 /// ranking query, SQLite read the row of every match (thousands of pages
 /// for a common word) before it could sort them. Only the rows that made
-/// the cut are then joined with `wins` and get their snippet. The status
-/// filter reads the small index of the inbox's wins, not `wins`; the other
-/// filters need the win's row, and join it in the ranking query.
+/// the cut are then joined with `wins`. The status filter reads the small
+/// index of the inbox's wins, not `wins`; the other filters need the win's
+/// row, and join it in the ranking query.
 fn search_sql(
     columns: &str,
     fts: &str,
@@ -498,15 +498,20 @@ fn search_sql(
         .limit
         .map(|n| format!(" LIMIT {n}"))
         .unwrap_or_default();
-    // CROSS JOIN keeps the order of the loops: the few ranked rows first,
-    // then their win and their full-text row (by rowid, for the snippet).
+    // The snippet is made in the ranking query, where SQLite works it out
+    // only for a row that ranks among the best so far (a lookup of each
+    // shown row in `wins_fts` afterwards walked the word's whole list of
+    // matches every time). FTS5 hands the matches out by ascending id, so
+    // with the lowest id first among equal scores a later equal match never
+    // enters the best so far and costs no snippet. CROSS JOIN keeps the
+    // ranked rows the outer loop.
     let sql = format!(
-        "SELECT {columns}, win_snippet(wins_fts), best.score
-         FROM (SELECT wins_fts.rowid AS id, bm25(wins_fts) AS score FROM {from} {clause}
-               ORDER BY score, id DESC{limit}) best
+        "SELECT {columns}, best.snippet, best.score
+         FROM (SELECT wins_fts.rowid AS id, bm25(wins_fts) AS score,
+                      win_snippet(wins_fts) AS snippet
+               FROM {from} {clause} ORDER BY score, id{limit}) best
          CROSS JOIN wins w ON w.id = best.id
-         CROSS JOIN wins_fts ON wins_fts.rowid = best.id AND wins_fts MATCH ?1
-         ORDER BY best.score, best.id DESC"
+         ORDER BY best.score, best.id"
     );
     (sql, values)
 }

@@ -96,7 +96,7 @@ fn filters_and_search() {
 }
 
 #[test]
-fn equal_scores_rank_the_latest_added_first_with_or_without_a_cut() {
+fn equal_scores_rank_the_first_added_first_with_or_without_a_cut() {
     let mut store = Store::open_in_memory().unwrap();
     // Same length, same word: equal bm25 scores. Dates out of id order.
     for (index, days_ago) in [5, 1, 9, 3, 7].into_iter().enumerate() {
@@ -114,12 +114,12 @@ fn equal_scores_rank_the_latest_added_first_with_or_without_a_cut() {
         assert_eq!(brief.iter().map(|hit| hit.id).collect::<Vec<_>>(), ids);
         ids
     };
-    assert_eq!(ids(&WinFilter::default()), [5, 4, 3, 2, 1]);
+    assert_eq!(ids(&WinFilter::default()), [1, 2, 3, 4, 5]);
     let cut = WinFilter {
         limit: Some(3),
         ..WinFilter::default()
     };
-    assert_eq!(ids(&cut), [5, 4, 3]);
+    assert_eq!(ids(&cut), [1, 2, 3]);
     let inbox = WinFilter {
         status: crate::domain::filter::StatusFilter::Proposed,
         ..WinFilter::default()
@@ -130,14 +130,14 @@ fn equal_scores_rank_the_latest_added_first_with_or_without_a_cut() {
         limit: Some(2),
         ..WinFilter::default()
     };
-    assert_eq!(ids(&both), [6, 5]);
+    assert_eq!(ids(&both), [1, 2]);
     // A filter on the win's row: ranked among the wins it keeps.
     let recent = WinFilter {
         since: Some(now() - Duration::days(6)),
         limit: Some(2),
         ..WinFilter::default()
     };
-    assert_eq!(ids(&recent), [4, 2]);
+    assert_eq!(ids(&recent), [1, 2]);
 }
 
 /// Pages this connection read from disk since the last call.
