@@ -3,6 +3,10 @@
 
     gen.py win N [YEARS] > journal.jsonl   win's export format (analysis included)
     gen.py jrnl N [YEARS] > journal.txt    jrnl's plain-text format, same wins
+    gen.py notes N [YEARS] > notes.jsonl   plain notes as a user brings them from
+                                           jrnl or a JSON list: text, date, tags and
+                                           a competency, no analysis (every one is
+                                           analysed on import)
     gen.py big BYTES > text.txt            the text of one long win (an imported
                                            log or notes), "kubeflow" in every
                                            sentence: search's worst case
@@ -73,6 +77,9 @@ def main():
     for win in wins(count, years):
         if kind == "win":
             out.write(json.dumps(win, separators=(",", ":")) + "\n")
+        elif kind == "notes":
+            note = {key: win[key] for key in ("occurred_at", "text", "tags", "competencies")}
+            out.write(json.dumps(note, separators=(",", ":")) + "\n")
         else:
             at = datetime.fromisoformat(win["occurred_at"]).strftime("%Y-%m-%d %H:%M")
             tags = " ".join("@" + t for t in win["tags"])

@@ -17,6 +17,7 @@ pub mod domain;
 pub mod input;
 pub mod interrupt;
 pub mod output;
+pub mod pipeline;
 pub mod prompt;
 pub mod render;
 pub mod sample;

@@ -12,9 +12,11 @@ use crate::capture;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::domain::import::{self, Format};
 use crate::domain::limits;
+use crate::domain::win::NewWin;
 use crate::input;
 use crate::interrupt::{self, Reader};
 use crate::output;
+use crate::pipeline;
 use crate::store::Store;
 
 /// Below this many bytes an import is over before a bar could help.
@@ -76,35 +78,56 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
             .trim_start_matches('\u{feff}')
             .trim_start()
             .starts_with('[');
+    // Records are parsed and analysed on a second thread while this one
+    // writes the ones before them (see `pipeline`).
+    let mut store_win = |(at, win): (String, Option<NewWin>)| -> Result<()> {
+        match win {
+            Some(win) => session.add(&win).map_err(|err| anyhow!("{at}: {err:#}")),
+            None => Ok(()),
+        }
+    };
     if streamed {
         let mut number = 0;
-        let mut bytes = Vec::new();
-        loop {
-            interrupt::check(NOTHING)?;
+        let lines = std::iter::from_fn(|| {
+            if let Err(err) = interrupt::check(NOTHING) {
+                return Some(Err(err));
+            }
+            let mut bytes = Vec::new();
             // Only a line is limited: the stream as a whole is not.
-            let read = input::read_line(&mut reader, &mut bytes, limits::RECORD_BYTES)
-                .map_err(|err| fail(anyhow!("line {}: {err:#}", number + 1)))?;
-            if read == 0 {
-                break;
+            match input::read_line(&mut reader, &mut bytes, limits::RECORD_BYTES) {
+                Ok(0) => None,
+                Ok(read) => {
+                    number += 1;
+                    bar.inc(read as u64);
+                    Some(Ok((number, bytes)))
+                }
+                Err(err) => Some(Err(anyhow!("line {}: {err:#}", number + 1))),
             }
-            number += 1;
-            bar.inc(read as u64);
-            let text = std::str::from_utf8(&bytes)
-                .map_err(|_| fail(anyhow!("line {number}: not UTF-8 text")))?;
-            let text = if number == 1 {
-                text.trim_start_matches('\u{feff}')
-            } else {
-                text
-            };
-            if let Some(record) = import::parse_win_line(text, number).map_err(fail)? {
-                let win = converter
-                    .convert(record)
-                    .map_err(|err| fail(anyhow!("line {number}: {err:#}")))?;
-                session
-                    .add(&win)
-                    .map_err(|err| fail(anyhow!("line {number}: {err:#}")))?;
-            }
-        }
+        });
+        pipeline::run(
+            lines,
+            |(number, bytes): (usize, Vec<u8>)| {
+                let at = format!("line {number}");
+                let text =
+                    std::str::from_utf8(&bytes).map_err(|_| anyhow!("{at}: not UTF-8 text"))?;
+                let text = if number == 1 {
+                    text.trim_start_matches('\u{feff}')
+                } else {
+                    text
+                };
+                let win = match import::parse_win_line(text, number)? {
+                    Some(record) => Some(
+                        converter
+                            .convert(record)
+                            .map_err(|err| anyhow!("{at}: {err:#}"))?,
+                    ),
+                    None => None,
+                };
+                Ok((at, win))
+            },
+            &mut store_win,
+        )
+        .map_err(fail)?;
     } else {
         let bytes = input::read_whole(&mut reader, limits::WHOLE_IMPORT_BYTES).map_err(fail)?;
         let text = String::from_utf8(bytes).map_err(|err| {
@@ -114,15 +137,21 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
             ))
         })?;
         bar.inc(text.len() as u64);
-        for (at, record) in import::parse(&text, format, app.clock()).map_err(fail)? {
-            interrupt::check(NOTHING)?;
-            let win = converter
-                .convert(record)
-                .map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
-            session
-                .add(&win)
-                .map_err(|err| fail(anyhow!("{at}: {err:#}")))?;
-        }
+        let records = import::parse(&text, format, app.clock()).map_err(fail)?;
+        pipeline::run(
+            records.into_iter().map(|record| {
+                interrupt::check(NOTHING)?;
+                Ok(record)
+            }),
+            |(at, record)| {
+                let win = converter
+                    .convert(record)
+                    .map_err(|err| anyhow!("{at}: {err:#}"))?;
+                Ok((at, Some(win)))
+            },
+            &mut store_win,
+        )
+        .map_err(fail)?;
     }
     report(
         session

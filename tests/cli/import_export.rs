@@ -170,6 +170,72 @@ fn import_is_atomic_and_names_the_bad_line() {
 }
 
 #[test]
+fn notes_analysed_ahead_of_the_writes_keep_their_order_and_first_error() {
+    // Plain notes are parsed and analysed on a second thread while the
+    // first writes: the wins land in the file's order, a list and a stream
+    // give the same wins, and the error named is the first in the file.
+    let journal = Journal::new();
+    let note = |n: usize| {
+        format!(
+            "{{\"text\": \"cut p99 latency of service {n} from 240ms to 80ms\", \"occurred_at\": \"2026-0{}-1{}T09:00:00+01:00\", \"tags\": [\"t{}\"], \"competencies\": [\"mlops\"]}}",
+            1 + n % 9,
+            n % 10,
+            n % 7
+        )
+    };
+    let notes: Vec<String> = (0..700).map(note).collect();
+    let streamed = journal.path().join("notes.jsonl");
+    std::fs::write(&streamed, notes.join("\n")).unwrap();
+    let listed = journal.path().join("notes.json");
+    std::fs::write(&listed, format!("[{}]", notes.join(",\n"))).unwrap();
+    journal.ok(&["import", streamed.to_str().unwrap()]);
+    let wins = journal.json(&["export", "--format", "json"]);
+    let wins = wins.as_array().unwrap();
+    assert_eq!(wins.len(), 700);
+    let mut ids: Vec<(String, i64)> = wins
+        .iter()
+        .map(|w| {
+            (
+                w["text"].as_str().unwrap().to_string(),
+                w["id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    ids.sort_by_key(|(_, id)| *id);
+    for (n, (text, _)) in ids.iter().enumerate() {
+        assert!(text.contains(&format!("service {n} ")), "{n}: {text}");
+    }
+    assert!(wins
+        .iter()
+        .all(|w| !w["metrics"].as_array().unwrap().is_empty()));
+    let other = Journal::new();
+    other.ok(&["import", listed.to_str().unwrap()]);
+    assert_eq!(
+        other.ok(&["export", "--format", "jsonl"]),
+        journal.ok(&["export", "--format", "jsonl"])
+    );
+
+    let mut bad = notes.clone();
+    bad[449] = "{\"text\": \"  \"}".to_string();
+    bad[499] = "{\"text\": ".to_string();
+    let file = journal.path().join("bad.jsonl");
+    std::fs::write(&file, bad.join("\n")).unwrap();
+    let fresh = Journal::new();
+    let stderr = fresh.fails(&["import", file.to_str().unwrap()]);
+    assert!(
+        stderr.contains("line 450")
+            && stderr.contains("empty")
+            && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
+    bad[449] = notes[449].clone();
+    std::fs::write(&file, bad.join("\n")).unwrap();
+    let stderr = fresh.fails(&["import", file.to_str().unwrap()]);
+    assert!(stderr.contains("line 500"), "{stderr}");
+    assert_eq!(fresh.ok(&["export"]).trim(), "[]");
+}
+
+#[test]
 fn import_reads_jrnl_csv_and_stdin_with_dry_run() {
     let journal = Journal::new();
     let jrnl = r#"{"tags": {"@ml": 2}, "entries": [
