@@ -743,13 +743,40 @@ pub enum InboxCommand {
 
 #[derive(Debug, Args)]
 pub struct InboxIds {
-    /// The wins' numbers, as `win inbox` shows them.
-    #[arg(required_unless_present = "all", value_parser = parse_id)]
-    pub ids: Vec<i64>,
+    /// The numbers `win inbox` shows: a proposed win's (4 or #4), or a
+    /// proposed follow-up's (f3).
+    #[arg(required_unless_present = "all", value_parser = parse_inbox_item)]
+    pub ids: Vec<InboxItem>,
 
-    /// Every proposed win.
+    /// Every proposed win and follow-up.
     #[arg(long, conflicts_with = "ids")]
     pub all: bool,
+}
+
+/// What waits in the inbox: a proposed win, or a follow-up proposed for a
+/// win already in the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InboxItem {
+    Win(i64),
+    FollowUp(i64),
+}
+
+/// `4` or `#4` (a proposed win), `f3` (a proposed follow-up).
+fn parse_inbox_item(text: &str) -> Result<InboxItem, String> {
+    let trimmed = text.trim();
+    if let Some(digits) = trimmed
+        .strip_prefix('f')
+        .or_else(|| trimmed.strip_prefix('F'))
+    {
+        return match digits.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(InboxItem::FollowUp(id)),
+            _ => Err(
+                "not a proposed follow-up: give one as `win inbox` shows it, such as f3"
+                    .to_string(),
+            ),
+        };
+    }
+    parse_id(trimmed).map(InboxItem::Win)
 }
 
 /// A win's number as people type it: `4`, or `#4` as `win` prints it.

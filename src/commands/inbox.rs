@@ -1,24 +1,25 @@
-//! `win inbox`: the wins agents proposed, newest first, with why; accept
-//! them into the journal, edit then accept, or reject them. On a terminal
-//! it walks through them one by one; elsewhere it lists them, and the
-//! subcommands act on ids (with `--yes`, as nothing can ask).
+//! `win inbox`: the wins agents proposed, newest first, with why, and the
+//! follow-ups they proposed for wins already in the journal, under their
+//! win; accept them, edit a win then accept it, or reject them. On a
+//! terminal it walks through them one by one; elsewhere it lists them, and
+//! the subcommands act on their numbers (with `--yes`, as nothing can ask).
 
 use std::io::Write;
 
 use anyhow::{bail, Result};
 
 use crate::app::App;
-use crate::capture::{editor_buffer, parse_editor_buffer};
-use crate::cli::{InboxArgs, InboxCommand, InboxIds, WinFields};
+use crate::capture::{editor_buffer, merge_edited, parse_editor_buffer};
+use crate::cli::{InboxArgs, InboxCommand, InboxIds, InboxItem, WinFields};
 use crate::domain::filter::{StatusFilter, WinFilter};
-use crate::domain::win::{Status, Win};
+use crate::domain::win::{Provenance, Status, Win};
 use crate::output::{self, paint, DIM};
 use crate::prompt;
-use crate::store::Store;
+use crate::store::{ProposedUpdate, Store};
 
 pub fn run(app: &App, args: &InboxArgs) -> Result<()> {
     match &args.command {
-        None if args.json => output::print_json(&proposed(&app.open_store()?)?),
+        None if args.json => output::print_json(&as_json(&app.open_store()?)?),
         None if app.stdin_is_terminal && app.stdout_is_terminal => walk(app),
         None => list(app),
         Some(InboxCommand::Accept(ids)) => accept(app, ids),
@@ -39,25 +40,108 @@ fn proposed(store: &Store) -> Result<Vec<Win>> {
     })
 }
 
+/// The proposed wins as JSON, then each win with follow-ups proposed for
+/// it, carrying them in `proposed_updates` (a proposed win's own are there
+/// too).
+fn as_json(store: &Store) -> Result<Vec<serde_json::Value>> {
+    let mut entries = Vec::new();
+    let mut follow_ups = store.proposed_updates()?;
+    for win in proposed(store)? {
+        entries.push(with_follow_ups(&win, &mut follow_ups)?);
+    }
+    for win in accepted_with_follow_ups(store, &follow_ups)? {
+        entries.push(with_follow_ups(&win, &mut follow_ups)?);
+    }
+    Ok(entries)
+}
+
+fn with_follow_ups(win: &Win, follow_ups: &mut Vec<ProposedUpdate>) -> Result<serde_json::Value> {
+    let mut value = serde_json::to_value(win)?;
+    let (mine, others): (Vec<_>, Vec<_>) = follow_ups
+        .drain(..)
+        .partition(|proposal| proposal.win_id == win.id);
+    *follow_ups = others;
+    if let Some(object) = value.as_object_mut() {
+        object.insert("proposed_updates".into(), serde_json::to_value(mine)?);
+    }
+    Ok(value)
+}
+
+/// The wins, already in the journal, that follow-ups were proposed for.
+fn accepted_with_follow_ups(store: &Store, follow_ups: &[ProposedUpdate]) -> Result<Vec<Win>> {
+    let mut ids: Vec<i64> = follow_ups.iter().map(|proposal| proposal.win_id).collect();
+    ids.dedup();
+    let mut wins = Vec::new();
+    for id in ids {
+        let win = store.require(id)?;
+        if win.status == Status::Accepted {
+            wins.push(win);
+        }
+    }
+    Ok(wins)
+}
+
 fn list(app: &App) -> Result<()> {
-    let wins = proposed(&app.open_store()?)?;
-    if wins.is_empty() {
+    let store = app.open_store()?;
+    let wins = proposed(&store)?;
+    let follow_ups = store.proposed_updates()?;
+    if wins.is_empty() && follow_ups.is_empty() {
         output::note("the inbox is empty");
         return Ok(());
     }
     let mut out = output::buffered_stdout();
     for win in &wins {
         writeln!(out, "{}", output::win_line(win))?;
-        writeln!(out, "\t{}", why(win))?;
+        writeln!(out, "\t{}", why(win.provenance.as_ref()))?;
+        for proposal in follow_ups.iter().filter(|p| p.win_id == win.id) {
+            writeln!(out, "{}", follow_up_lines(proposal))?;
+        }
+    }
+    for win in accepted_with_follow_ups(&store, &follow_ups)? {
+        writeln!(out, "{}", output::win_line(&win))?;
+        for proposal in follow_ups.iter().filter(|p| p.win_id == win.id) {
+            writeln!(out, "{}", follow_up_lines(proposal))?;
+        }
     }
     out.flush()?;
-    output::note("accept with: win inbox accept ID... --yes (or edit ID, reject ID... --yes)");
+    output::note(
+        "accept with: win inbox accept ID... --yes (a win's number, or f3 for a follow-up; or edit ID, reject ID... --yes)",
+    );
     Ok(())
 }
 
+/// A proposed follow-up under its win: what it says, and who proposed it.
+fn follow_up_lines(proposal: &ProposedUpdate) -> String {
+    format!(
+        "\tf{} follow-up: {}\n\t    {}",
+        proposal.id,
+        follow_up_words(proposal),
+        why(Some(&proposal.provenance))
+    )
+}
+
+/// "stage measured · impact: conversion +1.8pp · the A/B test read out".
+fn follow_up_words(proposal: &ProposedUpdate) -> String {
+    let update = &proposal.update;
+    let mut parts = Vec::new();
+    if let Some(stage) = update.stage {
+        parts.push(format!("stage {stage}"));
+    }
+    if let Some(impact) = &update.impact {
+        parts.push(format!("impact: {}", output::clean(impact, false)));
+    }
+    if let Some(next) = &update.next {
+        parts.push(format!("next: {}", output::clean(next, false)));
+    }
+    if let Some(text) = &update.text {
+        parts.push(output::clean(text, false));
+    }
+    parts.join(" · ")
+}
+
 /// "proposed by agent (claude-code): the latency fix in PR 812 landed".
-fn why(win: &Win) -> String {
-    let Some(provenance) = &win.provenance else {
+fn why(provenance: Option<&Provenance>) -> String {
+    let Some(provenance) = provenance else {
         return "proposed".to_string();
     };
     let reason = provenance.why.as_deref().map_or_else(
@@ -82,7 +166,7 @@ fn walk(app: &App) -> Result<()> {
             "\n{} {}\n{}",
             paint(DIM, &format!("{}/{total}", index + 1)),
             output::win_details(&win, app.now),
-            paint(DIM, &why(&win))
+            paint(DIM, &why(win.provenance.as_ref()))
         ));
         match prompt::pick("What to do with it?", &answers)? {
             0 => {
@@ -95,39 +179,99 @@ fn walk(app: &App) -> Result<()> {
                 output::note(&format!("rejected #{}", win.id));
             }
             3 => {}
+            _ => return Ok(()),
+        }
+    }
+    walk_follow_ups(app, &mut store)
+}
+
+/// On a terminal, after the wins: each proposed follow-up under its win.
+fn walk_follow_ups(app: &App, store: &mut Store) -> Result<()> {
+    let follow_ups = store.proposed_updates()?;
+    let answers = ["accept", "reject", "skip", "quit"];
+    let total = follow_ups.len();
+    for (index, proposal) in follow_ups.into_iter().enumerate() {
+        let win = store.require(proposal.win_id)?;
+        output::note(&format!(
+            "\n{} a follow-up for {}\n{}\n{}",
+            paint(DIM, &format!("{}/{total}", index + 1)),
+            output::win_line(&win),
+            follow_up_words(&proposal),
+            paint(DIM, &why(Some(&proposal.provenance)))
+        ));
+        match prompt::pick("What to do with it?", &answers)? {
+            0 => {
+                accept_follow_up(app, store, proposal.id)?;
+                output::note(&format!("accepted f{} onto #{}", proposal.id, win.id));
+            }
+            1 => {
+                store.reject_proposed_updates(&[proposal.id])?;
+                output::note(&format!("rejected f{}", proposal.id));
+            }
+            2 => {}
             _ => break,
         }
     }
     Ok(())
 }
 
+fn accept_follow_up(app: &App, store: &mut Store, id: i64) -> Result<Win> {
+    let framework = app.framework()?;
+    let files = app.analysis_files()?;
+    store.accept_proposed_update(id, super::update::analyse(framework, &files))
+}
+
 fn accept(app: &App, ids: &InboxIds) -> Result<()> {
     let mut store = app.open_store()?;
-    let ids = chosen(&store, ids)?;
-    confirm(app, "Accept", &ids)?;
-    let accepted = store.set_status(&ids, Status::Accepted)?;
-    output::note(&format!(
-        "accepted {accepted} win{} into the journal: {}",
-        plural(accepted),
-        handles(&ids)
-    ));
+    let (wins, follow_ups) = chosen(&store, ids)?;
+    confirm(app, "Accept", &wins, &follow_ups)?;
+    if !wins.is_empty() {
+        let accepted = store.set_status(&wins, Status::Accepted)?;
+        output::note(&format!(
+            "accepted {accepted} win{} into the journal: {}",
+            plural(accepted),
+            handles(&wins, &[])
+        ));
+    }
+    for id in follow_ups {
+        let win = accept_follow_up(app, &mut store, id)?;
+        output::note(&format!(
+            "accepted f{id} onto #{}'s timeline ({} update(s))",
+            win.id,
+            win.updates.len()
+        ));
+    }
     Ok(())
 }
 
 fn reject(app: &App, ids: &InboxIds) -> Result<()> {
     let mut store = app.open_store()?;
-    let ids = chosen(&store, ids)?;
-    confirm(app, "Reject (delete)", &ids)?;
-    let rejected = store.reject(&ids)?;
+    let (wins, follow_ups) = chosen(&store, ids)?;
+    confirm(app, "Reject (delete)", &wins, &follow_ups)?;
+    let mut rejected = 0;
+    if !wins.is_empty() {
+        rejected += store.reject(&wins)?;
+    }
+    if !follow_ups.is_empty() {
+        rejected += store.reject_proposed_updates(&follow_ups)?;
+    }
+    let what = match (wins.is_empty(), follow_ups.is_empty()) {
+        (_, true) => "win",
+        (true, false) => "follow-up",
+        (false, false) => "item",
+    };
     output::note(&format!(
-        "rejected {rejected} win{}: {}",
+        "rejected {rejected} {what}{}: {}",
         plural(rejected),
-        handles(&ids)
+        handles(&wins, &follow_ups)
     ));
     Ok(())
 }
 
 /// Opens the win in the editor, stores what was saved, and accepts it.
+/// What was saved is merged with the win as stored when it is written, as
+/// `win edit` does: a change another command made while the editor was
+/// open (a follow-up, a tag, a star) is kept.
 fn edit_then_accept(app: &App, store: &mut Store, win: Win) -> Result<()> {
     if !app.stdin_is_terminal {
         bail!(
@@ -136,40 +280,58 @@ fn edit_then_accept(app: &App, store: &mut Store, win: Win) -> Result<()> {
         );
     }
     let id = win.id;
-    let mut entry = win.into_new();
-    let buffer = editor_buffer(&entry.text, entry.impact.as_deref(), entry.next.as_deref());
+    let buffer = editor_buffer(&win.text, win.impact.as_deref(), win.next.as_deref());
     let prompt::Edited::Saved(saved) = prompt::edit(&buffer)? else {
         bail!("the editor closed without a change: #{id} stays in the inbox (to take it as it is: win inbox accept {id})");
     };
-    let edited = parse_editor_buffer(&saved);
-    if edited.text.is_empty() {
+    let saved = parse_editor_buffer(&saved);
+    if saved.text.is_empty() {
         bail!("the win's text is empty; #{id} stays in the inbox");
     }
-    entry.text = edited.text;
-    entry.impact = edited.impact;
-    entry.next = edited.next;
-    entry.updated_at = app.now;
-    entry.status = Status::Accepted;
-    // Re-derives competencies, metrics and the polished sentence from the new words.
-    super::apply_fields(app, &mut entry, &WinFields::default(), Some(store))?;
-    store.replace(&entry.into_win(id))?;
+    let opened = parse_editor_buffer(&buffer);
+    store.edit(id, |entry, learned| {
+        merge_edited(id, &opened, saved, entry)?;
+        entry.updated_at = app.now;
+        entry.status = Status::Accepted;
+        // Re-derives competencies, metrics and the polished sentence from the new words.
+        super::apply_fields(app, entry, &WinFields::default(), Some(learned))?;
+        Ok(())
+    })?;
     output::note(&format!("edited and accepted #{id}"));
     Ok(())
 }
 
-/// The ids asked for, each checked to be in the inbox; `--all`: every one.
-fn chosen(store: &Store, ids: &InboxIds) -> Result<Vec<i64>> {
+/// The items asked for, each checked to be in the inbox: the proposed
+/// wins, and the proposed follow-ups; `--all`: every one.
+fn chosen(store: &Store, ids: &InboxIds) -> Result<(Vec<i64>, Vec<i64>)> {
     if ids.all {
-        let all: Vec<i64> = proposed(store)?.iter().map(|win| win.id).collect();
-        if all.is_empty() {
+        let wins: Vec<i64> = proposed(store)?.iter().map(|win| win.id).collect();
+        let follow_ups: Vec<i64> = store
+            .proposed_updates()?
+            .iter()
+            .map(|proposal| proposal.id)
+            .collect();
+        if wins.is_empty() && follow_ups.is_empty() {
             bail!("the inbox is empty");
         }
-        return Ok(all);
+        return Ok((wins, follow_ups));
     }
-    for id in &ids.ids {
-        in_inbox(store, *id)?;
+    let (mut wins, mut follow_ups) = (Vec::new(), Vec::new());
+    for item in &ids.ids {
+        match *item {
+            InboxItem::Win(id) => {
+                in_inbox(store, id)?;
+                wins.push(id);
+            }
+            InboxItem::FollowUp(id) => {
+                store.proposed_update(id)?;
+                if !follow_ups.contains(&id) {
+                    follow_ups.push(id);
+                }
+            }
+        }
     }
-    Ok(ids.ids.clone())
+    Ok((wins, follow_ups))
 }
 
 fn in_inbox(store: &Store, id: i64) -> Result<Win> {
@@ -180,26 +342,27 @@ fn in_inbox(store: &Store, id: i64) -> Result<Win> {
     Ok(win)
 }
 
-fn confirm(app: &App, verb: &str, ids: &[i64]) -> Result<()> {
+fn confirm(app: &App, verb: &str, wins: &[i64], follow_ups: &[i64]) -> Result<()> {
     if app.yes {
         return Ok(());
     }
+    let named = handles(wins, follow_ups);
     if !app.stdin_is_terminal {
         bail!(
-            "{} {} needs confirmation: add --yes",
-            verb.to_lowercase(),
-            handles(ids)
+            "{} {named} needs confirmation: add --yes",
+            verb.to_lowercase()
         );
     }
-    if !prompt::confirm(&format!("{verb} {}?", handles(ids)))? {
+    if !prompt::confirm(&format!("{verb} {named}?"))? {
         bail!("nothing was changed");
     }
     Ok(())
 }
 
-fn handles(ids: &[i64]) -> String {
-    ids.iter()
+fn handles(wins: &[i64], follow_ups: &[i64]) -> String {
+    wins.iter()
         .map(|id| format!("#{id}"))
+        .chain(follow_ups.iter().map(|id| format!("f{id}")))
         .collect::<Vec<_>>()
         .join(", ")
 }

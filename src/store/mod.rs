@@ -8,6 +8,7 @@
 //! - `import`: the bulk-load state machine;
 //! - `learned`: what the user's labelled wins teach competency inference;
 //! - `sync`: capturing changes for sync, and replaying other devices';
+//! - `proposals`: follow-ups agents proposed, waiting in the inbox;
 //! - `explain`: SQLite's errors in words that say what to do.
 
 mod explain;
@@ -15,6 +16,7 @@ mod file;
 mod import;
 mod learned;
 mod open;
+mod proposals;
 mod queries;
 mod rows;
 mod snippet;
@@ -28,6 +30,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use file::check_journal_file;
 pub use import::Import;
 pub use open::{give_up_waiting_when, on_long_wait, SCHEMA_VERSION};
+pub use proposals::ProposedUpdate;
 pub use queries::{BriefHit, LearnedCounts, SearchHit};
 pub use sync::{Peer, Replayed, SyncDevice};
 

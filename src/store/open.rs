@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_sync.sql"),
     include_str!("migrations/0008_provenance.sql"),
     include_str!("migrations/0009_sync_trust.sql"),
+    include_str!("migrations/0010_proposed_follow_ups.sql"),
 ];
 
 /// The migration that started counting what labelled wins teach: a journal

@@ -164,43 +164,7 @@ impl Store {
         analyse: impl FnOnce(&mut NewWin) -> Result<()>,
     ) -> Result<Win> {
         self.require(id)?;
-        self.write(|tx| {
-            // Checked again with the write lock held: a `win rm` may have
-            // deleted the win since it was read, and the follow-up would
-            // otherwise fail on its foreign key in SQLite's words.
-            if rows::uid_of(tx, id)?.is_none() {
-                bail!("win #{id} was deleted meanwhile; nothing recorded");
-            }
-            // A new impact or next changes the words the win teaches.
-            learned::forget(tx, id)?;
-            rows::insert_update(tx, id, update)?;
-            tx.execute(
-                "UPDATE wins SET stage = coalesce(?2, stage), impact = coalesce(?3, impact),
-                 next = coalesce(?4, next), updated_at = ?5 WHERE id = ?1",
-                params![
-                    id,
-                    update.stage.map(Stage::as_str),
-                    update.impact,
-                    update.next,
-                    format_rfc3339(&update.at)
-                ],
-            )?;
-            if let Some(uid) = rows::uid_of(tx, id)? {
-                sync::capture(tx, &uid, Op::Update, &update_groups(update))?;
-            }
-            // Read back inside the transaction, so a concurrent edit is not undone.
-            let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
-            let mut statement = tx.prepare_cached(&sql)?;
-            let mut found = statement.query([id])?;
-            let row = found
-                .next()?
-                .ok_or_else(|| anyhow!("win #{id} vanished during the update"))?;
-            let mut win = rows::read_win(row)?.into_new();
-            drop(found);
-            analyse(&mut win)?;
-            rows::replace_win(tx, id, &win, false, &mut rows::Names::default())?;
-            learned::learn_stored(tx, id)
-        })?;
+        self.write(|tx| add_update_in(tx, id, update, analyse))?;
         self.require(id)
     }
 
@@ -520,6 +484,71 @@ fn search_sql(
 const PROPOSED: &str = "SELECT id FROM wins WHERE status = 'proposed'";
 
 /// A win as stored, read inside a transaction.
+/// `Store::add_update` inside a transaction (accepting a proposed
+/// follow-up shares it). A new impact that replaces another keeps the one
+/// it replaces in the timeline, dated when it was last written, so what a
+/// win was first said to achieve is never lost (a follow-up that carried
+/// it already keeps it).
+pub(super) fn add_update_in(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    update: &Update,
+    analyse: impl FnOnce(&mut NewWin) -> Result<()>,
+) -> Result<()> {
+    // Checked again with the write lock held: a `win rm` may have
+    // deleted the win since it was read, and the follow-up would
+    // otherwise fail on its foreign key in SQLite's words.
+    let before = rows::win_by_id(tx, id)?
+        .ok_or_else(|| anyhow!("win #{id} was deleted meanwhile; nothing recorded"))?;
+    // A new impact or next changes the words the win teaches.
+    learned::forget(tx, id)?;
+    if let (Some(previous), Some(new)) = (&before.impact, &update.impact) {
+        let kept = before
+            .updates
+            .iter()
+            .any(|earlier| earlier.impact.as_ref() == Some(previous));
+        if previous != new && !kept {
+            let at = before.updated_at.min(update.at).max(before.occurred_at);
+            rows::insert_update(
+                tx,
+                id,
+                &Update {
+                    at,
+                    stage: None,
+                    text: None,
+                    impact: Some(previous.clone()),
+                    next: None,
+                },
+            )?;
+        }
+    }
+    rows::insert_update(tx, id, update)?;
+    tx.execute(
+        "UPDATE wins SET stage = coalesce(?2, stage), impact = coalesce(?3, impact),
+         next = coalesce(?4, next), updated_at = ?5 WHERE id = ?1",
+        params![
+            id,
+            update.stage.map(Stage::as_str),
+            update.impact,
+            update.next,
+            format_rfc3339(&update.at)
+        ],
+    )?;
+    sync::capture(tx, &before.uid, Op::Update, &update_groups(update))?;
+    // Read back inside the transaction, so a concurrent edit is not undone.
+    let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
+    let mut statement = tx.prepare_cached(&sql)?;
+    let mut found = statement.query([id])?;
+    let row = found
+        .next()?
+        .ok_or_else(|| anyhow!("win #{id} vanished during the update"))?;
+    let mut win = rows::read_win(row)?.into_new();
+    drop(found);
+    analyse(&mut win)?;
+    rows::replace_win(tx, id, &win, false, &mut rows::Names::default())?;
+    learned::learn_stored(tx, id)
+}
+
 fn win_in(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<Option<Win>> {
     let sql = format!("{} WHERE w.id = ?1", rows::SELECT_WIN);
     let mut statement = tx.prepare_cached(&sql)?;

@@ -232,10 +232,20 @@ fn an_agent_session_proposes_a_win_that_the_cli_accepts() {
         journal.json(&["review", "check", "--period", "2026", "--format", "json"])
     );
 
-    let updated = session.call(
+    // An outcome reported for a win in the journal waits in the inbox.
+    let proposed = session.call(
         "record_outcome",
         json!({"id": 1, "stage": "measured", "impact": "search abandonment -12%"}),
     );
+    assert_eq!(proposed["status"], "proposed", "{proposed}");
+    assert_eq!(proposed["proposed_follow_up"]["win_id"], 1, "{proposed}");
+    assert_eq!(journal.json(&["show", "1", "--json"])["stage"], "shipped");
+    journal
+        .test()
+        .args(["inbox", "accept", "f1", "--yes"])
+        .stderr_contains("accepted f1 onto #1")
+        .run();
+    let updated = journal.json(&["show", "1", "--json"]);
     assert_eq!(updated["stage"], "measured");
     assert_eq!(updated["updates"].as_array().map(Vec::len), Some(1));
     let statement = session.call("win_statement", json!({"id": 1}));
@@ -696,4 +706,60 @@ fn the_inbox_walks_through_proposed_wins_on_a_terminal() {
         .collect();
     assert_eq!(inbox, [2, 1]);
     journal.fails(&["show", "3"]);
+}
+
+#[test]
+fn an_agent_cannot_overwrite_an_accepted_win_its_outcome_waits_in_the_inbox() {
+    let journal = Journal::new();
+    journal.add(&[
+        NOTE,
+        "-i",
+        "p99 alerts stopped",
+        "-n",
+        "roll out to search",
+        "--stage",
+        "shipped",
+    ]);
+    let before = journal.ok(&["export", "--format", "json"]);
+    let statement = journal.ok(&["review", "statement", "1", "--json"]);
+    let mut session = Session::start(&journal);
+    let proposed = session.call(
+        "record_outcome",
+        json!({"id": 1, "impact": "-", "next": "-", "stage": "idea", "why": "a test"}),
+    );
+    assert_eq!(proposed["status"], "proposed", "{proposed}");
+    session.finish();
+    // The win, its statement and its draft are as the person left them.
+    assert_eq!(journal.ok(&["export", "--format", "json"]), before);
+    assert_eq!(
+        journal.ok(&["review", "statement", "1", "--json"]),
+        statement
+    );
+    let draft = journal.ok(&["review", "draft", "--period", "2026"]);
+    assert!(!draft.contains("stage idea"), "{draft}");
+    // Listed under its win, with who proposed it and why.
+    let listing = journal.ok(&["inbox"]);
+    assert!(listing.contains("cut p99"), "{listing}");
+    assert!(
+        listing.contains("f1 follow-up: stage idea · impact: - · next: -"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("proposed by agent (test-agent): a test"),
+        "{listing}"
+    );
+    let inbox = journal.json(&["inbox", "--json"]);
+    assert_eq!(inbox[0]["id"], 1, "{inbox}");
+    assert_eq!(inbox[0]["proposed_updates"][0]["impact"], "-", "{inbox}");
+    // Rejected: gone, and the win never changed.
+    journal
+        .test()
+        .args(["inbox", "reject", "f1", "--yes"])
+        .stderr_contains("rejected 1 follow-up: f1")
+        .run();
+    assert_eq!(journal.ok(&["export", "--format", "json"]), before);
+    assert_eq!(journal.json(&["inbox", "--json"]), json!([]));
+    assert!(journal
+        .fails(&["inbox", "accept", "f1", "--yes"])
+        .contains("no proposed follow-up f1"));
 }

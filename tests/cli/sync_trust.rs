@@ -185,3 +185,71 @@ fn a_sequence_number_raised_on_the_remote_does_not_swallow_later_changes() {
     }
     assert_eq!(texts(&b).len(), 3);
 }
+
+#[test]
+fn a_new_impact_keeps_the_one_it_replaces_in_the_timeline() {
+    let journal = Journal::new();
+    journal.add(&["cut p99 latency", "-i", "p99 from 240ms to 80ms"]);
+    journal.ok(&["update", "1", "--impact", "support tickets -40%"]);
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["impact"], "support tickets -40%");
+    let impacts: Vec<&str> = win["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|update| update["impact"].as_str())
+        .collect();
+    assert_eq!(
+        impacts,
+        vec!["p99 from 240ms to 80ms", "support tickets -40%"],
+        "{win}"
+    );
+    // Once kept, it is not kept twice.
+    journal.ok(&["update", "1", "--impact", "tickets -45%"]);
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["updates"].as_array().unwrap().len(), 3, "{win}");
+    let export = journal.ok(&["export", "--format", "json"]);
+    assert!(export.contains("p99 from 240ms to 80ms"), "{export}");
+}
+
+#[test]
+fn an_inbox_edit_keeps_what_other_commands_changed_while_the_editor_was_open() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: script(1) is missing, so no terminal can be faked");
+        return;
+    }
+    let journal = Journal::new();
+    let proposal = json!({"uid": "01a2135a-0000-7000-8000-000000000001",
+                          "text": "drafted the eval plan", "occurred_at": "2026-11-20T10:00:00Z",
+                          "status": "proposed", "provenance": {"source": "agent"}});
+    let file = journal.path().join("proposal.jsonl");
+    std::fs::write(&file, format!("{proposal}\n")).unwrap();
+    journal.ok(&["import", file.to_str().unwrap()]);
+    let editor = journal.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nwin update 1 --impact 'eval time -30%' >/dev/null 2>&1\n\
+         win edit 1 -t evals >/dev/null 2>&1; win star 1 >/dev/null 2>&1\n\
+         sed -i '1s/.*/drafted and ran the eval plan/' \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let output = journal
+        .test()
+        .shell("script -qec 'win inbox edit 1' /dev/null")
+        .env("EDITOR", &editor)
+        .status_one_of(&[0, 1])
+        .run();
+    assert_eq!(output.code, Some(0), "{}{}", output.stdout, output.stderr);
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["text"], "drafted and ran the eval plan");
+    assert_eq!(win["status"], "accepted");
+    assert_eq!(win["impact"], "eval time -30%", "{win}");
+    assert_eq!(win["tags"], json!(["evals"]), "{win}");
+    assert_eq!(win["starred"], true, "{win}");
+    assert_eq!(win["updates"].as_array().unwrap().len(), 1, "{win}");
+}

@@ -82,6 +82,8 @@ pub struct UpdateParams {
     pub next: Option<String>,
     /// When it happened. Default: now.
     pub date: Option<String>,
+    /// Why you report it, in a sentence: the user reads it in their inbox.
+    pub why: Option<String>,
 }
 
 impl UpdateParams {

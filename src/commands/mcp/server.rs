@@ -116,9 +116,10 @@ fn tools() -> Vec<Tool> {
         ),
         tool::<UpdateParams>(
             "record_outcome",
-            "Add a dated follow-up to an existing win: its measured impact, a new stage \
+            "Report a dated follow-up on an existing win: its measured impact, a new stage \
              (shipped, measured, adopted), or what happened since. Use it when the outcome of \
-             earlier work shows up, weeks later.",
+             earlier work shows up, weeks later. On a win already in the user's journal it \
+             waits in their inbox until they accept it (the result says so); say why in `why`.",
             false,
         ),
         tool::<ListParams>(
@@ -286,7 +287,12 @@ impl Server {
             }
             "record_outcome" => {
                 let params: UpdateParams = parse(name, arguments)?;
-                to_json(&update::record(app, &params.args()).map_err(tool_error)?)
+                let provenance = Provenance {
+                    source: AGENT_SOURCE.to_string(),
+                    client: client.map(|name| output::clean(&name, false)),
+                    why: crate::domain::win::non_empty(params.why.clone()),
+                };
+                to_json(&update::propose(app, &params.args(), &provenance).map_err(tool_error)?)
             }
             "list_wins" => {
                 let args = parse::<ListParams>(name, arguments)?.args().map_err(bad)?;
