@@ -133,6 +133,7 @@ pub enum SyncCommand {
 #[derive(Debug, Args)]
 pub struct SyncInitArgs {
     /// The git remote to sync through (an empty repository starts a new one).
+    #[arg(value_hint = clap::ValueHint::AnyPath)]
     pub remote: Option<String>,
 
     /// Encrypt records even for a remote on this machine (the default for
@@ -542,7 +543,7 @@ pub struct FrameworksArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Render with this draft template instead (see `win templates`).
-    #[arg(long, value_name = "NAME|PATH")]
+    #[arg(long, value_name = "NAME|PATH", value_hint = clap::ValueHint::AnyPath)]
     pub template: Option<String>,
 }
 
@@ -590,7 +591,7 @@ pub struct DraftArgs {
     pub filter: ScopeArgs,
 
     /// A draft template: self-assessment, brag-doc, plain, or a file path.
-    #[arg(long, value_name = "NAME|PATH")]
+    #[arg(long, value_name = "NAME|PATH", value_hint = clap::ValueHint::AnyPath)]
     pub template: Option<String>,
 
     /// md: the self-assessment; text: plain text for forms; json: the context.

@@ -3,6 +3,10 @@
 //! the sync remote, and the smaller things.
 
 use crate::harness::Journal;
+use crate::pty::Pty;
+
+/// Erases the line typed so far (readline's unix-line-discard).
+const CTRL_U: &[u8] = b"\x15";
 use crate::sync::git;
 
 fn readme() -> &'static str {
@@ -203,4 +207,75 @@ fn every_date_an_error_suggests_works_with_d() {
             journal.test().args(&args).run();
         }
     }
+}
+
+/// An interactive bash on a terminal with win's completions loaded (from
+/// `win ARGS completions bash`), as a person has it.
+fn bash_with_completions(journal: &Journal, args: &str) -> Pty {
+    let command = journal
+        .test()
+        .shell("exec bash --norc --noprofile -i")
+        .env("PS1", "$ ")
+        .env("INPUTRC", "/dev/null")
+        .command();
+    let mut bash = Pty::spawn(command);
+    bash.line(&format!("source <(win {args} completions bash)"));
+    bash
+}
+
+/// `win add -c <Tab>` offered file names: it offers the competencies of
+/// the framework in use (read from its data), and --stage, --kind and
+/// --role their values.
+#[test]
+fn completion_offers_competencies_and_values() {
+    let journal = Journal::new();
+    std::fs::write(journal.path().join("notes.txt"), "a file").unwrap();
+    let mut bash = bash_with_completions(&journal, "");
+    bash.type_text("win add -c ");
+    bash.key(b"\t");
+    bash.key(b"\t");
+    bash.expect("business-impact");
+    let screen = bash.screen();
+    assert!(
+        screen.contains("model-development") && screen.contains("mlops"),
+        "{screen}"
+    );
+    assert!(!screen.contains("notes.txt"), "{screen}");
+    bash.key(CTRL_U); // a new line
+    bash.type_text("win list --stage sh");
+    bash.key(b"\t");
+    bash.expect("shipped");
+    bash.key(CTRL_U);
+    bash.type_text("win add --role sup");
+    bash.key(b"\t");
+    bash.expect("supported");
+    bash.key(CTRL_U);
+    bash.type_text("win add --kind neg");
+    bash.key(b"\t");
+    bash.expect("negative-result");
+    bash.key(CTRL_U);
+    bash.line("exit");
+    bash.finish();
+
+    // A tag, a date or a text is not a file name (asked of the completion
+    // function itself: readline shows nothing for a lone candidate).
+    let offered = journal
+        .test()
+        .shell(
+            "bash --norc --noprofile -c 'source <(win completions bash); \
+             COMP_WORDS=(win add -t no); COMP_CWORD=3; _win win no -t 2>/dev/null; \
+             echo \"[${COMPREPLY[*]}]\"'",
+        )
+        .run()
+        .stdout;
+    assert_eq!(offered, "[no]\n");
+
+    // Another framework: its own competencies, from its data file.
+    let mut bash = bash_with_completions(&journal, "--framework data-scientist");
+    bash.type_text("win add -c stake");
+    bash.key(b"\t");
+    bash.expect("stakeholder-impact");
+    bash.key(CTRL_U);
+    bash.line("exit");
+    bash.finish();
 }

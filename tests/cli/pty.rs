@@ -118,11 +118,16 @@ impl Pty {
 
     /// Types text key by key, then Enter.
     pub fn line(&mut self, text: &str) {
+        self.type_text(text);
+        self.key(ENTER);
+    }
+
+    /// Types text key by key, without Enter.
+    pub fn type_text(&mut self, text: &str) {
         let mut buffer = [0u8; 4];
         for c in text.chars() {
             self.key(c.encode_utf8(&mut buffer).as_bytes());
         }
-        self.key(ENTER);
     }
 
     fn running(&mut self) -> bool {
