@@ -6,13 +6,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::win::{Kind, Role, Stage};
 
-/// A terminal-first journal of professional wins for ML engineers and data
-/// scientists: capture a win in seconds, attach its outcome later, and turn a
-/// year of them into a self-assessment draft.
 /// The heading global flags are listed under in every command's help, apart
 /// from the command's own flags.
 const GLOBAL: &str = "Global options";
 
+/// A terminal-first journal of professional wins for ML engineers and data
+/// scientists: capture a win in seconds, attach its outcome later, and turn a
+/// year of them into a self-assessment draft.
 #[derive(Debug, Parser)]
 #[command(name = "win", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
@@ -97,8 +97,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Print shell completions: win completions bash > ~/.local/share/bash-completion/completions/win
     Completions(CompletionsArgs),
-    /// Print the man page (roff): win man > ~/.local/share/man/man1/win.1
-    Man,
+    /// Print the man page (roff), or a command's; --dir writes them all.
+    Man(ManArgs),
     /// A draft self-assessment from built-in sample data (touches no journal).
     Demo(DemoArgs),
     /// Sync the journal across your machines through your own git,
@@ -275,6 +275,18 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command's own page instead: win man add, win man review draft.
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+
+    /// Write every page (win.1, win-add.1, win-review-draft.1…) into this
+    /// folder: win man --dir ~/.local/share/man/man1
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
 }
 
 /// The fields of a win that capture and edit share.

@@ -65,7 +65,7 @@ pub fn run(app: &App, command: &Command) -> Result<()> {
         Command::Export(args) => export::run(app, args),
         Command::Import(args) => import::run(app, args),
         Command::Completions(args) => completions::run(app, args),
-        Command::Man => man::run(app),
+        Command::Man(args) => man::run(app, args),
         Command::Demo(args) => demo::run(app, args),
         Command::Sync(args) => sync::run(app, args),
         Command::Mcp(args) => mcp::run(app, args),

@@ -279,3 +279,63 @@ fn completion_offers_competencies_and_values() {
     bash.line("exit");
     bash.finish();
 }
+
+/// The man page had no description and named win-add(1) and others that
+/// did not exist (`win man add` was an error).
+#[test]
+fn the_man_pages_it_names_exist() {
+    let journal = Journal::new();
+    let page = journal.ok(&["man"]);
+    let description = page
+        .split(".SH DESCRIPTION\n")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_default();
+    assert!(
+        description.contains("journal of professional wins"),
+        "{page}"
+    );
+    assert!(journal.ok(&["man", "add"]).contains(".TH win-add 1"));
+    assert!(journal
+        .ok(&["man", "review", "draft"])
+        .contains("win\\-review\\-draft \\- Render a self\\-assessment draft"));
+    let error = journal.fails(&["man", "review", "nope"]);
+    assert!(error.contains("no command \"win review nope\""), "{error}");
+
+    let dir = journal.path().join("man1");
+    journal
+        .test()
+        .args(["man", "--dir", dir.to_str().unwrap()])
+        .stderr_contains("wrote 36 man pages")
+        .run();
+    let named = pages_named(&page);
+    assert!(named.len() > 15, "{named:?}");
+    for name in named {
+        assert!(
+            dir.join(format!("{name}.1")).is_file(),
+            "{name}(1) is named but not written"
+        );
+    }
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for name in pages_named(&text) {
+            assert!(
+                dir.join(format!("{name}.1")).is_file(),
+                "{path:?} names {name}(1)"
+            );
+        }
+    }
+}
+
+/// The pages a page names: `win\-add(1)` in roff.
+fn pages_named(page: &str) -> Vec<String> {
+    page.split("(1)")
+        .filter_map(|before| {
+            let name = before
+                .rsplit(|c: char| c.is_whitespace() || c == ']')
+                .next()?;
+            name.starts_with("win").then(|| name.replace("\\-", "-"))
+        })
+        .collect()
+}
