@@ -101,10 +101,15 @@ impl WinRecord {
         if text.is_empty() {
             bail!("the win's text is empty");
         }
+        // One spelling for one UUID (lowercase, hyphenated, as win writes
+        // them): the same uid in capitals is the same win, not a second one.
         let uid = match self.uid.map(|u| u.trim().to_string()) {
-            Some(uid) if uuid::Uuid::parse_str(&uid).is_ok() => uid,
-            Some(uid) if !uid.is_empty() => bail!("uid {uid:?} is not a UUID"),
-            _ => derived_uid(self.occurred_at.as_ref(), &text),
+            Some(uid) if uid.is_empty() => derived_uid(self.occurred_at.as_ref(), &text),
+            Some(uid) => match uuid::Uuid::parse_str(&uid) {
+                Ok(parsed) => parsed.hyphenated().to_string(),
+                Err(_) => bail!("uid {uid:?} is not a UUID"),
+            },
+            None => derived_uid(self.occurred_at.as_ref(), &text),
         };
         let occurred_at = self.occurred_at.unwrap_or(now);
         let competencies: Vec<String> = self

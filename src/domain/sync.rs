@@ -50,9 +50,11 @@ impl Hlc {
                 counter: 0,
             }
         } else if last.counter == u32::MAX {
+            // Saturating: a clock at the very end stays there rather than
+            // wrapping to zero (replay refuses clocks far ahead anyway).
             Hlc {
-                millis: last.millis + 1,
-                counter: 0,
+                millis: last.millis.saturating_add(1),
+                counter: if last.millis == u64::MAX { u32::MAX } else { 0 },
             }
         } else {
             Hlc {
@@ -673,6 +675,11 @@ mod tests {
             counter: u32::MAX,
         };
         assert!(Hlc::tick(full, 0) > full);
+        let end = Hlc {
+            millis: u64::MAX,
+            counter: u32::MAX,
+        };
+        assert_eq!(Hlc::tick(end, 5), end, "never wraps to zero");
         let clock: Clock = "1764000000000.12@laptop".parse().unwrap();
         assert_eq!(clock.to_string(), "1764000000000.12@laptop");
         assert!(clock > "1764000000000.11@zzz".parse().unwrap());

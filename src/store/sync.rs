@@ -127,8 +127,17 @@ impl Capture {
 /// from) is the same on every device, and accepting or rejecting one on
 /// any device does it everywhere.
 pub(super) fn capture(tx: &Connection, uid: &str, op: Op, groups: &[Group]) -> Result<()> {
-    // Sync off (the common case): one lookup, nothing else on a write's path.
+    // Sync off (the common case): one lookup, nothing else on a write's
+    // path but a delete's note. A journal remembers what it deleted before
+    // sync was set up, so that `win sync init` sends those deletes too: a
+    // copy of the win another journal got by export and import would
+    // otherwise come back.
     let Some(mut capture) = Capture::begin(tx)? else {
+        if op == Op::Delete {
+            let hlc = Hlc::tick(Hlc::ZERO, wall_clock_millis());
+            tx.prepare_cached("INSERT OR REPLACE INTO sync_tombstones (uid, hlc) VALUES (?1, ?2)")?
+                .execute(params![uid, hlc.to_string()])?;
+        }
         return Ok(());
     };
     capture.record(tx, uid, op, groups)?;
@@ -276,7 +285,7 @@ impl Store {
     }
 
     /// Turns capture on for `device` and queues every win already in the
-    /// journal to be published once. Each carries the clock of its last
+    /// journal to be published once, and every delete it remembers. Each carries the clock of its last
     /// change (`updated_at`), so copies of one win that journals got
     /// earlier by export and import resolve to the latest edit, not
     /// to whichever device set sync up last. Returns how many were queued.
@@ -311,7 +320,18 @@ impl Store {
                  FROM wins",
                 [&device],
             )?;
-            Ok(queued)
+            // What was deleted before sync was set up, and not imported
+            // again since, is deleted on every device.
+            tx.execute(
+                "DELETE FROM sync_tombstones WHERE uid IN (SELECT uid FROM wins)",
+                [],
+            )?;
+            let deletes = tx.execute(
+                "INSERT INTO sync_outbox (uid, op, hlc, groups)
+                 SELECT uid, 'delete', hlc, '[]' FROM sync_tombstones ORDER BY hlc",
+                [],
+            )?;
+            Ok(queued + deletes)
         })
     }
 

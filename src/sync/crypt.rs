@@ -165,9 +165,35 @@ pub fn load(path: &Path) -> Result<Option<Key>> {
     let Some(text) = crate::input::read_text("the sync key", path, limits::KEY_BYTES)? else {
         return Ok(None);
     };
-    Key::parse(&text)
-        .map(Some)
-        .with_context(|| format!("the sync key {} is damaged", path.display()))
+    let key =
+        Key::parse(&text).with_context(|| format!("the sync key {} is damaged", path.display()))?;
+    restrict_key_file(path)?;
+    Ok(Some(key))
+}
+
+/// A key file others can read (copied in with the umask's mode, restored
+/// from a backup at 0644) is made owner-only again, as the journal is.
+#[cfg(unix)]
+fn restrict_key_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::symlink_metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.is_file() && meta.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).with_context(
+            || {
+                format!(
+                    "cannot restrict the sync key {} to its owner",
+                    path.display()
+                )
+            },
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restrict_key_file(_path: &Path) -> Result<()> {
+    Ok(())
 }
 
 /// Writes the identity file, readable by its owner only, replacing any
@@ -432,5 +458,10 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         assert!(load(&path).unwrap().is_some());
         assert!(load(&dir.path().join("none")).unwrap().is_none());
+        // Found readable by others: made owner-only again when read.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(load(&path).unwrap().is_some());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }

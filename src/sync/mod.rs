@@ -448,8 +448,9 @@ fn run_locked(
     // order, in one transaction.
     let mut peers = store.peers()?;
     let mut incoming = Vec::new();
+    let limit = clock_limit();
     for change in own {
-        match check_record(&change) {
+        match check_record(&change).and_then(|()| check_clock(&change, limit)) {
             Ok(()) => incoming.push(change),
             Err(err) => report.damaged.push(format!(
                 "devices/{device} record {} (win {}): {err:#}",
@@ -486,7 +487,7 @@ fn run_locked(
             }
             // The checks every other way in has: a record no device could
             // have made is refused by name, on every device alike.
-            match check_record(&change) {
+            match check_record(&change).and_then(|()| check_clock(&change, limit)) {
                 Ok(()) => incoming.push(change),
                 Err(err) => report.damaged.push(format!(
                     "devices/{other} record {} (win {}): {err:#}",
@@ -508,6 +509,31 @@ fn run_locked(
     std::fs::remove_file(&unfinished)
         .with_context(|| format!("cannot remove {}", unfinished.display()))?;
     Ok(report)
+}
+
+/// How far past this machine's clock a record's clock may be: clocks of
+/// devices that sync disagree by seconds, not days. A record from further
+/// ahead would drag this device's clock with it (and its own edits would
+/// then lose to everything), so it is refused by name.
+const CLOCK_AHEAD_MILLIS: u64 = 24 * 60 * 60 * 1000;
+
+/// The latest clock a record may carry, now.
+fn clock_limit() -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0);
+    now.saturating_add(CLOCK_AHEAD_MILLIS)
+}
+
+fn check_clock(change: &Change, limit: u64) -> Result<()> {
+    if change.hlc.millis > limit {
+        bail!(
+            "its clock ({}) is more than a day ahead of this machine's: check the clock of device {}, or this one's",
+            change.hlc, change.device
+        );
+    }
+    Ok(())
 }
 
 /// Squares the journal with what the sync repository holds of this device,

@@ -253,3 +253,114 @@ fn an_inbox_edit_keeps_what_other_commands_changed_while_the_editor_was_open() {
     assert_eq!(win["starred"], true, "{win}");
     assert_eq!(win["updates"].as_array().unwrap().len(), 1, "{win}");
 }
+
+#[test]
+fn a_win_deleted_before_sync_was_set_up_stays_deleted_everywhere() {
+    for a_first in [true, false] {
+        let remote = Remote::new();
+        let a = Journal::new();
+        a.add(&["kept on both"]);
+        a.add(&["deleted on a"]);
+        let file = a.path().join("wins.jsonl");
+        std::fs::write(&file, a.ok(&["export", "--format", "jsonl"])).unwrap();
+        let b = Journal::new();
+        b.ok(&["import", file.to_str().unwrap()]);
+        a.ok(&["rm", "2", "--yes"]);
+        let (first, second) = if a_first { (&a, &b) } else { (&b, &a) };
+        first
+            .test()
+            .args(["sync", "init", &remote.url(), "--device", "first"])
+            .run();
+        second
+            .test()
+            .args(["sync", "init", &remote.url(), "--device", "second"])
+            .run();
+        sync(first);
+        sync(second);
+        assert_eq!(texts(&a), vec!["kept on both"], "a first: {a_first}");
+        assert_eq!(texts(&b), vec!["kept on both"], "a first: {a_first}");
+    }
+}
+
+#[test]
+fn a_record_whose_clock_is_far_ahead_is_refused_and_the_clock_stays_sane() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    let m = device(&remote, "m", &[]);
+    m.add(&["from the far future"]);
+    sync(&m);
+    // Its record, given the largest clock there is, on the remote.
+    let evil = clone_of(&remote);
+    let clone = evil.path().join("evil");
+    let month = std::fs::read_dir(clone.join("devices/m"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.is_dir())
+        .unwrap();
+    let file = std::fs::read_dir(month)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut record: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    record["hlc"] = "18446744073709551615.4294967295".into();
+    std::fs::write(&file, format!("{record}\n")).unwrap();
+    push_all(&clone);
+
+    let told = sync(&a);
+    assert!(told.contains("more than a day ahead"), "{told}");
+    assert!(told.contains("0 received"), "{told}");
+    assert!(texts(&a).is_empty());
+    let conn = rusqlite::Connection::open(a.db()).unwrap();
+    let hlc: String = conn
+        .query_row("SELECT hlc FROM sync_device", [], |row| row.get(0))
+        .unwrap();
+    let millis: u64 = hlc.split('.').next().unwrap().parse().unwrap();
+    assert!(
+        millis < 10_000_000_000_000,
+        "the clock was dragged to {hlc}"
+    );
+    // a's edits still win over older ones.
+    a.add(&["mine"]);
+    sync(&a);
+    sync(&m);
+    m.ok(&["edit", "2", "--impact", "older"]);
+    a.ok(&["edit", "1", "--impact", "newer"]);
+    sync(&m);
+    sync(&a);
+    sync(&m);
+    assert_eq!(
+        export(&a)[export(&a).keys().next().unwrap()]["impact"],
+        "newer"
+    );
+}
+
+#[test]
+fn the_same_uid_in_capitals_is_the_same_win() {
+    let journal = Journal::new();
+    let file = journal.path().join("two.jsonl");
+    let lower = json!({"uid": "01a2135a-0000-7000-8000-00000000abcd", "text": "one win",
+                       "occurred_at": "2026-11-20T10:00:00Z"});
+    let upper = json!({"uid": "01A2135A-0000-7000-8000-00000000ABCD", "text": "one win",
+                       "occurred_at": "2026-11-20T10:00:00Z"});
+    std::fs::write(&file, format!("{lower}\n{upper}\n")).unwrap();
+    journal.ok(&["import", file.to_str().unwrap()]);
+    let wins = export(&journal);
+    assert_eq!(wins.len(), 1, "{wins:?}");
+    assert!(wins.contains_key("01a2135a-0000-7000-8000-00000000abcd"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sync_key_found_readable_by_others_is_made_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let remote = Remote::new();
+    let a = device(&remote, "a", &["--encrypt"]);
+    let key = a.config_dir().join("sync-key.txt");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    sync(&a);
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
