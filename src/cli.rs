@@ -136,13 +136,13 @@ pub struct SyncInitArgs {
     #[arg(value_hint = clap::ValueHint::AnyPath)]
     pub remote: Option<String>,
 
-    /// Encrypt records even for a remote on this machine (the default for
-    /// any other remote).
+    /// Encrypt records (the default, for every remote, a path on this
+    /// machine included).
     #[arg(long, conflicts_with = "no_encrypt")]
     pub encrypt: bool,
 
     /// Keep records readable (plain JSON lines): only for a remote you trust
-    /// with your wins.
+    /// with your wins, and that no one else on the machine can read.
     #[arg(long)]
     pub no_encrypt: bool,
 

@@ -104,7 +104,7 @@ pub struct Status {
 /// How `win sync init` was asked to set sync up.
 pub struct InitOptions {
     pub remote: Option<String>,
-    /// `None`: encrypt unless the remote is a path on this machine.
+    /// `None`: encrypt (for every remote, and with none).
     pub encrypt: Option<bool>,
     pub device: Option<String>,
     /// Lock the key in a new repository with a passphrase.
@@ -219,8 +219,10 @@ pub fn init(
         }
         tree
     } else {
-        let encrypted =
-            encrypt.unwrap_or_else(|| remote.as_deref().is_some_and(|r| !is_local_remote(r)));
+        // Encrypted unless asked otherwise, whatever the remote: a folder on
+        // a USB disk or a NAS mount is as easy to copy as a host, and git
+        // makes a bare repository readable by everyone on the machine.
+        let encrypted = encrypt.unwrap_or(true);
         // Asked before anything is made, so a cancelled question leaves no key.
         let chosen = if passphrase {
             Some(passphrases.new_passphrase()?)

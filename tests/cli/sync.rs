@@ -43,6 +43,17 @@ impl Remote {
         )
     }
 
+    /// Whether no device has pushed to it yet.
+    pub(crate) fn is_empty(&self) -> bool {
+        !Command::new("git")
+            .current_dir(self.path())
+            .args(["rev-parse", "--verify", "--quiet", "refs/heads/main"])
+            .output()
+            .expect("git runs")
+            .status
+            .success()
+    }
+
     pub(crate) fn head(&self) -> String {
         git(&self.path(), &["rev-parse", "refs/heads/main"])
     }
@@ -64,12 +75,20 @@ pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// A device: a journal of its own, set up to sync through `remote`.
+/// A device: a journal of its own, set up to sync through `remote`. The
+/// first one starts the repository readable (`--no-encrypt`) unless
+/// `extra` asks for encryption, so the others join without a key.
 pub(crate) fn device(remote: &Remote, name: &str, extra: &[&str]) -> Journal {
     let journal = Journal::new();
     let url = remote.url();
     let mut args = vec!["sync", "init", url.as_str(), "--device", name];
     args.extend_from_slice(extra);
+    let chosen = extra.iter().any(|arg| {
+        arg.starts_with("--encrypt") || arg.starts_with("--passphrase") || *arg == "--no-encrypt"
+    });
+    if !chosen && remote.is_empty() {
+        args.push("--no-encrypt");
+    }
     journal
         .test()
         .args(&args)
@@ -120,7 +139,14 @@ fn a_win_captured_on_one_device_reaches_the_other() {
     let a = Journal::new();
     a.add(&["tuned the ranker, +3 points NDCG", "-t", "ranker"]);
     a.test()
-        .args(["sync", "init", &remote.url(), "--device", "laptop"])
+        .args([
+            "sync",
+            "init",
+            &remote.url(),
+            "--device",
+            "laptop",
+            "--no-encrypt",
+        ])
         .stderr_contains("this device is laptop")
         .stderr_contains("records are readable JSON lines")
         .stderr_contains("1 change sent")

@@ -298,7 +298,7 @@ fn init_works_in_a_folder_whose_name_is_not_utf8() {
     let db = folder.join("w.db");
     a.test().args(["add", "x"]).env("WIN_DB", &db).run();
     a.test()
-        .args(["sync", "init", &remote.url()])
+        .args(["sync", "init", &remote.url(), "--no-encrypt"])
         .env("WIN_DB", &db)
         .stderr_contains("sync set up")
         .run();

@@ -50,7 +50,14 @@ fn a_joining_device_receives_wins_edited_after_newer_ones_were_added() {
     // The first win now has a later clock than the two newer ones.
     a.test().env("WIN_NOW", LATER).args(["star", "1"]).run();
     a.test()
-        .args(["sync", "init", &remote.url(), "--device", "one"])
+        .args([
+            "sync",
+            "init",
+            &remote.url(),
+            "--device",
+            "one",
+            "--no-encrypt",
+        ])
         .stderr_contains("3 changes sent")
         .run();
     let b = device(&remote, "two", &[]);
@@ -269,7 +276,14 @@ fn a_win_deleted_before_sync_was_set_up_stays_deleted_everywhere() {
         let (first, second) = if a_first { (&a, &b) } else { (&b, &a) };
         first
             .test()
-            .args(["sync", "init", &remote.url(), "--device", "first"])
+            .args([
+                "sync",
+                "init",
+                &remote.url(),
+                "--device",
+                "first",
+                "--no-encrypt",
+            ])
             .run();
         second
             .test()
@@ -363,4 +377,24 @@ fn a_sync_key_found_readable_by_others_is_made_owner_only() {
     sync(&a);
     let mode = std::fs::metadata(&key).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn a_remote_on_this_machine_is_encrypted_unless_asked_otherwise() {
+    let remote = Remote::new();
+    let a = Journal::new();
+    a.add(&["negotiated the zanzibar contract"]);
+    a.test()
+        .args(["sync", "init", &remote.url(), "--device", "a"])
+        .stderr_contains("encrypted with the key in")
+        .run();
+    assert!(!remote.all_objects().contains("zanzibar"));
+    assert!(a.ok(&["sync", "status"]).contains("encrypted:   yes"));
+    let b = Journal::new();
+    b.test()
+        .args(["sync", "key", "import", "-"])
+        .stdin(a.ok(&["sync", "key", "show"]))
+        .run();
+    b.ok(&["sync", "init", &remote.url(), "--device", "b"]);
+    assert_eq!(export(&a), export(&b));
 }
