@@ -339,3 +339,72 @@ fn pages_named(page: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// The rules a dry run finds for a note, and its metrics' labels and levels.
+fn checked(journal: &Journal, note: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let preview = journal.json(&["add", note, "--dry-run", "--json"]);
+    let rules = preview["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["rule"].as_str().unwrap().to_string())
+        .collect();
+    let metrics = preview["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|metric| {
+            (
+                metric["label"].as_str().unwrap_or_default().to_string(),
+                metric["level"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    (rules, metrics)
+}
+
+/// 12 of 14 real notes were flagged: every note without --impact got
+/// `no-impact` though it stated its result, and "cut gpu bill ~30%" got
+/// `no-business-outcome` though a cloud bill is a business cost.
+#[test]
+fn the_checker_takes_a_bill_as_a_cost_and_a_stated_result_as_impact() {
+    let journal = Journal::new();
+    let (rules, metrics) = checked(&journal, "cut gpu bill ~30%");
+    assert_eq!(metrics, [("gpu bill".to_string(), "business".to_string())]);
+    assert!(
+        !rules.contains(&"no-business-outcome".to_string()),
+        "{rules:?}"
+    );
+    assert!(!rules.contains(&"no-impact".to_string()), "{rules:?}");
+    let (rules, _) = checked(&journal, "cut the cloud bill by 30% with spot instances");
+    assert!(rules.is_empty(), "{rules:?}");
+    // A result stated in the note is its impact; a bare number is not.
+    let (rules, _) = checked(
+        &journal,
+        "manual review queue -30% after the new triage model",
+    );
+    assert!(!rules.contains(&"no-impact".to_string()), "{rules:?}");
+    let (rules, _) = checked(&journal, "tollgate p99 38ms after conn pool fix");
+    assert!(rules.contains(&"no-impact".to_string()), "{rules:?}");
+    let (rules, _) = checked(&journal, "improved the ranking model");
+    assert!(rules.contains(&"no-number".to_string()) && rules.contains(&"no-impact".to_string()));
+}
+
+/// "support tix on slow pages down ~40%" was stored as `pages −40%`: tix
+/// are tickets, and the pages only say which tickets.
+#[test]
+fn support_tix_on_slow_pages_are_tickets() {
+    let journal = Journal::new();
+    let (_, metrics) = checked(&journal, "support tix on slow pages down ~40%");
+    assert_eq!(
+        metrics,
+        [("support tix".to_string(), "business".to_string())]
+    );
+    let (_, metrics) = checked(&journal, "support tickets about slow pages -40%");
+    assert_eq!(metrics[0].0, "support tickets");
+    let (_, metrics) = checked(&journal, "latency of the ranking pages down 40%");
+    assert_eq!(metrics[0].0, "latency");
+    journal.add(&["support tix on slow pages down 40%"]);
+    let shown = journal.ok(&["show", "1"]);
+    assert!(shown.contains("support tix"), "{shown}");
+}

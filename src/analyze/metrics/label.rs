@@ -177,6 +177,10 @@ pub(super) fn ends_with_phrase<'a>(text: &str, phrases: &[&'a str]) -> Option<&'
     })
 }
 
+/// Words that start a phrase describing the label before them ("tickets
+/// about slow pages").
+const DESCRIBING: &[&str] = &["about", "on", "of", "for", "across", "in"];
+
 /// The metric label nearest to a span: a lexicon term in the same clause,
 /// before it ("p99 latency from 240ms") or just after ("4 points of precision").
 pub(super) fn label_near(
@@ -227,12 +231,34 @@ pub(super) fn label_near(
             best = Some((first, last, index, rank));
         }
     }
-    let Some((first, last, index, _)) = best else {
+    let Some((mut first, mut last, mut index, _)) = best else {
         return (None, None);
     };
+    // "support tickets about slow pages -40%", "latency of the ranking
+    // pages": a label that a preposition ties to an earlier one describes
+    // it; the earlier one names what the number measures.
+    if words[last - 1].end <= span.0 {
+        let head = labels
+            .iter()
+            .filter(|&&(f, l, i)| {
+                let (start, end) = (words[f].start, words[l - 1].end);
+                if start < clause.0 || end > words[first].start {
+                    return false;
+                }
+                let between = &text[end..words[first].start];
+                lexicon.labels[i].2.is_some()
+                    && !between.contains(|c: char| c.is_ascii_digit() || c == ',')
+                    && between
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|word| DESCRIBING.contains(&word.to_lowercase().as_str()))
+            })
+            .max_by_key(|&&(_, l, _)| l);
+        if let Some(&(f, l, i)) = head {
+            (first, last, index) = (f, l, i);
+        }
+    }
     // Adjacent label terms form one label: "p99" + "latency".
-    let mut first = first;
-    let mut last = last;
     let only_space =
         |from: usize, to: usize| from <= to && text[from..to].chars().all(char::is_whitespace);
     for &(f, l, _) in labels {
