@@ -117,11 +117,15 @@ impl Rules {
         if metrics.is_empty() {
             ids.push("no-number");
         }
-        // A note that states its result ("review queue -30%", "p99 240ms →
-        // 80ms") carries its impact in its words: 12 of 14 real notes were
-        // flagged for leaving --impact empty.
+        // A note that states a system or business result ("review queue
+        // -30%", "p99 240ms → 80ms") carries its impact in its words: 12 of
+        // 14 real notes were flagged for leaving --impact empty. A model
+        // metric ("AUC 0.81 → 0.88") is not an impact yet.
         let states_a_result = metrics.iter().any(|m| {
-            m.direction.is_some() || m.change_pct.is_some() || m.level == Some(Level::Business)
+            m.level != Some(Level::Model)
+                && (m.direction.is_some()
+                    || m.change_pct.is_some()
+                    || m.level == Some(Level::Business))
         });
         if !has_impact && !states_a_result {
             ids.push("no-impact");

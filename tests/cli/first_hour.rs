@@ -386,6 +386,9 @@ fn the_checker_takes_a_bill_as_a_cost_and_a_stated_result_as_impact() {
     assert!(!rules.contains(&"no-impact".to_string()), "{rules:?}");
     let (rules, _) = checked(&journal, "tollgate p99 38ms after conn pool fix");
     assert!(rules.contains(&"no-impact".to_string()), "{rules:?}");
+    // A model metric is not an impact yet.
+    let (rules, _) = checked(&journal, "raised AUC from 0.81 to 0.88");
+    assert!(rules.contains(&"no-impact".to_string()), "{rules:?}");
     let (rules, _) = checked(&journal, "improved the ranking model");
     assert!(rules.contains(&"no-number".to_string()) && rules.contains(&"no-impact".to_string()));
 }
