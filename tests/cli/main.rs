@@ -58,6 +58,7 @@ mod sync_hardening;
 mod sync_inputs;
 mod sync_merge;
 mod sync_passphrase;
+mod sync_random;
 mod sync_trust;
 mod templates;
 mod tour;

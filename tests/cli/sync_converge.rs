@@ -145,7 +145,7 @@ fn two_devices_making_500_interleaved_changes_each_converge() {
 /// walk's imports replace exported wins with a new impact and the metrics
 /// their file carried, which replay keeps only while they came with
 /// exactly the merged words, and follow-ups merge in any order.
-fn differences(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> Vec<String> {
+pub(crate) fn differences(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> Vec<String> {
     let mut found = Vec::new();
     for uid in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
         match (a.get(uid), b.get(uid)) {
