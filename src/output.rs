@@ -298,21 +298,45 @@ pub fn wins_table(wins: &[Win]) -> String {
     table
         .load_preset(presets::UTF8_HORIZONTAL_ONLY)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(vec!["id", "date", "competencies", "win"]);
+        .set_header(vec!["id", "date", "★", "competencies", "tags", "win"]);
     table.set_width(terminal_columns());
     for win in wins {
-        let star = if win.starred { "★ " } else { "" };
         table.add_row(vec![
             format!("#{}", win.id),
             dates::day(&win.occurred_at),
+            if win.starred { "★" } else { "" }.to_string(),
             win.competencies.join(", "),
-            format!(
-                "{star}{}",
-                crate::domain::text::shorten(&clean(&win.text, false), 120)
-            ),
+            clean(&win.tags.join(", "), false),
+            crate::domain::text::shorten(&clean(&win.text, false), 120),
         ]);
     }
-    table.to_string()
+    // Painted once laid out, so the colour codes take no width: each
+    // row's id, as `show` and `search` paint it.
+    table
+        .to_string()
+        .lines()
+        .map(|line| {
+            let indent = line.len() - line.trim_start().len();
+            let rest = &line[indent..];
+            let id_len = rest.strip_prefix('#').map_or(0, |digits| {
+                1 + digits.len()
+                    - digits
+                        .trim_start_matches(|c: char| c.is_ascii_digit())
+                        .len()
+            });
+            if id_len > 1 {
+                format!(
+                    "{}{}{}",
+                    &line[..indent],
+                    paint(ID, &rest[..id_len]),
+                    &rest[id_len..]
+                )
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The width of a terminal that does not say (see [`terminal_columns`]).

@@ -14,9 +14,11 @@ pub fn run(app: &App, args: &ListArgs) -> Result<()> {
     let filter = filter(app, args)?;
     let store = app.open_store()?;
     let mut out = output::buffered_stdout();
-    // Unasked, a terminal gets a table and a pipe gets tab-separated lines.
+    // Unasked, a terminal gets a table and a pipe gets tab-separated lines;
+    // `--color always` asks for the table in colour, as `show` and `stats`
+    // give (`win list --color always | less -R`).
     match args.format {
-        None if !app.stdout_is_terminal => store.for_each(&filter, |win| {
+        None if !app.stdout_is_terminal && !app.styled => store.for_each(&filter, |win| {
             Ok(writeln!(out, "{}", output::win_line(&win))?)
         })?,
         None | Some(ListFormat::Table) => {

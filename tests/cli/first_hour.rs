@@ -411,3 +411,48 @@ fn support_tix_on_slow_pages_are_tickets() {
     let shown = journal.ok(&["show", "1"]);
     assert!(shown.contains("support tix"), "{shown}");
 }
+
+/// `win list --color always` was plain lines when piped, while `show` and
+/// `stats` coloured; the table had no tag or star column.
+#[test]
+fn list_shows_tags_and_stars_and_colours_when_asked() {
+    let journal = Journal::new();
+    journal.add(&["cut p99 from 240ms to 80ms", "-t", "scoring"]);
+    journal.add(&["mentored two new hires", "--star"]);
+
+    let mut command = journal.test().args(["list"]).command();
+    command.env_remove("NO_COLOR");
+    let (code, screen) = Pty::spawn(command).finish();
+    assert_eq!(code, Some(0), "{screen}");
+    let header = screen.lines().find(|line| line.contains("date")).unwrap();
+    for column in ["id", "★", "competencies", "tags", "win"] {
+        assert!(header.contains(column), "{header}");
+    }
+    let starred = screen
+        .lines()
+        .find(|line| line.contains("mentored"))
+        .unwrap();
+    assert!(
+        starred.contains("\u{1b}[33m#2") && starred.contains('★'),
+        "{starred}"
+    );
+    let tagged = screen
+        .lines()
+        .find(|line| line.contains("cut p99"))
+        .unwrap();
+    assert!(
+        tagged.contains("scoring") && !tagged.contains('★'),
+        "{tagged}"
+    );
+
+    let piped = journal.ok(&["list", "--color", "always"]);
+    assert!(
+        piped.contains("\u{1b}[33m#1") && piped.contains("tags"),
+        "{piped}"
+    );
+    // Unasked, a pipe still gets tab-separated lines.
+    assert_eq!(
+        journal.ok(&["list"]).lines().next(),
+        Some("2\t2026-11-21\tleadership\t\tmentored two new hires")
+    );
+}
