@@ -70,6 +70,20 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "mcp/generic.txt",
         include_str!("../../templates/mcp/generic.txt"),
     ),
+    // Where the JSON of these clients goes, said on stderr: their stdout
+    // is the JSON alone, to paste or redirect into the file.
+    (
+        "mcp/cursor.note.txt",
+        include_str!("../../templates/mcp/cursor.note.txt"),
+    ),
+    (
+        "mcp/claude-desktop.note.txt",
+        include_str!("../../templates/mcp/claude-desktop.note.txt"),
+    ),
+    (
+        "mcp/generic.note.txt",
+        include_str!("../../templates/mcp/generic.note.txt"),
+    ),
 ];
 
 /// The draft a document format renders by default.

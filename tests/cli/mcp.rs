@@ -533,16 +533,32 @@ fn mcp_config_prints_what_each_client_needs() {
     ];
     let db = journal.db();
     for (client, expected) in cases {
-        let out = journal.ok(&["mcp", "config", "--client", client]);
+        let run = journal
+            .test()
+            .args(["mcp", "config", "--client", client])
+            .run();
+        let out = format!("{}{}", run.stdout, run.stderr);
         assert!(out.contains(expected), "{client}: {out}");
         assert!(out.contains("mcp"), "{client}: {out}");
         // The journal the tests chose (WIN_DB) is named for the agent too.
         assert!(out.contains(&*db.to_string_lossy()), "{client}: {out}");
     }
-    let cursor = journal.ok(&["mcp", "config", "--client", "cursor"]);
-    let json_part = &cursor[cursor.find('{').unwrap()..];
-    let config: Value = serde_json::from_str(json_part).expect("the JSON to paste parses");
-    assert_eq!(config["mcpServers"]["win"]["args"][2], "mcp");
+    // The JSON clients' stdout is the JSON alone (it had `//` comments in
+    // it), so it can go straight into the file; where it goes is on stderr.
+    for client in ["cursor", "claude-desktop", "generic"] {
+        let run = journal
+            .test()
+            .args(["mcp", "config", "--client", client])
+            .run();
+        let config: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON alone");
+        assert_eq!(config["mcpServers"]["win"]["args"][2], "mcp");
+        assert!(!run.stderr.trim().is_empty(), "{client}: where it goes");
+    }
+    journal
+        .test()
+        .args(["mcp", "config", "--client", "cursor"])
+        .stderr_contains("~/.cursor/mcp.json")
+        .run();
     journal
         .test()
         .args(["mcp", "config", "--client", "vim"])

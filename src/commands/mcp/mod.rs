@@ -60,10 +60,16 @@ fn print_config(app: &App, client: McpClient) -> Result<()> {
         args,
         command_line,
     };
-    let template = app
-        .templates()
-        .get(&format!("mcp/{}.txt", client.as_str()))?;
+    let templates = app.templates();
+    let template = templates.get(&format!("mcp/{}.txt", client.as_str()))?;
     let text = render::render(&template, &launch)?;
+    // What people read about a JSON client's file goes to stderr: JSON
+    // has no comments, and `> .cursor/mcp.json` must get the JSON alone.
+    let note = format!("mcp/{}.note.txt", client.as_str());
+    if render::BUILTIN.iter().any(|(name, _)| *name == note) {
+        let note = render::render(&templates.get(&note)?, &launch)?;
+        output::note(note.trim_end());
+    }
     writeln!(output::stdout(), "{}", text.trim_end())?;
     Ok(())
 }
