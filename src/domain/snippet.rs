@@ -19,6 +19,36 @@ pub const CLOSE: char = '\u{2}';
 /// Stands for text left out.
 const ELLIPSIS: &str = "…";
 
+/// Characters of the win's own text shown before a match in its tags or
+/// project (see [`labelled`]).
+const LEAD_CHARS: usize = 80;
+
+/// The columns of the search index (`wins_fts`: text, impact, next, tags,
+/// project, updates) that hold labels rather than sentences, by index.
+pub fn label_column(column: usize) -> Option<&'static str> {
+    match column {
+        3 => Some("tags"),
+        4 => Some("project"),
+        _ => None,
+    }
+}
+
+/// The snippet of a win that matched only in a label column: the start of
+/// its text, so the line says which win it is, then the label's snippet
+/// ("cut p99 scoring latency… · tags: scoring latency-work", the tag
+/// marked). A tag alone said nothing of the win.
+pub fn labelled(text: &[u8], label: &str, matched: &str) -> String {
+    let words: String = String::from_utf8_lossy(text)
+        .chars()
+        .filter(|&c| c != OPEN && c != CLOSE)
+        .collect();
+    let lead = super::text::shorten(&words, LEAD_CHARS);
+    if lead.is_empty() {
+        return format!("{label}: {matched}");
+    }
+    format!("{lead} · {label}: {matched}")
+}
+
 /// One match of one of the query's phrases: in column `column`, covering
 /// tokens `token..token + tokens`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -235,7 +235,23 @@ unsafe fn snippet_of(
         let spans = tokens.spans.get(from..).unwrap_or_default();
         let spans = &spans[..spans.len().min(WIDTH)];
         let size = column_tokens.get(window.column).copied().unwrap_or(0);
-        Ok(snippet::render(bytes, spans, window, size, &hits))
+        let matched = snippet::render(bytes, spans, window, size, &hits);
+        let Some(label) = snippet::label_column(window.column) else {
+            return Ok(matched);
+        };
+        // Matched in the tags or the project only: the win's own words
+        // lead (column 0, its text).
+        let mut text: *const c_char = ptr::null();
+        let mut length: c_int = 0;
+        check(column_text(fts, 0, &raw mut text, &raw mut length))?;
+        let length = usize::try_from(length).unwrap_or(0);
+        let lead: &[u8] = if text.is_null() || length == 0 {
+            &[]
+        } else {
+            // SAFETY: as above, FTS5's `length` bytes at `text`.
+            std::slice::from_raw_parts(text.cast::<u8>(), length)
+        };
+        Ok(snippet::labelled(lead, label, &matched))
     }
 }
 

@@ -456,3 +456,31 @@ fn list_shows_tags_and_stars_and_colours_when_asked() {
         Some("2\t2026-11-21\tleadership\t\tmentored two new hires")
     );
 }
+
+/// A search that matched only a tag showed the tag alone as its snippet,
+/// which said nothing of the win.
+#[test]
+fn a_search_that_matches_a_tag_shows_the_win_too() {
+    let journal = Journal::new();
+    journal.add(&["cut p99 scoring latency by batching", "-t", "latency-work"]);
+    journal.add(&["shipped the ranker", "-p", "hermes"]);
+    let mut command = journal.test().args(["search", "latency-work"]).command();
+    command.env_remove("NO_COLOR");
+    let (code, screen) = Pty::spawn(command).finish();
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(
+        screen.contains(
+            "cut p99 scoring latency by batching · tags: \u{1b}[1m\u{1b}[36mlatency-work"
+        ),
+        "{screen:?}"
+    );
+    assert_eq!(
+        journal.ok(&["search", "hermes"]),
+        "2\t2026-11-21\tshipped the ranker · project: hermes\n"
+    );
+    // A match in the text is shown as before.
+    assert_eq!(
+        journal.ok(&["search", "ranker"]),
+        "2\t2026-11-21\tshipped the ranker\n"
+    );
+}
