@@ -65,12 +65,19 @@ pub(super) fn tell(report: &Report) -> Result<()> {
         ));
     }
     let replayed = &report.replayed;
-    let mut line = format!(
-        "synced: {} change{} sent, {} received",
-        report.published,
-        plural(report.published),
-        replayed.applied
-    );
+    let sent = if report.published == 0 && !report.sent_earlier.is_empty() {
+        format!(
+            "sent what was committed before ({})",
+            report.sent_earlier.join(", ")
+        )
+    } else {
+        format!(
+            "{} change{} sent",
+            report.published,
+            plural(report.published)
+        )
+    };
+    let mut line = format!("synced: {sent}, {} received", replayed.applied);
     if replayed.ignored_deleted > 0 {
         line.push_str(&format!(
             " ({} for wins deleted on a device, ignored)",

@@ -223,6 +223,24 @@ impl Git {
         Ok(())
     }
 
+    /// The subjects of this device's commits that the remote's branch (as
+    /// last fetched) does not hold yet, oldest first.
+    pub fn unsent(&self, device: &str) -> Result<Vec<String>> {
+        let theirs = format!("refs/remotes/origin/{BRANCH}");
+        let range = match self.resolve(&theirs)? {
+            Some(_) => format!("{theirs}..HEAD"),
+            None if self.resolve("HEAD")?.is_some() => "HEAD".to_string(),
+            None => return Ok(Vec::new()),
+        };
+        let subjects = self.run(&["log", "--reverse", "--format=%s", &range])?;
+        let prefix = format!("{device}: ");
+        Ok(subjects
+            .lines()
+            .filter_map(|subject| subject.strip_prefix(&prefix))
+            .map(str::to_string)
+            .collect())
+    }
+
     /// A file as `revision` holds it, if it does.
     pub fn file_at(&self, revision: &str, path: &str) -> Result<Option<String>> {
         let output = self.output(&self.tree, &["show", &format!("{revision}:{path}")])?;

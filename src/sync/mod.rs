@@ -77,6 +77,9 @@ pub struct Report {
     /// locally for the next sync).
     pub unreachable: Option<String>,
     pub has_remote: bool,
+    /// When this sync published no record: what this device committed
+    /// before and this sync sent ("passphrase set"), by commit subject.
+    pub sent_earlier: Vec<String>,
     /// Lock files a killed git had left in the sync folder, removed.
     pub stale_locks: Vec<PathBuf>,
 }
@@ -438,7 +441,17 @@ fn run_locked(
     // 3–4: fetch, merge, push; again while another device pushed first.
     if git.remote_url()?.is_some() {
         report.has_remote = true;
+        // A passphrase set since the last sync is a commit of its own: say
+        // it was sent, not "0 changes sent".
+        let earlier = if changes.is_empty() {
+            git.unsent(device)?
+        } else {
+            Vec::new()
+        };
         report.unreachable = exchange(git, tree.encrypted)?;
+        if report.unreachable.is_none() {
+            report.sent_earlier = earlier;
+        }
         if report.unreachable.is_none() {
             // The merge may have brought a key check this key cannot open.
             tree.check_key(key.as_ref())?;

@@ -484,3 +484,33 @@ fn a_search_that_matches_a_tag_shows_the_win_too() {
         "2\t2026-11-21\tshipped the ranker\n"
     );
 }
+
+/// `win sync` right after setting a passphrase said "0 changes sent",
+/// though it sent the passphrase.
+#[test]
+fn a_sync_after_a_passphrase_says_it_sent_it() {
+    let remote = crate::sync::Remote::new();
+    let journal = crate::sync::device(&remote, "laptop", &["--encrypt"]);
+    let mut command = journal.test().args(["sync", "key", "passphrase"]).command();
+    command.env_remove("NO_COLOR");
+    let mut pty = Pty::spawn(command);
+    let passphrase = "correct horse battery staple";
+    pty.expect("New passphrase");
+    pty.line(passphrase);
+    pty.expect("The same passphrase again");
+    pty.line(passphrase);
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(0), "{screen:?}");
+    assert!(screen.contains("passphrase set"), "{screen:?}");
+    let said = journal.test().arg("sync").run().stderr;
+    assert!(
+        said.contains("synced: sent what was committed before (passphrase set), 0 received"),
+        "{said}"
+    );
+    // Nothing new: nothing said to be sent.
+    let said = journal.test().arg("sync").run().stderr;
+    assert!(
+        said.contains("synced: 0 changes sent, 0 received"),
+        "{said}"
+    );
+}
