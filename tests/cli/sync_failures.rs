@@ -109,7 +109,10 @@ fn an_unreachable_remote_is_counted_as_not_sent_until_the_next_sync() {
     // A second try while away commits nothing new and says the same.
     a.fails(&["sync"]);
     std::fs::rename(&away, remote.path()).unwrap();
-    assert!(sync(&a).contains("0 changes sent"), "committed before");
+    assert!(
+        sync(&a).contains("sent what was committed before (2 changes)"),
+        "committed before"
+    );
     let status = a.ok(&["sync", "status"]);
     assert!(status.contains("not yet sent: 0 change(s)"), "{status}");
     sync(&b);
