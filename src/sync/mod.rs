@@ -587,10 +587,12 @@ fn square_with_repository(
         .max()
         .unwrap_or(0)
         .max(published);
-    let lacking: Vec<&Change> = mine.iter().filter(|c| c.seq > published).collect();
-    let held: Vec<Change> = lacking.iter().map(|c| (*c).clone()).collect();
-    store.renumber_outbox(&held, last)?;
-    Ok((last, held))
+    let lacking: Vec<Change> = mine
+        .into_iter()
+        .filter(|change| change.seq > published)
+        .collect();
+    store.renumber_outbox(&lacking, last)?;
+    Ok((last, lacking))
 }
 
 /// A replayed win within the limits of capture and import, dated after
