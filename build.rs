@@ -1,5 +1,5 @@
-//! Turns the built-in TOML data files (competency frameworks, the polish
-//! phrase bank) into JSON at build time, and trains the built-in
+//! Turns the built-in TOML data files (competency frameworks, the
+//! statement vocabulary and phrases) into JSON at build time, and trains the built-in
 //! competency models. The TOML files stay the source people read and copy;
 //! the binary parses the JSON, which costs a fifth of the instructions, on
 //! every `win add`. A TOML mistake fails the build.
@@ -17,7 +17,6 @@ mod train;
 const DATA: &[&str] = &[
     "templates/frameworks/ml-engineer.toml",
     "templates/frameworks/data-scientist.toml",
-    "templates/polish.toml",
     "templates/statements/glossary.toml",
     "templates/statements/verbs.toml",
     "templates/statements/phrases.toml",

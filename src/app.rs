@@ -206,7 +206,7 @@ impl App {
         Ok((filter, period))
     }
 
-    /// The user's copies of `templates/polish.toml` and `templates/check.toml`,
+    /// The user's copy of `templates/check.toml`,
     /// and their corpus for the framework's competency model
     /// (`templates/inference/FRAMEWORK.tsv`).
     pub fn analysis_files(&self) -> Result<UserFiles> {
@@ -218,7 +218,6 @@ impl App {
             }))
         };
         Ok(UserFiles {
-            polish: read("polish.toml")?,
             check: read("check.toml")?,
             corpus: read(&format!("inference/{}.tsv", self.framework()?.name))?,
         })

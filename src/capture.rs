@@ -37,7 +37,6 @@ pub fn resolve_competencies(framework: &Framework, names: &[String]) -> Result<V
 /// `learned` is what the user's own labelled wins say about these words.
 pub fn enrich(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) {
     measure(win, analyzer);
-    win.polished = analyzer.polish(&win.text);
     win.suggestions = analyzer.suggest_learned(
         &win.text,
         win.impact.as_deref(),

@@ -474,6 +474,11 @@ pub struct EditArgs {
     #[arg(long, value_name = "TEXT")]
     pub text: Option<String>,
 
+    /// Your own statement of the win: drafts, `review statement` and agents
+    /// use it over the generated one. "" goes back to the generated one.
+    #[arg(long, value_name = "TEXT")]
+    pub statement: Option<String>,
+
     #[command(flatten)]
     pub fields: WinFields,
 
@@ -573,6 +578,15 @@ pub enum ReviewCommand {
     Check(CheckArgs),
     /// Print the statement one win gets in a draft.
     Statement(StatementArgs),
+    /// Finish, on a terminal, the statements the draft could not tell
+    /// cleanly (`statement-unclear`): each in $EDITOR or on one line.
+    Polish(PolishArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolishArgs {
+    #[command(flatten)]
+    pub filter: ScopeArgs,
 }
 
 #[derive(Debug, Args)]

@@ -409,6 +409,13 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
             ));
         }
     }
+    if let Some(statement) = &win.statement {
+        lines.push(format!(
+            "{} {}",
+            paint(DIM, "your statement:"),
+            clean(statement, true)
+        ));
+    }
     let mut field = |name: &str, value: Option<String>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
             lines.push(format!(

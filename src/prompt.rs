@@ -84,6 +84,11 @@ pub fn ask_win(
     })
 }
 
+/// One line of text; empty when the person just presses enter.
+pub fn ask_line(question: &str) -> Result<String> {
+    ask_text(&Term::stderr(), question, false)
+}
+
 /// A yes/no question, "no" unless the person types y.
 pub fn confirm(question: &str) -> Result<bool> {
     let term = Term::stderr();

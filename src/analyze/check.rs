@@ -51,6 +51,7 @@ pub const RULE_IDS: &[&str] = &[
     "vague-growth",
     "not-shipped",
     "pending-impact",
+    "statement-unclear",
 ];
 
 impl Rules {
@@ -86,6 +87,14 @@ impl Rules {
             message: rule.message.clone(),
             suggestion: rule.suggestion.clone(),
         })
+    }
+
+    /// The finding of a win whose statement the engine could not build
+    /// cleanly (`statement-unclear`); the statement engine decides when.
+    pub fn unclear_statement(&self, id: i64) -> Option<Finding> {
+        let mut finding = self.finding("statement-unclear")?;
+        finding.suggestion = finding.suggestion.replace(" ID ", &format!(" {id} "));
+        Some(finding)
     }
 
     /// Whether one of the rule's phrases occurs in `text` as whole words

@@ -1,5 +1,5 @@
 //! Understanding rough notes, offline and deterministic: competency
-//! inference, metric extraction, polish and the checker. Driven by the
+//! inference, metric extraction, the note's words and the checker. Driven by the
 //! framework and phrase files; no I/O, no clock.
 
 pub mod check;
@@ -7,7 +7,6 @@ pub mod infer;
 pub mod metrics;
 pub mod note;
 pub mod outcome;
-pub mod polish;
 pub mod scan;
 pub mod text;
 pub mod train;
@@ -35,13 +34,11 @@ pub struct UserText {
     pub text: String,
 }
 
-/// The user's copies of the analysers' files (`templates/polish.toml`,
-/// `templates/check.toml`); `None` keeps the built-in one. `corpus` is
+/// The user's copies of the analysers' files (`templates/check.toml`); `None` keeps the built-in one. `corpus` is
 /// their `templates/inference/FRAMEWORK.tsv`, which adds to the built-in
 /// training corpus instead of replacing it.
 #[derive(Debug, Clone, Default)]
 pub struct UserFiles {
-    pub polish: Option<UserText>,
     pub check: Option<UserText>,
     pub corpus: Option<UserText>,
 }
@@ -51,7 +48,6 @@ pub struct UserFiles {
 pub struct Analyzer {
     model: infer::Model,
     metric_lexicon: metrics::MetricLexicon,
-    phrases: polish::PhraseBank,
     rules: std::sync::OnceLock<Rules>,
     check_file: Option<UserText>,
 }
@@ -97,7 +93,6 @@ impl Analyzer {
                     .map(|file| (file.label.as_str(), file.text.as_str())),
             )?,
             metric_lexicon: metrics::MetricLexicon::new(framework, only),
-            phrases: polish::PhraseBank::load(files.polish.as_ref())?,
             rules: std::sync::OnceLock::new(),
             check_file: files.check.clone(),
         })
@@ -129,10 +124,6 @@ impl Analyzer {
             found.extend(metrics::extract(&bounded(impact), &self.metric_lexicon));
         }
         found
-    }
-
-    pub fn polish(&self, text: &str) -> Option<String> {
-        self.phrases.polish(&bounded(text))
     }
 
     /// The checker's rules (`templates/check.toml`), parsed on first use.

@@ -66,14 +66,16 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
     let (win, analyzer) = prepare(app, &text, &fields, args.star, store.as_ref())?;
 
     if args.dry_run {
-        let findings = analyzer.rules()?.check_win(&win.preview(), app.now);
+        let mut preview = win.preview();
+        super::with_sentence(app, &mut preview)?;
+        let findings = analyzer.rules()?.check_win(&preview, app.now);
         if args.json {
-            let mut value = serde_json::to_value(win.preview())?;
+            let mut value = serde_json::to_value(&preview)?;
             value["findings"] = serde_json::to_value(&findings)?;
             return output::print_json(&value);
         }
         let mut out = output::stdout();
-        writeln!(out, "{}", output::win_details(&win.preview(), app.now))?;
+        writeln!(out, "{}", output::win_details(&preview, app.now))?;
         for finding in findings {
             writeln!(
                 out,
@@ -91,7 +93,10 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
         Some(store) => store,
         None => app.create_store()?,
     };
-    let stored = store.insert(&win)?;
+    let mut stored = store.insert(&win)?;
+    if args.json {
+        super::with_sentence(app, &mut stored)?;
+    }
     output::print_saved(&stored, args.json);
     output::note(&recorded_line(&stored));
     Ok(())

@@ -5,6 +5,7 @@ use anyhow::{bail, Result};
 use crate::app::App;
 use crate::capture::{editor_buffer, merge_edited, parse_editor_buffer};
 use crate::cli::EditArgs;
+use crate::domain::win::non_empty;
 use crate::output;
 use crate::prompt;
 
@@ -12,7 +13,7 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
     let mut store = app.open_store()?;
     // With no flags, the editor opens on the win as it is now; what comes
     // back is merged with any change made while it was open.
-    let in_editor = if args.text.is_none() && !args.fields.any() {
+    let in_editor = if args.text.is_none() && args.statement.is_none() && !args.fields.any() {
         if !app.stdin_is_terminal {
             bail!("nothing to change: give a flag such as --impact or -c, or run `win edit {}` on a terminal to use $EDITOR", args.id);
         }
@@ -55,6 +56,9 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
         if let Some(text) = text {
             win.text = text;
         }
+        if let Some(statement) = &args.statement {
+            win.statement = non_empty(Some(statement.clone()));
+        }
         win.updated_at = app.now;
         super::apply_fields(app, win, &args.fields, Some(learned))?;
         // The same rule as `win update -d`, the other way round: a win
@@ -71,10 +75,24 @@ pub fn run(app: &App, args: &EditArgs) -> Result<()> {
         }
         Ok(())
     })?;
+    let mut saved = saved;
+    if args.json {
+        super::with_sentence(app, &mut saved)?;
+    }
     output::print_saved(&saved, args.json);
     if args.json {
         return Ok(());
     }
-    output::note(&format!("edited #{}", saved.id));
+    match &args.statement {
+        Some(statement) if statement.trim().is_empty() => output::note(&format!(
+            "edited #{}: its statement is the generated one again",
+            saved.id
+        )),
+        Some(_) => output::note(&format!(
+            "edited #{}: drafts use your statement (see: win review statement {})",
+            saved.id, saved.id
+        )),
+        None => output::note(&format!("edited #{}", saved.id)),
+    }
     Ok(())
 }

@@ -17,6 +17,7 @@ mod mcp;
 pub(crate) mod pending;
 pub(crate) mod review_check;
 mod review_draft;
+mod review_polish;
 pub(crate) mod review_statement;
 mod rm;
 pub(crate) mod search;
@@ -58,6 +59,7 @@ pub fn run(app: &App, command: &Command) -> Result<()> {
             ReviewCommand::Draft(args) => review_draft::run(app, args),
             ReviewCommand::Check(args) => review_check::run(app, args),
             ReviewCommand::Statement(args) => review_statement::run(app, args),
+            ReviewCommand::Polish(args) => review_polish::run(app, args),
         },
         Command::Stats(args) => stats::run(app, args),
         Command::Frameworks(args) => frameworks::run(app, args),
@@ -133,4 +135,14 @@ fn apply_fields(
     };
     capture::enrich(win, &analyzer, &learned);
     Ok(analyzer)
+}
+
+/// Gives a win its sentence (`polished`): what the statement engine says it
+/// did, without its impact or what's next, so that `win show`, `add
+/// --dry-run` and agents read what the draft will say. Derived when a win
+/// is shown, never stored: it follows the engine and the user's glossary.
+pub fn with_sentence(app: &App, win: &mut crate::domain::win::Win) -> Result<()> {
+    let sentence = app.templates().statement_engine()?.sentence(win);
+    win.polished = (!sentence.is_empty()).then_some(sentence);
+    Ok(())
 }

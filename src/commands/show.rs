@@ -20,5 +20,7 @@ pub fn run(app: &App, args: &ShowArgs) -> Result<()> {
 
 /// The win `--json` prints (and `win mcp` returns), whatever its status.
 pub fn win(app: &App, args: &ShowArgs) -> Result<Win> {
-    app.open_store()?.require(args.id)
+    let mut win = app.open_store()?.require(args.id)?;
+    super::with_sentence(app, &mut win)?;
+    Ok(win)
 }

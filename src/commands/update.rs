@@ -15,7 +15,10 @@ use crate::output;
 use crate::store::{ProposedUpdate, Store};
 
 pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
-    let win = record(app, args)?;
+    let mut win = record(app, args)?;
+    if args.json {
+        super::with_sentence(app, &mut win)?;
+    }
     output::print_saved(&win, args.json);
     if args.json {
         return Ok(());

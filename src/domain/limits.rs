@@ -59,6 +59,7 @@ pub fn check_win(win: &NewWin) -> Result<()> {
     check_field("text", Some(&win.text))?;
     check_field("impact", win.impact.as_deref())?;
     check_field("next step", win.next.as_deref())?;
+    check_field("statement", win.statement.as_deref())?;
     check_field("project", win.project.as_deref())?;
     check_field("tags", Some(&win.tags.concat()))?;
     check_field("links", Some(&win.links.concat()))?;

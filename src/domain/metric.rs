@@ -46,6 +46,17 @@ pub struct Metric {
     pub direction: Option<Direction>,
     pub better: Option<bool>,
     pub level: Option<Level>,
+    /// `before` as the note wrote it, when that was in another unit than
+    /// `unit` ("6h" of "6h → 45m", whose `before` is 360 minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_before: Option<Amount>,
+}
+
+/// A number and its unit, as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Amount {
+    pub value: f64,
+    pub unit: Option<String>,
 }
 
 impl Metric {
@@ -103,7 +114,7 @@ pub fn format_amount(value: f64, unit: Option<&str>) -> String {
 fn is_compact_unit(unit: &str) -> bool {
     matches!(
         unit,
-        "ms" | "s" | "min" | "h" | "d" | "pp" | "GB" | "TB" | "MB"
+        "µs" | "ms" | "s" | "min" | "h" | "d" | "pp" | "GB" | "TB" | "MB"
     )
 }
 
@@ -148,7 +159,7 @@ fn group_thousands(text: &str) -> String {
 }
 
 /// "$1.2M", "$450K", "$7K", "$800".
-fn format_money(value: f64) -> String {
+pub fn format_money(value: f64) -> String {
     let abs = value.abs();
     let (scaled, suffix) = if abs >= 1e9 {
         (value / 1e9, "B")
@@ -185,6 +196,7 @@ mod tests {
             direction: None,
             better: None,
             level: None,
+            written_before: None,
         }
     }
 

@@ -29,6 +29,9 @@ pub struct WinRecord {
     pub text: String,
     #[serde(default)]
     pub polished: Option<String>,
+    /// The person's own statement, if they wrote one.
+    #[serde(default)]
+    pub statement: Option<String>,
     #[serde(default)]
     pub impact: Option<String>,
     #[serde(default)]
@@ -75,6 +78,7 @@ impl WinRecord {
             updated_at: None,
             text,
             polished: None,
+            statement: None,
             impact: None,
             next: None,
             kind: None,
@@ -132,6 +136,7 @@ impl WinRecord {
             updated_at: self.updated_at.unwrap_or(now),
             text,
             polished: non_empty(self.polished),
+            statement: non_empty(self.statement),
             impact: non_empty(self.impact),
             next: non_empty(self.next),
             kind: self.kind.unwrap_or(Kind::Other),

@@ -183,7 +183,8 @@ impl FromStr for Op {
 /// suggestions and metrics travel as one unit, `Analysis`; the metrics are
 /// then measured again wherever a merge changes the words they come from
 /// (see `Merged::remeasure`), since those can come from two devices. The
-/// inbox status and the provenance (who proposed the win) travel too.
+/// inbox status, the provenance (who proposed the win) and the person's
+/// own statement travel too.
 /// New groups go at the end: stored clocks are indexed by position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -205,6 +206,7 @@ pub enum Group {
     Updated,
     Status,
     Provenance,
+    Statement,
 }
 
 impl Group {
@@ -226,6 +228,7 @@ impl Group {
         Group::Updated,
         Group::Status,
         Group::Provenance,
+        Group::Statement,
     ];
 
     /// Copies this group's fields from `from` into `to`; says whether anything changed.
@@ -260,6 +263,7 @@ impl Group {
             Group::Updated => set(&mut to.updated_at, &from.updated_at),
             Group::Status => set(&mut to.status, &from.status),
             Group::Provenance => set(&mut to.provenance, &from.provenance),
+            Group::Statement => set(&mut to.statement, &from.statement),
         }
     }
 

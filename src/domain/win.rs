@@ -199,6 +199,9 @@ pub struct NewWin {
     pub updated_at: DateTime<FixedOffset>,
     pub text: String,
     pub polished: Option<String>,
+    /// The person's own statement of the win (`win edit ID --statement`):
+    /// drafts, `review statement` and agents use it over the generated one.
+    pub statement: Option<String>,
     pub impact: Option<String>,
     pub next: Option<String>,
     pub kind: Kind,
@@ -227,6 +230,7 @@ impl NewWin {
             updated_at: now,
             text,
             polished: None,
+            statement: None,
             impact: None,
             next: None,
             kind: Kind::Other,

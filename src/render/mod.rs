@@ -21,7 +21,6 @@ pub use statement::StatementEngine;
 /// Every embedded template, by its path under `templates/`.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("check.toml", include_str!("../../templates/check.toml")),
-    ("polish.toml", include_str!("../../templates/polish.toml")),
     (
         "drafts/self-assessment.md",
         include_str!("../../templates/drafts/self-assessment.md"),

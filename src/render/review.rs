@@ -182,7 +182,7 @@ pub fn entry(
     now: DateTime<FixedOffset>,
     options: &ReviewOptions,
 ) -> Result<WinEntry> {
-    let findings = rules.check_win(win, now);
+    let mut findings = rules.check_win(win, now);
     let metrics: Vec<MetricEntry> = win
         .metrics
         .iter()
@@ -191,7 +191,11 @@ pub fn entry(
             display: m.describe(),
         })
         .collect();
-    let mut statement = statements.statement(win);
+    let assessment = statements.assess(win);
+    if assessment.is_unclear() {
+        findings.extend(rules.unclear_statement(win.id));
+    }
+    let mut statement = assessment.statement;
     if let Some(limit) = options.max_chars {
         statement = statements.fit(win, statement, limit);
     }

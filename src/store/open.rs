@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_provenance.sql"),
     include_str!("migrations/0009_sync_trust.sql"),
     include_str!("migrations/0010_proposed_follow_ups.sql"),
+    include_str!("migrations/0011_own_statement.sql"),
 ];
 
 /// The migration that started counting what labelled wins teach: a journal

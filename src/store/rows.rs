@@ -30,12 +30,13 @@ macro_rules! win_columns {
         FROM updates u WHERE u.win_id = w.id),
     w.status,
     CASE WHEN w.origin IS NULL THEN NULL
-        ELSE json_object('source', w.origin, 'client', w.origin_client, 'why', w.origin_why) END"
+        ELSE json_object('source', w.origin, 'client', w.origin_client, 'why', w.origin_why) END,
+    w.statement"
     };
 }
 
 /// How many columns `win_columns!` reads: a query may add its own after them.
-pub const WIN_COLUMNS: usize = 23;
+pub const WIN_COLUMNS: usize = 24;
 pub(crate) use win_columns;
 
 pub const SELECT_WIN: &str = concat!("SELECT ", win_columns!(), " FROM wins w");
@@ -117,6 +118,8 @@ pub struct StoredWin {
     updates: Box<RawValue>,
     status: String,
     provenance: Option<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statement: Option<String>,
 }
 
 pub fn read_stored(row: &Row<'_>) -> Result<StoredWin> {
@@ -153,6 +156,7 @@ pub fn read_stored(row: &Row<'_>) -> Result<StoredWin> {
                 RawValue::from_string(text).map_err(|err| anyhow!("stored JSON is damaged: {err}"))
             })
             .transpose()?,
+        statement: row.get(23)?,
     })
 }
 
@@ -165,6 +169,7 @@ impl StoredWin {
             updated_at: parse_time(&self.updated_at)?,
             text: self.text,
             polished: self.polished,
+            statement: self.statement,
             impact: self.impact,
             next: self.next,
             kind: self.kind.parse::<Kind>()?,
@@ -395,9 +400,9 @@ pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Op
         .prepare_cached(
             "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
              next, kind, role, stage, starred, project, competency_source, suggestions, metrics,
-             status, origin, origin_client, origin_why)
+             status, origin, origin_client, origin_why, statement)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21)
+             ?18, ?19, ?20, ?21, ?22)
              ON CONFLICT (uid) DO NOTHING",
         )?
         .execute(params![
@@ -422,6 +427,7 @@ pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Op
             origin.map(|p| &p.source),
             origin.and_then(|p| p.client.as_ref()),
             origin.and_then(|p| p.why.as_ref()),
+            win.statement,
         ])?;
     if inserted == 0 {
         // AUTOINCREMENT counts the number the skipped row would have had
@@ -461,7 +467,7 @@ pub fn replace_win(
         "UPDATE wins SET occurred_at = ?2, occurred_ts = ?3, updated_at = ?4, text = ?5, polished = ?6,
          impact = ?7, next = ?8, kind = ?9, role = ?10, stage = ?11, starred = ?12, project = ?13,
          competency_source = ?14, suggestions = ?15, metrics = ?16, created_at = ?17, status = ?18,
-         origin = ?19, origin_client = ?20, origin_why = ?21 WHERE id = ?1",
+         origin = ?19, origin_client = ?20, origin_why = ?21, statement = ?22 WHERE id = ?1",
     )?
     .execute(params![
         id,
@@ -485,6 +491,7 @@ pub fn replace_win(
         origin.map(|p| &p.source),
         origin.and_then(|p| p.client.as_ref()),
         origin.and_then(|p| p.why.as_ref()),
+        win.statement,
     ])?;
     for sql in [
         "DELETE FROM win_competencies WHERE win_id = ?1",

@@ -175,12 +175,20 @@ fn pair_metric(
         lexicon.lower_is_better(l) || (timed && !time_is_good(l))
     });
     let better = direction.map(|d| (d == Direction::Down) == lower_better);
-    // Show both ends in the unit written last, so "7h -> 50min" reads in minutes.
-    let (before_value, after_value, shown_unit) = match (before.scale, after.scale) {
-        (Some((_, sb)), Some((_, sa))) if (sb - sa).abs() > f64::EPSILON => {
-            (round1(before.value * sb / sa), after.value, after.unit)
-        }
-        _ => (before.value, after.value, unit),
+    // Show both ends in the unit written last, so "7h -> 50min" reads in
+    // minutes; a sentence tells the first end as it was written ("7 hours").
+    let (before_value, after_value, shown_unit, written_before) = match (before.scale, after.scale)
+    {
+        (Some((_, sb)), Some((_, sa))) if (sb - sa).abs() > f64::EPSILON => (
+            round1(before.value * sb / sa),
+            after.value,
+            after.unit,
+            Some(crate::domain::metric::Amount {
+                value: before.value,
+                unit: before.unit.map(str::to_string),
+            }),
+        ),
+        _ => (before.value, after.value, unit, None),
     };
     Metric {
         text: text[span.0..span.1].trim().to_string(),
@@ -195,6 +203,7 @@ fn pair_metric(
         level: money_level(unit)
             .or(level)
             .or_else(|| default_level(unit, timed)),
+        written_before,
     }
 }
 
@@ -282,7 +291,12 @@ fn single_metric(
     let is_change = quantity.signed.is_some()
         || ends_with_word(lead, "by")
         || matches!(quantity.unit, Some("×" | "pp" | "points" | "bps"))
-        || (quantity.unit == Some("%") && verb_direction.is_some());
+        || (quantity.unit == Some("%") && verb_direction.is_some())
+        // "fraud losses down $410K", "handle time down ~40s": a stated change.
+        || ends_with_word(lead.trim_end().trim_end_matches(['~', '≈']), "down")
+        // ("set up 3 dashboards" is no change: "up" counts before an amount with a unit).
+        || (quantity.unit.is_some()
+            && ends_with_word(lead.trim_end().trim_end_matches(['~', '≈']), "up"));
     let direction = quantity
         .signed
         .or(verb_direction)
@@ -309,6 +323,7 @@ fn single_metric(
         level: money_level(quantity.unit)
             .or(level)
             .or_else(|| default_level(quantity.unit, quantity.is_time())),
+        written_before: None,
     };
     if let Some(which) = up_from {
         // "up from 73%": only the starting point is known.
@@ -412,6 +427,7 @@ fn word_changes(
             change_pct: Some(change),
             direction: Some(direction),
             level,
+            written_before: None,
         });
     }
     metrics

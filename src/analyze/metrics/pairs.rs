@@ -12,7 +12,34 @@ pub(super) enum Joint {
 
 pub(super) fn joint(between: &str, before_first: &str) -> Option<Joint> {
     let between = between.trim().to_lowercase();
-    let between = between.trim_matches(|c: char| c == ',' || c == '(' || c.is_whitespace());
+    let mut between = between.trim_matches(|c: char| c == ',' || c == '(' || c.is_whitespace());
+    // "$41K/mo -> $23K/mo", "9/wk → 1": the first amount's rate unit.
+    if let Some(rate) = between.strip_prefix('/') {
+        between = rate
+            .trim_start_matches(|c: char| c.is_alphabetic())
+            .trim_start();
+    }
+    // "15 min → <30s", "-> ~1": how close the second amount is.
+    if let Some(close) = between
+        .strip_suffix(['<', '>', '~', '≈', '≤', '≥'])
+        .filter(|rest| rest.ends_with(char::is_whitespace))
+    {
+        between = close.trim_end();
+    }
+    for word in [
+        " about",
+        " under",
+        " over",
+        " approx",
+        " approximately",
+        " roughly",
+        " nearly",
+        " almost",
+    ] {
+        if let Some(rest) = between.strip_suffix(word) {
+            between = rest.trim_end();
+        }
+    }
     let arrow = matches!(
         between,
         "->" | "→" | "=>" | "-->" | "⟶" | ">" | "—>" | "–>" | "➝"

@@ -69,6 +69,7 @@ pub(super) fn canonical_unit(
         "pp" | "percentage point" | "percentage points" => ("pp", None),
         "point" | "points" | "pt" | "pts" => ("points", None),
         "bps" | "basis points" => ("bps", None),
+        "us" | "µs" | "μs" | "microsecond" | "microseconds" => ("µs", Some((Time, 0.000_001))),
         "ms" | "msec" | "millisecond" | "milliseconds" => ("ms", Some((Time, 0.001))),
         "s" | "sec" | "secs" | "second" | "seconds" => ("s", Some((Time, 1.0))),
         "min" | "mins" | "minute" | "minutes" => ("min", Some((Time, 60.0))),

@@ -1,0 +1,348 @@
+//! The English of statements that is grammar, not wording: articles,
+//! capitals, joining words, and how an amount reads in a sentence. What a
+//! user may want to reword is in `templates/statements/phrases.toml`.
+
+use crate::domain::metric::{format_money, format_number};
+
+pub(super) const PREPOSITIONS: &[&str] = &[
+    "for", "of", "on", "in", "to", "from", "with", "at", "across", "by", "into", "over", "via",
+    "using", "and", "under", "without",
+];
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "our", "my", "their", "its", "this", "that", "these", "those", "all",
+    "every", "each", "both", "some", "it",
+];
+
+/// Words that qualify an amount ("about 40%", "under 30 seconds"): they
+/// travel with it into whatever phrase tells the change.
+pub(super) const QUALIFIERS: &[&str] = &[
+    "about",
+    "approximately",
+    "roughly",
+    "nearly",
+    "almost",
+    "over",
+    "under",
+    "around",
+    "just",
+    "more than",
+    "less than",
+    "at least",
+    "up to",
+];
+
+/// A noun phrase with the article it needs: "the drift monitor for …",
+/// "a new feature set", "dbt models", "ranker v4".
+pub(super) fn with_article(words: &str) -> String {
+    let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+    let Some(first) = list.first() else {
+        return String::new();
+    };
+    let lower = first.to_lowercase();
+    if DETERMINERS.contains(&lower.as_str())
+        || first
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '$')
+        || lower == "about"
+        || first.ends_with("'s")
+    {
+        return words.to_string();
+    }
+    let head_end = list
+        .iter()
+        .position(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()))
+        .unwrap_or(list.len());
+    let head = list[..head_end].last().copied().unwrap_or(first);
+    let versioned = list[..head_end].iter().any(|w| {
+        let w = w.to_lowercase();
+        w.len() > 1 && w.starts_with('v') && w[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+    });
+    let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us");
+    if versioned || plural || first.chars().skip(1).any(char::is_uppercase) {
+        return words.to_string();
+    }
+    if lower == "new" {
+        return format!("a {words}");
+    }
+    format!("the {words}")
+}
+
+/// "a" or "an" before a label, by how it sounds: "an F1", "a top-5 accuracy".
+pub(super) fn indefinite(label: &str) -> &'static str {
+    let Some(first) = label.chars().next() else {
+        return "a";
+    };
+    let word = label.split(' ').next().unwrap_or("");
+    let acronym = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase);
+    if acronym {
+        if "AEFHILMNORSX".contains(first) {
+            return "an";
+        }
+        return "a";
+    }
+    if "aeiouAEIOU".contains(first) {
+        return "an";
+    }
+    "a"
+}
+
+pub(super) fn join_words(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+pub(super) fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        // "p99 latency", "iOS": a name that opens lower case stays so.
+        let word = text.split(' ').next().unwrap_or("");
+        if word
+            .chars()
+            .skip(1)
+            .any(|c| c.is_uppercase() || c.is_ascii_digit())
+        {
+            return text.to_string();
+        }
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// "run" → "running" is not needed here: "learn" → "learning", "use" → "using".
+pub(super) fn progressive(base: &str) -> String {
+    let stem = base
+        .strip_suffix('e')
+        .filter(|s| !s.ends_with('e'))
+        .unwrap_or(base);
+    format!("{stem}ing")
+}
+
+/// An amount as a sentence says it: "240 ms", "6 hours", "45 minutes",
+/// "$18K", "28%", "3 points", "1.8 percentage points".
+pub(super) fn amount(value: f64, unit: Option<&str>) -> String {
+    let number = format_number(value);
+    let one = (value - 1.0).abs() < f64::EPSILON;
+    let word =
+        |singular: &str, plural: &str| format!("{number} {}", if one { singular } else { plural });
+    match unit {
+        None => number,
+        // "$14.20": cents as a price is written.
+        Some(symbol @ ("$" | "€" | "£")) if value.abs() < 1000.0 && value.fract() != 0.0 => {
+            format!("{symbol}{value:.2}")
+        }
+        Some(symbol @ ("$" | "€" | "£")) => format!("{symbol}{}", format_money(value)),
+        Some("%") => format!("{number}%"),
+        Some("×") => format!("{number}×"),
+        Some("pp") => word("percentage point", "percentage points"),
+        Some("points") => word("point", "points"),
+        Some("bps") => word("basis point", "basis points"),
+        Some("ms") => format!("{number} ms"),
+        Some("µs") => format!("{number} µs"),
+        Some("s") => word("second", "seconds"),
+        Some("min") => word("minute", "minutes"),
+        Some("h") => word("hour", "hours"),
+        Some(unit @ ("days" | "weeks" | "months" | "years")) => word(&unit[..unit.len() - 1], unit),
+        Some(unit @ ("GB" | "TB" | "MB")) => format!("{number} {unit}"),
+        Some(unit) => format!("{number} {unit}"),
+    }
+}
+
+/// A count as the note wrote it: "8K", "3.4M" when it was written with a
+/// magnitude ("8k", "3.4M"), else in full ("1,200").
+pub(super) fn count(value: f64, written: &str) -> String {
+    let magnitude = written.as_bytes().windows(2).any(|pair| {
+        pair[0].is_ascii_digit() && matches!(pair[1], b'k' | b'K' | b'm' | b'M' | b'b' | b'B')
+    });
+    if magnitude && value.abs() >= 1000.0 {
+        return format_money(value);
+    }
+    // "0.60", "1,200": the digits as the note wrote them, where they are there.
+    for decimals in 0..=4 {
+        let plain = format!("{value:.decimals$}");
+        for candidate in [plain.clone(), group(&plain)] {
+            if written_as(written, &candidate) {
+                return candidate;
+            }
+        }
+    }
+    format_number(value)
+}
+
+/// "1200" → "1,200".
+fn group(plain: &str) -> String {
+    let (whole, fraction) = plain
+        .split_once('.')
+        .map_or((plain, None), |(w, f)| (w, Some(f)));
+    let digits: Vec<char> = whole.chars().collect();
+    let mut out = String::new();
+    for (index, digit) in digits.iter().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 && digit.is_ascii_digit() {
+            out.push(',');
+        }
+        out.push(*digit);
+    }
+    match fraction {
+        Some(f) => format!("{out}.{f}"),
+        None => out,
+    }
+}
+
+/// Whether `number` stands in `written` as a whole number, not inside a longer one.
+fn written_as(written: &str, number: &str) -> bool {
+    written.match_indices(number).any(|(at, _)| {
+        let before = written[..at].chars().next_back();
+        let after = written[at + number.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            && !after.is_some_and(|c| {
+                c.is_ascii_digit()
+                    || (c == '.' || c == ',')
+                        && written[at + number.len() + 1..]
+                            .starts_with(|d: char| d.is_ascii_digit())
+            })
+    })
+}
+
+/// Words that make a clause of what follows them ("we were …", "it is …"):
+/// no metric's label holds one.
+const CLAUSE_WORDS: &[&str] = &[
+    "i", "we", "they", "he", "she", "it", "you", "is", "are", "was", "were", "has", "have", "had",
+    "will", "would", "can", "could", "should", "did", "does", "do", "been", "being",
+];
+
+pub(super) fn is_clause_word(word: &str) -> bool {
+    CLAUSE_WORDS.contains(&word.to_lowercase().as_str())
+}
+
+/// Common words a note may shout ("went UP", "NOT shipping", "ONE
+/// definition"): a statement says them plainly.
+const SHOUTED: &[&str] = &[
+    "up", "down", "not", "one", "no", "all", "only", "never", "their", "our", "them", "every",
+    "none", "more", "less", "and", "or", "the", "is", "was", "were", "very", "really", "huge",
+    "big", "way", "any", "done", "live", "finally", "before", "after", "new", "first",
+];
+
+/// A word as a statement says it: a shouted common word in lower case.
+pub(super) fn unshout(word: &str) -> String {
+    let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let shouted = bare.len() > 1 && bare.chars().all(|c| c.is_ascii_uppercase());
+    if shouted && SHOUTED.contains(&bare.to_lowercase().as_str()) {
+        return word.replace(bare, &bare.to_lowercase());
+    }
+    word.to_string()
+}
+
+/// Collapses doubled punctuation a join may produce ("…%.," or " ,").
+pub(super) fn tidy(text: &str) -> String {
+    let mut out = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (from, to) in [
+        ("..", "."),
+        (".,", ","),
+        (".;", ";"),
+        (";.", "."),
+        (" ,", ","),
+        (",,", ","),
+        (",.", "."),
+        ("?.", "?"),
+        ("!.", "!"),
+        ("( ", "("),
+        (" )", ")"),
+        ("()", ""),
+    ] {
+        while out.contains(from) {
+            out = out.replace(from, to);
+        }
+    }
+    // "40 seconds /ticket": a rate's unit after an amount.
+    while let Some(at) = out
+        .find(" /")
+        .filter(|at| out[at + 2..].starts_with(char::is_alphabetic))
+    {
+        out.replace_range(at..at + 2, " per ");
+    }
+    out
+}
+
+/// The numbers in a statement, as written ("40%", "240ms", "$1.2M").
+pub(super) fn numbers(text: &str) -> Vec<&str> {
+    text.split_whitespace()
+        .map(|word| {
+            word.trim_start_matches(['(', '"', '“'])
+                .trim_end_matches(['.', ',', ';', ':', ')', '"', '”', '…'])
+        })
+        .filter(|word| word.chars().any(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+/// Cuts words from the end, keeping every word with a digit in it.
+pub(super) fn cut_keeping_numbers(text: &str, limit: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let numbers: usize = words
+        .iter()
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+        .map(|w| w.chars().count() + 1)
+        .sum();
+    let mut kept: Vec<&str> = Vec::new();
+    let mut length = numbers + 1;
+    for word in &words {
+        let has_digit = word.chars().any(|c| c.is_ascii_digit());
+        if has_digit {
+            kept.push(word);
+            continue;
+        }
+        if length + word.chars().count() + 1 > limit {
+            continue;
+        }
+        length += word.chars().count() + 1;
+        kept.push(word);
+    }
+    let mut cut = kept.join(" ");
+    cut = cut.trim_end_matches([',', ';', ':']).to_string();
+    if !cut.ends_with('.') {
+        cut.push('…');
+    }
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_as_words_with_their_units() {
+        assert_eq!(amount(6.0, Some("h")), "6 hours");
+        assert_eq!(amount(1.0, Some("h")), "1 hour");
+        assert_eq!(amount(45.0, Some("min")), "45 minutes");
+        assert_eq!(amount(90.0, Some("s")), "90 seconds");
+        assert_eq!(amount(18_000.0, Some("$")), "$18K");
+        assert_eq!(amount(1.8, Some("pp")), "1.8 percentage points");
+        assert_eq!(amount(0.71, None), "0.71");
+    }
+
+    #[test]
+    fn articles_follow_the_head_noun() {
+        assert_eq!(with_article("feature store"), "the feature store");
+        assert_eq!(with_article("dbt models"), "dbt models");
+        assert_eq!(with_article("new feature set"), "a new feature set");
+        assert_eq!(indefinite("F1"), "an");
+        assert_eq!(indefinite("recall"), "a");
+    }
+
+    #[test]
+    fn tidy_mends_the_punctuation_of_joins() {
+        assert_eq!(tidy("cut it ( by 4% ) ,. Next"), "cut it (by 4%). Next");
+    }
+}

@@ -1,0 +1,741 @@
+//! A win's statement: what I did (with an honest verb for my part), the
+//! changes its metrics tell, the impact chain in the order the note gives
+//! it, then what's next. One engine: the sentence stored with a win and the
+//! draft's statement both come from here.
+//!
+//! Say less, say it right: a statement is built from a clause plan
+//! (`compose`), its numbers only from the win's metrics (`marks`), its
+//! grammar in `english`, its wording data in
+//! `templates/statements/phrases.toml`. Understanding the note's words is
+//! `analyze::note`. A part of the note that fits no slot is left out and
+//! reported (`Assessment`), never glued on.
+
+mod compose;
+mod english;
+mod marks;
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::analyze::note::Vocabulary;
+use crate::domain::win::{Kind, Stage, Win};
+
+use compose::Composer;
+use english::{cut_keeping_numbers, join_words, numbers, with_article, PREPOSITIONS};
+
+/// `templates/statements/phrases.toml`, turned into JSON by `build.rs`.
+const PHRASES: &str = include_str!(concat!(env!("OUT_DIR"), "/phrases.json"));
+/// The path of the phrase file under `templates/`.
+pub const PHRASES_FILE: &str = "statements/phrases.toml";
+
+/// A statement longer than this many words opens its impact as a sentence.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RolePhrases {
+    action: String,
+    work: String,
+    activity: String,
+    launch: String,
+    clause: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WayPhrases {
+    base: String,
+    action: String,
+    gerund: String,
+    clause: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinPhrases {
+    worth: String,
+    launched: String,
+    served: String,
+    next_action: String,
+    migration: String,
+    migration_role: String,
+    ruled_out: String,
+    scope_words: Vec<String>,
+    goal: String,
+    goal_openings: Vec<String>,
+    direction_words: Vec<String>,
+    comparatives: Vec<String>,
+    results: Vec<String>,
+    topics: Vec<String>,
+    unnamed_time: String,
+    unnamed_money: String,
+    informal: Vec<String>,
+    impersonal: Vec<String>,
+    particles: Vec<String>,
+}
+
+/// The wording of statements.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phrases {
+    outcome: Vec<String>,
+    stronger: HashMap<String, String>,
+    role: HashMap<String, RolePhrases>,
+    made: HashMap<String, String>,
+    way: Ways,
+    join: JoinPhrases,
+}
+
+/// The phrases of each way a change goes, one table each: a missing one is
+/// an error when the file is read, so no statement can ask for a way that
+/// is not there.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ways {
+    up: WayPhrases,
+    down: WayPhrases,
+    times: WayPhrases,
+    value: WayPhrases,
+}
+
+/// Which of [`Ways`] a change is worded with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WayName {
+    Up,
+    Down,
+    Times,
+    Value,
+}
+
+impl Phrases {
+    pub fn builtin() -> Result<Phrases> {
+        let phrases: Phrases = serde_json::from_str(PHRASES)
+            .context("invalid phrase file templates/statements/phrases.toml")?;
+        phrases.validate("templates/statements/phrases.toml")?;
+        Ok(phrases)
+    }
+
+    /// A user's phrase file, which replaces the built-in one.
+    pub fn from_toml(text: &str, source: &str) -> Result<Phrases> {
+        let phrases: Phrases =
+            crate::domain::toml_file::parse(text, &format!("phrase file {source}"))?;
+        phrases.validate(source)?;
+        Ok(phrases)
+    }
+
+    fn validate(&self, source: &str) -> Result<()> {
+        for role in ["led", "co-led", "contributed", "supported"] {
+            if !self.role.contains_key(role) {
+                anyhow::bail!("phrase file {source} has no [role.{role}] table");
+            }
+        }
+        for kind in Kind::ALL {
+            if !self.made.contains_key(kind.as_str()) {
+                anyhow::bail!("phrase file {source}: [made] has no \"{kind}\"");
+            }
+        }
+        Ok(())
+    }
+
+    fn way(&self, name: WayName) -> &WayPhrases {
+        let ways = &self.way;
+        match name {
+            WayName::Up => &ways.up,
+            WayName::Down => &ways.down,
+            WayName::Times => &ways.times,
+            WayName::Value => &ways.value,
+        }
+    }
+}
+
+/// Statements for wins: the vocabulary that reads notes and the phrases that word them.
+pub struct StatementEngine {
+    vocabulary: Vocabulary,
+    phrases: Phrases,
+}
+
+/// Which parts of a win a statement may use; dropped one by one to fit a limit.
+#[derive(Clone, Copy)]
+struct Parts {
+    next: bool,
+    impact: bool,
+}
+
+const ALL_PARTS: Parts = Parts {
+    next: true,
+    impact: true,
+};
+
+/// What the engine could make of a win: its statement, and the parts of
+/// the note that fit no slot of it (`win review check`'s `statement-unclear`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub statement: String,
+    /// What the statement had to leave out, as spelled.
+    pub left_out: Vec<String>,
+    /// The note's opening could not be told as what I did.
+    pub no_lead: bool,
+}
+
+impl Assessment {
+    /// Whether the statement needs the person to finish it: it could not
+    /// say what was done, or a part with a number in it was left out.
+    pub fn is_unclear(&self) -> bool {
+        !self.statement.is_empty()
+            && (self.no_lead
+                || self
+                    .left_out
+                    .iter()
+                    .any(|part| part.chars().any(|c| c.is_ascii_digit())))
+    }
+}
+
+impl StatementEngine {
+    pub fn new(vocabulary: Vocabulary, phrases: Phrases) -> StatementEngine {
+        StatementEngine {
+            vocabulary,
+            phrases,
+        }
+    }
+
+    /// The built-in vocabulary and phrases.
+    pub fn builtin() -> Result<StatementEngine> {
+        Ok(StatementEngine::new(
+            Vocabulary::builtin()?,
+            Phrases::builtin()?,
+        ))
+    }
+
+    /// The three-part statement of a win: the person's own statement when
+    /// they wrote one; else the generated one, empty for a learning goal
+    /// with no specifics, which belongs to `win review check`, not to the
+    /// manager.
+    pub fn statement(&self, win: &Win) -> String {
+        if let Some(own) = own_statement(win) {
+            return own.to_string();
+        }
+        self.compose(win, ALL_PARTS).statement
+    }
+
+    /// What I did, without the impact or what's next: the sentence stored
+    /// with a win (`polished`), which `win show` and `add --dry-run` print.
+    pub fn sentence(&self, win: &Win) -> String {
+        self.compose(
+            win,
+            Parts {
+                next: false,
+                impact: false,
+            },
+        )
+        .statement
+    }
+
+    /// The statement a draft uses and whether it needs the person: their
+    /// own statement stands as it is; a generated one says what it left out.
+    pub fn assess(&self, win: &Win) -> Assessment {
+        match own_statement(win) {
+            Some(own) => Assessment {
+                statement: own.to_string(),
+                left_out: Vec::new(),
+                no_lead: false,
+            },
+            None => self.compose(win, ALL_PARTS),
+        }
+    }
+
+    /// Shortens a statement to `limit` characters: drop what's next, then
+    /// the impact; cut words last, never numbers.
+    pub fn fit(&self, win: &Win, full: String, limit: usize) -> String {
+        if full.chars().count() <= limit || own_statement(win).is_some() {
+            return if full.chars().count() <= limit {
+                full
+            } else {
+                cut_keeping_numbers(&full, limit)
+            };
+        }
+        // A shorter version may leave out words, never a number: the impact's
+        // "-40%" is not the pair's "240ms to 80ms".
+        let wanted: Vec<String> = numbers(&full).into_iter().map(str::to_string).collect();
+        let mut best = full;
+        for parts in [
+            Parts {
+                next: false,
+                impact: true,
+            },
+            Parts {
+                next: false,
+                impact: false,
+            },
+        ] {
+            let candidate = self.compose(win, parts).statement;
+            let keeps_numbers = {
+                let kept = numbers(&candidate);
+                wanted.iter().all(|n| kept.contains(&n.as_str()))
+            };
+            if keeps_numbers && candidate.chars().count() < best.chars().count() {
+                best = candidate;
+            }
+            if best.chars().count() <= limit {
+                return best;
+            }
+        }
+        cut_keeping_numbers(&best, limit)
+    }
+
+    fn compose(&self, win: &Win, parts: Parts) -> Assessment {
+        if win.kind == Kind::Learning && self.bare_goal(win) {
+            return Assessment {
+                statement: String::new(),
+                left_out: Vec::new(),
+                no_lead: false,
+            };
+        }
+        let composed = Composer::new(self, win).compose(parts);
+        Assessment {
+            statement: composed.text,
+            left_out: composed.left_out,
+            no_lead: !composed.has_lead,
+        }
+    }
+
+    /// A learning goal with nothing concrete in it: no number, no next step.
+    fn bare_goal(&self, win: &Win) -> bool {
+        let lower = win.text.trim().to_lowercase();
+        let goal = self
+            .phrases
+            .join
+            .goal_openings
+            .iter()
+            .any(|opening| lower.starts_with(opening.as_str()));
+        let specific = win.next.as_deref().is_some_and(|n| !n.trim().is_empty())
+            // A number, not a digit inside a name such as "k8s".
+            || win
+                .text
+                .split_whitespace()
+                .any(|w| w.trim_start_matches(['~', '$', '+']).starts_with(|c: char| c.is_ascii_digit()))
+            || win.current_impact().is_some();
+        goal && !specific
+    }
+
+    fn is_goal(&self, lower: &str) -> bool {
+        self.phrases
+            .join
+            .goal_openings
+            .iter()
+            .any(|o| lower.starts_with(o.as_str()) && o.contains(' '))
+    }
+
+    /// What I did, when the note names it without a verb.
+    fn noun_lead(&self, win: &Win, words: &str, role: Option<&RolePhrases>) -> String {
+        let list: Vec<&str> = words.split(' ').collect();
+        // "from Postgres to BigQuery for the marts": a migration.
+        if list.first() == Some(&"from") {
+            if let Some(to) = list.iter().position(|w| *w == "to") {
+                let end = (to + 2).min(list.len());
+                let (moved, rest) = (list[..end].join(" "), &list[end..]);
+                // "from TF1 to PyTorch port of the speech model" → "ported the speech model from TF1 to PyTorch".
+                if let (Some(noun), Some(of)) = (rest.first(), rest.get(1)) {
+                    if let Some(activity) = self.vocabulary.activity(noun) {
+                        if matches!(*of, "of" | "for") && role.is_none() {
+                            return join_words(&[
+                                "I",
+                                &activity.verb,
+                                &rest[2..].join(" "),
+                                &moved,
+                            ]);
+                        }
+                    }
+                }
+                if rest.first() == Some(&"for") && role.is_none() {
+                    let object = rest[1..].join(" ");
+                    let np = join_words(&[&object, &moved]);
+                    return join_words(&["I", &self.phrases.join.migration.replace("{np}", &np)]);
+                }
+                return match role {
+                    Some(role) => role.activity.replace(
+                        "{np}",
+                        &self.phrases.join.migration_role.replace("{np}", words),
+                    ),
+                    None => join_words(&["I", &self.phrases.join.migration.replace("{np}", words)]),
+                };
+            }
+        }
+        let head_end = list
+            .iter()
+            .position(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()))
+            .unwrap_or(list.len());
+        // "A/B test of …": the activity is the last word of a spelled-out name.
+        let head = if head_end > 0 {
+            list[head_end - 1].rsplit(' ').next().unwrap_or("")
+        } else {
+            ""
+        };
+        // "feature store audit", "holdout test of the loyalty emails".
+        if head_end >= 2 {
+            if let Some(activity) = self.vocabulary.activity(head) {
+                let before = list[..head_end - 1].join(" ");
+                let after = list[head_end..].join(" ");
+                return match role {
+                    Some(role) => role.activity.replace("{np}", &with_article(words)),
+                    None => match &activity.whole {
+                        Some(whole) if !after.is_empty() => {
+                            join_words(&["I", whole, &with_article(words)])
+                        }
+                        _ => join_words(&["I", &activity.verb, &with_article(&before), &after]),
+                    },
+                };
+            }
+        }
+        // "migration to feast", "proposal for a shared service": the activity opens it.
+        if head_end == 1 {
+            if let Some(activity) = self.vocabulary.activity(head) {
+                let mut rest = &list[1..];
+                if rest.first().is_some_and(|w| matches!(*w, "for" | "of")) {
+                    rest = &rest[1..];
+                }
+                return match role {
+                    Some(role) => role.activity.replace("{np}", &with_article(words)),
+                    None => join_words(&["I", &activity.verb, &rest.join(" ")]),
+                };
+            }
+        }
+        // "retrain cadence from monthly to weekly": a move.
+        if let Some(from) = list.iter().position(|w| *w == "from") {
+            if from > 0 && list[from..].contains(&"to") && role.is_none() {
+                return join_words(&[
+                    "I",
+                    &self
+                        .phrases
+                        .join
+                        .migration
+                        .replace("{np}", &with_article(words)),
+                ]);
+            }
+        }
+        // Work at stage shipped or later was launched, whatever its kind says.
+        let deployed = win.stage.is_some_and(Stage::is_deployed)
+            && matches!(win.kind, Kind::Shipped | Kind::Other);
+        let np = with_article(words);
+        match role {
+            Some(role) if deployed => role.launch.replace("{np}", &np),
+            Some(role) => role.work.replace("{np}", &np),
+            None => {
+                let key = if deployed {
+                    "deployed"
+                } else {
+                    win.kind.as_str()
+                };
+                let made = self
+                    .phrases
+                    .made
+                    .get(key)
+                    .map_or("delivered", String::as_str);
+                join_words(&["I", made, &np])
+            }
+        }
+    }
+}
+
+/// The person's own statement, when they wrote one (`win edit ID --statement`).
+fn own_statement(win: &Win) -> Option<&str> {
+    win.statement
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The impact and every later outcome, oldest first, each once.
+fn outcomes(win: &Win) -> Vec<&str> {
+    // Compared squashed, through a set: comparing each with every other
+    // took a win with 20,000 follow-ups 33 s per statement.
+    let squash = |t: &str| t.trim().trim_end_matches('.').to_lowercase();
+    let later: Vec<&str> = win
+        .updates
+        .iter()
+        .flat_map(|u| [u.text.as_deref(), u.impact.as_deref()])
+        .flatten()
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<&str> = Vec::new();
+    if let Some(impact) = win.current_impact() {
+        let squashed = squash(impact);
+        if !later.iter().any(|l| squash(l) == squashed) {
+            seen.insert(squashed);
+            out.push(impact);
+        }
+    }
+    for field in later {
+        if seen.insert(squash(field)) {
+            out.push(field);
+        }
+    }
+    // A statement is a few sentences: past MAX_OUTCOMES it tells the first
+    // outcome and the latest ones (the chain of a win with thousands of
+    // follow-ups would be a book, and quadratic to build).
+    if out.len() > MAX_OUTCOMES {
+        out.drain(1..=out.len() - MAX_OUTCOMES);
+    }
+    out
+}
+
+/// The most outcomes one statement chains (see `outcomes`).
+const MAX_OUTCOMES: usize = 12;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{Analyzer, UserFiles};
+    use crate::domain::framework::Catalog;
+    use crate::domain::win::{NewWin, Role, Stage, Update};
+    use chrono::DateTime;
+    use proptest::prelude::*;
+
+    thread_local! {
+        static ANALYZER: Analyzer = {
+            let catalog = Catalog::builtin();
+            Analyzer::new(catalog.get("ml-engineer").unwrap(), &UserFiles::default()).unwrap()
+        };
+        static ENGINE: StatementEngine = StatementEngine::builtin().unwrap();
+    }
+
+    /// A win as `win add` captures it: its metrics read by the analyser.
+    fn win(text: &str, impact: Option<&str>, next: Option<&str>) -> Win {
+        let now = DateTime::parse_from_rfc3339("2026-11-20T10:00:00Z").unwrap();
+        let mut win = NewWin::new(text.into(), now);
+        win.impact = impact.map(str::to_string);
+        win.next = next.map(str::to_string);
+        win.kind = Kind::Shipped;
+        ANALYZER.with(|analyzer| crate::capture::measure(&mut win, analyzer));
+        win.into_win(1)
+    }
+
+    fn statement(win: &Win) -> String {
+        ENGINE.with(|engine| engine.statement(win))
+    }
+
+    #[test]
+    fn the_built_in_json_says_what_phrases_toml_says() {
+        let toml: toml::Value =
+            toml::from_str(include_str!("../../../templates/statements/phrases.toml")).unwrap();
+        let json: toml::Value = serde_json::from_str(PHRASES).unwrap();
+        assert_eq!(toml, json);
+    }
+
+    #[test]
+    fn a_change_is_told_the_way_its_metric_moved_in_its_own_units() {
+        let told = statement(&win("train time 5m -> 90s", None, None));
+        assert!(told.contains("from 5 minutes to 90 seconds"), "{told}");
+        assert!(!told.contains("5M"), "{told}");
+        assert!(told.starts_with("I cut"), "{told}");
+
+        let told = statement(&win("p99 latency 500us -> 2ms", None, None));
+        assert!(told.contains("from 500 µs to 2 ms"), "{told}");
+        assert!(
+            !told.to_lowercase().contains("cut"),
+            "a latency that rose: {told}"
+        );
+        assert!(told.contains("rose"), "{told}");
+
+        let told = statement(&win("gpu bill $30K -> $18K a month", None, None));
+        assert!(told.contains("from $30K to $18K"), "{told}");
+        assert!(told.starts_with("I cut the GPU bill"), "{told}");
+
+        let told = statement(&win("recall@50 0.62 -> 0.71", None, None));
+        assert_eq!(told, "I raised recall@50 from 0.62 to 0.71.");
+
+        let told = statement(&win(
+            "dbt feature pipeline - killed redundant joins, went incremental. feat compute 6h→45m",
+            None,
+            None,
+        ));
+        assert!(told.contains("from 6 hours to 45 minutes"), "{told}");
+        assert!(!told.contains("45M"), "{told}");
+    }
+
+    #[test]
+    fn a_verb_first_note_becomes_first_person_past_tense() {
+        assert_eq!(
+            statement(&win("cut gpu bill 28% w/ int8 quant", None, None)),
+            "I cut the GPU bill by 28% with int8 quant."
+        );
+    }
+
+    #[test]
+    fn roles_word_claimed_outcomes_honestly() {
+        let mut w = win("cut p99 latency from 240ms to 80ms", None, None);
+        w.role = Some(Role::Contributed);
+        assert_eq!(
+            statement(&w),
+            "I contributed to the effort to cut p99 latency from 240 ms to 80 ms."
+        );
+        let mut w = win("p99 latency 240ms -> 80ms", None, None);
+        w.role = Some(Role::Supported);
+        let told = statement(&w);
+        assert!(told.starts_with("I supported the effort to cut"), "{told}");
+        let mut w = win("mentored 2 new grads", None, None);
+        w.role = Some(Role::Led);
+        assert_eq!(statement(&w), "I mentored 2 new grads.");
+    }
+
+    #[test]
+    fn a_fragment_that_fits_no_slot_is_left_out_and_reported() {
+        let w = win(
+            "shipped the churn model, subgroup perf, failure modes",
+            None,
+            None,
+        );
+        let assessment = ENGINE.with(|engine| engine.assess(&w));
+        assert_eq!(assessment.statement, "I shipped the churn model.");
+        assert!(!assessment.left_out.is_empty());
+        // Nothing with a number was lost, and the note had a lead: clear enough.
+        assert!(!assessment.is_unclear());
+
+        let w = win(
+            "shipped churn model, 3 of 4 regions, hit p95 sla",
+            None,
+            None,
+        );
+        let assessment = ENGINE.with(|engine| engine.assess(&w));
+        assert!(
+            !assessment.statement.contains(", hit"),
+            "{}",
+            assessment.statement
+        );
+    }
+
+    #[test]
+    fn next_is_said_only_from_a_verb_phrase() {
+        let told = statement(&win(
+            "shipped the ranker",
+            None,
+            Some("run the online A/B test next quarter"),
+        ));
+        assert!(
+            told.ends_with("Next, I will run the online A/B test next quarter."),
+            "{told}"
+        );
+        let told = statement(&win(
+            "shipped the ranker",
+            None,
+            Some("can take models from train to production"),
+        ));
+        assert!(!told.contains("Next"), "{told}");
+    }
+
+    #[test]
+    fn the_persons_own_statement_stands_over_the_generated_one() {
+        let mut w = win("cut gpu bill 28%", None, None);
+        w.statement = Some("I halved our GPU spend.".into());
+        assert_eq!(statement(&w), "I halved our GPU spend.");
+        assert!(!ENGINE.with(|engine| engine.assess(&w)).is_unclear());
+        // The sentence `win show` prints is still the engine's own.
+        assert_eq!(
+            ENGINE.with(|engine| engine.sentence(&w)),
+            "I cut the GPU bill by 28%."
+        );
+    }
+
+    #[test]
+    fn a_bare_learning_goal_stays_out_of_the_document() {
+        let mut w = win("want to learn causal inference", None, None);
+        w.kind = Kind::Learning;
+        assert_eq!(statement(&w), "");
+        w.next = Some("take the causal inference course in Q1".into());
+        let told = statement(&w);
+        assert!(told.contains("Next, I will take"), "{told}");
+        assert!(!told.contains("I want to learn"), "{told}");
+    }
+
+    #[test]
+    fn a_negative_result_reads_as_scope_reduction() {
+        let mut w = win(
+            "graph features for churn, no lift (auc 0.812 vs 0.810)",
+            None,
+            None,
+        );
+        w.kind = Kind::NegativeResult;
+        let told = statement(&w);
+        assert!(told.contains("ruled out"), "{told}");
+    }
+
+    #[test]
+    fn later_outcomes_join_the_impact_chain() {
+        let mut w = win("shipped the new eta model to 10% of traffic", None, None);
+        let at = w.occurred_at;
+        w.updates.push(Update {
+            at,
+            stage: Some(Stage::Measured),
+            text: None,
+            impact: Some("eta error -21%, late-delivery complaints -9%".into()),
+            next: None,
+        });
+        ANALYZER.with(|analyzer| crate::capture::measure(&mut w, analyzer));
+        let told = statement(&w);
+        assert!(
+            told.starts_with("I shipped the new ETA model to 10% of traffic."),
+            "{told}"
+        );
+        assert!(told.contains("21%") && told.contains("9%"), "{told}");
+    }
+
+    #[test]
+    fn a_polished_note_stays_as_written() {
+        let text = "Reduced false positives in the fraud model by 30% through threshold calibration, saving the review team about 40 hours a week.";
+        assert_eq!(
+            statement(&win(text, None, None)),
+            "I reduced false positives in the fraud model by 30% through threshold calibration, saving the review team about 40 hours a week."
+        );
+    }
+
+    #[test]
+    fn the_same_note_always_gives_the_same_sentence() {
+        let w = win(
+            "ranker v4 w/ 2-stage retrieval, recall@50 0.62 -> 0.71",
+            Some("search ctr +3.4%"),
+            None,
+        );
+        let first = statement(&w);
+        for _ in 0..20 {
+            assert_eq!(statement(&w), first);
+        }
+    }
+
+    #[test]
+    fn fitting_keeps_numbers() {
+        let w = win(
+            "cut p99 latency from 240ms to 80ms",
+            Some("checkout timeouts -40%"),
+            Some("roll out to the EU"),
+        );
+        let short = ENGINE.with(|engine| engine.fit(&w, engine.statement(&w), 50));
+        assert!(
+            short.contains("240 ms") && short.contains("80 ms"),
+            "{short}"
+        );
+    }
+
+    proptest! {
+        /// For any before → after, the verb says the way the metric moved.
+        #[test]
+        fn the_verb_agrees_with_the_direction(
+            before in 1u32..5000,
+            after in 1u32..5000,
+            unit in prop::sample::select(vec!["ms", "%", "h", "min", ""]),
+            label in prop::sample::select(vec!["p99 latency", "recall", "training time", "gpu bill", "throughput"]),
+        ) {
+            prop_assume!(before != after);
+            let text = format!("{label} {before}{unit} -> {after}{unit}");
+            let w = win(&text, None, None);
+            let metric = w.metrics.first().cloned();
+            let told = statement(&w).to_lowercase();
+            if let Some(metric) = metric.filter(|m| m.before.is_some() && m.after.is_some()) {
+                let down = metric.after < metric.before;
+                let says_down = ["cut ", "fell ", "cutting "].iter().any(|v| told.contains(v));
+                let says_up = ["raised ", "rose ", "raising "].iter().any(|v| told.contains(v));
+                prop_assert!(says_down == down && says_up != down, "{text} → {told}");
+            }
+        }
+    }
+}
