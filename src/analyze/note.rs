@@ -188,6 +188,11 @@ impl Vocabulary {
             .join(" ")
     }
 
+    /// How a rate's unit after an amount reads: "/yr" → "a year".
+    pub fn per(&self, unit: &str) -> Option<&str> {
+        self.per.get(&unit.to_lowercase()).map(String::as_str)
+    }
+
     /// Whether a word is a verb the vocabulary knows, in its base or past form.
     pub fn is_verb(&self, word: &str) -> bool {
         let lower = word.to_lowercase();

@@ -198,9 +198,11 @@ pub struct NewWin {
     #[serde(serialize_with = "rfc3339")]
     pub updated_at: DateTime<FixedOffset>,
     pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub polished: Option<String>,
     /// The person's own statement of the win (`win edit ID --statement`):
     /// drafts, `review statement` and agents use it over the generated one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
     pub impact: Option<String>,
     pub next: Option<String>,

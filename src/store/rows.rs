@@ -101,6 +101,7 @@ pub struct StoredWin {
     created_at: String,
     updated_at: String,
     text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     polished: Option<String>,
     impact: Option<String>,
     next: Option<String>,

@@ -530,7 +530,7 @@ fn a_length_limit_never_drops_the_impacts_number() {
     assert!(full.contains("40%"), "{full}");
     for limit in ["40", "60", "90"] {
         let short = statement(Some(limit));
-        for number in ["240ms", "80ms", "40%"] {
+        for number in ["240 ms", "80 ms", "40%"] {
             assert!(short.contains(number), "--max-chars {limit}: {short}");
         }
     }
@@ -642,8 +642,8 @@ fn every_path_the_user_gives_gets_the_same_check() {
     let links = [
         ("config/config.toml", vec!["list"]),
         (
-            "config/templates/polish.toml",
-            vec!["add", "cut p99 latency"],
+            "config/templates/statements/phrases.toml",
+            vec!["add", "cut p99 latency", "--dry-run"],
         ),
         (
             "config/templates/inference/ml-engineer.tsv",
@@ -902,7 +902,10 @@ fn errors_in_any_users_toml_file_never_quote_it() {
             "templates/statements/phrases.toml",
             &["review", "statement", "1"],
         ),
-        ("templates/polish.toml", &["add", "shipped it", "--dry-run"]),
+        (
+            "templates/statements/phrases.toml",
+            &["add", "shipped it", "--dry-run"],
+        ),
         ("templates/check.toml", &["review", "check"]),
     ];
     for (file, args) in cases {
@@ -1003,17 +1006,17 @@ fn a_bare_change_is_told_as_it_is_not_a_panic() {
     journal
         .test()
         .args(["review", "statement", "1"])
-        .stdout("From 5 to 3.\n")
+        .stdout("It fell from 5 to 3.\n")
         .run();
     journal
         .test()
         .args(["review", "statement", "4"])
-        .stdout_contains("80ms")
+        .stdout_contains("80 ms")
         .run();
     journal
         .test()
         .args(["review", "draft"])
-        .stdout_contains("From 0.62 to 0.71.")
+        .stdout_contains("from 0.62 to 0.71.")
         .run();
     journal
         .test()
@@ -1234,7 +1237,7 @@ fn a_statement_tells_a_few_outcomes_of_a_win_with_thousands() {
         .run()
         .stdout;
     assert!(statement.len() < 4000, "{} bytes", statement.len());
-    assert!(statement.contains("5ms"), "{statement}");
+    assert!(statement.contains("5 ms"), "{statement}");
 }
 
 /// `win update -d` refuses a follow-up dated before its win; `win edit -d`

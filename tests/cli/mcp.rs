@@ -255,7 +255,7 @@ fn an_agent_session_proposes_a_win_that_the_cli_accepts() {
     );
     let text = statement["statement"].as_str().unwrap();
     assert!(
-        text.contains("240ms") && text.contains("80ms") && text.contains("12%"),
+        text.contains("240 ms") && text.contains("80 ms") && text.contains("12%"),
         "{text}"
     );
 
@@ -572,7 +572,8 @@ fn review_statement_prints_a_wins_draft_sentence() {
     let journal = Journal::new();
     journal.add(&[NOTE, "--role", "led"]);
     let out = journal.ok(&["review", "statement", "1"]);
-    assert!(out.contains("240ms") && out.contains("80ms"), "{out}");
+    assert!(out.contains("240 ms") && out.contains("80 ms"), "{out}");
+    assert!(out.starts_with("I led the effort to cut"), "{out}");
     assert_eq!(out.trim_end().lines().count(), 1, "{out}");
     journal.fails(&["review", "statement", "7"]);
 }

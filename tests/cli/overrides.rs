@@ -4,9 +4,9 @@
 use crate::harness::Journal;
 
 fn user_template(journal: &Journal, name: &str, text: &str) {
-    let dir = journal.config_dir().join("templates");
-    std::fs::create_dir_all(&dir).expect("templates folder");
-    std::fs::write(dir.join(name), text).expect("write the user's file");
+    let path = journal.config_dir().join("templates").join(name);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("templates folder");
+    std::fs::write(path, text).expect("write the user's file");
 }
 
 #[test]
@@ -26,16 +26,14 @@ fn a_users_check_toml_rewords_the_checker() {
 }
 
 #[test]
-fn a_users_polish_toml_changes_the_polished_sentence() {
+fn a_users_phrase_file_changes_the_shown_sentence_and_the_draft() {
     let journal = Journal::new();
-    let builtin = journal.ok(&["templates", "show", "polish.toml"]);
+    let builtin = journal.ok(&["templates", "show", "statements/phrases.toml"]);
+    assert!(builtin.contains("other = \"delivered\""), "{builtin}");
     user_template(
         &journal,
-        "polish.toml",
-        &builtin.replace(
-            "fallback_opening = \"delivered\"",
-            "fallback_opening = \"brought to production\"",
-        ),
+        "statements/phrases.toml",
+        &builtin.replace("other = \"delivered\"", "other = \"brought to production\""),
     );
     let json = journal.json(&["add", "new churn model in prod", "--dry-run", "--json"]);
     let polished = json["polished"].as_str().expect("a polished sentence");

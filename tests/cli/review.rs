@@ -69,7 +69,7 @@ fn review_draft_renders_sections_gaps_and_pending() {
     assert!(draft.contains("Staff MLE · 2026 ·"), "{draft}");
     assert!(draft.contains("## MLOps and production systems"), "{draft}");
     assert!(
-        draft.contains("I cut p99 scoring latency from 240ms to 80ms by batching, which cut checkout timeouts by 60% and saved $40K a month."),
+        draft.contains("I cut p99 scoring latency from 240 ms to 80 ms by batching. This cut checkout timeouts by 60% and saved $40K a month."),
         "{draft}"
     );
     // The draft is for the manager: what is missing is in the notes.
@@ -181,7 +181,7 @@ fn review_draft_formats_context_top_and_max_chars() {
         .unwrap();
     let statement = latency["statement"].as_str().unwrap();
     assert!(
-        statement.contains("240ms") && statement.contains("80ms"),
+        statement.contains("240 ms") && statement.contains("80 ms"),
         "numbers kept: {statement}"
     );
 }
@@ -279,7 +279,7 @@ fn win_text_is_data_never_template_code() {
         "-c",
         "mlops",
         "-i",
-        "{{ counts }}",
+        "{{ counts }} fell 40%",
     ]);
     let draft = journal.ok(&["review", "draft"]);
     assert!(

@@ -21,7 +21,7 @@ fn a_rough_note_becomes_a_statement_a_reviewer_would_accept() {
         .args(["review", "draft", "--period", "this-year"])
         .stdout_contains(
             "- I led the launch of ranker v4 with 2-stage retrieval, raising recall@50 from 0.62 \
-             to 0.71, which raised the search click-through rate by 3.4%, worth about $400K a \
+             to 0.71. This raised the search click-through rate by 3.4%, worth about $400K a \
              year per finance.",
         )
         .run();
@@ -104,7 +104,7 @@ fn an_update_is_analysed_as_soon_as_it_is_recorded() {
 
     let draft = journal.ok(&["review", "draft", "--period", "this-year"]);
     assert!(
-        draft.contains("which cut the GPU bill from $30K to $18K a month"),
+        draft.contains("This cut the GPU bill from $30K to $18K a month"),
         "the update joins the statement: {draft}"
     );
 }

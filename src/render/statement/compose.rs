@@ -7,6 +7,7 @@
 
 use crate::analyze::note::{with_the, Fragment, Shape};
 use crate::domain::metric::{Direction, Metric};
+use crate::domain::text::without_controls;
 use crate::domain::win::{Kind, Role, Win};
 
 use super::english::{
@@ -57,6 +58,8 @@ struct Sentence {
     joined: usize,
     /// The verb of the last change joined ("raising"), not said twice in a row.
     gerund: Option<String>,
+    /// A "This …" sentence of the impact, open to one more outcome.
+    this: bool,
 }
 
 pub(super) struct Composer<'e, 'w> {
@@ -80,11 +83,8 @@ impl<'e, 'w> Composer<'e, 'w> {
 
     pub(super) fn compose(mut self, parts: Parts) -> Composed {
         let win = self.win;
-        let text = self.marks.mark(&win.text);
+        let text = self.marks.mark(&without_controls(&win.text, true));
         let fragments = self.engine.vocabulary.fragments(&text);
-        if std::env::var_os("WIN_DEBUG_STATEMENT").is_some() {
-            eprintln!("MARKED {text:?}\nFRAGMENTS {fragments:#?}");
-        }
         let mut has_lead = false;
         let mut rest = fragments.iter().peekable();
         // "docs: wrote the eval page": a topic label before what was done.
@@ -95,7 +95,7 @@ impl<'e, 'w> Composer<'e, 'w> {
             .filter(|head| head.len() < text.len())
             .map(str::to_lowercase);
         if fragments.len() > 1
-            && (opening.is_some_and(|head| topics.iter().any(|t| *t == head))
+            && (opening.is_some_and(|head| topics.contains(&head))
                 || matches!(&fragments[0].shape, Shape::Noun { words }
                     if words.split(' ').count() <= 2 && !marks::has_mark(words)
                         && matches!(fragments[1].shape, Shape::Action { .. })))
@@ -109,10 +109,17 @@ impl<'e, 'w> Composer<'e, 'w> {
             self.follow(fragment);
         }
         if parts.impact {
-            let fields: Vec<String> = outcomes(win).iter().map(|f| self.marks.mark(f)).collect();
+            let fields: Vec<String> = outcomes(win)
+                .iter()
+                .map(|f| self.marks.mark(&without_controls(f, true)))
+                .collect();
+            // A follow-up often repeats part of the impact it refines: each part once.
+            let mut said = std::collections::HashSet::new();
             for (index, field) in fields.iter().enumerate() {
                 for (at, fragment) in self.engine.vocabulary.fragments(field).iter().enumerate() {
-                    self.outcome(fragment, index == 0 && at == 0);
+                    if said.insert(self.resolve(&shape_words(&fragment.shape)).to_lowercase()) {
+                        self.outcome(fragment, index == 0 && at == 0);
+                    }
                 }
             }
         }
@@ -151,6 +158,7 @@ impl<'e, 'w> Composer<'e, 'w> {
             mine,
             joined: 0,
             gerund: None,
+            this: false,
         });
     }
 
@@ -172,6 +180,8 @@ impl<'e, 'w> Composer<'e, 'w> {
     /// not be told as that.
     fn lead(&mut self, fragment: &Fragment) -> bool {
         if let Some(changes) = self.changes(&fragment.shape) {
+            // A change of nothing named ("5 -> 3") does not say what was done.
+            let named = changes.first().is_some_and(|c| !c.label.is_empty());
             let mut first = true;
             for change in changes {
                 let worse = change.metric.better == Some(false);
@@ -186,7 +196,7 @@ impl<'e, 'w> Composer<'e, 'w> {
                 }
                 first = false;
             }
-            return true;
+            return named;
         }
         let role = self.role();
         let win = self.win;
@@ -391,6 +401,9 @@ impl<'e, 'w> Composer<'e, 'w> {
     fn outcome(&mut self, fragment: &Fragment, first: bool) {
         if let Some(changes) = self.changes(&fragment.shape) {
             for (index, change) in changes.iter().enumerate() {
+                if change.metric.better != Some(false) && self.join_this(change) {
+                    continue;
+                }
                 let form = if first && index == 0 && change.metric.better != Some(false) {
                     Form::This
                 } else {
@@ -398,10 +411,19 @@ impl<'e, 'w> Composer<'e, 'w> {
                 };
                 let text = self.tell(change, form);
                 self.push(text, false);
+                if form == Form::This {
+                    if let Some(last) = self.sentences.last_mut() {
+                        last.this = true;
+                    }
+                }
             }
             return;
         }
         match &fragment.shape {
+            Shape::Action { past, rest, .. } if self.passive(past, rest) => {
+                let (text, _) = self.extract(&join_words(&["it was", past, rest]));
+                self.push(text, false);
+            }
             Shape::Action { past, rest, .. } => {
                 let subject = if self.engine.phrases.outcome.contains(past)
                     || self.engine.phrases.join.results.contains(past)
@@ -411,7 +433,21 @@ impl<'e, 'w> Composer<'e, 'w> {
                     "I"
                 };
                 let (text, extracted) = self.extract(&join_words(&[subject, past, rest]));
-                self.push(text, subject == "I");
+                match self.sentences.last_mut() {
+                    // "This cut timeouts by 60% and saved $40K a month."
+                    Some(last) if subject == "This" && last.this && last.joined == 0 => {
+                        last.text = format!("{} and {}", last.text, &text["This ".len()..]);
+                        last.joined += 1;
+                    }
+                    _ => {
+                        self.push(text, subject == "I");
+                        if subject == "This" {
+                            if let Some(last) = self.sentences.last_mut() {
+                                last.this = true;
+                            }
+                        }
+                    }
+                }
                 for change in extracted {
                     self.attach(&change);
                 }
@@ -431,10 +467,16 @@ impl<'e, 'w> Composer<'e, 'w> {
             }
             Shape::Noun { words } | Shape::Participle { words } if self.is_money(words) => {
                 let words = self.resolve(words);
-                self.push(
-                    self.engine.phrases.join.worth.replace("{np}", &words),
-                    false,
-                );
+                let join = &self.engine.phrases.join;
+                match self.sentences.last_mut() {
+                    // "This raised CTR by 3.4%, worth about $400K a year."
+                    Some(last) if last.this && last.joined == 0 => {
+                        last.text =
+                            format!("{}{}", last.text, join.worth_after.replace("{np}", &words));
+                        last.joined += 1;
+                    }
+                    _ => self.push(join.worth.replace("{np}", &words), false),
+                }
             }
             Shape::Noun { words }
             | Shape::Participle { words }
@@ -447,7 +489,7 @@ impl<'e, 'w> Composer<'e, 'w> {
     /// What's next: only a plan that opens with a verb becomes a sentence;
     /// anything else stays in the notes (`--notes`).
     fn next(&mut self, next: &str) {
-        let marked = self.marks.mark(next);
+        let marked = self.marks.mark(&without_controls(next, true));
         let mut plan: Vec<String> = Vec::new();
         for fragment in self.engine.vocabulary.fragments(&marked) {
             match &fragment.shape {
@@ -470,6 +512,20 @@ impl<'e, 'w> Composer<'e, 'w> {
                 .replace("{base}", &plan),
             false,
         );
+    }
+
+    /// A change of the impact joined to the "This …" sentence before it
+    /// ("This cut timeouts by 60% and saved …"); false when there is none.
+    fn join_this(&mut self, change: &Change<'w>) -> bool {
+        let told = self.tell(change, Form::This);
+        match self.sentences.last_mut() {
+            Some(last) if last.this && last.joined == 0 => {
+                last.text = format!("{} and {}", last.text, &told["This ".len()..]);
+                last.joined += 1;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// A change joined to the sentence before it when that is mine and has
@@ -569,6 +625,16 @@ impl<'e, 'w> Composer<'e, 'w> {
         Some(changes)
     }
 
+    /// "used for every launch since", "adopted by 3 teams": a thing done to
+    /// the work, not by me.
+    fn passive(&self, past: &str, rest: &str) -> bool {
+        past.ends_with("ed")
+            && ["by", "for", "in", "across", "at"]
+                .iter()
+                .any(|p| rest.split(' ').next() == Some(*p))
+            && !rest.starts_with(MARK)
+    }
+
     /// What a change with no label of its own measures: the metric's label,
     /// else "the time" for a duration, "the cost" for money.
     fn unnamed(&self, metric: &Metric) -> String {
@@ -617,11 +683,22 @@ impl<'e, 'w> Composer<'e, 'w> {
 
     /// Whether a verb comes before the first change the words tell.
     fn verb_before_change(&self, words: &str) -> bool {
-        words
+        let list: Vec<&str> = words
             .split(' ')
             .take_while(|w| !self.marks.metric(w).is_some_and(marks::is_change))
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-            .any(|w| self.engine.vocabulary.is_verb(w) || english::is_clause_word(w))
+            .collect();
+        let told = &self.engine.phrases.join.direction_words;
+        list.iter().enumerate().any(|(index, w)| {
+            // "targeted subscribers": a participle before a noun describes it.
+            let describes = w.ends_with("ed")
+                && list.get(index + 1).is_some_and(|next| {
+                    next.chars().all(|c| c.is_ascii_lowercase())
+                        && !PREPOSITIONS.contains(next)
+                        && !told.iter().any(|t| t == next)
+                });
+            (self.engine.vocabulary.is_verb(w) && !describes) || english::is_clause_word(w)
+        })
     }
 
     /// "about $400K a year per finance": an amount of money first.
@@ -642,7 +719,11 @@ impl<'e, 'w> Composer<'e, 'w> {
         let told = &self.engine.phrases.join.direction_words;
         let is_told = |w: &&str| told.iter().any(|t| *t == w.to_lowercase());
         let mut list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
-        while list.last().is_some_and(is_told) {
+        // "retraining from a": the pair's own "from", and its article.
+        while list
+            .last()
+            .is_some_and(|w| is_told(w) || matches!(*w, "a" | "an" | "the"))
+        {
             list.pop();
         }
         let start = list.iter().take_while(|w| is_told(w)).count();
@@ -725,7 +806,7 @@ impl<'e, 'w> Composer<'e, 'w> {
             };
             let introduced = kept.iter().rev().take(4).any(|w| {
                 let w = w.to_lowercase();
-                told.iter().any(|t| *t == w) || w == "from" || w == "by" || w == "to"
+                told.contains(&w) || w == "from" || w == "by" || w == "to"
             });
             let said = metric.label.as_deref().is_some_and(|label| {
                 let label = label.to_lowercase();
@@ -768,6 +849,19 @@ impl<'e, 'w> Composer<'e, 'w> {
             let start = word.find(MARK).unwrap_or(0);
             let open = &word[..start];
             let close: String = word[start..].chars().skip(2).collect();
+            // "$400K/yr" → "$400K a year"; "40s/ticket" → "40 seconds per ticket".
+            let close = match close.strip_prefix('/') {
+                Some(rate) => {
+                    let unit = rate.trim_end_matches(|c: char| !c.is_alphanumeric());
+                    let stop = &rate[unit.len()..];
+                    match self.engine.vocabulary.per(&format!("/{unit}")) {
+                        Some(per) => format!(" {per}{stop}"),
+                        None if !unit.is_empty() => format!(" per {unit}{stop}"),
+                        None => close.clone(),
+                    }
+                }
+                None => close,
+            };
             let mut qualifier = "";
             if let Some(last) = out.last() {
                 if let Some(q) = QUALIFIERS.iter().find(|q| **q == last.as_str()) {
@@ -775,13 +869,28 @@ impl<'e, 'w> Composer<'e, 'w> {
                     out.pop();
                 }
             }
+            // "from a 2-day process to …": the pair says its own "from".
+            if out.len() >= 2
+                && matches!(out[out.len() - 1].as_str(), "a" | "an" | "the")
+                && out[out.len() - 2].eq_ignore_ascii_case("from")
+            {
+                out.truncate(out.len() - 2);
+            }
             let previous = out.last().map(|w| w.to_lowercase()).unwrap_or_default();
             let from_said = previous == "from";
             let mut span = marks::span(metric, qualifier, from_said);
-            if marks::reading(metric) == marks::Reading::Change
-                && metric.unit.as_deref() != Some("×")
+            let reading = marks::reading(metric);
+            if reading == marks::Reading::Pair
+                && PREPOSITIONS.contains(&previous.as_str())
+                && !matches!(previous.as_str(), "from" | "to" | "by")
             {
-                if previous == "by" {
+                // "finish in 10 days instead of 14": after "in", the new amount first.
+                span = marks::instead(metric, qualifier);
+            }
+            if reading == marks::Reading::Change && metric.unit.as_deref() != Some("×") {
+                let verb_next = told.contains(&previous);
+                if previous == "by" || verb_next {
+                    // "by 28%"; "recovered 4 points": the amount is the verb's object.
                     span = span.trim_start_matches("by ").to_string();
                 } else if metric.text.starts_with(['+', '-', '−'])
                     && !out
@@ -859,6 +968,21 @@ impl<'e, 'w> Composer<'e, 'w> {
             .scope_words
             .iter()
             .any(|w| said.contains(w.as_str()) || text.contains(w.as_str()))
+    }
+}
+
+/// The words of a part of a note, whatever its shape.
+fn shape_words(shape: &Shape) -> String {
+    match shape {
+        Shape::Action { past, rest, .. } => join_words(&[past, rest]),
+        Shape::Launch { subject, rest } => join_words(&[subject, rest]),
+        Shape::Negation { rest } => rest.clone(),
+        Shape::Clause { words }
+        | Shape::Sentence { words }
+        | Shape::Role { words }
+        | Shape::Setting { words }
+        | Shape::Participle { words }
+        | Shape::Noun { words } => words.clone(),
     }
 }
 

@@ -156,7 +156,6 @@ pub(super) fn amount(value: f64, unit: Option<&str>) -> String {
         Some("min") => word("minute", "minutes"),
         Some("h") => word("hour", "hours"),
         Some(unit @ ("days" | "weeks" | "months" | "years")) => word(&unit[..unit.len() - 1], unit),
-        Some(unit @ ("GB" | "TB" | "MB")) => format!("{number} {unit}"),
         Some(unit) => format!("{number} {unit}"),
     }
 }
@@ -190,7 +189,7 @@ fn group(plain: &str) -> String {
     let digits: Vec<char> = whole.chars().collect();
     let mut out = String::new();
     for (index, digit) in digits.iter().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 && digit.is_ascii_digit() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) && digit.is_ascii_digit() {
             out.push(',');
         }
         out.push(*digit);
@@ -220,7 +219,8 @@ fn written_as(written: &str, number: &str) -> bool {
 /// no metric's label holds one.
 const CLAUSE_WORDS: &[&str] = &[
     "i", "we", "they", "he", "she", "it", "you", "is", "are", "was", "were", "has", "have", "had",
-    "will", "would", "can", "could", "should", "did", "does", "do", "been", "being",
+    "will", "would", "can", "could", "should", "did", "does", "do", "been", "being", "need",
+    "needs", "takes", "take", "gets", "get", "shows", "says", "makes",
 ];
 
 pub(super) fn is_clause_word(word: &str) -> bool {
@@ -287,7 +287,35 @@ pub(super) fn numbers(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Cuts words from the end, keeping every word with a digit in it.
+/// The units `amount` writes as words of their own.
+const UNIT_WORDS: &[&str] = &[
+    "ms",
+    "µs",
+    "second",
+    "seconds",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "point",
+    "points",
+    "percentage",
+    "basis",
+    "GB",
+    "TB",
+    "MB",
+];
+
+/// Cuts words from the end, keeping every word with a digit in it (and the
+/// unit after it).
 pub(super) fn cut_keeping_numbers(text: &str, limit: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let numbers: usize = words
@@ -297,9 +325,13 @@ pub(super) fn cut_keeping_numbers(text: &str, limit: usize) -> String {
         .sum();
     let mut kept: Vec<&str> = Vec::new();
     let mut length = numbers + 1;
+    let mut after_number = false;
     for word in &words {
         let has_digit = word.chars().any(|c| c.is_ascii_digit());
-        if has_digit {
+        // "240 ms", "6 hours": an amount keeps its unit.
+        let unit = after_number && UNIT_WORDS.contains(&word.trim_end_matches(['.', ',', ';']));
+        after_number = has_digit;
+        if has_digit || unit {
             kept.push(word);
             continue;
         }

@@ -56,15 +56,16 @@ impl<'w> Marks<'w> {
                     let before = text[..at].chars().next_back();
                     let after = text[at + words.len()..].chars().next();
                     let mut mark = String::new();
-                    if before.is_some_and(|c| !c.is_whitespace() && c != '(') {
+                    // "~40%", "<30s": the qualifier is a word of its own, to be spelled.
+                    if before
+                        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '~' | '≈' | '<' | '>'))
+                    {
                         mark.push(' ');
                     }
                     mark.push(MARK);
                     mark.push(letter);
                     // "⟨$41K⟩ /mo": what follows is a word of its own, to be spelled.
-                    if after.is_some_and(|c| {
-                        !c.is_whitespace() && !matches!(c, ',' | '.' | ';' | ':' | ')' | '!' | '?')
-                    }) {
+                    if after.is_some_and(char::is_alphanumeric) {
                         mark.push(' ');
                     }
                     text.replace_range(at..at + words.len(), &mark);
@@ -136,9 +137,15 @@ fn amount(metric: &Metric, value: f64, unit: Option<&str>) -> String {
 /// the first amount; `from_said`: the note already wrote "from".
 pub(super) fn span(metric: &Metric, qualifier: &str, from_said: bool) -> String {
     let unit = metric.unit.as_deref();
-    if !metric.text.chars().any(|c| c.is_ascii_digit()) {
-        // "doubled", "halved", "two": a change said in words is said so again.
-        return join_words(&[qualifier, metric.text.trim()]);
+    if !metric.text.chars().any(|c| c.is_ascii_digit()) || has_words(metric) {
+        // "doubled", "halved": a change in words is said so again; so is
+        // "a 2-day manual process to a 3-hour": its numbers describe nouns.
+        let from = if from_said || !has_words(metric) || reading(metric) != Reading::Pair {
+            ""
+        } else {
+            "from a"
+        };
+        return join_words(&[from, qualifier, metric.text.trim()]);
     }
     match reading(metric) {
         Reading::Pair => {
@@ -176,6 +183,30 @@ pub(super) fn span(metric: &Metric, qualifier: &str, from_said: bool) -> String 
     }
 }
 
+/// Whether the metric's words hold more than amounts and the words that
+/// join them ("2-day manual process to a 3-hour").
+fn has_words(metric: &Metric) -> bool {
+    metric.text.split_whitespace().any(|word| {
+        word.chars().filter(|c| c.is_alphabetic()).count() > 3
+            && !word.chars().any(|c| c.is_ascii_digit())
+            && !matches!(
+                word,
+                "from" | "instead" | "compared" | "versus" | "than" | "before" | "previously"
+            )
+    })
+}
+
+/// A pair with the new amount first: "10 days instead of 14 days".
+pub(super) fn instead(metric: &Metric, qualifier: &str) -> String {
+    let unit = metric.unit.as_deref();
+    let before = match &metric.written_before {
+        Some(written) => amount(metric, written.value, written.unit.as_deref()),
+        None => amount(metric, metric.before.unwrap_or_default(), unit),
+    };
+    let after = amount(metric, metric.after.unwrap_or_default(), unit);
+    join_words(&[qualifier, &after, "instead of", &before])
+}
+
 /// Whether a unit is one of time.
 pub(super) fn is_time(unit: &str) -> bool {
     matches!(
@@ -186,11 +217,12 @@ pub(super) fn is_time(unit: &str) -> bool {
 
 /// Which way the metric moved, if it moved.
 pub(super) fn direction(metric: &Metric) -> Option<Direction> {
-    metric.direction.or_else(|| match metric.change_pct {
+    let by_change = match metric.change_pct {
         Some(change) if change > 0.0 => Some(Direction::Up),
         Some(change) if change < 0.0 => Some(Direction::Down),
         _ => None,
-    })
+    };
+    metric.direction.or(by_change)
 }
 
 /// The qualifier that ends `words` ("about"), if any, and the words before it.

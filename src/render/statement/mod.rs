@@ -55,6 +55,7 @@ struct WayPhrases {
 #[serde(deny_unknown_fields)]
 struct JoinPhrases {
     worth: String,
+    worth_after: String,
     launched: String,
     served: String,
     next_action: String,
