@@ -853,6 +853,13 @@ impl Vocabulary {
         let mut index = 0;
         while index < words.len() {
             if words[index] == "→" {
+                // "before launch → needed 3.4M sessions": what followed, not a move.
+                let next = words.get(index + 1).map(|w| clean(w).to_lowercase());
+                if next.is_some_and(|n| self.is_past_form(&n)) {
+                    out.push("and".into());
+                    index += 1;
+                    continue;
+                }
                 if let Some(before) = out.pop() {
                     let from_already = out.last().is_some_and(|w| w.eq_ignore_ascii_case("from"));
                     if !from_already {

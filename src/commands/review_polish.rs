@@ -26,9 +26,11 @@ pub fn run(app: &App, args: &PolishArgs) -> Result<()> {
     let (filter, _) = app.review_scope(&args.filter)?;
     let mut store = app.open_store()?;
     let engine = app.templates().statement_engine()?;
+    // Oldest first, as `win review check` lists them.
     let unclear: Vec<Win> = store
         .list(&filter)?
         .into_iter()
+        .rev()
         .filter(|win| engine.assess(win).is_unclear())
         .collect();
     if unclear.is_empty() {

@@ -237,3 +237,57 @@ fn search_with_no_match_on_a_terminal_says_so() {
         .stderr("")
         .run();
 }
+
+#[test]
+fn review_polish_takes_a_statement_on_one_line_and_ctrl_c_stops_it_keeping_what_was_saved() {
+    let journal = Journal::new();
+    journal.add(&["5 -> 3", "-c", "mlops"]);
+    journal.add(&["9 -> 4", "-c", "mlops"]);
+    let mut pty = on_terminal(&journal, &["review", "polish", "--period", "this-year"]);
+    pty.expect("2 statements to finish");
+    pty.expect("generated:");
+    pty.expect("Your statement");
+    pty.key(DOWN);
+    pty.key(ENTER);
+    pty.expect("Statement (enter to keep the generated one)");
+    pty.line("I cut the review queue from 5 days to 3.");
+    pty.expect("saved #1's statement");
+    pty.expect("Your statement");
+    pty.key(CTRL_C);
+    let (code, screen) = pty.finish();
+    // Ctrl-C cancels the way every prompt does; what was saved stays saved.
+    assert_eq!(code, Some(1), "{screen}");
+    assert!(cursor_shown(&screen), "{screen}");
+    assert_eq!(
+        journal.ok(&["review", "statement", "1"]).trim_end(),
+        "I cut the review queue from 5 days to 3."
+    );
+    let second = journal.json(&["show", "2", "--json"]);
+    assert!(second.get("statement").is_none(), "{second}");
+}
+
+#[test]
+fn review_polish_opens_the_editor_on_the_generated_statement() {
+    let journal = Journal::new();
+    journal.add(&["5 -> 3", "-c", "mlops"]);
+    let mut command = journal
+        .test()
+        .args(["review", "polish", "--period", "this-year"])
+        .command();
+    command.env_remove("NO_COLOR");
+    // The editor keeps the first line and rewrites it; comment lines are ignored.
+    command.env(
+        "EDITOR",
+        "sh -c 'sed -i \"1s/.*/I shortened the queue from 5 days to 3./\" \"$1\"' sh",
+    );
+    let mut pty = Pty::spawn(command);
+    pty.expect("Your statement");
+    pty.key(ENTER);
+    pty.expect("1 statement saved");
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(0), "{screen}");
+    assert_eq!(
+        journal.ok(&["review", "statement", "1"]).trim_end(),
+        "I shortened the queue from 5 days to 3."
+    );
+}

@@ -133,3 +133,106 @@ fn a_users_glossary_adds_to_the_built_in_one() {
         .stderr_contains("invalid glossary")
         .run();
 }
+
+#[test]
+fn the_persons_own_statement_stands_everywhere_and_goes_back_with_an_empty_one() {
+    let journal = Journal::new();
+    journal.add(&["cut gpu bill 28% w/ int8 quant", "-c", "mlops"]);
+    let own = "I cut our GPU bill by 28% by quantizing the ranker to int8.";
+    journal.ok(&["edit", "1", "--statement", own]);
+    assert_eq!(journal.ok(&["review", "statement", "1"]).trim_end(), own);
+    let draft = journal.ok(&["review", "draft", "--period", "this-year"]);
+    assert!(draft.contains(&format!("- {own}")), "{draft}");
+    let context = journal.json(&["review", "draft", "--period", "this-year", "--context"]);
+    assert!(context.to_string().contains(own), "{context}");
+    let shown = journal.json(&["show", "1", "--json"]);
+    assert_eq!(shown["statement"], own, "{shown}");
+    // The generated sentence stays what the engine says of the note.
+    assert_eq!(
+        shown["polished"],
+        "I cut the GPU bill by 28% with int8 quant."
+    );
+
+    // It travels through an export and an import into another journal.
+    let exported = journal.ok(&["export", "--format", "jsonl"]);
+    let other = Journal::new();
+    std::fs::write(other.path().join("w.jsonl"), &exported).unwrap();
+    other.ok(&["import", "w.jsonl"]);
+    assert_eq!(other.ok(&["review", "statement", "1"]).trim_end(), own);
+
+    // An empty statement goes back to the generated one.
+    journal.ok(&["edit", "1", "--statement", ""]);
+    assert_eq!(
+        journal.ok(&["review", "statement", "1"]).trim_end(),
+        "I cut the GPU bill by 28% with int8 quant."
+    );
+    assert!(journal
+        .json(&["show", "1", "--json"])
+        .get("statement")
+        .is_none());
+}
+
+#[test]
+fn a_statement_the_engine_cannot_tell_is_flagged_with_the_way_to_finish_it() {
+    let journal = Journal::new();
+    journal.add(&["5 -> 3", "-c", "mlops"]);
+    journal.add(&["cut gpu bill 28% w/ int8 quant", "-c", "mlops"]);
+    let check = journal.json(&[
+        "review",
+        "check",
+        "--period",
+        "this-year",
+        "--format",
+        "json",
+    ]);
+    let rules_of = |id: i64| -> Vec<String> {
+        check["wins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|w| w["id"] == id)
+            .flat_map(|w| w["findings"].as_array().unwrap().iter())
+            .filter_map(|f| f["rule"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(
+        rules_of(1).contains(&"statement-unclear".to_string()),
+        "{check}"
+    );
+    assert!(
+        !rules_of(2).contains(&"statement-unclear".to_string()),
+        "{check}"
+    );
+    let text = journal
+        .test()
+        .args(["review", "check", "--period", "this-year"])
+        .status_one_of(&[0, 1])
+        .run()
+        .stdout;
+    assert!(text.contains("win edit 1 --statement"), "{text}");
+    journal.ok(&["review", "check", "--explain", "statement-unclear"]);
+    // Once the person wrote it, it is theirs and clear.
+    journal.ok(&[
+        "edit",
+        "1",
+        "--statement",
+        "I cut the review queue from 5 days to 3.",
+    ]);
+    let check = journal.json(&[
+        "review",
+        "check",
+        "--period",
+        "this-year",
+        "--format",
+        "json",
+    ]);
+    assert!(!check.to_string().contains("statement-unclear"), "{check}");
+}
+
+#[test]
+fn review_polish_needs_a_terminal_and_says_how_to_do_it_without_one() {
+    let journal = Journal::new();
+    journal.add(&["5 -> 3", "-c", "mlops"]);
+    let err = journal.fails(&["review", "polish"]);
+    assert!(err.contains("win edit ID --statement"), "{err}");
+}

@@ -219,10 +219,13 @@ impl<'e, 'w> Composer<'e, 'w> {
                     (self.action(past, base, rest, role), true)
                 }
             }
-            Shape::Clause { words } => match role {
-                Some(role) => (role.clause.replace("{clause}", words), false),
-                None => (capitalize(words), false),
-            },
+            Shape::Clause { words } => {
+                let words = self.subject(words);
+                match role {
+                    Some(role) => (role.clause.replace("{clause}", &words), false),
+                    None => (capitalize(&words), false),
+                }
+            }
             Shape::Launch { subject, rest } => match role {
                 Some(role) => (
                     join_words(&[&role.launch.replace("{np}", subject), rest]),
@@ -301,13 +304,9 @@ impl<'e, 'w> Composer<'e, 'w> {
         }
         match &fragment.shape {
             Shape::Action { past, rest, .. }
-                if self
-                    .engine
-                    .phrases
-                    .join
-                    .impersonal
-                    .iter()
-                    .any(|v| v == past) =>
+                if self.engine.phrases.join.impersonal.iter().any(|v| {
+                    v == past || *v == join_words(&[past, rest.split(' ').next().unwrap_or("")])
+                }) =>
             {
                 // "turned out to be skew": not something I did.
                 let (text, extracted) = self.extract(&join_words(&["it", past, rest]));
@@ -341,7 +340,7 @@ impl<'e, 'w> Composer<'e, 'w> {
                 }
             }
             Shape::Clause { words } | Shape::Sentence { words } => {
-                let (text, extracted) = self.extract(&capitalize(words));
+                let (text, extracted) = self.extract(&capitalize(&self.subject(words)));
                 let mine = text.starts_with("I ");
                 self.push(text, mine);
                 for change in extracted {
@@ -453,7 +452,7 @@ impl<'e, 'w> Composer<'e, 'w> {
                 }
             }
             Shape::Clause { words } | Shape::Sentence { words } => {
-                let (text, extracted) = self.extract(&capitalize(words));
+                let (text, extracted) = self.extract(&capitalize(&self.subject(words)));
                 self.push(text, false);
                 for change in extracted {
                     self.attach(&change);
@@ -574,7 +573,7 @@ impl<'e, 'w> Composer<'e, 'w> {
             return None;
         }
         let mut changes: Vec<Change<'w>> = Vec::new();
-        let mut label: Vec<&str> = Vec::new();
+        let mut label: Vec<String> = Vec::new();
         for word in &list {
             match self.marks.metric(word).filter(|m| marks::is_change(m)) {
                 Some(metric) => {
@@ -587,8 +586,13 @@ impl<'e, 'w> Composer<'e, 'w> {
                         tail: String::new(),
                     });
                     label.clear();
+                    // "$74K/mo": the rate goes on with the words after the change.
+                    let close = self.rate(&mark_close(word));
+                    if !close.trim().is_empty() {
+                        label.push(close.trim().to_string());
+                    }
                 }
-                None => label.push(word),
+                None => label.push((*word).to_string()),
             }
         }
         let tail = label.join(" ");
@@ -625,13 +629,50 @@ impl<'e, 'w> Composer<'e, 'w> {
         Some(changes)
     }
 
+    /// A clause whose subject is a compound common noun gets its article:
+    /// "anomaly detector caught …" → "the anomaly detector caught …"; a
+    /// one-word subject may be a name ("priya presented", "finance
+    /// restated") and stays as written.
+    fn subject(&self, words: &str) -> String {
+        let list: Vec<&str> = words.split(' ').collect();
+        let plain = |w: &str| {
+            !w.is_empty()
+                && w.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                && !PREPOSITIONS.contains(&w)
+                && !english::is_clause_word(w)
+                && !self.engine.vocabulary.is_verb(w)
+                && !self
+                    .engine
+                    .phrases
+                    .join
+                    .direction_words
+                    .iter()
+                    .any(|d| d == w)
+                && !self.engine.phrases.join.particles.iter().any(|p| p == w)
+        };
+        match list.as_slice() {
+            [first, second, ..]
+                if plain(first)
+                    && plain(second)
+                    && !first.ends_with("ing")
+                    && !second.ends_with("ed")
+                    && !english::is_function_word(first) =>
+            {
+                format!("the {words}")
+            }
+            _ => words.to_string(),
+        }
+    }
+
     /// "used for every launch since", "adopted by 3 teams": a thing done to
     /// the work, not by me.
     fn passive(&self, past: &str, rest: &str) -> bool {
         past.ends_with("ed")
-            && ["by", "for", "in", "across", "at"]
-                .iter()
-                .any(|p| rest.split(' ').next() == Some(*p))
+            && [
+                "by", "for", "in", "across", "at", "before", "after", "within", "to",
+            ]
+            .iter()
+            .any(|p| rest.split(' ').next() == Some(*p))
             && !rest.starts_with(MARK)
     }
 
@@ -848,20 +889,7 @@ impl<'e, 'w> Composer<'e, 'w> {
             };
             let start = word.find(MARK).unwrap_or(0);
             let open = &word[..start];
-            let close: String = word[start..].chars().skip(2).collect();
-            // "$400K/yr" → "$400K a year"; "40s/ticket" → "40 seconds per ticket".
-            let close = match close.strip_prefix('/') {
-                Some(rate) => {
-                    let unit = rate.trim_end_matches(|c: char| !c.is_alphanumeric());
-                    let stop = &rate[unit.len()..];
-                    match self.engine.vocabulary.per(&format!("/{unit}")) {
-                        Some(per) => format!(" {per}{stop}"),
-                        None if !unit.is_empty() => format!(" per {unit}{stop}"),
-                        None => close.clone(),
-                    }
-                }
-                None => close,
-            };
+            let close = self.rate(&mark_close(word));
             let mut qualifier = "";
             if let Some(last) = out.last() {
                 if let Some(q) = QUALIFIERS.iter().find(|q| **q == last.as_str()) {
@@ -910,6 +938,24 @@ impl<'e, 'w> Composer<'e, 'w> {
             out.push(format!("{open}{span}{close}"));
         }
         out.join(" ")
+    }
+
+    /// What follows a mark in its word, said: "$400K/yr" → " a year";
+    /// "40s/ticket" → " per ticket"; "23/61": a ratio of two marks.
+    fn rate(&self, close: &str) -> String {
+        match close.strip_prefix('/') {
+            Some(rest) if marks::has_mark(rest) => format!("/{}", self.resolve(rest)),
+            Some(rate) => {
+                let unit = rate.trim_end_matches(|c: char| !c.is_alphanumeric());
+                let stop = &rate[unit.len()..];
+                match self.engine.vocabulary.per(&format!("/{unit}")) {
+                    Some(per) => format!(" {per}{stop}"),
+                    None if !unit.is_empty() => format!(" per {unit}{stop}"),
+                    None => close.to_string(),
+                }
+            }
+            None => close.to_string(),
+        }
     }
 
     /// A sentence without the words of a chat ("lol", "tho") and with
@@ -969,6 +1015,12 @@ impl<'e, 'w> Composer<'e, 'w> {
             .iter()
             .any(|w| said.contains(w.as_str()) || text.contains(w.as_str()))
     }
+}
+
+/// What follows a mark in its word ("/mo" of "⟨$74K⟩/mo").
+fn mark_close(word: &str) -> String {
+    let start = word.find(MARK).unwrap_or(0);
+    word[start..].chars().skip(2).collect()
 }
 
 /// The words of a part of a note, whatever its shape.

@@ -223,6 +223,34 @@ const CLAUSE_WORDS: &[&str] = &[
     "needs", "takes", "take", "gets", "get", "shows", "says", "makes",
 ];
 
+/// Words that open a clause but are no noun: "so …", "what …", "the …".
+pub(super) fn is_function_word(word: &str) -> bool {
+    DETERMINERS.contains(&word)
+        || matches!(
+            word,
+            "so" | "and"
+                | "but"
+                | "then"
+                | "what"
+                | "which"
+                | "when"
+                | "if"
+                | "as"
+                | "no"
+                | "not"
+                | "also"
+                | "now"
+                | "still"
+                | "only"
+                | "both"
+                | "each"
+                | "everyone"
+                | "nobody"
+                | "everything"
+                | "nothing"
+        )
+}
+
 pub(super) fn is_clause_word(word: &str) -> bool {
     CLAUSE_WORDS.contains(&word.to_lowercase().as_str())
 }
@@ -318,20 +346,28 @@ const UNIT_WORDS: &[&str] = &[
 /// unit after it).
 pub(super) fn cut_keeping_numbers(text: &str, limit: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let numbers: usize = words
+    let has_digit = |w: &str| w.chars().any(|c| c.is_ascii_digit());
+    // "240 ms", "6 hours": an amount keeps its unit.
+    let forced: Vec<bool> = words
         .iter()
-        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
-        .map(|w| w.chars().count() + 1)
+        .enumerate()
+        .map(|(index, word)| {
+            has_digit(word)
+                || (index > 0
+                    && has_digit(words[index - 1])
+                    && UNIT_WORDS.contains(&word.trim_end_matches(['.', ',', ';'])))
+        })
+        .collect();
+    let reserved: usize = words
+        .iter()
+        .zip(&forced)
+        .filter(|(_, forced)| **forced)
+        .map(|(word, _)| word.chars().count() + 1)
         .sum();
     let mut kept: Vec<&str> = Vec::new();
-    let mut length = numbers + 1;
-    let mut after_number = false;
-    for word in &words {
-        let has_digit = word.chars().any(|c| c.is_ascii_digit());
-        // "240 ms", "6 hours": an amount keeps its unit.
-        let unit = after_number && UNIT_WORDS.contains(&word.trim_end_matches(['.', ',', ';']));
-        after_number = has_digit;
-        if has_digit || unit {
+    let mut length = reserved + 1;
+    for (word, forced) in words.iter().zip(&forced) {
+        if *forced {
             kept.push(word);
             continue;
         }

@@ -187,11 +187,39 @@ pub(super) fn span(metric: &Metric, qualifier: &str, from_said: bool) -> String 
 /// join them ("2-day manual process to a 3-hour").
 fn has_words(metric: &Metric) -> bool {
     metric.text.split_whitespace().any(|word| {
+        let word = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
         word.chars().filter(|c| c.is_alphabetic()).count() > 3
             && !word.chars().any(|c| c.is_ascii_digit())
             && !matches!(
-                word,
-                "from" | "instead" | "compared" | "versus" | "than" | "before" | "previously"
+                word.as_str(),
+                "from"
+                    | "instead"
+                    | "compared"
+                    | "versus"
+                    | "than"
+                    | "before"
+                    | "previously"
+                    | "days"
+                    | "hours"
+                    | "minutes"
+                    | "mins"
+                    | "weeks"
+                    | "months"
+                    | "years"
+                    | "seconds"
+                    | "secs"
+                    | "points"
+                    | "percent"
+                    | "week"
+                    | "month"
+                    | "year"
+                    | "hour"
+                    | "minute"
+                    | "second"
+                    | "point"
+                    | "basis"
             )
     })
 }
