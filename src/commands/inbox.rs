@@ -293,7 +293,7 @@ fn edit_then_accept(app: &App, store: &mut Store, win: Win) -> Result<()> {
         merge_edited(id, &opened, saved, entry)?;
         entry.updated_at = app.now;
         entry.status = Status::Accepted;
-        // Re-derives competencies, metrics and the polished sentence from the new words.
+        // Re-derives competencies and metrics from the new words.
         super::apply_fields(app, entry, &WinFields::default(), Some(learned))?;
         Ok(())
     })?;

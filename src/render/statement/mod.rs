@@ -10,6 +10,7 @@
 //! `analyze::note`. A part of the note that fits no slot is left out and
 //! reported (`Assessment`), never glued on.
 
+mod changes;
 mod compose;
 mod english;
 mod marks;

@@ -1,0 +1,416 @@
+//! The changes a statement tells: the parts of a note that carry a
+//! metric, each worded from its `Metric` (its label, amounts, units and the
+//! way it moved), and every mark told in place. Part of the `Composer`.
+
+use crate::analyze::note::{with_the, Shape};
+use crate::domain::metric::{Direction, Metric};
+
+use super::compose::{Change, Composer, Form, SHORT_TAIL};
+use super::english::{self, capitalize, join_words, PREPOSITIONS, QUALIFIERS};
+use super::marks::{self, MARK};
+use super::WayName;
+
+impl<'w> Composer<'_, 'w> {
+    /// The changes a part without a verb of its own tells ("feat compute
+    /// 6h→45m", "recall@50 0.62 -> 0.71 offline"), each with its label.
+    pub(super) fn changes(&self, shape: &Shape) -> Option<Vec<Change<'w>>> {
+        let words = match shape {
+            Shape::Noun { words } | Shape::Participle { words } | Shape::Setting { words } => words,
+            // "training throughput 1.9k -> 5.2k samples/s": no verb before the change.
+            Shape::Clause { words } if !self.verb_before_change(words) => words,
+            _ => return None,
+        };
+        let list: Vec<&str> = words.split(' ').collect();
+        if !list
+            .iter()
+            .any(|w| self.marks.metric(w).is_some_and(marks::is_change))
+        {
+            return None;
+        }
+        let mut changes: Vec<Change<'w>> = Vec::new();
+        let mut label: Vec<String> = Vec::new();
+        for word in &list {
+            match self.marks.metric(word).filter(|m| marks::is_change(m)) {
+                Some(metric) => {
+                    let words = label.join(" ");
+                    let (name, qualifier) = marks::split_qualifier(&words);
+                    changes.push(Change {
+                        label: self.strip_direction(name),
+                        metric,
+                        qualifier,
+                        tail: String::new(),
+                    });
+                    label.clear();
+                    // "$74K/mo": the rate goes on with the words after the change.
+                    let close = self.rate(&mark_close(word));
+                    if !close.trim().is_empty() {
+                        label.push(close.trim().to_string());
+                    }
+                }
+                None => label.push((*word).to_string()),
+            }
+        }
+        let tail = label.join(" ");
+        let only = changes.len() == 1;
+        if let Some(last) = changes.last_mut() {
+            let opens_phrase = tail
+                .split(' ')
+                .next()
+                .is_some_and(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()) || w == "per");
+            if last.label.is_empty() && only && !opens_phrase {
+                // "+2.1% CTR on search": the label follows the change.
+                last.label = self.strip_direction(&tail);
+            } else if tail.split(' ').count() <= SHORT_TAIL {
+                last.tail = self.strip_direction(&tail);
+            }
+        }
+        for change in &mut changes {
+            if change.label.trim().is_empty() {
+                change.label = self.unnamed(change.metric);
+            }
+            // "day-7 retention (p=0.01)": the aside goes after the change.
+            let (label, aside) = match change.label.find('(') {
+                Some(open) => (
+                    change.label[..open].trim().to_string(),
+                    change.label[open..].trim().to_string(),
+                ),
+                None => (change.label.clone(), String::new()),
+            };
+            let label = label.trim_matches(|c: char| c == ',' || c == ')' || c.is_whitespace());
+            change.label = self.resolve(&self.engine.vocabulary.spell_label(label));
+            let tail = join_words(&[&change.tail, &aside]);
+            change.tail = self.resolve(&tail);
+        }
+        Some(changes)
+    }
+
+    /// What a change with no label of its own measures: the metric's label,
+    /// else "the time" for a duration, "the cost" for money.
+    pub(super) fn unnamed(&self, metric: &Metric) -> String {
+        if let Some(label) = metric.label.as_deref().filter(|l| !l.is_empty()) {
+            return label.to_string();
+        }
+        let join = &self.engine.phrases.join;
+        match metric.unit.as_deref() {
+            Some("$" | "€" | "£") => join.unnamed_money.clone(),
+            Some(unit) if marks::is_time(unit) => join.unnamed_time.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// "set up a new test ~2 days -> 30 min": what changed is the time it
+    /// takes to do the thing ("I cut the time to set up a new test from
+    /// about 2 days to 30 minutes"), when the note names nothing else.
+    pub(super) fn time_to(&self, base: &str, rest: &str, form: Form) -> Option<String> {
+        let words: Vec<&str> = rest.split(' ').collect();
+        let last = words.last()?;
+        let metric = self.marks.metric(last)?;
+        if !marks::is_change(metric)
+            || metric.label.is_some()
+            || !metric.unit.as_deref().is_some_and(marks::is_time)
+            || words.len() < 2
+        {
+            return None;
+        }
+        let before = words[..words.len() - 1].join(" ");
+        let (object, qualifier) = marks::split_qualifier(&before);
+        let object = object.trim_end_matches(" from").to_string();
+        let label = join_words(&[&self.engine.phrases.join.unnamed_time, "to", base, &object]);
+        let change = Change {
+            label,
+            metric,
+            qualifier,
+            tail: String::new(),
+        };
+        let form = if metric.better == Some(false) {
+            Form::Stated
+        } else {
+            form
+        };
+        Some(self.tell(&change, form))
+    }
+
+    /// Whether a verb comes before the first change the words tell.
+    pub(super) fn verb_before_change(&self, words: &str) -> bool {
+        let list: Vec<&str> = words
+            .split(' ')
+            .take_while(|w| !self.marks.metric(w).is_some_and(marks::is_change))
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .collect();
+        let told = &self.engine.phrases.join.direction_words;
+        list.iter().enumerate().any(|(index, w)| {
+            // "targeted subscribers": a participle before a noun describes it.
+            let describes = w.ends_with("ed")
+                && list.get(index + 1).is_some_and(|next| {
+                    next.chars().all(|c| c.is_ascii_lowercase())
+                        && !PREPOSITIONS.contains(next)
+                        && !told.iter().any(|t| t == next)
+                });
+            (self.engine.vocabulary.is_verb(w) && !describes) || english::is_clause_word(w)
+        })
+    }
+
+    /// "about $400K a year per finance": an amount of money first.
+    pub(super) fn is_money(&self, words: &str) -> bool {
+        words
+            .split(' ')
+            .find(|w| !QUALIFIERS.contains(w))
+            .and_then(|w| self.marks.metric(w))
+            .is_some_and(|m| {
+                matches!(m.unit.as_deref(), Some("$" | "€" | "£")) && !marks::is_change(m)
+            })
+    }
+
+    /// The words without the ones at either end that say which way a
+    /// change went ("variance down", "lower for the same targets"): the
+    /// metric says it.
+    pub(super) fn strip_direction(&self, words: &str) -> String {
+        let told = &self.engine.phrases.join.direction_words;
+        let is_told = |w: &&str| told.iter().any(|t| *t == w.to_lowercase());
+        let mut list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+        // "retraining from a": the pair's own "from", and its article.
+        while list
+            .last()
+            .is_some_and(|w| is_told(w) || matches!(*w, "a" | "an" | "the"))
+        {
+            list.pop();
+        }
+        let start = list.iter().take_while(|w| is_told(w)).count();
+        list[start..].join(" ")
+    }
+
+    /// A change told in one of its forms.
+    pub(super) fn tell(&self, change: &Change<'w>, form: Form) -> String {
+        let metric = change.metric;
+        let way = match (marks::direction(metric), metric.unit.as_deref()) {
+            (_, Some("×"))
+                if change.tail.split(' ').next().is_some_and(|w| {
+                    self.engine.phrases.join.comparatives.iter().any(|c| c == w)
+                }) =>
+            {
+                WayName::Times
+            }
+            (Some(Direction::Up), _) => WayName::Up,
+            (Some(Direction::Down), _) => WayName::Down,
+            (None, _) => WayName::Value,
+        };
+        let phrases = self.engine.phrases.way(way);
+        let label = if way == WayName::Value {
+            // "reaching a kappa of 0.71".
+            let bare = change.label.trim_start_matches("the ");
+            if bare.is_empty() {
+                String::new()
+            } else {
+                join_words(&[super::english::indefinite(bare), bare, "of"])
+            }
+        } else {
+            with_the(&change.label)
+        };
+        let span = if way == WayName::Times {
+            // "making training 3× faster".
+            let factor = marks::span(metric, change.qualifier, false);
+            let factor = factor.trim_start_matches("by a factor of ").to_string();
+            format!("{factor}×")
+        } else {
+            marks::span(metric, change.qualifier, false)
+        };
+        let body = join_words(&[&label, &span, &change.tail]);
+        match form {
+            Form::Action => match self.role() {
+                Some(role) => role
+                    .action
+                    .replace("{base}", &join_words(&[&phrases.base, &body])),
+                None => join_words(&["I", &phrases.action, &body]),
+            },
+            Form::Gerund => join_words(&[&phrases.gerund, &body]),
+            Form::This => join_words(&["This", &phrases.action, &body]),
+            Form::Stated => {
+                let subject = if change.label.is_empty() {
+                    String::from("It")
+                } else {
+                    capitalize(&with_the(&change.label))
+                };
+                if way == WayName::Value {
+                    return join_words(&[&subject, "reached", &span, &change.tail]);
+                }
+                join_words(&[&subject, &phrases.clause, &span, &change.tail])
+            }
+        }
+    }
+
+    /// A clause with its marks told in place ("cut the bill by 28%"); a
+    /// labelled change that its words do not introduce is taken out, to be
+    /// told after it (", cutting the p99 latency from …").
+    pub(super) fn extract(&self, clause: &str) -> (String, Vec<Change<'w>>) {
+        if !marks::has_mark(clause) {
+            return (clause.to_string(), Vec::new());
+        }
+        let told = &self.engine.phrases.join.direction_words;
+        let mut kept: Vec<String> = Vec::new();
+        let mut extracted = Vec::new();
+        for word in clause.split(' ') {
+            let Some(metric) = self.marks.metric(word) else {
+                kept.push(word.to_string());
+                continue;
+            };
+            let introduced = kept.iter().rev().take(4).any(|w| {
+                let w = w.to_lowercase();
+                told.contains(&w) || w == "from" || w == "by" || w == "to"
+            });
+            let said = metric.label.as_deref().is_some_and(|label| {
+                let label = label.to_lowercase();
+                kept.iter()
+                    .any(|w| label.split(' ').any(|l| l == w.to_lowercase()))
+            });
+            if marks::is_change(metric) && !introduced && !said && metric.label.is_some() {
+                let mut qualifier = "";
+                if let Some(last) = kept.last() {
+                    if let Some(q) = QUALIFIERS.iter().find(|q| **q == last.as_str()) {
+                        qualifier = q;
+                        kept.pop();
+                    }
+                }
+                extracted.push(Change {
+                    label: metric.label.clone().unwrap_or_default(),
+                    metric,
+                    qualifier,
+                    tail: String::new(),
+                });
+                continue;
+            }
+            kept.push(word.to_string());
+        }
+        (self.resolve(&kept.join(" ")), extracted)
+    }
+
+    /// Every mark in `text` told in place.
+    pub(super) fn resolve(&self, text: &str) -> String {
+        if !marks::has_mark(text) {
+            return text.to_string();
+        }
+        let told = &self.engine.phrases.join.direction_words;
+        let mut out: Vec<String> = Vec::new();
+        for word in text.split(' ') {
+            let Some(metric) = self.marks.metric(word) else {
+                out.push(word.to_string());
+                continue;
+            };
+            let start = word.find(MARK).unwrap_or(0);
+            let open = &word[..start];
+            let close = self.rate(&mark_close(word));
+            let mut qualifier = "";
+            if let Some(last) = out.last() {
+                if let Some(q) = QUALIFIERS.iter().find(|q| **q == last.as_str()) {
+                    qualifier = q;
+                    out.pop();
+                }
+            }
+            // "from a 2-day process to …": the pair says its own "from".
+            if out.len() >= 2
+                && matches!(out[out.len() - 1].as_str(), "a" | "an" | "the")
+                && out[out.len() - 2].eq_ignore_ascii_case("from")
+            {
+                out.truncate(out.len() - 2);
+            }
+            let previous = out.last().map(|w| w.to_lowercase()).unwrap_or_default();
+            let from_said = previous == "from";
+            let mut span = marks::span(metric, qualifier, from_said);
+            let reading = marks::reading(metric);
+            if reading == marks::Reading::Pair
+                && PREPOSITIONS.contains(&previous.as_str())
+                && !matches!(previous.as_str(), "from" | "to" | "by")
+            {
+                // "finish in 10 days instead of 14": after "in", the new amount first.
+                span = marks::instead(metric, qualifier);
+            }
+            if reading == marks::Reading::Change && metric.unit.as_deref() != Some("×") {
+                let verb_next = told.contains(&previous);
+                if previous == "by" || verb_next {
+                    // "by 28%"; "recovered 4 points": the amount is the verb's object.
+                    span = span.trim_start_matches("by ").to_string();
+                } else if metric.text.starts_with(['+', '-', '−'])
+                    && !out
+                        .iter()
+                        .rev()
+                        .take(4)
+                        .any(|w| told.iter().any(|t| *t == w.to_lowercase()))
+                {
+                    let way = if marks::direction(metric) == Some(Direction::Down) {
+                        "down"
+                    } else {
+                        "up"
+                    };
+                    span = format!("{way} {}", span.trim_start_matches("by "));
+                }
+            }
+            out.push(format!("{open}{span}{close}"));
+        }
+        out.join(" ")
+    }
+
+    /// What follows a mark in its word, said: "$400K/yr" → " a year";
+    /// "40s/ticket" → " per ticket"; "23/61": a ratio of two marks.
+    pub(super) fn rate(&self, close: &str) -> String {
+        match close.strip_prefix('/') {
+            Some(rest) if marks::has_mark(rest) => format!("/{}", self.resolve(rest)),
+            Some(rate) => {
+                let unit = rate.trim_end_matches(|c: char| !c.is_alphanumeric());
+                let stop = &rate[unit.len()..];
+                match self.engine.vocabulary.per(&format!("/{unit}")) {
+                    Some(per) => format!(" {per}{stop}"),
+                    None if !unit.is_empty() => format!(" per {unit}{stop}"),
+                    None => close.to_string(),
+                }
+            }
+            None => close.to_string(),
+        }
+    }
+
+    /// A sentence without the words of a chat ("lol", "tho") and with
+    /// shouted common words said plainly ("went UP", "NOT shipping").
+    pub(super) fn plain(&self, sentence: &str) -> String {
+        let informal = &self.engine.phrases.join.informal;
+        let bare = |w: &str| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '!')
+                .to_lowercase()
+        };
+        let mut words: Vec<String> = sentence.split(' ').map(str::to_string).collect();
+        let mut index = 0;
+        while index < words.len() {
+            let size = informal
+                .iter()
+                .map(|phrase| phrase.split(' ').collect::<Vec<_>>())
+                .find(|phrase| {
+                    index + phrase.len() <= words.len()
+                        && words[index..index + phrase.len()]
+                            .iter()
+                            .zip(phrase)
+                            .all(|(word, p)| bare(word) == *p)
+                })
+                .map(|phrase| phrase.len());
+            let Some(size) = size else {
+                index += 1;
+                continue;
+            };
+            // Punctuation after the words stays ("… lol." keeps its stop).
+            let last = &words[index + size - 1];
+            let stop: String =
+                last[last.trim_end_matches(['.', ',', ';', ')']).len()..].to_string();
+            words.drain(index..index + size);
+            if index > 0 {
+                words[index - 1].push_str(&stop);
+            }
+        }
+        words
+            .iter()
+            .map(|w| english::unshout(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// What follows a mark in its word ("/mo" of "⟨$74K⟩/mo").
+fn mark_close(word: &str) -> String {
+    let start = word.find(MARK).unwrap_or(0);
+    word[start..].chars().skip(2).collect()
+}
