@@ -236,3 +236,47 @@ fn review_polish_needs_a_terminal_and_says_how_to_do_it_without_one() {
     let err = journal.fails(&["review", "polish"]);
     assert!(err.contains("win edit ID --statement"), "{err}");
 }
+
+#[test]
+fn the_shown_sentence_is_the_drafts_for_a_win_with_no_impact_or_next() {
+    let journal = Journal::new();
+    for note in [
+        "dbt feature pipeline - killed redundant joins, went incremental. feat compute 6h→45m",
+        "p99 latency 500us -> 2ms after adding tracing",
+        "shipped churn model w/ 3 new feats",
+    ] {
+        let id = journal
+            .add(&[note, "-c", "data", "--role", "supported"])
+            .to_string();
+        let shown = journal.json(&["show", &id, "--json"]);
+        let drafted = journal.ok(&["review", "statement", &id]);
+        assert_eq!(
+            shown["polished"].as_str().unwrap(),
+            drafted.trim_end(),
+            "{note}"
+        );
+        assert!(!drafted.starts_with("I delivered"), "{drafted}");
+        assert!(
+            !drafted.contains(" led "),
+            "a supporting role told as leading: {drafted}"
+        );
+        let preview = journal.json(&[
+            "add",
+            note,
+            "-c",
+            "data",
+            "--role",
+            "supported",
+            "--dry-run",
+            "--json",
+        ]);
+        assert_eq!(preview["polished"], shown["polished"], "{note}");
+    }
+    let told = journal.ok(&["review", "statement", "1"]);
+    assert!(told.contains("from 6 hours to 45 minutes"), "{told}");
+    let told = journal.ok(&["review", "statement", "2"]);
+    assert!(
+        told.contains("from 500 µs to 2 ms") && !told.contains("cut"),
+        "{told}"
+    );
+}

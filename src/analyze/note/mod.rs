@@ -196,6 +196,12 @@ impl Vocabulary {
         self.per.get(&unit.to_lowercase()).map(String::as_str)
     }
 
+    /// Whether a word names a thing that heads a noun phrase ("pipeline",
+    /// "model", "classifier").
+    pub fn is_noun_head(&self, word: &str) -> bool {
+        self.noun_heads.contains(&word.to_lowercase())
+    }
+
     /// Whether a word is a verb the vocabulary knows, in its base or past form.
     pub fn is_verb(&self, word: &str) -> bool {
         let lower = word.to_lowercase();

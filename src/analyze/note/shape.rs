@@ -233,6 +233,14 @@ impl Vocabulary {
                     index += 1;
                     continue;
                 }
+                // "the 7B intent model → 1.3B": a size it went to.
+                let quantity_next = words.get(index + 1).is_some_and(|w| has_digit(w));
+                let quantity_before = out.last().is_some_and(|w| has_digit(w));
+                if quantity_next && !quantity_before {
+                    out.push("to".into());
+                    index += 1;
+                    continue;
+                }
                 if let Some(before) = out.pop() {
                     let from_already = out.last().is_some_and(|w| w.eq_ignore_ascii_case("from"));
                     if !from_already {

@@ -32,6 +32,21 @@ impl<'w> Composer<'_, 'w> {
         for word in &list {
             match self.marks.metric(word).filter(|m| marks::is_change(m)) {
                 Some(metric) => {
+                    // "ops dashboard shows handle time": the label is what
+                    // follows the verb.
+                    let verb = label.iter().enumerate().rposition(|(at, w)| {
+                        let stem = w.strip_suffix('s').unwrap_or(w);
+                        w.ends_with('s')
+                            && self.engine.vocabulary.is_verb(stem)
+                            && label
+                                .get(at + 1)
+                                .is_some_and(|next| !PREPOSITIONS.contains(&next.as_str()))
+                    });
+                    if let Some(verb) = verb {
+                        if verb > 0 && verb + 1 < label.len() {
+                            label.drain(..=verb);
+                        }
+                    }
                     let words = label.join(" ");
                     let (name, qualifier) = marks::split_qualifier(&words);
                     changes.push(Change {
@@ -290,7 +305,8 @@ impl<'w> Composer<'_, 'w> {
         }
         let told = &self.engine.phrases.join.direction_words;
         let mut out: Vec<String> = Vec::new();
-        for word in text.split(' ') {
+        let words: Vec<&str> = text.split(' ').collect();
+        for (at, word) in words.iter().copied().enumerate() {
             let Some(metric) = self.marks.metric(word) else {
                 out.push(word.to_string());
                 continue;
@@ -325,7 +341,12 @@ impl<'w> Composer<'_, 'w> {
             }
             if reading == marks::Reading::Change && metric.unit.as_deref() != Some("×") {
                 let verb_next = told.contains(&previous);
-                if previous == "by" || verb_next {
+                // "need 30% fewer users": the comparative after it says the way.
+                let compared = words.get(at + 1).is_some_and(|next| {
+                    let next = next.to_lowercase();
+                    told.contains(&next) || self.engine.phrases.join.comparatives.contains(&next)
+                });
+                if previous == "by" || verb_next || compared {
                     // "by 28%"; "recovered 4 points": the amount is the verb's object.
                     span = span.trim_start_matches("by ").to_string();
                 } else if metric.text.starts_with(['+', '-', '−'])

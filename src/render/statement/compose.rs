@@ -270,6 +270,30 @@ impl<'e, 'w> Composer<'e, 'w> {
     /// "filed the writeup"; a particle, a name, a number or a plural stays.
     fn object(&self, rest: &str) -> String {
         let first = rest.split(' ').next().unwrap_or_default();
+        let words: Vec<&str> = rest.split(' ').collect();
+        let span = words
+            .iter()
+            .position(|w| PREPOSITIONS.contains(w))
+            .unwrap_or(words.len());
+        // "migrated feature pipeline off Airflow": a bare noun phrase whose
+        // head the vocabulary knows, in lower case (not a name).
+        let named_head = (2..=3).contains(&span)
+            && words[..span]
+                .iter()
+                .all(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            && self.engine.vocabulary.is_noun_head(words[span - 1])
+            && !words[span - 1].ends_with('s')
+            && !self
+                .engine
+                .phrases
+                .join
+                .particles
+                .iter()
+                .any(|p| p == first)
+            && !self.engine.vocabulary.is_verb(first);
+        if named_head {
+            return with_article(rest);
+        }
         // One plain word: more words may start with a name ("dana", "omar").
         let plain = rest.split(' ').count() == 1
             && !first.ends_with('s')

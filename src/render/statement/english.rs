@@ -6,7 +6,7 @@ use crate::domain::metric::{format_money, format_number};
 
 pub(super) const PREPOSITIONS: &[&str] = &[
     "for", "of", "on", "in", "to", "from", "with", "at", "across", "by", "into", "over", "via",
-    "using", "and", "under", "without",
+    "using", "and", "under", "without", "off", "onto", "through", "per",
 ];
 
 const DETERMINERS: &[&str] = &[
@@ -55,10 +55,11 @@ pub(super) fn with_article(words: &str) -> String {
         .position(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()))
         .unwrap_or(list.len());
     let head = list[..head_end].last().copied().unwrap_or(first);
-    let versioned = list[..head_end].iter().any(|w| {
-        let w = w.to_lowercase();
+    // "ranker v4" is a name; "the v3 ranking model" is not.
+    let versioned = {
+        let w = head.to_lowercase();
         w.len() > 1 && w.starts_with('v') && w[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
-    });
+    };
     let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us");
     if versioned || plural || first.chars().skip(1).any(char::is_uppercase) {
         return words.to_string();
@@ -229,6 +230,12 @@ pub(super) fn is_function_word(word: &str) -> bool {
         || matches!(
             word,
             "so" | "and"
+                | "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "ten"
                 | "but"
                 | "then"
                 | "what"
