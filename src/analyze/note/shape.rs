@@ -35,12 +35,13 @@ impl Vocabulary {
                 rest: format!("the {thing}"),
             };
         }
+        let joined = lower.join(" ");
+        // "tech lead for the ranking squad" (one spelled word may hold two).
         if let Some(role) = self.roles.iter().find(|r| {
-            let joined = lower.join(" ");
-            joined.starts_with(r.as_str())
-                && lower
-                    .get(r.split(' ').count())
-                    .is_some_and(|w| matches!(w.as_str(), "for" | "of" | "on" | "in" | "at"))
+            joined
+                .strip_prefix(r.as_str())
+                .and_then(|rest| rest.split_whitespace().next())
+                .is_some_and(|w| matches!(w, "for" | "of" | "on" | "in" | "at"))
         }) {
             let _ = role;
             return Shape::Role {
@@ -181,9 +182,18 @@ impl Vocabulary {
             return None;
         }
         let mut quoted = words[0].starts_with('"') && !words[0][1..].contains('"');
+        let mut aside = false;
         for index in 1..limit {
             let word = lower[index].as_str();
             let before = lower[index - 1].as_str();
+            // "(num_workers was 2)": an aside has no say in the clause.
+            if words[index].starts_with('(') {
+                aside = true;
+            }
+            if aside {
+                aside = !words[index].ends_with(')');
+                continue;
+            }
             // Words inside quotes are a name: 'customer "where is my order" contacts'.
             let opens = words[index].starts_with('"');
             let closes = words[index].ends_with('"');
@@ -228,7 +238,7 @@ impl Vocabulary {
             if words[index] == "→" {
                 // "before launch → needed 3.4M sessions": what followed, not a move.
                 let next = words.get(index + 1).map(|w| clean(w).to_lowercase());
-                if next.is_some_and(|n| self.is_past_form(&n)) {
+                if next.is_some_and(|n| self.is_past_form(&n) || looks_past(&n)) {
                     out.push("and".into());
                     index += 1;
                     continue;

@@ -275,12 +275,18 @@ impl<'e, 'w> Composer<'e, 'w> {
             .iter()
             .position(|w| PREPOSITIONS.contains(w))
             .unwrap_or(words.len());
-        // "migrated feature pipeline off Airflow": a bare noun phrase whose
-        // head the vocabulary knows, in lower case (not a name).
-        let named_head = (2..=3).contains(&span)
+        // "migrated feature pipeline off Airflow", "shipped v3 ranking
+        // model": a bare noun phrase whose head the vocabulary knows, in
+        // lower case (not a name).
+        let version = |w: &str| {
+            w.len() > 1
+                && w.starts_with('v')
+                && w[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+        };
+        let named_head = (2..=4).contains(&span)
             && words[..span]
                 .iter()
-                .all(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+                .all(|w| version(w) || w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
             && self.engine.vocabulary.is_noun_head(words[span - 1])
             && !words[span - 1].ends_with('s')
             && !self
@@ -599,6 +605,13 @@ impl<'e, 'w> Composer<'e, 'w> {
                     .any(|d| d == w)
                 && !self.engine.phrases.join.particles.iter().any(|p| p == w)
         };
+        if list
+            .first()
+            .is_some_and(|w| self.engine.phrases.join.group_nouns.iter().any(|g| g == w))
+        {
+            // "team called it out": a group the note names without its article.
+            return format!("the {words}");
+        }
         match list.as_slice() {
             [first, second, ..]
                 if plain(first)

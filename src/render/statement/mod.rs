@@ -73,6 +73,7 @@ struct JoinPhrases {
     unnamed_time: String,
     unnamed_money: String,
     informal: Vec<String>,
+    group_nouns: Vec<String>,
     impersonal: Vec<String>,
     particles: Vec<String>,
 }
