@@ -98,7 +98,12 @@ impl<'e, 'w> Composer<'e, 'w> {
                     if words.split(' ').count() <= 2 && !marks::has_mark(words)
                         && matches!(fragments[1].shape, Shape::Action { .. })))
         {
-            rest.next();
+            // A label with a number in it ("Q2 OKR") is said to be left out.
+            if let Some(Shape::Noun { words }) = rest.next().map(|f| &f.shape) {
+                if words.chars().any(|c| c.is_ascii_digit()) {
+                    self.left_out.push(words.clone());
+                }
+            }
         }
         if let Some(first) = rest.next() {
             has_lead = self.lead(first);
@@ -402,19 +407,9 @@ impl<'e, 'w> Composer<'e, 'w> {
                 }
             }
             Shape::Noun { words } | Shape::Participle { words } | Shape::Role { words }
-                if words.chars().any(|c| c == MARK || c.is_ascii_digit())
-                    && words.split(' ').count() <= SHORT_TAIL =>
+                if counted(words) =>
             {
-                // "14 DAGs": a count that says how much of it, in brackets.
-                let words = words.clone();
-                match self.sentences.last_mut() {
-                    Some(last) if last.text.ends_with(')') => {
-                        last.text.pop();
-                        last.text = format!("{}, {words})", last.text);
-                    }
-                    Some(last) => last.text = format!("{} ({words})", last.text),
-                    None => self.leave_out(&words),
-                }
+                self.aside(words);
             }
             Shape::Negation { rest } => self.leave_out(&join_words(&["no", rest])),
             Shape::Noun { words }
@@ -505,12 +500,55 @@ impl<'e, 'w> Composer<'e, 'w> {
                     _ => self.push(join.worth.replace("{np}", &words), false),
                 }
             }
+            // "zero schema-break incidents in the quarter": what was left.
+            Shape::Noun { words } if words.starts_with("zero ") || words.starts_with("no ") => {
+                let words = self.resolve(words);
+                self.push(
+                    self.engine.phrases.join.none_left.replace("{np}", &words),
+                    false,
+                );
+            }
+            // "used by 4 teams now": what was done with the work.
+            Shape::Participle { words } if self.passive_phrase(words) => {
+                let (text, _) = self.extract(&join_words(&["it was", words]));
+                self.push(text, false);
+            }
+            Shape::Noun { words } | Shape::Participle { words } | Shape::Role { words }
+                if counted(words) =>
+            {
+                self.aside(words);
+            }
             Shape::Noun { words }
             | Shape::Participle { words }
             | Shape::Role { words }
             | Shape::Setting { words } => self.leave_out(words),
             Shape::Negation { rest } => self.leave_out(&join_words(&["no", rest])),
         }
+    }
+
+    /// A short phrase with a number, in brackets after the sentence before
+    /// it ("(14 DAGs)", "(6 teams using it)"), several in one pair.
+    fn aside(&mut self, words: &str) {
+        let words = words.to_string();
+        match self.sentences.last_mut() {
+            Some(last) if last.text.ends_with(')') => {
+                last.text.pop();
+                last.text = format!("{}, {words})", last.text);
+            }
+            Some(last) => last.text = format!("{} ({words})", last.text),
+            None => self.leave_out(&words),
+        }
+    }
+
+    /// "used by 4 teams now", "adopted across 3 orgs": a participle of what
+    /// others did with the work, and by whom.
+    fn passive_phrase(&self, words: &str) -> bool {
+        let mut list = words.split(' ');
+        let (Some(verb), Some(next)) = (list.next(), list.next()) else {
+            return false;
+        };
+        (verb.ends_with("ed") || self.engine.vocabulary.is_verb(verb))
+            && matches!(next, "by" | "across" | "in" | "for")
     }
 
     /// What's next: only a plan that opens with a verb becomes a sentence;
@@ -653,6 +691,11 @@ impl<'e, 'w> Composer<'e, 'w> {
             .iter()
             .any(|w| said.contains(w.as_str()) || text.contains(w.as_str()))
     }
+}
+
+/// A short phrase that holds a number: it goes in brackets, not out.
+fn counted(words: &str) -> bool {
+    words.chars().any(|c| c == MARK || c.is_ascii_digit()) && words.split(' ').count() <= SHORT_TAIL
 }
 
 /// The words of a part of a note, whatever its shape.

@@ -74,6 +74,7 @@ struct JoinPhrases {
     unnamed_money: String,
     informal: Vec<String>,
     group_nouns: Vec<String>,
+    none_left: String,
     impersonal: Vec<String>,
     particles: Vec<String>,
 }
