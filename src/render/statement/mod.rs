@@ -14,6 +14,7 @@ mod changes;
 mod compose;
 mod english;
 mod marks;
+mod wording;
 
 use std::collections::HashMap;
 
