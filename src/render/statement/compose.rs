@@ -298,20 +298,8 @@ impl<'e, 'w> Composer<'e, 'w> {
                     self.attach(&change);
                 }
             }
-            Shape::Clause { words } | Shape::Sentence { words } => {
-                let (text, extracted) = self.extract(&capitalize(&self.subject(words)));
-                let mine = text.starts_with("I ");
-                self.push(text, mine);
-                for change in extracted {
-                    self.attach(&change);
-                }
-            }
-            Shape::Launch { subject, rest } => {
-                self.push(
-                    capitalize(&join_words(&[subject, "went live", rest])),
-                    false,
-                );
-            }
+            Shape::Clause { words } | Shape::Sentence { words } => self.clause(words, true),
+            Shape::Launch { subject, rest } => self.launched(subject, rest),
             Shape::Negation { rest }
                 if matches!(self.win.kind, Kind::Experiment | Kind::NegativeResult) =>
             {
@@ -400,19 +388,8 @@ impl<'e, 'w> Composer<'e, 'w> {
                     self.attach(&change);
                 }
             }
-            Shape::Clause { words } | Shape::Sentence { words } => {
-                let (text, extracted) = self.extract(&capitalize(&self.subject(words)));
-                self.push(text, false);
-                for change in extracted {
-                    self.attach(&change);
-                }
-            }
-            Shape::Launch { subject, rest } => {
-                self.push(
-                    capitalize(&join_words(&[subject, "went live", rest])),
-                    false,
-                );
-            }
+            Shape::Clause { words } | Shape::Sentence { words } => self.clause(words, false),
+            Shape::Launch { subject, rest } => self.launched(subject, rest),
             Shape::Noun { words } | Shape::Participle { words } if self.is_money(words) => {
                 let words = self.resolve(words);
                 let join = &self.engine.phrases.join;
@@ -450,6 +427,25 @@ impl<'e, 'w> Composer<'e, 'w> {
             | Shape::Setting { words } => self.leave_out(words),
             Shape::Negation { rest } => self.leave_out(&join_words(&["no", rest])),
         }
+    }
+
+    /// A clause with its own subject, as a sentence of its own, its changes
+    /// after it; `may_be_mine`: an "I …" clause stays open to what follows.
+    fn clause(&mut self, words: &str, may_be_mine: bool) {
+        let (text, extracted) = self.extract(&capitalize(&self.subject(words)));
+        let mine = may_be_mine && text.starts_with("I ");
+        self.push(text, mine);
+        for change in extracted {
+            self.attach(&change);
+        }
+    }
+
+    /// "pricing model v2 live in 3 markets": it went live.
+    fn launched(&mut self, subject: &str, rest: &str) {
+        self.push(
+            capitalize(&join_words(&[subject, "went live", rest])),
+            false,
+        );
     }
 
     /// What's next: only a plan that opens with a verb becomes a sentence;

@@ -8,6 +8,11 @@ use super::marks::MARK;
 use super::RolePhrases;
 
 impl Composer<'_, '_> {
+    /// "up", "back", "it": a word after a verb that takes no article.
+    fn is_particle(&self, word: &str) -> bool {
+        self.engine.phrases.join.particles.iter().any(|p| p == word)
+    }
+
     /// "I cut the GPU bill …", with an honest verb for a shared result.
     pub(super) fn action(
         &self,
@@ -55,13 +60,7 @@ impl Composer<'_, '_> {
                 .all(|w| version(w) || w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
             && self.engine.vocabulary.is_noun_head(words[span - 1])
             && !words[span - 1].ends_with('s')
-            && !self
-                .engine
-                .phrases
-                .join
-                .particles
-                .iter()
-                .any(|p| p == first)
+            && !self.is_particle(first)
             && !self.engine.vocabulary.is_verb(first);
         if named_head {
             return with_article(rest);
@@ -71,13 +70,7 @@ impl Composer<'_, '_> {
             && !first.ends_with('s')
             && first.chars().all(|c| c.is_ascii_lowercase() || c == '-')
             && !first.is_empty()
-            && !self
-                .engine
-                .phrases
-                .join
-                .particles
-                .iter()
-                .any(|p| p == first)
+            && !self.is_particle(first)
             && !PREPOSITIONS.contains(&first)
             && !first.ends_with("ly")
             && !self.engine.vocabulary.is_verb(first);
