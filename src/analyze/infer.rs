@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::train::{corpus_weight, features, train_framework, Feature, StopWords, Trainer};
 use crate::domain::framework::Framework;
@@ -91,6 +92,10 @@ struct Counts {
     body: Cow<'static, str>,
     /// Where the feature lines start in `body`.
     body_start: usize,
+    /// Whether every feature's counts are read into `read` at the first
+    /// look-up (see `Model::read_all`).
+    read_all: bool,
+    read: OnceLock<HashMap<Box<str>, Box<[f64]>>>,
 }
 
 impl Counts {
@@ -130,11 +135,31 @@ impl Counts {
             vocabulary,
             body: text,
             body_start: split + 2,
+            read_all: false,
+            read: OnceLock::new(),
         })
     }
 
-    /// The counts of one feature, by binary search over the sorted lines.
-    fn get(&self, feature: &str) -> Option<Vec<f64>> {
+    /// Every feature's counts, in a map.
+    fn read(&self) -> HashMap<Box<str>, Box<[f64]>> {
+        self.body[self.body_start..]
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.split('\t');
+                let name = fields.next()?;
+                let counts = fields.map(|count| count.parse().unwrap_or(0.0)).collect();
+                Some((Box::from(name), counts))
+            })
+            .collect()
+    }
+
+    /// The counts of one feature: from the map when they were all read,
+    /// else by binary search over the sorted lines.
+    fn get(&self, feature: &str) -> Option<Cow<'_, [f64]>> {
+        if self.read_all {
+            let read = self.read.get_or_init(|| self.read());
+            return read.get(feature).map(|counts| Cow::Borrowed(&**counts));
+        }
         let body = &self.body[self.body_start..];
         let bytes = body.as_bytes();
         let (mut low, mut high) = (0, bytes.len());
@@ -153,12 +178,12 @@ impl Counts {
             let name = line.split('\t').next().unwrap_or("");
             match name.cmp(feature) {
                 std::cmp::Ordering::Equal => {
-                    return Some(
+                    return Some(Cow::Owned(
                         line.split('\t')
                             .skip(1)
                             .map(|count| count.parse().unwrap_or(0.0))
                             .collect(),
-                    );
+                    ));
                 }
                 std::cmp::Ordering::Less => low = end + 1,
                 std::cmp::Ordering::Greater => high = start,
@@ -264,13 +289,23 @@ impl Model {
         features(text, &self.stop)
     }
 
+    /// Reads all the counts at the first look-up, for a model that will
+    /// look up the words of many texts (an import analyses every note): a
+    /// look-up is then a hash, not a binary search with the counts parsed
+    /// each time. A capture looks up a dozen words and keeps the search.
+    pub fn read_all(&mut self) {
+        for layer in &mut self.layers {
+            layer.read_all = true;
+        }
+    }
+
     fn cold_counts(&self, feature: &str) -> Option<Vec<f64>> {
         let mut sum: Option<Vec<f64>> = None;
         for layer in &self.layers {
             if let Some(counts) = layer.get(feature) {
                 match &mut sum {
-                    Some(total) => total.iter_mut().zip(&counts).for_each(|(t, c)| *t += c),
-                    None => sum = Some(counts),
+                    Some(total) => total.iter_mut().zip(&*counts).for_each(|(t, c)| *t += c),
+                    None => sum = Some(counts.into_owned()),
                 }
             }
         }
@@ -444,6 +479,25 @@ mod tests {
         let mut copy = builtin();
         copy.source = "/home/ada/.config/win/frameworks/ml-engineer.toml".into();
         assert!(!Model::for_framework(&copy, None).unwrap().builtin);
+    }
+
+    #[test]
+    fn a_model_read_whole_suggests_what_a_searched_one_does() {
+        // An import reads the counts into a map; a capture searches them.
+        let framework = builtin();
+        let searched = Model::for_framework(&framework, None).unwrap();
+        let mut read = Model::for_framework(&framework, None).unwrap();
+        read.read_all();
+        for text in [
+            "Deployed the feature store, p99 down from 240ms to 80ms",
+            "mentored two new hires through their first on-call",
+            "ran the pricing A/B test: +3% conversion, $120K a year",
+            "had lunch",
+        ] {
+            let expected = searched.suggest(text, &Learned::default());
+            assert!(!expected.is_empty() || text == "had lunch", "{text}");
+            assert_eq!(read.suggest(text, &Learned::default()), expected, "{text}");
+        }
     }
 
     fn custom() -> Framework {

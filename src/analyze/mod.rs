@@ -84,14 +84,18 @@ impl Analyzer {
         files: &UserFiles,
         only: Option<&text::Prefilter>,
     ) -> Result<Analyzer> {
+        let mut model = infer::Model::for_framework(
+            framework,
+            files
+                .corpus
+                .as_ref()
+                .map(|file| (file.label.as_str(), file.text.as_str())),
+        )?;
+        if only.is_none() {
+            model.read_all();
+        }
         Ok(Analyzer {
-            model: infer::Model::for_framework(
-                framework,
-                files
-                    .corpus
-                    .as_ref()
-                    .map(|file| (file.label.as_str(), file.text.as_str())),
-            )?,
+            model,
             metric_lexicon: metrics::MetricLexicon::new(framework, only),
             rules: std::sync::OnceLock::new(),
             check_file: files.check.clone(),

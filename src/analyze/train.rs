@@ -48,7 +48,7 @@ pub struct Feature {
 pub fn features(text: &str, stop: &StopWords) -> Vec<Feature> {
     let mut words: Vec<Feature> = Vec::new();
     for token in tokens(text) {
-        let Some(name) = word_feature(&token.stem) else {
+        let Some(name) = word_feature(token.stem) else {
             continue;
         };
         if stop.contains(&name) {
@@ -60,28 +60,33 @@ pub fn features(text: &str, stop: &StopWords) -> Vec<Feature> {
             end: token.end,
         });
     }
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut found = Vec::with_capacity(words.len() * 2);
-    for (index, word) in words.iter().enumerate() {
-        if seen.insert(word.name.clone()) {
-            found.push(word.clone());
-        }
-        if let Some(next) = words.get(index + 1) {
-            let name = format!("{} {}", word.name, next.name);
-            if seen.insert(name.clone()) {
-                found.push(Feature {
-                    name,
-                    start: word.start,
-                    end: next.end,
-                });
-            }
-        }
+    // Each word, then the pair it starts; the first of each name is kept.
+    // (Every analysed note goes through here: the words are moved, not
+    // copied, and the names compared where they are.)
+    let mut all = Vec::with_capacity(words.len() * 2);
+    let mut words = words.into_iter().peekable();
+    while let Some(word) = words.next() {
+        let pair = words.peek().map(|next| Feature {
+            name: format!("{} {}", word.name, next.name),
+            start: word.start,
+            end: next.end,
+        });
+        all.push(word);
+        all.extend(pair);
     }
-    found
+    let mut seen: HashSet<&str> = HashSet::with_capacity(all.len());
+    let first: Vec<bool> = all
+        .iter()
+        .map(|feature| seen.insert(feature.name.as_str()))
+        .collect();
+    drop(seen);
+    let mut first = first.into_iter();
+    all.retain(|_| first.next().unwrap_or(false));
+    all
 }
 
 /// What a stemmed word counts as, if anything.
-fn word_feature(stem: &str) -> Option<String> {
+fn word_feature(stem: String) -> Option<String> {
     let first = stem.chars().next()?;
     if first.is_ascii_digit() {
         let unit = stem.trim_start_matches(|c: char| c.is_ascii_digit());
@@ -93,7 +98,7 @@ fn word_feature(stem: &str) -> Option<String> {
     if stem.chars().count() < 2 && first.is_alphanumeric() {
         return None;
     }
-    Some(stem.to_string())
+    Some(stem)
 }
 
 /// Feature counts per competency, built from labelled text. Each text adds

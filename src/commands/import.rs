@@ -12,6 +12,7 @@ use crate::capture;
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::domain::import::{self, Format};
 use crate::domain::limits;
+use crate::domain::record::WinRecord;
 use crate::domain::win::NewWin;
 use crate::input;
 use crate::interrupt::{self, Reader};
@@ -54,7 +55,9 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         None => import::detect(&name, &head),
     };
     let framework = app.framework()?;
-    let mut converter = capture::RecordConverter::new(framework, app.analysis_files()?, app.now);
+    let files = app.analysis_files()?;
+    // Each worker thread converts with its own converter (see `pipeline`).
+    let converter = || capture::RecordConverter::new(framework, files.clone(), app.now);
     let bar = progress(app, size);
     // A dry run creates nothing: with no journal yet, it rehearses against
     // an empty one in memory, and says so.
@@ -78,7 +81,7 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
             .trim_start_matches('\u{feff}')
             .trim_start()
             .starts_with('[');
-    // Records are parsed and analysed on a second thread while this one
+    // Records are parsed and analysed on worker threads while this one
     // writes the ones before them (see `pipeline`).
     let mut store_win = |(at, win): (String, Option<NewWin>)| -> Result<()> {
         match win {
@@ -106,24 +109,28 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
         });
         pipeline::run(
             lines,
-            |(number, bytes): (usize, Vec<u8>)| {
-                let at = format!("line {number}");
-                let text =
-                    std::str::from_utf8(&bytes).map_err(|_| anyhow!("{at}: not UTF-8 text"))?;
-                let text = if number == 1 {
-                    text.trim_start_matches('\u{feff}')
-                } else {
-                    text
-                };
-                let win = match import::parse_win_line(text, number)? {
-                    Some(record) => Some(
-                        converter
-                            .convert(record)
-                            .map_err(|err| anyhow!("{at}: {err:#}"))?,
-                    ),
-                    None => None,
-                };
-                Ok((at, win))
+            pipeline::workers(),
+            || {
+                let mut converter = converter();
+                move |(number, bytes): (usize, Vec<u8>)| {
+                    let at = format!("line {number}");
+                    let text =
+                        std::str::from_utf8(&bytes).map_err(|_| anyhow!("{at}: not UTF-8 text"))?;
+                    let text = if number == 1 {
+                        text.trim_start_matches('\u{feff}')
+                    } else {
+                        text
+                    };
+                    let win = match import::parse_win_line(text, number)? {
+                        Some(record) => Some(
+                            converter
+                                .convert(record)
+                                .map_err(|err| anyhow!("{at}: {err:#}"))?,
+                        ),
+                        None => None,
+                    };
+                    Ok((at, win))
+                }
             },
             &mut store_win,
         )
@@ -143,11 +150,15 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
                 interrupt::check(NOTHING)?;
                 Ok(record)
             }),
-            |(at, record)| {
-                let win = converter
-                    .convert(record)
-                    .map_err(|err| anyhow!("{at}: {err:#}"))?;
-                Ok((at, Some(win)))
+            pipeline::workers(),
+            || {
+                let mut converter = converter();
+                move |(at, record): (String, WinRecord)| {
+                    let win = converter
+                        .convert(record)
+                        .map_err(|err| anyhow!("{at}: {err:#}"))?;
+                    Ok((at, Some(win)))
+                }
             },
             &mut store_win,
         )

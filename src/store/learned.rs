@@ -188,8 +188,18 @@ fn push_example(examples: &str, id: i64) -> String {
 /// import adds a million wins; a statement per term would dominate it).
 #[derive(Default)]
 pub struct Tally {
-    terms: HashMap<(String, String), (i64, Vec<i64>)>,
-    totals: HashMap<String, (i64, i64)>,
+    /// By competency: what its wins taught. A term is counted under its
+    /// competency's entry, so counting it copies neither name.
+    by_competency: HashMap<String, Taught>,
+}
+
+/// What the wins of one competency taught: how many wins, how many terms
+/// in all, and per term its wins and newest ids.
+#[derive(Default)]
+struct Taught {
+    wins: i64,
+    terms: i64,
+    by_term: HashMap<String, (i64, Vec<i64>)>,
 }
 
 impl Tally {
@@ -200,14 +210,11 @@ impl Tally {
     }
 
     fn count(&mut self, id: i64, lesson: Lesson) {
-        let total = self.totals.entry(lesson.competency.clone()).or_default();
-        total.0 += 1;
-        total.1 += lesson.terms.len() as i64;
+        let taught = self.by_competency.entry(lesson.competency).or_default();
+        taught.wins += 1;
+        taught.terms += lesson.terms.len() as i64;
         for term in lesson.terms {
-            let entry = self
-                .terms
-                .entry((term, lesson.competency.clone()))
-                .or_default();
+            let entry = taught.by_term.entry(term).or_default();
             entry.0 += 1;
             // Ids only grow within an import: keep the newest.
             entry.1.push(id);
@@ -218,25 +225,25 @@ impl Tally {
     }
 
     pub fn write(&mut self, tx: &Connection) -> Result<()> {
-        for ((term, competency), (wins, ids)) in self.terms.drain() {
-            let examples: Option<String> = tx
-                .prepare_cached(
-                    "SELECT examples FROM learned_terms WHERE term = ?1 AND competency = ?2",
+        for (competency, taught) in self.by_competency.drain() {
+            for (term, (wins, ids)) in taught.by_term {
+                let examples: Option<String> = tx
+                    .prepare_cached(
+                        "SELECT examples FROM learned_terms WHERE term = ?1 AND competency = ?2",
+                    )?
+                    .query_row(params![term, competency], |row| row.get(0))
+                    .optional()?;
+                let mut merged = examples.unwrap_or_default();
+                for id in ids {
+                    merged = push_example(&merged, id);
+                }
+                tx.prepare_cached(
+                    "INSERT INTO learned_terms (term, competency, wins, examples) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (term, competency) DO UPDATE SET wins = wins + excluded.wins, examples = excluded.examples",
                 )?
-                .query_row(params![term, competency], |row| row.get(0))
-                .optional()?;
-            let mut merged = examples.unwrap_or_default();
-            for id in ids {
-                merged = push_example(&merged, id);
+                .execute(params![term, competency, wins, merged])?;
             }
-            tx.prepare_cached(
-                "INSERT INTO learned_terms (term, competency, wins, examples) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (term, competency) DO UPDATE SET wins = wins + excluded.wins, examples = excluded.examples",
-            )?
-            .execute(params![term, competency, wins, merged])?;
-        }
-        for (competency, (wins, terms)) in self.totals.drain() {
-            add_total(tx, &competency, wins, terms)?;
+            add_total(tx, &competency, taught.wins, taught.terms)?;
         }
         Ok(())
     }
