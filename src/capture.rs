@@ -36,15 +36,23 @@ pub fn resolve_competencies(framework: &Framework, names: &[String]) -> Result<V
 /// confident enough, and marked as inferred.
 /// `learned` is what the user's own labelled wins say about these words.
 pub fn enrich(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) {
+    enrich_teaching(win, analyzer, learned);
+}
+
+/// Like `enrich`, and returns the terms the win's words teach the learned
+/// counts (`analyze::learning_terms`), read once for both: an import
+/// hands them to `Import::add_taught`.
+pub fn enrich_teaching(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) -> Vec<String> {
     measure(win, analyzer);
-    win.suggestions = analyzer.suggest_learned(
+    let (suggestions, terms) = analyzer.suggest_teaching(
         &win.text,
         win.impact.as_deref(),
         win.next.as_deref(),
         learned,
     );
+    win.suggestions = suggestions;
     if win.competency_source == CompetencySource::User && !win.competencies.is_empty() {
-        return;
+        return terms;
     }
     match win.suggestions.first() {
         Some(top) if top.evidence >= INFER_THRESHOLD => {
@@ -56,6 +64,7 @@ pub fn enrich(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) {
             win.competency_source = CompetencySource::None;
         }
     }
+    terms
 }
 
 /// The win's metrics: its text, its impact, and every outcome recorded
@@ -100,7 +109,9 @@ impl<'f> RecordConverter<'f> {
         }
     }
 
-    pub fn convert(&mut self, record: WinRecord) -> Result<NewWin> {
+    /// The record as a win, and when it was analysed here, the terms its
+    /// words teach the learned counts (for `Import::add_taught`).
+    pub fn convert(&mut self, record: WinRecord) -> Result<(NewWin, Option<Vec<String>>)> {
         let analysed = record.has_analysis();
         let mut win = record.into_new(self.now)?;
         limits::check_win(&win)?;
@@ -128,10 +139,11 @@ impl<'f> RecordConverter<'f> {
                 self.analyzer = Some(Analyzer::new(self.framework, &self.files)?);
             }
             if let Some(analyzer) = &self.analyzer {
-                enrich(&mut win, analyzer, &Learned::default());
+                let terms = enrich_teaching(&mut win, analyzer, &Learned::default());
+                return Ok((win, Some(terms)));
             }
         }
-        Ok(win)
+        Ok((win, None))
     }
 }
 
@@ -278,6 +290,28 @@ pub fn merge_edited(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_terms_an_import_counts_are_the_ones_its_analysis_read() {
+        let catalog = crate::domain::framework::Catalog::builtin();
+        let framework = catalog
+            .get(crate::domain::framework::DEFAULT_FRAMEWORK)
+            .unwrap();
+        let analyzer = Analyzer::new(framework, &UserFiles::default()).unwrap();
+        let mut win = NewWin::new(
+            "Cut p99 latency of the ranking service from 240ms to 80ms".into(),
+            chrono::DateTime::UNIX_EPOCH.fixed_offset(),
+        );
+        win.impact = Some("support tickets -40%".into());
+        win.next = Some("roll the batching out to search".into());
+        let terms = enrich_teaching(&mut win, &analyzer, &Learned::default());
+        assert!(!terms.is_empty());
+        assert_eq!(
+            terms,
+            crate::analyze::learning_terms(&win.text, win.impact.as_deref(), win.next.as_deref())
+        );
+        assert!(!win.suggestions.is_empty() && !win.metrics.is_empty());
+    }
 
     #[test]
     fn the_editor_buffer_gives_back_any_stored_text() {

@@ -315,6 +315,16 @@ impl Model {
     /// Ranks the competencies for a text, best first, each with the words
     /// that drove it; competencies no word speaks for are left out.
     pub fn suggest(&self, text: &str, learned: &Learned) -> Vec<Suggestion> {
+        self.suggest_features(text, self.features(text), learned)
+    }
+
+    /// Like `suggest`, with the text's features already read.
+    pub fn suggest_features(
+        &self,
+        text: &str,
+        features: Vec<Feature>,
+        learned: &Learned,
+    ) -> Vec<Suggestion> {
         let width = self.keys.len();
         let user_totals: Vec<f64> = self
             .keys
@@ -324,7 +334,7 @@ impl Model {
         let mut log_likelihood = vec![0.0_f64; width];
         // (feature, per-competency log-probabilities, user counts)
         let mut evidence: Vec<(Feature, Vec<f64>, Vec<f64>)> = Vec::new();
-        for feature in self.features(text) {
+        for feature in features {
             let cold = self.cold_counts(&feature.name);
             let user: Vec<f64> = match learned.terms.get(&feature.name) {
                 Some(rows) => self

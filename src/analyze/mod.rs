@@ -121,6 +121,29 @@ impl Analyzer {
         self.model.suggest(&bounded(&joined), learned)
     }
 
+    /// Ranked competencies (as `suggest_learned`) and the terms the win
+    /// teaches the journal's learned counts (as `learning_terms`), from one
+    /// reading of its words: an import needs both for every note.
+    pub fn suggest_teaching(
+        &self,
+        text: &str,
+        impact: Option<&str>,
+        next: Option<&str>,
+        learned: &Learned,
+    ) -> (Vec<Suggestion>, Vec<String>) {
+        let joined = join_parts(text, impact, next);
+        let bounded = bounded(&joined);
+        let features = self.model.features(&bounded);
+        let terms = features
+            .iter()
+            .map(|feature| feature.name.clone())
+            .collect();
+        (
+            self.model.suggest_features(&bounded, features, learned),
+            terms,
+        )
+    }
+
     /// Metrics in the text and the impact, in that order.
     pub fn metrics(&self, text: &str, impact: Option<&str>) -> Vec<Metric> {
         let mut found = metrics::extract(&bounded(text), &self.metric_lexicon);

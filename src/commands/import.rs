@@ -83,9 +83,12 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
             .starts_with('[');
     // Records are parsed and analysed on worker threads while this one
     // writes the ones before them (see `pipeline`).
-    let mut store_win = |(at, win): (String, Option<NewWin>)| -> Result<()> {
-        match win {
-            Some(win) => session.add(&win).map_err(|err| anyhow!("{at}: {err:#}")),
+    type Converted = Option<(NewWin, Option<Vec<String>>)>;
+    let mut store_win = |(at, converted): (String, Converted)| -> Result<()> {
+        match converted {
+            Some((win, terms)) => session
+                .add_taught(&win, terms)
+                .map_err(|err| anyhow!("{at}: {err:#}")),
             None => Ok(()),
         }
     };
@@ -154,10 +157,10 @@ pub fn run(app: &App, args: &ImportArgs) -> Result<()> {
             || {
                 let mut converter = converter();
                 move |(at, record): (String, WinRecord)| {
-                    let win = converter
+                    let converted = converter
                         .convert(record)
                         .map_err(|err| anyhow!("{at}: {err:#}"))?;
-                    Ok((at, Some(win)))
+                    Ok((at, Some(converted)))
                 }
             },
             &mut store_win,

@@ -68,6 +68,13 @@ pub struct Import<'s> {
 impl Import<'_> {
     /// Adds one win; one whose uid is already stored is skipped or replaced.
     pub fn add(&mut self, win: &NewWin) -> Result<()> {
+        self.add_taught(win, None)
+    }
+
+    /// Like `add`, with the terms the win teaches the learned counts when
+    /// its analysis already read them (`capture::enrich_teaching`), so they
+    /// are not read again here.
+    pub fn add_taught(&mut self, win: &NewWin, terms: Option<Vec<String>>) -> Result<()> {
         let result = (|| -> Result<()> {
             // A win a synced device deleted stays deleted (a delete wins),
             // or this journal would differ from the others.
@@ -76,7 +83,7 @@ impl Import<'_> {
                 return Ok(());
             }
             let added = self.added;
-            self.store(win)?;
+            self.store(win, terms)?;
             if self.added > added {
                 if let Some(capture) = &mut self.capture {
                     capture.record(self.conn, &win.uid, Op::Create, Group::ALL)?;
@@ -88,12 +95,12 @@ impl Import<'_> {
     }
 
     /// Stores one win, or counts it skipped.
-    fn store(&mut self, win: &NewWin) -> Result<()> {
+    fn store(&mut self, win: &NewWin, terms: Option<Vec<String>>) -> Result<()> {
         if !self.replace_existing {
             // The uid's unique index decides: no separate look-up.
             match rows::insert_win(self.conn, win, &mut self.names)? {
                 Some(id) => {
-                    self.learning.add(id, win);
+                    self.learning.add(id, win, terms);
                     self.added += 1;
                 }
                 None => self.skipped += 1,
@@ -113,12 +120,12 @@ impl Import<'_> {
                 self.learning.write(self.conn)?;
                 learned::forget(self.conn, id)?;
                 rows::replace_win(self.conn, id, win, true, &mut self.names)?;
-                self.learning.add(id, win);
+                self.learning.add(id, win, terms);
                 self.replaced.push(id);
             }
             None => {
                 if let Some(id) = rows::insert_win(self.conn, win, &mut self.names)? {
-                    self.learning.add(id, win);
+                    self.learning.add(id, win, terms);
                 }
             }
         }
@@ -141,7 +148,7 @@ impl Import<'_> {
     pub(super) fn insert_as_is(&mut self, win: &NewWin) -> Result<Option<i64>> {
         let id = rows::insert_win(self.conn, win, &mut self.names)?;
         if let Some(id) = id {
-            self.learning.add(id, win);
+            self.learning.add(id, win, None);
             self.added += 1;
         }
         Ok(id)
@@ -153,7 +160,7 @@ impl Import<'_> {
     pub(super) fn replace_as_is(&mut self, id: i64, win: &NewWin) -> Result<()> {
         learned::forget(self.conn, id)?;
         rows::replace_win(self.conn, id, win, true, &mut self.names)?;
-        self.learning.add(id, win);
+        self.learning.add(id, win, None);
         self.replaced.push(id);
         self.added += 1;
         Ok(())

@@ -24,14 +24,18 @@ struct Lesson {
     terms: Vec<String>,
 }
 
-fn lesson(win: &NewWin) -> Option<Lesson> {
+/// What a new win teaches, if anything; `terms` are its learning terms
+/// when the caller already has them (an import's analysis read them).
+fn lesson(win: &NewWin, terms: Option<Vec<String>>) -> Option<Lesson> {
     if win.competency_source != CompetencySource::User || win.status != Status::Accepted {
         return None;
     }
     let competency = win.competencies.first()?.clone();
     Some(Lesson {
         competency,
-        terms: learning_terms(&win.text, win.impact.as_deref(), win.next.as_deref()),
+        terms: terms.unwrap_or_else(|| {
+            learning_terms(&win.text, win.impact.as_deref(), win.next.as_deref())
+        }),
     })
 }
 
@@ -96,7 +100,7 @@ pub fn ensure_current(tx: &Connection) -> Result<()> {
 /// Counts a newly stored win; `ensure_current` (or `forget`) ran before
 /// the win was written.
 pub fn learn(tx: &Connection, id: i64, win: &NewWin) -> Result<()> {
-    match lesson(win) {
+    match lesson(win, None) {
         Some(lesson) => learn_lesson(tx, id, &lesson),
         None => Ok(()),
     }
@@ -203,8 +207,10 @@ struct Taught {
 }
 
 impl Tally {
-    pub fn add(&mut self, id: i64, win: &NewWin) {
-        if let Some(lesson) = lesson(win) {
+    /// Counts what a new win teaches; `terms` are its learning terms when
+    /// the caller has them (see `analyze::learning_terms`).
+    pub fn add(&mut self, id: i64, win: &NewWin, terms: Option<Vec<String>>) {
+        if let Some(lesson) = lesson(win, terms) {
             self.count(id, lesson);
         }
     }
