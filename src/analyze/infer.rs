@@ -380,61 +380,77 @@ impl Model {
             .map(|l| ((l - best) / temperature).exp())
             .collect();
         let sum: f64 = weights.iter().sum();
-        let mut suggestions: Vec<Suggestion> = (0..width)
-            .filter_map(|c| {
-                let mut drivers: Vec<(f64, &Feature, f64)> = evidence
-                    .iter()
-                    .map(|(feature, logs, user)| {
-                        let mean = logs.iter().sum::<f64>() / width as f64;
-                        (logs[c] - mean, feature, user[c])
-                    })
-                    .filter(|(lift, _, _)| *lift > EXPLAINS)
-                    .collect();
-                if drivers.is_empty() {
-                    return None;
+        // Each feature's mean log-probability, and its words as a
+        // suggestion names them (lowercased once, when first named).
+        let means: Vec<f64> = evidence
+            .iter()
+            .map(|(_, logs, _)| logs.iter().sum::<f64>() / width as f64)
+            .collect();
+        let mut named: Vec<Option<String>> = vec![None; evidence.len()];
+        let mut suggestions: Vec<Suggestion> = Vec::new();
+        for c in 0..width {
+            // (lift, feature's index in `evidence`)
+            let mut drivers: Vec<(f64, usize)> = evidence
+                .iter()
+                .zip(&means)
+                .enumerate()
+                .map(|(index, ((_, logs, _), mean))| (logs[c] - mean, index))
+                .filter(|(lift, _)| *lift > EXPLAINS)
+                .collect();
+            if drivers.is_empty() {
+                continue;
+            }
+            drivers.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let mut matched: Vec<usize> = Vec::new();
+            for &(_, index) in &drivers {
+                if matched.len() == MAX_MATCHED {
+                    break;
                 }
-                drivers.sort_by(|a, b| b.0.total_cmp(&a.0));
-                let mut matched: Vec<String> = Vec::new();
-                for (_, feature, _) in &drivers {
-                    let words = text[feature.start..feature.end].to_lowercase();
-                    // A pair that spans stop words reads badly: its own
-                    // words are named on their own.
-                    if words.split_whitespace().count() > 2 {
-                        continue;
-                    }
-                    // A pair whose words are already named adds nothing.
-                    if !matched
-                        .iter()
-                        .any(|m| m.contains(&words) || words.contains(m.as_str()))
-                    {
-                        matched.push(words);
-                    }
+                let feature = &evidence[index].0;
+                if named[index].is_none() {
+                    named[index] = Some(text[feature.start..feature.end].to_lowercase());
                 }
-                matched.truncate(MAX_MATCHED);
-                let mut like: Vec<i64> = Vec::new();
-                for (_, feature, user) in &drivers {
-                    if *user <= 0.0 {
-                        continue;
-                    }
-                    let rows = learned.terms.get(&feature.name).into_iter().flatten();
-                    for row in rows.filter(|row| row.competency == self.keys[c]) {
-                        for id in &row.examples {
-                            if !like.contains(id) {
-                                like.push(*id);
-                            }
+                let words = named[index].as_deref().unwrap_or_default();
+                // A pair that spans stop words reads badly: its own
+                // words are named on their own.
+                if words.split_whitespace().count() > 2 {
+                    continue;
+                }
+                // A pair whose words are already named adds nothing.
+                if !matched.iter().any(|&other| {
+                    let other = named[other].as_deref().unwrap_or_default();
+                    other.contains(words) || words.contains(other)
+                }) {
+                    matched.push(index);
+                }
+            }
+            let mut like: Vec<i64> = Vec::new();
+            for &(_, index) in &drivers {
+                let (feature, _, user) = &evidence[index];
+                if user[c] <= 0.0 {
+                    continue;
+                }
+                let rows = learned.terms.get(&feature.name).into_iter().flatten();
+                for row in rows.filter(|row| row.competency == self.keys[c]) {
+                    for id in &row.examples {
+                        if !like.contains(id) {
+                            like.push(*id);
                         }
                     }
                 }
-                like.truncate(MAX_LIKE);
-                Some(Suggestion {
-                    key: self.keys[c].clone(),
-                    score: (weights[c] / sum * 100.0).round() / 100.0,
-                    matched,
-                    like,
-                    evidence: drivers.iter().map(|(lift, _, _)| lift).sum(),
-                })
-            })
-            .collect();
+            }
+            like.truncate(MAX_LIKE);
+            suggestions.push(Suggestion {
+                key: self.keys[c].clone(),
+                score: (weights[c] / sum * 100.0).round() / 100.0,
+                matched: matched
+                    .iter()
+                    .map(|&index| named[index].clone().unwrap_or_default())
+                    .collect(),
+                like,
+                evidence: drivers.iter().map(|(lift, _)| lift).sum(),
+            });
+        }
         // Best first; equal scores keep framework order.
         suggestions.sort_by(|a, b| {
             let (ia, ib) = (self.index(&a.key), self.index(&b.key));
