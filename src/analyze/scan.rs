@@ -88,6 +88,11 @@ pub fn scan(text: &str) -> Vec<RawQuantity<'_>> {
     let mut found = Vec::new();
     let mut at = 0;
     while at < text.len() {
+        let c = text[at..].chars().next().unwrap_or_default();
+        if !may_start(c) {
+            at += c.len_utf8();
+            continue;
+        }
         match quantity_at(text, at) {
             Some(quantity) => {
                 at = quantity.end.max(at + 1);
@@ -97,6 +102,17 @@ pub fn scan(text: &str) -> Vec<RawQuantity<'_>> {
         }
     }
     found
+}
+
+/// Whether a quantity could start with this character: a sign, a currency
+/// sign, a digit or the dot of ".5", or the first letter of a spelled-out
+/// number. Most characters of a note cannot, and are passed over at once.
+fn may_start(c: char) -> bool {
+    matches!(
+        c.to_ascii_lowercase(),
+        '+' | '-' | '−' | '$' | '€' | '£' | '.' | '0'
+            ..='9' | 'a' | 'd' | 'e' | 'f' | 'h' | 'n' | 'o' | 's' | 't'
+    )
 }
 
 fn quantity_at(text: &str, start: usize) -> Option<RawQuantity<'_>> {
@@ -293,6 +309,15 @@ pub fn date_spans(text: &str) -> Vec<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_spelled_out_number_may_start_a_quantity() {
+        for word in super::WORD_NUMBERS {
+            let first = word.chars().next().unwrap();
+            assert!(super::may_start(first), "{word}");
+            assert!(super::may_start(first.to_ascii_uppercase()), "{word}");
+        }
+    }
+
     use super::*;
 
     /// (sign, currency, number, magnitude, unit)
