@@ -27,6 +27,14 @@ TAILS = ["from 240ms to 80ms", "from 78% to 91%", "by 35%", "7h -> 50min", "savi
          "with canary releases", "in two weeks", "across 14 models", "ahead of Q3"]
 COMPETENCIES = ["model-development", "mlops", "experimentation", "data", "leadership", "business-impact"]
 TAGS = ["fraud", "ranking", "search", "platform", "growth", "pricing", "churn", "latency", "hiring", "ops"]
+DETAILS = ["Paired with the platform team on the rollout and wrote the runbook.",
+           "Took two sprints; the on-call load dropped after the first week.",
+           "Needed a new feature pipeline and a shadow deployment first.",
+           "Presented the results at the ML guild; two teams adopted it.",
+           "Mostly backfilling labels and fixing a skew between training and serving.",
+           "Blocked for a week on GPU quota, then ran the sweep over a weekend.",
+           "Cost went down too, since we dropped the nightly full retrain.",
+           "Wrote the design doc, got sign-off from product and finance."]
 RARE = "zeitgeist"  # appears in one win in ten thousand: the rare search word
 
 
@@ -74,11 +82,16 @@ def main():
         return
     years = float(sys.argv[3]) if len(sys.argv) > 3 else 3
     out = sys.stdout
+    note_rng = random.Random(20261206)
     for win in wins(count, years):
         if kind == "win":
             out.write(json.dumps(win, separators=(",", ":")) + "\n")
         elif kind == "notes":
+            # A note as people keep them: a line on what was done and one
+            # more on how or why (its own generator, so the wins above stay
+            # the same).
             note = {key: win[key] for key in ("occurred_at", "text", "tags", "competencies")}
+            note["text"] = f"{win['text'][0].upper()}{win['text'][1:]}. {note_rng.choice(DETAILS)}"
             out.write(json.dumps(note, separators=(",", ":")) + "\n")
         else:
             at = datetime.fromisoformat(win["occurred_at"]).strftime("%Y-%m-%d %H:%M")

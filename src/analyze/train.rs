@@ -66,10 +66,16 @@ pub fn features(text: &str, stop: &StopWords) -> Vec<Feature> {
     let mut all = Vec::with_capacity(words.len() * 2);
     let mut words = words.into_iter().peekable();
     while let Some(word) = words.next() {
-        let pair = words.peek().map(|next| Feature {
-            name: format!("{} {}", word.name, next.name),
-            start: word.start,
-            end: next.end,
+        let pair = words.peek().map(|next| {
+            let mut name = String::with_capacity(word.name.len() + 1 + next.name.len());
+            name.push_str(&word.name);
+            name.push(' ');
+            name.push_str(&next.name);
+            Feature {
+                name,
+                start: word.start,
+                end: next.end,
+            }
         });
         all.push(word);
         all.extend(pair);

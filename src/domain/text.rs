@@ -21,6 +21,11 @@ pub fn shorten(text: &str, width: usize) -> String {
 /// JSON and CSV exports; this is for what reads or shows it (analysis,
 /// terminals, documents).
 pub fn without_controls(text: &str, multiline: bool) -> Cow<'_, str> {
+    // Printable ASCII has nothing to take out: most text, read at once.
+    let printable = |b: &u8| (0x20..0x7f).contains(b) || (multiline && matches!(b, b'\n' | b'\t'));
+    if text.as_bytes().iter().all(printable) {
+        return Cow::Borrowed(text);
+    }
     if !text.chars().any(|c| {
         (c.is_control() && !(multiline && (c == '\n' || c == '\t'))) || is_invisible_format(c)
     }) {
