@@ -299,17 +299,18 @@ impl Model {
         }
     }
 
-    fn cold_counts(&self, feature: &str) -> Option<Vec<f64>> {
-        let mut sum: Option<Vec<f64>> = None;
+    /// Sums the cold model's counts of a feature into `sum`; false when no
+    /// layer knows it (then `sum` is all zeros).
+    fn cold_counts(&self, feature: &str, sum: &mut [f64]) -> bool {
+        sum.fill(0.0);
+        let mut known = false;
         for layer in &self.layers {
             if let Some(counts) = layer.get(feature) {
-                match &mut sum {
-                    Some(total) => total.iter_mut().zip(&*counts).for_each(|(t, c)| *t += c),
-                    None => sum = Some(counts.into_owned()),
-                }
+                sum.iter_mut().zip(&*counts).for_each(|(t, c)| *t += c);
+                known = true;
             }
         }
-        sum
+        known
     }
 
     /// Ranks the competencies for a text, best first, each with the words
@@ -332,39 +333,40 @@ impl Model {
             .map(|key| learned.totals.get(key).map_or(0.0, |t| t.terms as f64))
             .collect();
         let mut log_likelihood = vec![0.0_f64; width];
-        // (feature, per-competency log-probabilities, user counts)
-        let mut evidence: Vec<(Feature, Vec<f64>, Vec<f64>)> = Vec::new();
+        // The features that count and, `width` apiece one after another,
+        // their log-probabilities and the user's counts: no allocation per
+        // feature (an import suggests for every note).
+        let mut kept: Vec<Feature> = Vec::new();
+        let mut logs: Vec<f64> = Vec::new();
+        let mut users: Vec<f64> = Vec::new();
+        let mut cold = vec![0.0_f64; width];
         for feature in features {
-            let cold = self.cold_counts(&feature.name);
-            let user: Vec<f64> = match learned.terms.get(&feature.name) {
-                Some(rows) => self
-                    .keys
-                    .iter()
-                    .map(|key| {
-                        rows.iter()
-                            .find(|row| &row.competency == key)
-                            .map_or(0.0, |row| row.wins as f64)
-                    })
-                    .collect(),
-                None => vec![0.0; width],
-            };
-            if cold.is_none() && user.iter().all(|&n| n == 0.0) {
+            let known = self.cold_counts(&feature.name, &mut cold);
+            let start = users.len();
+            match learned.terms.get(&feature.name) {
+                Some(rows) => users.extend(self.keys.iter().map(|key| {
+                    rows.iter()
+                        .find(|row| &row.competency == key)
+                        .map_or(0.0, |row| row.wins as f64)
+                })),
+                None => users.resize(start + width, 0.0),
+            }
+            if !known && users[start..].iter().all(|&n| n == 0.0) {
+                users.truncate(start);
                 continue;
             }
-            let cold = cold.unwrap_or_else(|| vec![0.0; width]);
-            let logs: Vec<f64> = (0..width)
-                .map(|c| {
-                    let prior = (cold[c] + SMOOTHING)
-                        / (self.totals[c] + SMOOTHING * self.vocabulary.max(1.0));
-                    ((user[c] + PRIOR_STRENGTH * prior) / (user_totals[c] + PRIOR_STRENGTH)).ln()
-                })
-                .collect();
-            for (total, log) in log_likelihood.iter_mut().zip(&logs) {
-                *total += log;
+            for c in 0..width {
+                let prior =
+                    (cold[c] + SMOOTHING) / (self.totals[c] + SMOOTHING * self.vocabulary.max(1.0));
+                let log = ((users[start + c] + PRIOR_STRENGTH * prior)
+                    / (user_totals[c] + PRIOR_STRENGTH))
+                    .ln();
+                logs.push(log);
+                log_likelihood[c] += log;
             }
-            evidence.push((feature, logs, user));
+            kept.push(feature);
         }
-        if evidence.is_empty() {
+        if kept.is_empty() {
             return Vec::new();
         }
         let best = log_likelihood
@@ -374,7 +376,7 @@ impl Model {
         // Naive Bayes counts every word as independent evidence, so its
         // probabilities run to 0 and 1; tempered by the number of words, the
         // score says how clear the choice is (the order is the same).
-        let temperature = (evidence.len() as f64).sqrt().max(1.0);
+        let temperature = (kept.len() as f64).sqrt().max(1.0);
         let weights: Vec<f64> = log_likelihood
             .iter()
             .map(|l| ((l - best) / temperature).exp())
@@ -382,19 +384,18 @@ impl Model {
         let sum: f64 = weights.iter().sum();
         // Each feature's mean log-probability, and its words as a
         // suggestion names them (lowercased once, when first named).
-        let means: Vec<f64> = evidence
-            .iter()
-            .map(|(_, logs, _)| logs.iter().sum::<f64>() / width as f64)
+        let means: Vec<f64> = logs
+            .chunks(width)
+            .map(|logs| logs.iter().sum::<f64>() / width as f64)
             .collect();
-        let mut named: Vec<Option<String>> = vec![None; evidence.len()];
+        let mut named: Vec<Option<String>> = vec![None; kept.len()];
         let mut suggestions: Vec<Suggestion> = Vec::new();
         for c in 0..width {
-            // (lift, feature's index in `evidence`)
-            let mut drivers: Vec<(f64, usize)> = evidence
+            // (lift, the feature's index in `kept`)
+            let mut drivers: Vec<(f64, usize)> = means
                 .iter()
-                .zip(&means)
                 .enumerate()
-                .map(|(index, ((_, logs, _), mean))| (logs[c] - mean, index))
+                .map(|(index, mean)| (logs[index * width + c] - mean, index))
                 .filter(|(lift, _)| *lift > EXPLAINS)
                 .collect();
             if drivers.is_empty() {
@@ -406,7 +407,7 @@ impl Model {
                 if matched.len() == MAX_MATCHED {
                     break;
                 }
-                let feature = &evidence[index].0;
+                let feature = &kept[index];
                 if named[index].is_none() {
                     named[index] = Some(text[feature.start..feature.end].to_lowercase());
                 }
@@ -426,11 +427,10 @@ impl Model {
             }
             let mut like: Vec<i64> = Vec::new();
             for &(_, index) in &drivers {
-                let (feature, _, user) = &evidence[index];
-                if user[c] <= 0.0 {
+                if users[index * width + c] <= 0.0 {
                     continue;
                 }
-                let rows = learned.terms.get(&feature.name).into_iter().flatten();
+                let rows = learned.terms.get(&kept[index].name).into_iter().flatten();
                 for row in rows.filter(|row| row.competency == self.keys[c]) {
                     for id in &row.examples {
                         if !like.contains(id) {
