@@ -81,9 +81,15 @@ async def main():
             check([hit["id"] for hit in hits] == [added["id"]], f"search: {hits}")
             check(hits[0]["status"] == "accepted", f"search: {hits}")
 
-            updated = result_json(await session.call_tool("record_outcome", {
+            # An agent never changes an accepted win: its outcome waits in the
+            # inbox as a proposed follow-up until the person accepts it.
+            proposed = result_json(await session.call_tool("record_outcome", {
                 "id": added["id"], "stage": "measured", "impact": "support tickets about slow pages -40%",
             }))
+            check(proposed["status"] == "proposed", f"record_outcome: {proposed}")
+            check(json.loads(cli("show", win_id, "--json"))["stage"] == "shipped", "an accepted win changed")
+            cli("inbox", "accept", "f1", "--yes")
+            updated = json.loads(cli("show", win_id, "--json"))
             check(updated["stage"] == "measured", f"update: {updated}")
 
             statement = result_json(await session.call_tool("win_statement", {"id": added["id"]}))
