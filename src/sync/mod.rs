@@ -116,6 +116,19 @@ pub struct InitOptions {
 
 /// Sets sync up for this journal: joins the repository at `remote` when
 /// it holds one, or starts one. Then publishes every win and syncs.
+/// Whether any device's records, or the key check, show the tree was encrypted.
+fn shows_encryption(tree: &Tree) -> Result<bool> {
+    if tree.shows_encryption("")? {
+        return Ok(true);
+    }
+    for device in tree.devices()? {
+        if tree.shows_encryption(&device)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 pub fn init(
     store: &mut Store,
     paths: &Paths,
@@ -205,6 +218,18 @@ pub fn init(
                 "the sync repository at {} is encrypted; leave out --no-encrypt to join it",
                 remote.as_deref().unwrap_or("")
             ),
+            // A manifest that says "readable" over a repository that shows it
+            // was encrypted (a key check, a sealed batch), or joined by a
+            // machine that holds a key: someone who can push may have turned
+            // encryption off, and joining would send this journal in the clear.
+            None if !tree.encrypted && (key.is_some() || shows_encryption(&tree)?) => {
+                let _ = std::fs::remove_dir_all(&paths.tree);
+                bail!(
+                    "the sync repository at {} says its records are readable, but {}: someone with write access may have turned encryption off. Nothing was written; to join it readable anyway, add --no-encrypt",
+                    remote.as_deref().unwrap_or(""),
+                    if key.is_some() { "this machine holds a sync key" } else { "it holds encrypted records" }
+                )
+            }
             _ => {}
         }
         let rejoining = earlier.as_ref().is_some_and(|state| state.device == device);

@@ -398,3 +398,49 @@ fn a_remote_on_this_machine_is_encrypted_unless_asked_otherwise() {
     b.ok(&["sync", "init", &remote.url(), "--device", "b"]);
     assert_eq!(export(&a), export(&b));
 }
+
+/// Found by the adversarial pass: a machine that holds the key joined a
+/// repository whose manifest a pusher had turned to "readable", and sent its
+/// whole journal in the clear.
+#[test]
+fn a_new_machine_with_the_key_refuses_a_repository_turned_readable() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &["--encrypt"]);
+    a.add(&["kept the ranker deal"]);
+    sync(&a);
+    let evil = clone_of(&remote);
+    let clone = evil.path().join("evil");
+    std::fs::write(
+        clone.join("sync.json"),
+        "{\"format\":1,\"encrypted\":false}\n",
+    )
+    .unwrap();
+    push_all(&clone);
+
+    let b = Journal::new();
+    let key = a.ok(&["sync", "key", "show"]);
+    b.test()
+        .args(["sync", "key", "import", "-"])
+        .stdin(key)
+        .run();
+    b.add(&["ocelot pricing model shipped"]);
+    let err = b.fails(&["sync", "init", remote.url().as_str(), "--device", "b"]);
+    assert!(
+        err.contains("--no-encrypt") && err.contains("Nothing was written"),
+        "{err}"
+    );
+    assert!(
+        !remote.all_objects().contains("ocelot"),
+        "plaintext on the remote"
+    );
+
+    // Without a key, a repository that shows encrypted records is refused too.
+    let c = Journal::new();
+    c.add(&["jaguar churn readout"]);
+    let err = c.fails(&["sync", "init", remote.url().as_str(), "--device", "c"]);
+    assert!(err.contains("encrypted records"), "{err}");
+    assert!(
+        !remote.all_objects().contains("jaguar"),
+        "plaintext on the remote"
+    );
+}
