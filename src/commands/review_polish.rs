@@ -10,6 +10,7 @@ use crate::domain::limits;
 use crate::domain::win::Win;
 use crate::output::{self, paint, BOLD, DIM};
 use crate::prompt::{self, Edited};
+use crate::render::statement::Assessment;
 
 /// What the person may do with each statement, in the picker's order.
 const CHOICES: &[&str] = &[
@@ -27,11 +28,15 @@ pub fn run(app: &App, args: &PolishArgs) -> Result<()> {
     let mut store = app.open_store()?;
     let engine = app.templates().statement_engine()?;
     // Oldest first, as `win review check` lists them.
-    let unclear: Vec<Win> = store
+    let unclear: Vec<(Win, Assessment)> = store
         .list(&filter)?
         .into_iter()
         .rev()
-        .filter(|win| engine.assess(win).is_unclear())
+        .map(|win| {
+            let assessment = engine.assess(&win);
+            (win, assessment)
+        })
+        .filter(|(_, assessment)| assessment.is_unclear())
         .collect();
     if unclear.is_empty() {
         output::note("every statement in the period reads cleanly: nothing to polish");
@@ -42,8 +47,7 @@ pub fn run(app: &App, args: &PolishArgs) -> Result<()> {
         output::count(unclear.len(), "statement")
     ));
     let mut saved = 0;
-    for win in &unclear {
-        let assessment = engine.assess(win);
+    for (win, assessment) in &unclear {
         output::note(&format!(
             "\n{}",
             paint(

@@ -337,20 +337,13 @@ impl<'e, 'w> Composer<'e, 'w> {
     fn outcome(&mut self, fragment: &Fragment, first: bool) {
         if let Some(changes) = self.changes(&fragment.shape) {
             for (index, change) in changes.iter().enumerate() {
-                if change.metric.better != Some(false) && self.join_this(change) {
-                    continue;
-                }
-                let form = if first && index == 0 && change.metric.better != Some(false) {
-                    Form::This
+                let better = change.metric.better != Some(false);
+                if better && (self.this_open() || (first && index == 0)) {
+                    let told = self.tell(change, Form::This);
+                    self.this_sentence(told);
                 } else {
-                    Form::Stated
-                };
-                let text = self.tell(change, form);
-                self.push(text, false);
-                if form == Form::This {
-                    if let Some(last) = self.sentences.last_mut() {
-                        last.this = true;
-                    }
+                    let told = self.tell(change, Form::Stated);
+                    self.push(told, false);
                 }
             }
             return;
@@ -369,20 +362,10 @@ impl<'e, 'w> Composer<'e, 'w> {
                     "I"
                 };
                 let (text, extracted) = self.extract(&join_words(&[subject, past, rest]));
-                match self.sentences.last_mut() {
-                    // "This cut timeouts by 60% and saved $40K a month."
-                    Some(last) if subject == "This" && last.this && last.joined == 0 => {
-                        last.text = format!("{} and {}", last.text, &text["This ".len()..]);
-                        last.joined += 1;
-                    }
-                    _ => {
-                        self.push(text, subject == "I");
-                        if subject == "This" {
-                            if let Some(last) = self.sentences.last_mut() {
-                                last.this = true;
-                            }
-                        }
-                    }
+                if subject == "This" {
+                    self.this_sentence(text);
+                } else {
+                    self.push(text, true);
                 }
                 for change in extracted {
                     self.attach(&change);
@@ -476,17 +459,29 @@ impl<'e, 'w> Composer<'e, 'w> {
         );
     }
 
-    /// A change of the impact joined to the "This …" sentence before it
-    /// ("This cut timeouts by 60% and saved …"); false when there is none.
-    fn join_this(&mut self, change: &Change<'w>) -> bool {
-        let told = self.tell(change, Form::This);
-        match self.sentences.last_mut() {
-            Some(last) if last.this && last.joined == 0 => {
-                last.text = format!("{} and {}", last.text, &told["This ".len()..]);
+    /// Whether the last sentence is a "This …" outcome open to one more.
+    fn this_open(&self) -> bool {
+        self.sentences
+            .last()
+            .is_some_and(|last| last.this && last.joined == 0)
+    }
+
+    /// An outcome told as "This …": joined to the open "This …" sentence
+    /// before it ("This cut timeouts by 60% and saved $40K a month."), else
+    /// a sentence of its own that the next outcome may join.
+    fn this_sentence(&mut self, told: String) {
+        if self.this_open() {
+            if let (Some(last), Some(rest)) =
+                (self.sentences.last_mut(), told.strip_prefix("This "))
+            {
+                last.text = format!("{} and {rest}", last.text);
                 last.joined += 1;
-                true
+                return;
             }
-            _ => false,
+        }
+        self.push(told, false);
+        if let Some(last) = self.sentences.last_mut() {
+            last.this = true;
         }
     }
 
