@@ -4,7 +4,6 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::analyze::Rules;
 use crate::app::App;
 use crate::cli::StatementArgs;
 use crate::domain::review::{ReviewOptions, WinEntry};
@@ -34,7 +33,7 @@ pub fn entry(app: &App, args: &StatementArgs) -> Result<WinEntry> {
     };
     review::entry(
         &win,
-        &Rules::builtin()?,
+        &app.rules()?,
         &app.templates().statement_engine()?,
         app.now,
         &options,

@@ -23,6 +23,9 @@ fn a_users_check_toml_rewords_the_checker() {
     let report = journal.ok(&["review", "check", "--period", "this-year"]);
     assert!(report.contains("where is the number?"), "{report}");
     assert!(!report.contains("no quantified result"), "{report}");
+    // One win's statement (and MCP's win_statement) reads the same rules.
+    let one = journal.ok(&["review", "statement", "1", "--json"]);
+    assert!(one.contains("where is the number?"), "{one}");
 }
 
 #[test]
