@@ -3,6 +3,7 @@
 //! framework and phrase files; no I/O, no clock.
 
 pub mod check;
+pub mod factcheck;
 pub mod infer;
 pub mod metrics;
 pub mod note;
