@@ -602,6 +602,22 @@ pub struct StatementArgs {
     /// Print the win as the draft sees it (statement, metrics, findings) as JSON.
     #[arg(long)]
     pub json: bool,
+
+    /// Rewrite the statement through your own model ([rewrite] command in
+    /// config.toml), checked against the win before it is used; an answer
+    /// kept from before is used again unless the win changed (=fresh: ask
+    /// again).
+    #[arg(long, value_enum, value_name = "fresh", num_args = 0..=1, require_equals = true, default_missing_value = "kept")]
+    pub rewrite: Option<RewriteMode>,
+}
+
+/// Whether `--rewrite` uses the answers kept from before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RewriteMode {
+    /// Use a kept answer while the win is unchanged (plain `--rewrite`).
+    Kept,
+    /// Ask the model again for every win.
+    Fresh,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -649,6 +665,13 @@ pub struct DraftArgs {
     /// Shorten each statement to at most N characters, keeping its numbers.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
     pub max_chars: Option<u16>,
+
+    /// Rewrite each statement through your own model ([rewrite] command in
+    /// config.toml), checked against its win before it is used: an answer
+    /// that fails keeps the generated statement. Answers are kept in the
+    /// journal and used again while the win is unchanged (=fresh: ask again).
+    #[arg(long, value_enum, value_name = "fresh", num_args = 0..=1, require_equals = true, default_missing_value = "kept")]
+    pub rewrite: Option<RewriteMode>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

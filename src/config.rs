@@ -23,6 +23,25 @@ pub struct Config {
     /// How wins from coding agents (`win mcp`) are taken in.
     #[serde(default)]
     pub agents: AgentSettings,
+    /// The user's own model, for `--rewrite`.
+    #[serde(default)]
+    pub rewrite: RewriteSettings,
+}
+
+/// `[rewrite]` in config.toml: the program that rewrites statements
+/// (`win review draft --rewrite`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RewriteSettings {
+    /// The program and its arguments, as typed in a shell (never run by
+    /// one): it reads the prompt on stdin and writes one statement on stdout.
+    pub command: Option<String>,
+    /// How long one answer may take: "60s" (the default), "2m", "500ms".
+    pub timeout: Option<String>,
+    /// Names of environment variables passed on to the program besides
+    /// the clean environment's (PATH, HOME…), e.g. ["OLLAMA_HOST"].
+    #[serde(default)]
+    pub env: Vec<String>,
 }
 
 /// `[agents]` in config.toml.
@@ -52,7 +71,7 @@ impl Config {
                 crate::domain::toml_file::location(&text, span.start)
             });
             anyhow!(
-                "invalid config file {}{at}: it takes framework, name and title, each a quoted string (e.g. framework = \"data-scientist\"), and [agents] auto_accept = true or false",
+                "invalid config file {}{at}: it takes framework, name and title, each a quoted string (e.g. framework = \"data-scientist\"), [agents] auto_accept = true or false, and [rewrite] command, timeout (quoted strings) and env (a list of names)",
                 path.display()
             )
         })

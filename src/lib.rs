@@ -20,6 +20,7 @@ pub mod output;
 pub mod pipeline;
 pub mod prompt;
 pub mod render;
+pub mod rewrite;
 pub mod sample;
 pub mod store;
 pub mod sync;

@@ -34,6 +34,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/drafts/plain.txt"),
     ),
     (
+        "drafts/llm-brief.txt",
+        include_str!("../../templates/drafts/llm-brief.txt"),
+    ),
+    (
+        "rewrite/prompt.txt",
+        include_str!("../../templates/rewrite/prompt.txt"),
+    ),
+    (
         "notes/draft.md",
         include_str!("../../templates/notes/draft.md"),
     ),

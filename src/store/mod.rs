@@ -9,6 +9,7 @@
 //! - `learned`: what the user's labelled wins teach competency inference;
 //! - `sync`: capturing changes for sync, and replaying other devices';
 //! - `proposals`: follow-ups agents proposed, waiting in the inbox;
+//! - `rewrites`: statements the user's own model wrote, kept for the next draft;
 //! - `explain`: SQLite's errors in words that say what to do.
 
 mod explain;
@@ -18,6 +19,7 @@ mod learned;
 mod open;
 mod proposals;
 mod queries;
+mod rewrites;
 mod rows;
 mod snippet;
 mod sync;
@@ -32,6 +34,7 @@ pub use import::Import;
 pub use open::{give_up_waiting_when, on_long_wait, SCHEMA_VERSION};
 pub use proposals::ProposedUpdate;
 pub use queries::{BriefHit, LearnedCounts, SearchHit};
+pub use rewrites::KeptRewrite;
 pub use sync::{Peer, Replayed, SyncDevice};
 
 pub struct Store {

@@ -517,14 +517,21 @@ fn restrict_to_owner(folder: &Path) -> Result<()> {
 }
 
 fn clean_environment(command: &mut Command) {
+    passed_on_environment(command);
+    // git's messages in English, so win can tell a rejection from an error.
+    command.env("LC_ALL", "C").env("LANG", "C");
+}
+
+/// A clean environment: only the variables of `PASSED_ON`, as this
+/// process has them. Also the start of the user's model's environment
+/// (`rewrite::program`).
+pub(crate) fn passed_on_environment(command: &mut Command) {
     command.env_clear();
     for name in PASSED_ON {
         if let Some(value) = std::env::var_os(name) {
             command.env(name, value);
         }
     }
-    // git's messages in English, so win can tell a rejection from an error.
-    command.env("LC_ALL", "C").env("LANG", "C");
 }
 
 /// `git version 2.47.3` (or `2.39.2.windows.1`) → (2, 47).
@@ -563,9 +570,10 @@ fn last_words(output: &Output) -> String {
 
 /// A git that outlived a killed `win` (kill -9 reaches win, not its child)
 /// would go on writing into the sync folder while the next `win sync`
-/// recovers it. The kernel sends git SIGKILL when win dies.
+/// recovers it. The kernel sends git SIGKILL when win dies (and the user's
+/// model, `rewrite::program`, which would otherwise run on unseen).
 #[cfg(target_os = "linux")]
-fn die_with_win(command: &mut Command) {
+pub(crate) fn die_with_win(command: &mut Command) {
     use std::os::unix::process::CommandExt;
     let win = std::process::id();
     // SAFETY: between fork and exec the closure calls only prctl and
@@ -585,7 +593,7 @@ fn die_with_win(command: &mut Command) {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn die_with_win(_command: &mut Command) {}
+pub(crate) fn die_with_win(_command: &mut Command) {}
 
 #[cfg(test)]
 mod tests {

@@ -256,6 +256,7 @@ impl StatementParams {
             id: self.id,
             max_chars: self.max_chars,
             json: true,
+            rewrite: None,
         })
     }
 }
