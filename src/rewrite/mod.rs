@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 use crate::analyze::factcheck;
 use crate::cli::RewriteMode;
 use crate::config::RewriteSettings;
+use crate::domain::metric::Metric;
 use crate::domain::win::{format_rfc3339, Kind, Role, Stage, Win};
 use crate::render::{self, StatementEngine, TemplateFile, TemplateSet};
 use crate::store::{KeptRewrite, Store};
@@ -142,7 +143,7 @@ impl<'a> Facts<'a> {
             kind: win.kind,
             role: win.role,
             stage: win.stage,
-            metrics: win.metrics.iter().map(|m| m.describe()).collect(),
+            metrics: win.metrics.iter().map(Metric::describe).collect(),
             follow_ups: win
                 .updates
                 .iter()
@@ -211,7 +212,11 @@ impl Rewriter {
         let mut failures_in_a_row = 0;
         let mut stopped = false;
         for win in wins.iter_mut() {
-            if win.statement.as_deref().is_some_and(|s| !s.trim().is_empty()) {
+            if win
+                .statement
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty())
+            {
                 continue;
             }
             let facts = Facts::of(win);
@@ -264,7 +269,8 @@ impl Rewriter {
                         made_from,
                         statement,
                     };
-                    if let Err(err) = store.keep_rewrite(&win.uid, &rewrite, &format_rfc3339(&now)) {
+                    if let Err(err) = store.keep_rewrite(&win.uid, &rewrite, &format_rfc3339(&now))
+                    {
                         say(format!(
                             "#{}: the answer is used but cannot be kept for the next draft: {err:#}",
                             win.id

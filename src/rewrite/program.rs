@@ -303,15 +303,22 @@ mod tests {
             .ask("x")
             .unwrap_err();
         assert_eq!(failure, Failure::TimedOut(Duration::from_millis(300)));
-        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
         assert!(failure.to_string().contains("within 300ms"), "{failure}");
     }
 
     #[test]
     fn a_failing_program_says_why_in_its_last_line() {
-        let failure = program("echo starting >&2; echo \"model not found\" >&2; exit 3", Duration::from_secs(10))
-            .ask("x")
-            .unwrap_err();
+        let failure = program(
+            "echo starting >&2; echo \"model not found\" >&2; exit 3",
+            Duration::from_secs(10),
+        )
+        .ask("x")
+        .unwrap_err();
         assert_eq!(
             failure,
             Failure::Exit("exit status 3".into(), Some("model not found".into()))
@@ -350,9 +357,16 @@ mod tests {
 
     #[test]
     fn the_command_is_split_like_a_shell_but_never_run_by_one() {
-        let program = Program::new("ollama run 'llama3.2:3b' --verbose", Duration::from_secs(1), &[])
-            .unwrap();
-        assert_eq!(program.argv(), ["ollama", "run", "llama3.2:3b", "--verbose"]);
+        let program = Program::new(
+            "ollama run 'llama3.2:3b' --verbose",
+            Duration::from_secs(1),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            program.argv(),
+            ["ollama", "run", "llama3.2:3b", "--verbose"]
+        );
         // A shell's operators are plain arguments: `;` runs nothing.
         let answer = Program::new("echo hi; touch /tmp/never", Duration::from_secs(5), &[])
             .unwrap()

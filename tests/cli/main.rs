@@ -49,6 +49,7 @@ mod pty;
 mod reliability;
 mod review;
 mod review_scope;
+mod rewrite;
 mod search;
 mod statements;
 mod sync;

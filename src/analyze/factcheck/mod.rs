@@ -102,7 +102,10 @@ pub fn check(answer: &str, win: &Win, generated: &str, limit: usize) -> Result<S
     let tokens = tokens(&statement);
     let first_person = tokens.iter().any(|token| match token {
         Token::Word { text, .. } => {
-            matches!(text.to_lowercase().as_str(), "i" | "me" | "my" | "myself" | "mine")
+            matches!(
+                text.to_lowercase().as_str(),
+                "i" | "me" | "my" | "myself" | "mine"
+            )
         }
         Token::Number(_) => false,
     });
@@ -218,7 +221,12 @@ fn is_preamble(statement: &str) -> bool {
         "statement:",
         "as an ai",
     ];
-    const ASIDES: &[&str] = &["let me know", "i hope this", "as an ai", "rewritten statement"];
+    const ASIDES: &[&str] = &[
+        "let me know",
+        "i hope this",
+        "as an ai",
+        "rewritten statement",
+    ];
     OPENINGS.iter().any(|o| lower.starts_with(o)) || ASIDES.iter().any(|a| lower.contains(a))
 }
 
@@ -528,7 +536,10 @@ fn changes(metric: &Metric) -> Vec<f64> {
 fn is_told(metric: &Metric, said: &[Candidate]) -> bool {
     let says = |value: f64| said.iter().any(|c| close(c, value));
     let before = metric.before.is_some_and(says)
-        || metric.written_before.as_ref().is_some_and(|w| says(w.value));
+        || metric
+            .written_before
+            .as_ref()
+            .is_some_and(|w| says(w.value));
     let pair = match (metric.before, metric.after) {
         (Some(_), Some(after)) => before && says(after),
         (Some(_), None) => before,

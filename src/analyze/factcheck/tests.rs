@@ -40,7 +40,13 @@ fn lone(label: &str, value: f64, unit: &str, change: Option<f64>) -> Metric {
         after: None,
         unit: Some(unit.to_string()),
         change_pct: change,
-        direction: change.map(|c| if c < 0.0 { Direction::Down } else { Direction::Up }),
+        direction: change.map(|c| {
+            if c < 0.0 {
+                Direction::Down
+            } else {
+                Direction::Up
+            }
+        }),
         better: change.map(|_| true),
         level: Some(Level::Business),
         written_before: None,
@@ -107,8 +113,7 @@ fn spend() -> (Win, &'static str) {
         None,
         vec![lone("saved", 40_000.0, "$", None)],
     );
-    let generated =
-        "I saved $40K a month in GPU spend by moving batch jobs to spot instances.";
+    let generated = "I saved $40K a month in GPU spend by moving batch jobs to spot instances.";
     (win, generated)
 }
 
@@ -119,7 +124,12 @@ fn retrain() -> (Win, &'static str) {
         value: 6.0,
         unit: Some("h".to_string()),
     });
-    let win = win("cut nightly retrain from 6h to 45m", None, None, vec![metric]);
+    let win = win(
+        "cut nightly retrain from 6h to 45m",
+        None,
+        None,
+        vec![metric],
+    );
     (win, "I cut nightly retrain from 6 hours to 45 minutes.")
 }
 
@@ -226,22 +236,34 @@ fn a_number_word_written_as_a_digit() {
 
 #[test]
 fn money_with_a_multiplier_written_out() {
-    accepted(spend(), "I saved $40,000 a month in GPU spend by moving batch jobs onto spot instances.");
+    accepted(
+        spend(),
+        "I saved $40,000 a month in GPU spend by moving batch jobs onto spot instances.",
+    );
 }
 
 #[test]
 fn money_with_its_multiplier_and_an_acronym_of_the_win() {
-    accepted(spend(), "By moving batch jobs to spot instances, I saved $40K a month in GPU spend.");
+    accepted(
+        spend(),
+        "By moving batch jobs to spot instances, I saved $40K a month in GPU spend.",
+    );
 }
 
 #[test]
 fn a_pair_in_the_units_the_note_wrote() {
-    accepted(retrain(), "I cut the nightly retrain from 6 hours to 45 minutes.");
+    accepted(
+        retrain(),
+        "I cut the nightly retrain from 6 hours to 45 minutes.",
+    );
 }
 
 #[test]
 fn a_pair_in_the_units_it_is_stored_in_and_its_change() {
-    accepted(retrain(), "I cut the nightly retrain by 88%, from 360 to 45 minutes.");
+    accepted(
+        retrain(),
+        "I cut the nightly retrain by 88%, from 360 to 45 minutes.",
+    );
 }
 
 #[test]
@@ -255,7 +277,10 @@ fn a_pair_told_as_its_change_alone() {
 fn an_invented_percentage() {
     let refusal = refused(latency(), "I cut p99 scoring latency from 240ms to 80ms by batching features in Feast, saving $1.2M a year and cutting support tickets by 40%.");
     assert_eq!(refusal, Refusal::Number("40%".into()));
-    assert_eq!(refusal.to_string(), "the answer says 40%, which the win does not");
+    assert_eq!(
+        refusal.to_string(),
+        "the answer says 40%, which the win does not"
+    );
 }
 
 #[test]
@@ -271,20 +296,29 @@ fn a_headline_pair_dropped() {
         panic!("{refusal:?}")
     };
     assert!(what.contains("240ms → 80ms"), "{what}");
-    assert!(refusal.to_string().starts_with("the answer leaves out"), "{refusal}");
+    assert!(
+        refusal.to_string().starts_with("the answer leaves out"),
+        "{refusal}"
+    );
 }
 
 #[test]
 fn a_headline_change_dropped() {
     let refusal = refused(latency(), "I cut p99 scoring latency from 240ms to 80ms by batching features in Feast, saving $1.2M a year and cutting support tickets.");
-    assert!(matches!(&refusal, Refusal::Dropped(what) if what.contains("support tickets")), "{refusal:?}");
+    assert!(
+        matches!(&refusal, Refusal::Dropped(what) if what.contains("support tickets")),
+        "{refusal:?}"
+    );
 }
 
 #[test]
 fn an_invented_product() {
     let refusal = refused(latency(), "I cut p99 scoring latency from 240ms to 80ms by batching features in Feast on Snowflake, saving $1.2M a year and cutting support tickets by 35%.");
     assert_eq!(refusal, Refusal::Name("Snowflake".into()));
-    assert_eq!(refusal.to_string(), "the answer names Snowflake, which the win does not");
+    assert_eq!(
+        refusal.to_string(),
+        "the answer names Snowflake, which the win does not"
+    );
 }
 
 #[test]
@@ -353,7 +387,10 @@ fn longer_than_the_limit() {
         }
     );
     let padded = format!("{answer} {}", "I kept going. ".repeat(40));
-    assert!(matches!(refused(latency(), &padded), Refusal::TooLong { limit: 600, .. }));
+    assert!(matches!(
+        refused(latency(), &padded),
+        Refusal::TooLong { limit: 600, .. }
+    ));
 }
 
 #[test]
@@ -387,24 +424,36 @@ fn a_pair_with_a_changed_end() {
 
 #[test]
 fn a_number_word_the_win_does_not_have() {
-    let refusal = refused(mentoring(), "I mentored three new hires on the ranking stack.");
+    let refusal = refused(
+        mentoring(),
+        "I mentored three new hires on the ranking stack.",
+    );
     assert_eq!(refusal, Refusal::Number("three".into()));
 }
 
 #[test]
 fn we_instead_of_i() {
-    let refusal = refused(mentoring(), "We mentored two new hires on the ranking stack.");
+    let refusal = refused(
+        mentoring(),
+        "We mentored two new hires on the ranking stack.",
+    );
     assert_eq!(refusal, Refusal::NotFirstPerson);
 }
 
 #[test]
 fn a_pair_whose_end_was_invented() {
-    let refusal = refused(retrain(), "I cut the nightly retrain from 6 hours to 30 minutes.");
+    let refusal = refused(
+        retrain(),
+        "I cut the nightly retrain from 6 hours to 30 minutes.",
+    );
     assert_eq!(refusal, Refusal::Number("30".into()));
 }
 
 #[test]
 fn money_with_another_multiplier() {
-    let refusal = refused(spend(), "I saved $40M a month in GPU spend by moving batch jobs to spot instances.");
+    let refusal = refused(
+        spend(),
+        "I saved $40M a month in GPU spend by moving batch jobs to spot instances.",
+    );
     assert_eq!(refusal, Refusal::Number("$40M".into()));
 }
