@@ -528,3 +528,29 @@ fn a_removed_win_takes_its_kept_answer_with_it() {
     journal.ok(&["rm", "1", "--yes"]);
     assert_eq!(kept(&journal), 0);
 }
+
+#[test]
+fn the_readme_s_rewrite_config_is_read_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("<!-- rewrite-config:start -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- rewrite-config:end -->").next())
+        .expect("the README's [rewrite] example");
+    let toml = block
+        .trim()
+        .trim_start_matches("```toml")
+        .trim_end_matches("```");
+    assert!(toml.contains("command = \"ollama run llama3.2\""), "{toml}");
+    // The same settings, with a scripted model in ollama's place.
+    let journal = journal_with_model(&answering(GOOD), "10s");
+    let script = journal.path().join("model.sh");
+    let config = toml.replace(
+        "\"ollama run llama3.2\"",
+        &format!("\"sh '{}'\"", script.display()),
+    );
+    std::fs::write(journal.config_dir().join("config.toml"), config).unwrap();
+    let output = draft(&journal);
+    assert!(output.stdout.contains(GOOD), "{}", output.stdout);
+}
