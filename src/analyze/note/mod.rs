@@ -500,7 +500,8 @@ fn split_fragments(sentence: &str) -> Vec<(String, bool)> {
         let split = depth <= 0
             && ((matches!(c, ';' | ',') && next == Some(' '))
                 || (c == ':' && next == Some(' '))
-                || (c == ' ' && next == Some('-') && chars.get(index + 2) == Some(&' ')));
+                || (c == ' ' && next == Some('-') && chars.get(index + 2) == Some(&' '))
+                || (c == ' ' && next == Some('→') && leads_to_a_number(&chars[index + 2..])));
         if split {
             push_fragment(&mut out, &mut current, contrast);
             contrast = false;
@@ -518,6 +519,17 @@ fn split_fragments(sentence: &str) -> Vec<(String, bool)> {
     }
     push_fragment(&mut out, &mut current, contrast);
     out
+}
+
+/// "retrain w/ new device features → recall 61%→68%": an arrow that leads
+/// to a named, measured change joins two parts; "batch → streaming" and
+/// "7B model → 1.3B" are one move.
+fn leads_to_a_number(after: &[char]) -> bool {
+    after.first().is_some_and(|c| c.is_alphabetic())
+        && after
+            .iter()
+            .take_while(|c| !matches!(c, ',' | ';' | '→'))
+            .any(|c| *c == KEEP)
 }
 
 fn push_fragment(out: &mut Vec<(String, bool)>, current: &mut String, contrast: bool) {

@@ -239,11 +239,12 @@ impl<'w> Composer<'_, 'w> {
             },
             Form::Gerund => join_words(&[&phrases.gerund, &body]),
             Form::This => join_words(&["This", &phrases.action, &body]),
-            Form::Stated => {
-                let subject = if change.label.is_empty() {
-                    String::from("It")
-                } else {
-                    capitalize(&with_the(&change.label))
+            Form::Stated | Form::Within => {
+                let subject = match (change.label.is_empty(), form) {
+                    (true, Form::Within) => String::from("it"),
+                    (true, _) => String::from("It"),
+                    (false, Form::Within) => with_the(&change.label),
+                    (false, _) => capitalize(&with_the(&change.label)),
                 };
                 if way == WayName::Value {
                     return join_words(&[&subject, "reached", &span, &change.tail]);
@@ -422,13 +423,61 @@ impl<'w> Composer<'_, 'w> {
                 words[index - 1].push_str(&stop);
             }
         }
-        words
-            .iter()
-            .map(|w| english::unshout(w))
-            .collect::<Vec<_>>()
-            .join(" ")
+        let words: Vec<String> = words.iter().map(|w| english::unshout(w)).collect();
+        self.articled(words).join(" ")
+    }
+
+    /// "filed a bug with tokenizer team" → "… with the tokenizer team": a
+    /// thing or a group named bare after a preposition takes its article.
+    fn articled(&self, words: Vec<String>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(words.len() + 2);
+        for (index, word) in words.iter().enumerate() {
+            out.push(word.clone());
+            if !ARTICLED_AFTER.contains(&word.as_str()) {
+                continue;
+            }
+            if let Some(size) = self.bare_thing(&words[index + 1..]) {
+                if size > 0 {
+                    out.push(String::from("the"));
+                }
+            }
+        }
+        out
+    }
+
+    /// How many words name a thing without its article ("tokenizer team",
+    /// "ML engineering loop"), if the words that follow do.
+    pub(super) fn bare_thing(&self, words: &[String]) -> Option<usize> {
+        let join = &self.engine.phrases.join;
+        let mut size = 0;
+        for word in words.iter().take(4) {
+            let bare = word.trim_end_matches(['.', ',', ';', ')', ':']);
+            let lower = bare.to_lowercase();
+            let plain = !bare.is_empty()
+                && (bare.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    || (bare.len() <= 5 && bare.chars().all(|c| c.is_ascii_uppercase())));
+            if !plain || PREPOSITIONS.contains(&lower.as_str()) || english::is_function_word(&lower)
+            {
+                return None;
+            }
+            size += 1;
+            let ends = bare.len() < word.len();
+            let last = ends
+                || words
+                    .get(size)
+                    .is_none_or(|next| PREPOSITIONS.contains(&next.to_lowercase().as_str()));
+            if last {
+                let thing = (join.artifacts.contains(&lower) || join.group_nouns.contains(&lower))
+                    && !lower.ends_with('s');
+                return thing.then_some(size);
+            }
+        }
+        None
     }
 }
+
+/// Prepositions after which a bare thing takes "the".
+const ARTICLED_AFTER: &[&str] = &["for", "on", "in", "to", "with", "at", "into", "across", "onto"];
 
 /// What follows a mark in its word ("/mo" of "⟨$74K⟩/mo").
 fn mark_close(word: &str) -> String {

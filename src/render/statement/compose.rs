@@ -10,7 +10,7 @@ use crate::domain::metric::Metric;
 use crate::domain::text::without_controls;
 use crate::domain::win::{Kind, Role, Win};
 
-use super::english::{capitalize, join_words, progressive, tidy};
+use super::english::{capitalize, join_words, progressive, tidy, with_article};
 use super::marks::{self, Marks, MARK};
 use super::{outcomes, Parts, RolePhrases, StatementEngine};
 
@@ -47,6 +47,8 @@ pub(super) enum Form {
     Stated,
     /// "This cut the GPU bill by 28%".
     This,
+    /// "the GPU bill fell by 28%", within a sentence.
+    Within,
 }
 
 pub(super) struct Sentence {
@@ -106,7 +108,19 @@ impl<'e, 'w> Composer<'e, 'w> {
             }
         }
         if let Some(first) = rest.next() {
-            has_lead = self.lead(first);
+            has_lead = match (&first.shape, rest.peek()) {
+                (Shape::Noun { words }, Some(next)) if self.is_topic(words) => {
+                    match self.changes(&next.shape) {
+                        Some(changes) if !changes.is_empty() => {
+                            rest.next();
+                            self.topic(words, &changes);
+                            true
+                        }
+                        _ => self.lead(first),
+                    }
+                }
+                _ => self.lead(first),
+            };
         }
         for fragment in rest {
             self.follow(fragment);
@@ -251,6 +265,43 @@ impl<'e, 'w> Composer<'e, 'w> {
             self.attach(&change);
         }
         true
+    }
+
+    /// Whether a thing the note opens with is what the work was about, not
+    /// what was made: "search relevance: NDCG@5 down 1.2%".
+    fn is_topic(&self, words: &str) -> bool {
+        self.role().is_none()
+            && !marks::has_mark(words)
+            && self.engine.noun_lead(self.win, words, None)
+                == self
+                    .engine
+                    .phrases
+                    .join
+                    .worked_on
+                    .replace("{np}", &with_article(words))
+    }
+
+    /// "For the pricing test readout, revenue per visitor rose by 4.1%":
+    /// the thing first, then its changes, mine when the work was mine to
+    /// ship and the change went the right way.
+    fn topic(&mut self, words: &str, changes: &[Change<'w>]) {
+        let Some((first, others)) = changes.split_first() else {
+            return;
+        };
+        let mine = matches!(self.win.kind, Kind::Shipped | Kind::Other)
+            && first.metric.better != Some(false);
+        let told = self.tell(first, if mine { Form::Action } else { Form::Within });
+        let text = self
+            .engine
+            .phrases
+            .join
+            .topic
+            .replace("{np}", &with_article(words))
+            .replace("{clause}", &told);
+        self.push(text, mine);
+        for change in others {
+            self.attach(change);
+        }
     }
 
     /// A part of the note after the first.

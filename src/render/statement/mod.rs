@@ -16,7 +16,7 @@ mod english;
 mod marks;
 mod wording;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
@@ -56,6 +56,10 @@ struct WayPhrases {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JoinPhrases {
+    artifacts: HashSet<String>,
+    events: HashSet<String>,
+    topic: String,
+    worked_on: String,
     worth: String,
     worth_after: String,
     launched: String,
@@ -425,19 +429,50 @@ impl StatementEngine {
         match role {
             Some(role) if deployed => role.launch.replace("{np}", &np),
             Some(role) => role.work.replace("{np}", &np),
-            None => {
-                let key = if deployed {
-                    "deployed"
-                } else {
-                    win.kind.as_str()
-                };
-                let made = self
-                    .phrases
-                    .made
-                    .get(key)
-                    .map_or("delivered", String::as_str);
-                join_words(&["I", made, &np])
-            }
+            None if !self.fits_made(win, words) => self.phrases.join.worked_on.replace("{np}", &np),
+            None => join_words(&["I", self.made(win), &np]),
+        }
+    }
+
+    /// The verb for a thing a note names without one, by the win's kind.
+    fn made(&self, win: &Win) -> &str {
+        let deployed = win.stage.is_some_and(Stage::is_deployed)
+            && matches!(win.kind, Kind::Shipped | Kind::Other);
+        let key = if deployed {
+            "deployed"
+        } else {
+            win.kind.as_str()
+        };
+        self.phrases
+            .made
+            .get(key)
+            .map_or("delivered", String::as_str)
+    }
+
+    /// Whether the verb of [`Self::made`] fits the thing a note names: one
+    /// ships a model or a pipeline, not a readout or an on-call week; one
+    /// tests a treatment, not a test.
+    fn fits_made(&self, win: &Win, words: &str) -> bool {
+        // "checks (great expectations) on 14 tables": the head is "checks".
+        let list: Vec<&str> = words
+            .split(" (")
+            .next()
+            .unwrap_or(words)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let head_end = list
+            .iter()
+            .position(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()))
+            .unwrap_or(list.len());
+        let Some(head) = list[..head_end].last().map(|w| w.to_lowercase()) else {
+            return false;
+        };
+        let join = &self.phrases.join;
+        match win.kind {
+            Kind::Leadership | Kind::Learning => true,
+            Kind::Experiment | Kind::NegativeResult => !join.events.contains(&head),
+            Kind::Shipped | Kind::Other => join.artifacts.contains(&head),
         }
     }
 }

@@ -65,6 +65,16 @@ impl Composer<'_, '_> {
         if named_head {
             return with_article(rest);
         }
+        // "wrote RFC for …", "fixed stuck model registry webhook": a thing
+        // the phrase book knows, named bare.
+        let owned: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        if !self.is_particle(first) && !self.engine.vocabulary.is_verb(first) {
+            if let Some(size) = self.bare_thing(&owned) {
+                if size == span || words.get(size).is_none_or(|w| PREPOSITIONS.contains(w)) {
+                    return join_words(&["the", rest]);
+                }
+            }
+        }
         // One plain word: more words may start with a name ("dana", "omar").
         let plain = rest.split(' ').count() == 1
             && !first.ends_with('s')
