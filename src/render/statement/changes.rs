@@ -433,13 +433,13 @@ impl<'w> Composer<'_, 'w> {
         let mut out: Vec<String> = Vec::with_capacity(words.len() + 2);
         for (index, word) in words.iter().enumerate() {
             out.push(word.clone());
-            if !ARTICLED_AFTER.contains(&word.as_str()) {
+            // "from kickoff to launch" pairs two bare words.
+            let paired = word == "to" && words[index.saturating_sub(3)..index].iter().any(|w| w == "from");
+            if !ARTICLED_AFTER.contains(&word.as_str()) || paired {
                 continue;
             }
-            if let Some(size) = self.bare_thing(&words[index + 1..]) {
-                if size > 0 {
-                    out.push(String::from("the"));
-                }
+            if self.bare_thing(&words[index + 1..]).is_some() {
+                out.push(String::from("the"));
             }
         }
         out
