@@ -235,6 +235,18 @@ pub(super) fn label_near(
         } else {
             ""
         };
+        // "31h → 19h w/ mixed precision": what comes after "with", "after"
+        // or "using" is how the change was made, not what it measures.
+        if start >= span.1
+            && between.split_whitespace().any(|w| {
+                matches!(
+                    w.to_lowercase().as_str(),
+                    "w/" | "with" | "after" | "using" | "via" | "by" | "from" | "+"
+                )
+            })
+        {
+            continue;
+        }
         let distance = distance + if between.contains(',') { 4 } else { 0 };
         if distance > 9 {
             continue;
@@ -301,14 +313,29 @@ pub(super) fn label_near(
 pub(super) fn fallback_label(text: &str, at: usize) -> Option<String> {
     let lead = &text[near_before(text, clause_start(text, at), at)..at];
     let lower = lead.to_lowercase();
-    let lead = lower.trim_end().strip_suffix("from")?;
+    // "speech model training 31h → 19h": the words just before a change
+    // name it too, when nothing stands between.
+    let adjacent = lower.ends_with(' ')
+        && lower
+            .trim_end()
+            .ends_with(|c: char| c.is_alphabetic())
+        && !lower.trim_end().ends_with("from");
+    let lead = if adjacent {
+        lower.trim_end()
+    } else {
+        lower.trim_end().strip_suffix("from")?
+    };
     let stop = [
         "i", "we", "the", "our", "my", "a", "an", "its", "their", "by", "and", "of", "on", "in",
         "for", "to", "with",
     ];
     let mut picked: Vec<&str> = Vec::new();
-    for word in lead.split_whitespace().rev() {
-        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+    for raw in lead.split_whitespace().rev() {
+        // "det: alerts 200 → 15": a label does not reach over punctuation.
+        if !picked.is_empty() && raw.ends_with([':', ',', ';', ')', '.']) {
+            break;
+        }
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
         if word.is_empty() || stop.contains(&word) || picked.len() == 3 {
             break;
         }

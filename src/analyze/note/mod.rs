@@ -529,7 +529,7 @@ fn leads_to_a_number(after: &[char]) -> bool {
         && after
             .iter()
             .take_while(|c| !matches!(c, ',' | ';' | '→'))
-            .any(|c| *c == KEEP)
+            .any(|c| *c == KEEP || c.is_ascii_digit())
 }
 
 fn push_fragment(out: &mut Vec<(String, bool)>, current: &mut String, contrast: bool) {

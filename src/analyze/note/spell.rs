@@ -143,7 +143,8 @@ impl Vocabulary {
         first: bool,
         previous: Option<&str>,
     ) -> Vec<String> {
-        if word == "→" {
+        // "→", and a chat channel ("#ds") or a handle ("@dana") as written.
+        if word == "→" || word.starts_with(['#', '@']) {
             return vec![word.into()];
         }
         let lower = word.to_lowercase();
@@ -266,6 +267,10 @@ impl Vocabulary {
         if let Some(name) = self.names.get(&lower) {
             return vec![name.clone()];
         }
+        // "dana's": a name's possessive.
+        if let Some(name) = lower.strip_suffix("'s").and_then(|stem| self.names.get(stem)) {
+            return vec![format!("{name}'s")];
+        }
         if let Some(long) = self.shorthand_of(&lower, previous) {
             return vec![keep_case(core, &long)];
         }
@@ -316,6 +321,12 @@ impl Vocabulary {
 
     /// "feats" → "features", "qtrs" → "quarters"; "1 wk" → "week", "2 wks" → "weeks".
     pub(super) fn shorthand_of(&self, lower: &str, previous: Option<&str>) -> Option<String> {
+        let after_number =
+            previous.is_some_and(|p| p.chars().next().is_some_and(|c| c.is_ascii_digit()));
+        // "45 min" is minutes; "min replicas" is the minimum.
+        if lower == "min" && !after_number {
+            return Some(String::from("minimum"));
+        }
         if let Some(long) = self.shorthand.get(lower) {
             let plural = previous
                 .is_some_and(|p| p.chars().next().is_some_and(|c| c.is_ascii_digit()) && p != "1")

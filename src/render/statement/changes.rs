@@ -463,9 +463,9 @@ impl<'w> Composer<'_, 'w> {
             size += 1;
             let ends = bare.len() < word.len();
             let last = ends
-                || words
-                    .get(size)
-                    .is_none_or(|next| PREPOSITIONS.contains(&next.to_lowercase().as_str()));
+                || words.get(size).is_none_or(|next| {
+                    next.starts_with('(') || PREPOSITIONS.contains(&next.to_lowercase().as_str())
+                });
             if last {
                 let thing = (join.artifacts.contains(&lower) || join.group_nouns.contains(&lower))
                     && !lower.ends_with('s');

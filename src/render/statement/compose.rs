@@ -140,7 +140,10 @@ impl<'e, 'w> Composer<'e, 'w> {
                 }
             }
         }
-        if win.kind == Kind::NegativeResult && !self.says_scope() {
+        if win.kind == Kind::NegativeResult
+            && !self.engine.phrases.join.ruled_out.is_empty()
+            && !self.says_scope()
+        {
             self.push(self.engine.phrases.join.ruled_out.clone(), false);
         }
         if parts.next {
@@ -588,7 +591,14 @@ fn shape_words(shape: &Shape) -> String {
 
 /// A sentence as printed: a capital first, a full stop last.
 fn finish(text: &str) -> String {
-    let text = text.trim().trim_end_matches([',', ';', ':']);
+    let mut text = text.trim().trim_end_matches([',', ';', ':']);
+    // "Nobody will thank me but": a sentence does not end on a conjunction.
+    while let Some((rest, last)) = text.rsplit_once(' ') {
+        if !matches!(last, "but" | "and" | "or" | "so" | "though" | "although") {
+            break;
+        }
+        text = rest.trim_end_matches([',', ';', ':']);
+    }
     if text.is_empty() {
         return String::new();
     }

@@ -689,7 +689,7 @@ mod tests {
     }
 
     #[test]
-    fn a_negative_result_reads_as_scope_reduction() {
+    fn a_negative_result_claims_nothing_the_note_did_not_say() {
         let mut w = win(
             "graph features for churn, no lift (auc 0.812 vs 0.810)",
             None,
@@ -697,7 +697,8 @@ mod tests {
         );
         w.kind = Kind::NegativeResult;
         let told = statement(&w);
-        assert!(told.contains("ruled out"), "{told}");
+        assert!(!told.contains("ruled out"), "{told}");
+        assert!(told.contains("0.812") && told.contains("0.810"), "{told}");
     }
 
     #[test]
