@@ -316,9 +316,7 @@ pub(super) fn fallback_label(text: &str, at: usize) -> Option<String> {
     // "speech model training 31h → 19h": the words just before a change
     // name it too, when nothing stands between.
     let adjacent = lower.ends_with(' ')
-        && lower
-            .trim_end()
-            .ends_with(|c: char| c.is_alphabetic())
+        && lower.trim_end().ends_with(|c: char| c.is_alphabetic())
         && !lower.trim_end().ends_with("from");
     let lead = if adjacent {
         lower.trim_end()

@@ -233,6 +233,14 @@ fn names_not_measures(text: &str, raw: &crate::analyze::scan::RawQuantity<'_>) -
     if compound {
         return true;
     }
+    // "1:1s", "16:9", "9:30": a meeting, a ratio or a time of day.
+    let before_number = &text[..raw.number_end - raw.number.len()];
+    if after_number.starts_with(':') && after_number[1..].starts_with(|c: char| c.is_ascii_digit())
+        || before_number.ends_with(':')
+            && before_number[..before_number.len() - 1].ends_with(|c: char| c.is_ascii_digit())
+    {
+        return true;
+    }
     if raw.number == "24" && (after_number.starts_with("/7") || after_number.starts_with("x7")) {
         return true;
     }

@@ -156,7 +156,12 @@ impl Vocabulary {
         for (noun, activity) in file.activities {
             self.activities.insert(noun.to_lowercase(), activity);
         }
-        for (base, past) in file.past {
+        // In a fixed order, so the same note always reads the same: of two
+        // bases of one past ("set up", "setup"), the one spelled as the
+        // past wins, then the first in order.
+        let mut past: Vec<(String, String)> = file.past.into_iter().collect();
+        past.sort_by_key(|(base, past)| (!base.eq_ignore_ascii_case(past), base.to_lowercase()));
+        for (base, past) in past {
             let base = base.to_lowercase();
             self.longest_key = self.longest_key.max(base.split(' ').count());
             self.past_forms.insert(past.to_lowercase());
@@ -501,7 +506,9 @@ fn split_fragments(sentence: &str) -> Vec<(String, bool)> {
             && ((matches!(c, ';' | ',') && next == Some(' '))
                 || (c == ':' && next == Some(' '))
                 || (c == ' ' && next == Some('-') && chars.get(index + 2) == Some(&' '))
-                || (c == ' ' && next == Some('→') && leads_to_a_number(&chars[index + 2..])));
+                || (c == ' '
+                    && next == Some('→')
+                    && leads_to_a_number(chars.get(index + 3..).unwrap_or_default())));
         if split {
             push_fragment(&mut out, &mut current, contrast);
             contrast = false;
@@ -551,6 +558,25 @@ fn push_fragment(out: &mut Vec<(String, bool)>, current: &mut String, contrast: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_past_with_two_bases_reads_the_same_every_time() {
+        // Each map gets its own random hash order: build it many times.
+        for _ in 0..32 {
+            let vocabulary = Vocabulary::builtin().unwrap();
+            assert_eq!(vocabulary.base_of("set up"), Some("set up"));
+        }
+    }
+
+    #[test]
+    fn an_arrow_before_a_named_change_splits_but_a_move_does_not() {
+        let split = shapes(&format!(
+            "fraud clf retrain w/ new features → recall {KEEP}a"
+        ));
+        assert_eq!(split.len(), 2, "{split:?}");
+        let one = shapes("moved fraud features batch → streaming");
+        assert_eq!(one.len(), 1, "{one:?}");
+    }
 
     fn shapes(text: &str) -> Vec<Shape> {
         Vocabulary::builtin()

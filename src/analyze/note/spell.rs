@@ -268,7 +268,10 @@ impl Vocabulary {
             return vec![name.clone()];
         }
         // "dana's": a name's possessive.
-        if let Some(name) = lower.strip_suffix("'s").and_then(|stem| self.names.get(stem)) {
+        if let Some(name) = lower
+            .strip_suffix("'s")
+            .and_then(|stem| self.names.get(stem))
+        {
             return vec![format!("{name}'s")];
         }
         if let Some(long) = self.shorthand_of(&lower, previous) {

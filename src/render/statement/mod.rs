@@ -51,6 +51,10 @@ struct WayPhrases {
     action: String,
     gerund: String,
     clause: String,
+    /// Nouns that already say this way ("variance reduction"): a label
+    /// ending in one loses it, since the verb says it.
+    #[serde(default)]
+    nouns: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
