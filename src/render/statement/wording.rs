@@ -67,7 +67,7 @@ impl Composer<'_, '_> {
         }
         // "wrote RFC for …", "fixed stuck model registry webhook": a thing
         // the phrase book knows, named bare.
-        let owned: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let owned: Vec<String> = words.iter().map(ToString::to_string).collect();
         if !self.is_particle(first) && !self.engine.vocabulary.is_verb(first) {
             if let Some(size) = self.bare_thing(&owned) {
                 if size == span || words.get(size).is_none_or(|w| PREPOSITIONS.contains(w)) {
