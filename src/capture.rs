@@ -287,6 +287,63 @@ pub fn merge_edited(
     Ok(())
 }
 
+/// The repository a proposal of `win mine` came from.
+pub struct MinedFrom<'a> {
+    /// Its folder.
+    pub root: &'a str,
+    /// Its remote, without credentials.
+    pub remote: Option<&'a str>,
+    /// Its short name: the win's project.
+    pub name: &'a str,
+    /// Its first commit: half of each proposal's uid.
+    pub first_commit: &'a str,
+}
+
+/// A piece of work `win mine` found, as a win waiting in the inbox: written
+/// as the note it proposes, dated by its last commit, with where it came
+/// from, its numbers read and its competency inferred like a capture's.
+pub fn mined(
+    proposal: &crate::analyze::mine::Proposal,
+    from: &MinedFrom<'_>,
+    now: DateTime<FixedOffset>,
+    analyzer: &Analyzer,
+    learned: &Learned,
+) -> NewWin {
+    use crate::analyze::mine::Work;
+    use crate::domain::gitlog::{pull_request_page, web_page};
+    use crate::domain::win::{mined_uid, Kind, Provenance, Status, GIT_SOURCE};
+
+    let mut win = NewWin::new(proposal.text.clone(), now);
+    win.uid = mined_uid(from.first_commit, &proposal.key);
+    win.occurred_at = proposal.occurred_at;
+    win.status = Status::Proposed;
+    win.project = Some(from.name.to_string());
+    win.kind = match proposal.work {
+        Work::PullRequest { .. } | Work::Release { .. } => Kind::Shipped,
+        Work::Commit => Kind::Other,
+    };
+    if let (
+        Work::PullRequest {
+            number: Some(number),
+            ..
+        },
+        Some(page),
+    ) = (&proposal.work, from.remote.and_then(web_page))
+    {
+        win.links = vec![pull_request_page(&page, *number)];
+    }
+    win.provenance = Some(Provenance {
+        source: GIT_SOURCE.to_string(),
+        client: None,
+        why: Some(proposal.why.clone()),
+        repository: Some(from.root.to_string()),
+        remote: from.remote.map(str::to_string),
+        commits: proposal.commits.clone(),
+    });
+    enrich(&mut win, analyzer, learned);
+    win
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

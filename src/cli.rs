@@ -106,8 +106,11 @@ pub enum Command {
     Sync(SyncArgs),
     /// Serve the journal to coding agents over MCP on stdin/stdout.
     Mcp(McpArgs),
-    /// Wins proposed by agents: accept, edit then accept, or reject them.
+    /// Wins proposed by agents and by `win mine`: accept, edit then accept, or reject them.
     Inbox(InboxArgs),
+    /// Propose wins from your own git history into the inbox (offline:
+    /// reads the local history with your git, never fetches).
+    Mine(MineArgs),
 }
 
 #[derive(Debug, Args)]
@@ -765,6 +768,31 @@ impl McpClient {
             McpClient::Generic => "generic",
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct MineArgs {
+    /// The repositories to read (default: the one of the current folder).
+    #[arg(value_name = "REPO")]
+    pub repos: Vec<std::path::PathBuf>,
+
+    /// Work since this date (default: where the last mine of the repository
+    /// stopped, else 90 days ago).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Whose work: an address (repeatable; default: the repository's
+    /// `git config user.email`). A `Co-authored-by:` of it counts.
+    #[arg(long = "author", value_name = "EMAIL")]
+    pub authors: Vec<String>,
+
+    /// Show what would be proposed; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print the proposals as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

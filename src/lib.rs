@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod domain;
+pub mod history;
 pub mod input;
 pub mod interrupt;
 pub mod output;

@@ -6,6 +6,7 @@ pub mod check;
 pub mod factcheck;
 pub mod infer;
 pub mod metrics;
+pub mod mine;
 pub mod note;
 pub mod outcome;
 pub mod scan;

@@ -1,4 +1,4 @@
-//! `win inbox`: the wins agents proposed, newest first, with why, and the
+//! `win inbox`: the wins agents (and `win mine`) proposed, newest first, with why, and the
 //! follow-ups they proposed for wins already in the journal, under their
 //! win; accept them, edit a win then accept it, or reject them. On a
 //! terminal it walks through them one by one; elsewhere it lists them, and
@@ -139,16 +139,8 @@ fn follow_up_words(proposal: &ProposedUpdate) -> String {
     parts.join(" · ")
 }
 
-/// "proposed by agent (claude-code): the latency fix in PR 812 landed".
 fn why(provenance: Option<&Provenance>) -> String {
-    let Some(provenance) = provenance else {
-        return "proposed".to_string();
-    };
-    let reason = provenance.why.as_deref().map_or_else(
-        || "no reason given".to_string(),
-        |why| output::clean(why, false),
-    );
-    format!("proposed by {}: {reason}", output::provenance(provenance))
+    output::proposed_why(provenance)
 }
 
 /// On a terminal: each proposed win in turn, and what to do with it.

@@ -14,6 +14,7 @@ mod inbox;
 pub(crate) mod list;
 mod man;
 mod mcp;
+mod mine;
 pub(crate) mod pending;
 pub(crate) mod review_check;
 mod review_draft;
@@ -72,6 +73,7 @@ pub fn run(app: &App, command: &Command) -> Result<()> {
         Command::Sync(args) => sync::run(app, args),
         Command::Mcp(args) => mcp::run(app, args),
         Command::Inbox(args) => inbox::run(app, args),
+        Command::Mine(args) => mine::run(app, args),
     }
 }
 

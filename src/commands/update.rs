@@ -54,7 +54,7 @@ pub enum Outcome {
     Recorded(Box<Win>),
     Proposed {
         status: Status,
-        proposed_follow_up: ProposedUpdate,
+        proposed_follow_up: Box<ProposedUpdate>,
         note: &'static str,
     },
 }
@@ -72,7 +72,7 @@ pub fn propose(app: &App, args: &UpdateArgs, provenance: &Provenance) -> Result<
     }
     Ok(Outcome::Proposed {
         status: Status::Proposed,
-        proposed_follow_up: store.propose_update(args.id, &update, provenance)?,
+        proposed_follow_up: Box::new(store.propose_update(args.id, &update, provenance)?),
         note: "the win is in the person's journal: this follow-up waits in their inbox (win inbox) until they accept it",
     })
 }

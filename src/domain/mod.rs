@@ -4,6 +4,7 @@ pub mod analysis;
 pub mod dates;
 pub mod filter;
 pub mod framework;
+pub mod gitlog;
 pub mod import;
 pub mod limits;
 pub mod metric;

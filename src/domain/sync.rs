@@ -896,6 +896,7 @@ mod tests {
             source: "agent".into(),
             client: Some("claude-code".into()),
             why: Some("from the session".into()),
+            ..Provenance::default()
         });
         let (mut merged, mut clocks) =
             adopt(&change("a", 1, Op::Create, Group::ALL, &proposed)).unwrap();

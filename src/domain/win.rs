@@ -92,9 +92,9 @@ vocabulary! {
 }
 
 /// Where a win came from, when its author did not type it: an agent over
-/// MCP (and, later, a miner of git history). `None` on a win typed at the
-/// command line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// MCP, or the miner of git history (`win mine`). `None` on a win typed at
+/// the command line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// What proposed it: "agent" for a win added through `win mcp`.
@@ -105,10 +105,22 @@ pub struct Provenance {
     /// Why it was proposed, in the proposer's words.
     #[serde(default)]
     pub why: Option<String>,
+    /// The repository `win mine` read it from: its folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// That repository's remote, without credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<String>,
+    /// The commits it stands for, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commits: Vec<String>,
 }
 
 /// `Provenance::source` of a win added through `win mcp`.
 pub const AGENT_SOURCE: &str = "agent";
+
+/// `Provenance::source` of a win `win mine` read from git history.
+pub const GIT_SOURCE: &str = "git";
 
 impl Stage {
     /// Shipped or later: the work crossed the deployment boundary.
@@ -292,6 +304,17 @@ impl Win {
     }
 }
 
+/// win's own namespace for name-based uids.
+const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5f1c_9a4e_2b7d_4c1a_9e3f_6d8b_0a2c_4e71);
+
+/// The uid of a piece of work `win mine` found: from the repository (its
+/// first commit, the same in every clone) and the commit that stands for
+/// the work, so mining again, anywhere, finds the same proposal.
+pub fn mined_uid(first_commit: &str, work: &str) -> String {
+    let name = format!("git\n{first_commit}\n{work}");
+    uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes()).to_string()
+}
+
 /// A UUID v7: time-ordered, so journals from two machines merge cleanly.
 pub fn new_uid(now: DateTime<FixedOffset>) -> String {
     let seconds = u64::try_from(now.timestamp()).unwrap_or(0);
@@ -306,8 +329,6 @@ pub fn new_uid(now: DateTime<FixedOffset>) -> String {
 /// importing the same file twice finds the same wins instead of adding them
 /// again. Two entries with the same time and text are the same win.
 pub fn derived_uid(occurred_at: Option<&DateTime<FixedOffset>>, text: &str) -> String {
-    /// win's own namespace for name-based uids.
-    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5f1c_9a4e_2b7d_4c1a_9e3f_6d8b_0a2c_4e71);
     let when = occurred_at
         .map(|at| format!("{}.{:09}", at.timestamp(), at.timestamp_subsec_nanos()))
         .unwrap_or_default();

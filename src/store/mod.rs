@@ -10,12 +10,14 @@
 //! - `sync`: capturing changes for sync, and replaying other devices';
 //! - `proposals`: follow-ups agents proposed, waiting in the inbox;
 //! - `rewrites`: statements the user's own model wrote, kept for the next draft;
+//! - `mined`: wins `win mine` proposed, and where each repository's mine stopped;
 //! - `explain`: SQLite's errors in words that say what to do.
 
 mod explain;
 mod file;
 mod import;
 mod learned;
+mod mined;
 mod open;
 mod proposals;
 mod queries;

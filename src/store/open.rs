@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_proposed_follow_ups.sql"),
     include_str!("migrations/0011_own_statement.sql"),
     include_str!("migrations/0012_kept_rewrites.sql"),
+    include_str!("migrations/0013_mined.sql"),
 ];
 
 /// The migration that started counting what labelled wins teach: a journal

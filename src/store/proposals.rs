@@ -45,6 +45,7 @@ fn read(row: &Row<'_>) -> Result<ProposedUpdate> {
             source: row.get(7)?,
             client: row.get(8)?,
             why: row.get(9)?,
+            ..Provenance::default()
         },
     })
 }

@@ -30,7 +30,9 @@ macro_rules! win_columns {
         FROM updates u WHERE u.win_id = w.id),
     w.status,
     CASE WHEN w.origin IS NULL THEN NULL
-        ELSE json_object('source', w.origin, 'client', w.origin_client, 'why', w.origin_why) END,
+        ELSE json_object('source', w.origin, 'client', w.origin_client, 'why', w.origin_why,
+            'repository', w.origin_repository, 'remote', w.origin_remote,
+            'commits', json(coalesce(w.origin_commits, '[]'))) END,
     w.statement"
     };
 }
@@ -401,9 +403,10 @@ pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Op
         .prepare_cached(
             "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
              next, kind, role, stage, starred, project, competency_source, suggestions, metrics,
-             status, origin, origin_client, origin_why, statement)
+             status, origin, origin_client, origin_why, statement, origin_repository, origin_remote,
+             origin_commits)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21, ?22)
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
              ON CONFLICT (uid) DO NOTHING",
         )?
         .execute(params![
@@ -429,6 +432,9 @@ pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Op
             origin.and_then(|p| p.client.as_ref()),
             origin.and_then(|p| p.why.as_ref()),
             win.statement,
+            origin.and_then(|p| p.repository.as_ref()),
+            origin.and_then(|p| p.remote.as_ref()),
+            origin_commits(origin)?,
         ])?;
     if inserted == 0 {
         // AUTOINCREMENT counts the number the skipped row would have had
@@ -468,7 +474,8 @@ pub fn replace_win(
         "UPDATE wins SET occurred_at = ?2, occurred_ts = ?3, updated_at = ?4, text = ?5, polished = ?6,
          impact = ?7, next = ?8, kind = ?9, role = ?10, stage = ?11, starred = ?12, project = ?13,
          competency_source = ?14, suggestions = ?15, metrics = ?16, created_at = ?17, status = ?18,
-         origin = ?19, origin_client = ?20, origin_why = ?21, statement = ?22 WHERE id = ?1",
+         origin = ?19, origin_client = ?20, origin_why = ?21, statement = ?22,
+         origin_repository = ?23, origin_remote = ?24, origin_commits = ?25 WHERE id = ?1",
     )?
     .execute(params![
         id,
@@ -493,6 +500,9 @@ pub fn replace_win(
         origin.and_then(|p| p.client.as_ref()),
         origin.and_then(|p| p.why.as_ref()),
         win.statement,
+        origin.and_then(|p| p.repository.as_ref()),
+        origin.and_then(|p| p.remote.as_ref()),
+        origin_commits(origin)?,
     ])?;
     for sql in [
         "DELETE FROM win_competencies WHERE win_id = ?1",
@@ -594,4 +604,14 @@ pub fn insert_update(tx: &Connection, id: i64, update: &Update) -> Result<()> {
         update.next,
     ])?;
     Ok(())
+}
+
+/// A provenance's commits as stored: a JSON array, or NULL when it names none.
+fn origin_commits(origin: Option<&Provenance>) -> Result<Option<String>> {
+    match origin {
+        Some(provenance) if !provenance.commits.is_empty() => {
+            Ok(Some(serde_json::to_string(&provenance.commits)?))
+        }
+        _ => Ok(None),
+    }
 }

@@ -516,6 +516,15 @@ fn restrict_to_owner(folder: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `git`, to be run with the clean environment sync gives it (and killed
+/// with win): for the other readers of the user's git (`win mine`).
+pub fn clean_command() -> Command {
+    let mut command = Command::new("git");
+    clean_environment(&mut command);
+    die_with_win(&mut command);
+    command
+}
+
 fn clean_environment(command: &mut Command) {
     passed_on_environment(command);
     // git's messages in English, so win can tell a rejection from an error.

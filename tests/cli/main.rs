@@ -41,6 +41,7 @@ mod journal_safety;
 mod learning;
 mod list_edit;
 mod mcp;
+mod mine;
 mod overrides;
 mod papercuts;
 mod pipes;

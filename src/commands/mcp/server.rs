@@ -281,6 +281,7 @@ impl Server {
                     source: AGENT_SOURCE.to_string(),
                     client: client.map(|name| output::clean(&name, false)),
                     why: crate::domain::win::non_empty(params.why),
+                    ..Provenance::default()
                 });
                 let stored = store.insert(&win).map_err(tool_error)?;
                 to_json(&stored)
@@ -291,6 +292,7 @@ impl Server {
                     source: AGENT_SOURCE.to_string(),
                     client: client.map(|name| output::clean(&name, false)),
                     why: crate::domain::win::non_empty(params.why.clone()),
+                    ..Provenance::default()
                 };
                 to_json(&update::propose(app, &params.args(), &provenance).map_err(tool_error)?)
             }
