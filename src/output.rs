@@ -500,45 +500,6 @@ pub fn provenance(provenance: &Provenance) -> String {
     }
 }
 
-/// Why a win (or follow-up) waits in the inbox: "proposed by agent
-/// (claude-code): the latency fix in PR 812 landed"; for one `win mine`
-/// read from git, a second line says where from: the repository, its
-/// remote and the commits.
-pub fn proposed_why(provenance: Option<&Provenance>) -> String {
-    let Some(provenance) = provenance else {
-        return "proposed".to_string();
-    };
-    let reason = provenance
-        .why
-        .as_deref()
-        .map_or_else(|| "no reason given".to_string(), |why| clean(why, false));
-    let mut said = format!("proposed by {}: {reason}", self::provenance(provenance));
-    if let Some(repository) = &provenance.repository {
-        said.push_str(&format!("\n\tfrom {}", clean(repository, false)));
-        if let Some(remote) = &provenance.remote {
-            said.push_str(&format!(" ({})", clean(remote, false)));
-        }
-        const SHOWN: usize = 5;
-        let commits = &provenance.commits;
-        if !commits.is_empty() {
-            let shorts: Vec<String> = commits
-                .iter()
-                .take(SHOWN)
-                .map(|hash| clean(hash.get(..7).unwrap_or(hash), false))
-                .collect();
-            said.push_str(&format!(
-                ", commit{} {}",
-                if commits.len() == 1 { "" } else { "s" },
-                shorts.join(" ")
-            ));
-            if commits.len() > SHOWN {
-                said.push_str(&format!(" and {} more", commits.len() - SHOWN));
-            }
-        }
-    }
-    said
-}
-
 /// Streams wins as CSV with a header row; `source` feeds each win to the writer.
 pub fn write_csv(
     out: &mut impl Write,

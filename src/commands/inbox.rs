@@ -139,8 +139,43 @@ fn follow_up_words(proposal: &ProposedUpdate) -> String {
     parts.join(" · ")
 }
 
-fn why(provenance: Option<&Provenance>) -> String {
-    output::proposed_why(provenance)
+/// Why a win (or follow-up) waits in the inbox: "proposed by agent
+/// (claude-code): the latency fix in PR 812 landed"; for one `win mine`
+/// read from git, a second line says where from: the repository, its
+/// remote and the commits.
+pub(crate) fn why(provenance: Option<&Provenance>) -> String {
+    let Some(provenance) = provenance else {
+        return "proposed".to_string();
+    };
+    let reason = provenance.why.as_deref().map_or_else(
+        || "no reason given".to_string(),
+        |why| output::clean(why, false),
+    );
+    let mut said = format!("proposed by {}: {reason}", output::provenance(provenance));
+    if let Some(repository) = &provenance.repository {
+        said.push_str(&format!("\n\tfrom {}", output::clean(repository, false)));
+        if let Some(remote) = &provenance.remote {
+            said.push_str(&format!(" ({})", output::clean(remote, false)));
+        }
+        const SHOWN: usize = 5;
+        let commits = &provenance.commits;
+        if !commits.is_empty() {
+            let shorts: Vec<String> = commits
+                .iter()
+                .take(SHOWN)
+                .map(|hash| output::clean(hash.get(..7).unwrap_or(hash), false))
+                .collect();
+            said.push_str(&format!(
+                ", commit{} {}",
+                if commits.len() == 1 { "" } else { "s" },
+                shorts.join(" ")
+            ));
+            if commits.len() > SHOWN {
+                said.push_str(&format!(" and {} more", commits.len() - SHOWN));
+            }
+        }
+    }
+    said
 }
 
 /// On a terminal: each proposed win in turn, and what to do with it.

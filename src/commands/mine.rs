@@ -101,7 +101,7 @@ pub fn run(app: &App, args: &MineArgs) -> Result<()> {
     let mut out = output::buffered_stdout();
     for win in &shown {
         writeln!(out, "{}", output::win_line(win))?;
-        writeln!(out, "\t{}", output::proposed_why(win.provenance.as_ref()))?;
+        writeln!(out, "\t{}", super::inbox::why(win.provenance.as_ref()))?;
     }
     out.flush()?;
     if !args.dry_run && !shown.is_empty() {
