@@ -306,7 +306,7 @@ fn the_man_pages_it_names_exist() {
     journal
         .test()
         .args(["man", "--dir", dir.to_str().unwrap()])
-        .stderr_contains("wrote 37 man pages")
+        .stderr_contains("wrote 38 man pages")
         .run();
     let named = pages_named(&page);
     assert!(named.len() > 15, "{named:?}");

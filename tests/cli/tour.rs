@@ -58,3 +58,53 @@ fn completions_and_man_page() {
     assert!(man.contains(".TH win 1"), "{man}");
     journal.test().args(["completions", "tcsh"]).status(2).run();
 }
+
+/// The README's mining workflow, on a scripted repository: each command
+/// runs, and the lines shown under one are in what it printed (the folder
+/// and commit hashes of the README's machine aside).
+#[test]
+fn the_readme_mining_workflow_runs() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("<!-- mine:start -->")
+        .nth(1)
+        .unwrap()
+        .split("<!-- mine:end -->")
+        .next()
+        .unwrap();
+    let mut steps: Vec<(&str, Vec<&str>)> = Vec::new();
+    for line in block.lines() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            steps.push((command, Vec::new()));
+        } else if let Some((_, shown)) = steps.last_mut() {
+            if !line.is_empty() && !line.starts_with("```") {
+                shown.push(line);
+            }
+        }
+    }
+    assert!(steps.len() >= 6, "the workflow lost its commands");
+    let journal = Journal::new();
+    let repo = crate::mine::team_repo(&journal);
+    for (command, shown) in steps {
+        if command.starts_with("cd ") {
+            continue;
+        }
+        let out = journal
+            .test()
+            .shell(&format!("cd '{}' && {command}", repo.path()))
+            .run();
+        for line in shown {
+            if line.starts_with("\tfrom ") {
+                let from = format!("\tfrom {}, commit", repo.path());
+                assert!(out.stdout.contains(&from), "{command}: {}", out.stdout);
+            } else {
+                assert!(
+                    out.stdout.lines().any(|printed| printed == line),
+                    "{command}: {line:?} is not in:\n{}",
+                    out.stdout
+                );
+            }
+        }
+    }
+}
