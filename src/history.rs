@@ -42,7 +42,12 @@ impl Repository {
             &["rev-parse", "--show-toplevel", "--is-shallow-repository"],
         )?;
         if !found.status.success() {
-            bail!("{shown} is not a git repository (or is a bare one): win mine reads the history of a clone's folder");
+            let said = last_line(&found.stderr);
+            if said.contains("not a git repository") || said.contains("work tree") {
+                bail!("{shown} is not a git repository (or is a bare one): win mine reads the history of a clone's folder");
+            }
+            // Another refusal (a repository of another user, say): git's words.
+            bail!("git cannot read {shown}: {said}");
         }
         let said = String::from_utf8_lossy(&found.stdout);
         let mut lines = said.lines();

@@ -449,6 +449,17 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
     );
     field("from", win.provenance.as_ref().map(provenance));
     field("why", win.provenance.as_ref().and_then(|p| p.why.clone()));
+    if let Some(origin) = &win.provenance {
+        let remote = origin.remote.as_ref().map(|remote| format!(" ({remote})"));
+        field(
+            "repository",
+            origin
+                .repository
+                .clone()
+                .map(|repository| repository + &remote.unwrap_or_default()),
+        );
+        field("commits", Some(origin.commits.join(" ")));
+    }
     let metrics: Vec<String> = win
         .metrics
         .iter()

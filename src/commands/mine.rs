@@ -132,6 +132,9 @@ fn read_one(
             .map(|a| a.trim().to_lowercase())
             .collect()
     };
+    if authors.iter().any(String::is_empty) {
+        bail!("--author needs an address, such as --author ana@example.com");
+    }
     let stopped = match store {
         Some(store) => store.mined_until(&root)?,
         None => None,

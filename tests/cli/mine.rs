@@ -203,6 +203,31 @@ fn each_piece_of_work_is_one_proposal_and_housekeeping_and_others_work_are_not()
         "squash-merged pull request #9"
     );
 
+    let shown = journal.ok(&["show", &pr["id"].to_string()]);
+    assert!(
+        shown.contains(&format!("repository: {}", repo.path())),
+        "{shown}"
+    );
+    let first_commit = provenance["commits"][0].as_str().unwrap();
+    assert!(
+        shown.contains(&format!("commits: {first_commit} ")),
+        "{shown}"
+    );
+
+    // A backup carries the provenance whole.
+    let backup = journal.path().join("backup.json");
+    std::fs::write(&backup, journal.ok(&["export", "--format", "json"])).unwrap();
+    let restored = Journal::new();
+    restored.ok(&["import", backup.to_str().unwrap()]);
+    let listed = restored.json(&["list", "--proposed", "--format", "json"]);
+    let same = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|win| win["uid"] == pr["uid"])
+        .unwrap();
+    assert_eq!(same["provenance"], *provenance);
+
     let inbox = journal.ok(&["inbox"]);
     assert!(
         inbox.contains("proposed by git: merged pull request #7"),
@@ -384,6 +409,8 @@ fn two_repositories_in_one_run_and_a_bad_date() {
         .stderr_contains("tools: proposed 1 win")
         .run();
     assert!(out.stdout.contains("index the cache"), "{}", out.stdout);
+    let err = journal.fails(&["mine", repo.path(), "--author", " "]);
+    assert!(err.contains("--author needs an address"), "{err}");
     let err = journal.fails(&["mine", repo.path(), "--since", "someday"]);
     assert!(err.contains("someday"), "{err}");
 }
