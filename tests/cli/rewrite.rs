@@ -142,6 +142,19 @@ fn an_edit_of_the_win_makes_its_kept_answer_stale() {
         .run();
     assert_eq!(calls(&journal), 3);
     assert!(prompt(&journal).contains("at most 300 characters"));
+    // So is a prompt template of the user's, which the model then gets.
+    let templates = journal.config_dir().join("templates").join("rewrite");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("prompt.txt"),
+        "Polish this, keeping its numbers: {{ statement }}\n",
+    )
+    .unwrap();
+    draft(&journal);
+    assert_eq!(calls(&journal), 4);
+    assert!(prompt(&journal).starts_with("Polish this, keeping its numbers: I cut"));
+    draft(&journal);
+    assert_eq!(calls(&journal), 4);
 }
 
 #[test]
