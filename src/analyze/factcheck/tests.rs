@@ -1,7 +1,8 @@
 //! The fact check on answers a model could give: faithful ones that must
 //! pass (numbers rounded, spelled out, scaled, told as a change or a ratio)
 //! and unfaithful ones that must be refused, each for its own reason.
-//! Written before the check itself.
+//! Written before the check itself (three faithful ones were added after,
+//! to even the two halves: 23 faithful, 24 not).
 
 use chrono::DateTime;
 
@@ -269,6 +270,27 @@ fn a_pair_in_the_units_it_is_stored_in_and_its_change() {
 #[test]
 fn a_pair_told_as_its_change_alone() {
     accepted(retrain(), "I made the nightly retrain 87.5% faster.");
+}
+
+#[test]
+fn a_pair_in_bare_numbers_and_its_change_in_brackets() {
+    accepted(precision(), "I raised fraud model precision from 78% to 91%, and review hours dropped from 18 to 4 (a 78% cut).");
+}
+
+#[test]
+fn money_told_as_a_cut() {
+    accepted(
+        spend(),
+        "I cut GPU spend by $40K a month by moving batch jobs to spot instances.",
+    );
+}
+
+#[test]
+fn a_sentence_opening_with_a_capital() {
+    accepted(
+        mentoring(),
+        "As a mentor, I onboarded two new hires onto the ranking stack.",
+    );
 }
 
 // Unfaithful answers.
