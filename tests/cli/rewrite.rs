@@ -516,7 +516,7 @@ fn the_llm_brief_is_one_prompt_with_the_period_s_facts() {
         "Write my self-assessment",
         "Add no number, name, product",
         "Win #1",
-        "I led it",
+        "my part: led",
         "- Statement: I led",
         "- Metric: latency 240ms → 80ms (−66.7%)",
         "- Impact: support tickets -35%",
