@@ -17,8 +17,9 @@ use anyhow::{anyhow, bail, Result};
 /// The most an answer may be: a statement is a few hundred characters.
 pub const ANSWER_BYTES: usize = 64 << 10;
 
-/// How much of what the program says on stderr is kept, for the message
-/// when it fails.
+/// How much of what the program says on stderr is kept (the end of it),
+/// for the message when it fails. All of it is read: a program that talks
+/// a lot there (progress, spinners) must not block on a full pipe.
 const STDERR_BYTES: usize = 16 << 10;
 
 /// How often a running program is looked at.
@@ -141,7 +142,7 @@ impl Program {
             let _ = stdin.write_all(&prompt);
         });
         let answer = read_bounded(stdout, ANSWER_BYTES);
-        let said = read_bounded(stderr, STDERR_BYTES);
+        let said = read_tail(stderr, STDERR_BYTES);
 
         let deadline = Instant::now() + self.timeout;
         let status = loop {
@@ -242,6 +243,34 @@ fn read_bounded(pipe: impl Read + Send + 'static, limit: usize) -> Bounded {
     Bounded { received, over }
 }
 
+/// A pipe read to its end on its own thread, keeping its last `limit` bytes.
+fn read_tail(mut pipe: impl Read + Send + 'static, limit: usize) -> Bounded {
+    let (send, received) = mpsc::channel();
+    let over = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    std::thread::spawn(move || {
+        let mut kept: Vec<u8> = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    kept.extend_from_slice(&chunk[..n]);
+                    if kept.len() > 2 * limit {
+                        kept.drain(..kept.len() - limit);
+                    }
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        if kept.len() > limit {
+            kept.drain(..kept.len() - limit);
+        }
+        let _ = send.send((kept, true));
+    });
+    Bounded { received, over }
+}
+
 /// Reads `[rewrite] timeout`: "60s", "2m", "1500ms", "1h", or a number of
 /// seconds.
 pub fn parse_timeout(text: &str) -> Result<Duration> {
@@ -322,6 +351,28 @@ mod tests {
         assert_eq!(
             failure,
             Failure::Exit("exit status 3".into(), Some("model not found".into()))
+        );
+    }
+
+    #[test]
+    fn a_program_that_talks_a_lot_on_stderr_is_heard_to_the_end() {
+        // 400 KB of progress on stderr from the program itself: a pipe
+        // read no further than its limit killed it with SIGPIPE.
+        let talk =
+            "i=0; while [ $i -lt 20000 ]; do echo \"progress line $i\" >&2; i=$((i+1)); done";
+        let answer = program(&format!("{talk}; echo done"), Duration::from_secs(20))
+            .ask("x")
+            .unwrap();
+        assert_eq!(answer, "done\n");
+        let failure = program(
+            &format!("{talk}; echo last words >&2; exit 2"),
+            Duration::from_secs(20),
+        )
+        .ask("x")
+        .unwrap_err();
+        assert_eq!(
+            failure,
+            Failure::Exit("exit status 2".into(), Some("last words".into()))
         );
     }
 
