@@ -9,10 +9,12 @@
 //! change the win's metrics imply, to the precision the answer writes it
 //! in); every metric of the win is in it (its before and after, or its
 //! change); and every name in it (a capitalised word inside a sentence,
-//! an acronym, a word with a digit) is one the win has.
+//! or opening one when it is no common opener; an acronym; a word with a
+//! digit) is one the win has.
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::domain::metric::Metric;
 use crate::domain::win::Win;
@@ -135,6 +137,18 @@ pub fn check(answer: &str, win: &Win, generated: &str, limit: usize) -> Result<S
                     return Err(Refusal::Name((*text).to_string()));
                 }
             }
+            // A capital that opens a sentence says nothing, but a word
+            // there that is no common opener may be a name all the same
+            // ("Snowflake costs fell too").
+            Token::Word {
+                text,
+                sentence_start: true,
+            } if text.starts_with(char::is_uppercase) && text.chars().count() > 1 => {
+                let lower = text.to_lowercase();
+                if !facts.words.contains(&lower) && !is_opener(&lower) {
+                    return Err(Refusal::Name((*text).to_string()));
+                }
+            }
             Token::Word { .. } => {}
         }
     }
@@ -241,6 +255,68 @@ fn is_name(word: &str, sentence_start: bool) -> bool {
         return false;
     }
     letters.any(char::is_uppercase) || (first.is_uppercase() && !sentence_start)
+}
+
+/// Words that open a sentence of a statement without being names: the
+/// stop words of inference, a few adverbs and connectives, and verb forms
+/// ("Working with…", "Asked to…", "Ultimately…").
+fn is_opener(lower: &str) -> bool {
+    static STOP_WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    const OPENERS: &[&str] = &[
+        "across",
+        "additionally",
+        "afterwards",
+        "along",
+        "alongside",
+        "although",
+        "beyond",
+        "building",
+        "despite",
+        "finally",
+        "first",
+        "following",
+        "here",
+        "later",
+        "meanwhile",
+        "moreover",
+        "next",
+        "overall",
+        "previously",
+        "since",
+        "so",
+        "still",
+        "than",
+        "thanks",
+        "that",
+        "then",
+        "there",
+        "these",
+        "this",
+        "those",
+        "though",
+        "through",
+        "thus",
+        "today",
+        "together",
+        "upon",
+        "when",
+        "where",
+        "whereas",
+        "while",
+        "within",
+        "without",
+        "yet",
+    ];
+    let stop_words = STOP_WORDS.get_or_init(|| {
+        crate::analyze::infer::STOP_WORDS
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect()
+    });
+    stop_words.contains(lower)
+        || OPENERS.contains(&lower)
+        || ["ing", "ed", "ly"].iter().any(|end| lower.ends_with(end))
 }
 
 /// One value a written number may stand for, and how far from it a number

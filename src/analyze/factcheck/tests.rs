@@ -2,7 +2,8 @@
 //! pass (numbers rounded, spelled out, scaled, told as a change or a ratio)
 //! and unfaithful ones that must be refused, each for its own reason.
 //! Written before the check itself (three faithful ones were added after,
-//! to even the two halves: 23 faithful, 24 not).
+//! to even the two halves, and four when names opening a sentence were
+//! checked too: 25 faithful, 26 not).
 
 use chrono::DateTime;
 
@@ -293,6 +294,12 @@ fn a_sentence_opening_with_a_capital() {
     );
 }
 
+#[test]
+fn sentences_opening_with_a_gerund_an_opener_and_a_word_of_the_win() {
+    accepted(latency(), "Batching features in Feast, I cut p99 scoring latency from 240ms to 80ms. Together, these changes saved $1.2M a year and cut support tickets by 35%. Next, I will roll it out to two more regions.");
+    accepted(precision(), "Better labels let me raise fraud model precision from 78% to 91%. Review hours fell from 18h to 4h as a result.");
+}
+
 // Unfaithful answers.
 
 #[test]
@@ -478,4 +485,19 @@ fn money_with_another_multiplier() {
         "I saved $40M a month in GPU spend by moving batch jobs to spot instances.",
     );
     assert_eq!(refusal, Refusal::Number("$40M".into()));
+}
+
+#[test]
+fn an_invented_product_at_the_start_of_a_sentence() {
+    let refusal = refused(latency(), "I cut p99 scoring latency from 240ms to 80ms, saving $1.2M a year and cutting support tickets by 35%. Snowflake costs fell as well.");
+    assert_eq!(refusal, Refusal::Name("Snowflake".into()));
+}
+
+#[test]
+fn an_invented_person_opening_the_answer() {
+    let refusal = refused(
+        mentoring(),
+        "Priya and I mentored two new hires on the ranking stack.",
+    );
+    assert_eq!(refusal, Refusal::Name("Priya".into()));
 }
