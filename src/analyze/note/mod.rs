@@ -172,6 +172,45 @@ impl Vocabulary {
         }
     }
 
+    /// "the model approved by the committee" → "the model was approved by
+    /// the committee": a subject and a participle with its agent, but no
+    /// "was". The clause is returned as it was when it reads otherwise.
+    pub fn passive_be(&self, clause: &str) -> String {
+        let words: Vec<&str> = clause.split(' ').collect();
+        let Some(at) = words.iter().position(|w| self.is_past_form(w)) else {
+            return clause.to_string();
+        };
+        let before = words[..at].last().map(|w| w.to_lowercase());
+        let be = matches!(
+            before.as_deref(),
+            Some(
+                "was"
+                    | "were"
+                    | "is"
+                    | "are"
+                    | "been"
+                    | "be"
+                    | "got"
+                    | "get"
+                    | "i"
+                    | "we"
+                    | "they"
+                    | "he"
+                    | "she"
+                    | "it"
+            )
+        );
+        if at == 0 || be || words.get(at + 1) != Some(&"by") {
+            return clause.to_string();
+        }
+        let subject = words[at - 1];
+        let plural = subject.ends_with('s') && !subject.ends_with("ss");
+        let mut out: Vec<&str> = words[..at].to_vec();
+        out.push(if plural { "were" } else { "was" });
+        out.extend_from_slice(&words[at..]);
+        out.join(" ")
+    }
+
     /// The base form of a past tense ("cut" → "cut", "migrated" → "migrate").
     pub fn base_of(&self, past: &str) -> Option<&str> {
         self.base_of.get(&past.to_lowercase()).map(String::as_str)

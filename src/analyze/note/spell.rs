@@ -286,6 +286,18 @@ impl Vocabulary {
                     out.extend(per.split(' ').map(str::to_string));
                     return out;
                 }
+                // "rev/visitor", "rps/gpu": one word per another.
+                let other = &unit[1..];
+                if head.chars().all(char::is_alphabetic)
+                    && other.len() > 1
+                    && other.chars().all(char::is_alphabetic)
+                    && !self.names.contains_key(&lower)
+                {
+                    let mut out = self.spell_core(head, first, previous);
+                    out.push("per".into());
+                    out.extend(self.spell_core(other, false, Some("per")));
+                    return out;
+                }
                 // "rev/1k impressions": per a number.
                 if unit[1..].starts_with(|c: char| c.is_ascii_digit()) {
                     let mut out = self.spell_core(head, first, previous);

@@ -76,8 +76,19 @@ impl<'w> Composer<'_, 'w> {
                 .next()
                 .is_some_and(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()) || w == "per");
             if last.label.is_empty() && only && !opens_phrase {
-                // "+2.1% CTR on search": the label follows the change.
-                last.label = self.strip_direction(&tail);
+                // "+2.1% CTR on search", "1.8M → 1.2M listings w/ fuzzy
+                // matching": the label follows the change, up to a preposition.
+                let words: Vec<&str> = tail.split(' ').collect();
+                let cut = words
+                    .iter()
+                    .position(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()))
+                    .filter(|at| *at > 0)
+                    .unwrap_or(words.len());
+                last.label = self.strip_direction(&words[..cut].join(" "));
+                let rest = words[cut..].join(" ");
+                if words.len() - cut <= SHORT_TAIL {
+                    last.tail = self.strip_direction(&rest);
+                }
             } else if tail.split(' ').count() <= SHORT_TAIL {
                 last.tail = self.strip_direction(&tail);
             } else if !rate.is_empty() && tail.starts_with(&rate) {
@@ -215,6 +226,12 @@ impl<'w> Composer<'_, 'w> {
             (None, _) => WayName::Value,
         };
         let phrases = self.engine.phrases.way(way);
+        // "variance reduction" cut by 35%: the verb says "reduction".
+        let named = change
+            .label
+            .rsplit_once(' ')
+            .filter(|(_, last)| phrases.nouns.iter().any(|n| n.eq_ignore_ascii_case(last)))
+            .map_or(change.label.as_str(), |(rest, _)| rest);
         let label = if way == WayName::Value {
             // "reaching a kappa of 0.71".
             let bare = change.label.trim_start_matches("the ");
@@ -224,13 +241,7 @@ impl<'w> Composer<'_, 'w> {
                 join_words(&[super::english::indefinite(bare), bare, "of"])
             }
         } else {
-            // "variance reduction" cut by 35%: the verb says "reduction".
-            let label = change
-                .label
-                .rsplit_once(' ')
-                .filter(|(_, last)| phrases.nouns.iter().any(|n| n.eq_ignore_ascii_case(last)))
-                .map_or(change.label.as_str(), |(rest, _)| rest);
-            with_the(label)
+            with_the(named)
         };
         let span = if way == WayName::Times {
             // "making training 3× faster".
@@ -251,11 +262,11 @@ impl<'w> Composer<'_, 'w> {
             Form::Gerund => join_words(&[&phrases.gerund, &body]),
             Form::This => join_words(&["This", &phrases.action, &body]),
             Form::Stated | Form::Within => {
-                let subject = match (change.label.is_empty(), form) {
+                let subject = match (named.is_empty(), form) {
                     (true, Form::Within) => String::from("it"),
                     (true, _) => String::from("It"),
-                    (false, Form::Within) => with_the(&change.label),
-                    (false, _) => capitalize(&with_the(&change.label)),
+                    (false, Form::Within) => with_the(named),
+                    (false, _) => capitalize(&with_the(named)),
                 };
                 if way == WayName::Value {
                     return join_words(&[&subject, "reached", &span, &change.tail]);

@@ -62,6 +62,8 @@ struct WayPhrases {
 struct JoinPhrases {
     artifacts: HashSet<String>,
     events: HashSet<String>,
+    done_to: HashSet<String>,
+    finding: Vec<String>,
     topic: String,
     worked_on: String,
     worth: String,
@@ -469,7 +471,19 @@ impl StatementEngine {
             .iter()
             .position(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()))
             .unwrap_or(list.len());
-        let Some(head) = list[..head_end].last().map(|w| w.to_lowercase()) else {
+        // "the retrieval eval set v2": the version names, the noun is the head.
+        let version = |w: &&&str| {
+            let w = w.to_lowercase();
+            w.len() > 1
+                && w.starts_with('v')
+                && w[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
+        };
+        let Some(head) = list[..head_end]
+            .iter()
+            .rev()
+            .find(|w| !version(w))
+            .map(|w| w.to_lowercase())
+        else {
             return false;
         };
         let join = &self.phrases.join;
