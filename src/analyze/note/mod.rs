@@ -257,7 +257,7 @@ impl Vocabulary {
         self.activities.get(&noun.to_lowercase())
     }
 
-    fn is_past_form(&self, word: &str) -> bool {
+    pub fn is_past_form(&self, word: &str) -> bool {
         self.past_forms.contains(word)
     }
 }
@@ -585,9 +585,12 @@ fn push_fragment(out: &mut Vec<(String, bool)>, current: &mut String, contrast: 
         .trim()
         .to_string();
     current.clear();
+    let contrast = contrast || piece.starts_with("but ");
     let piece = piece
         .strip_prefix("and ")
         .or_else(|| piece.strip_prefix("then "))
+        .or_else(|| piece.strip_prefix("but "))
+        .or_else(|| piece.strip_prefix("plus "))
         .map_or(piece.clone(), str::to_string);
     if !piece.is_empty() {
         out.push((piece, contrast));

@@ -298,6 +298,13 @@ impl Vocabulary {
                     out.extend(self.spell_core(other, false, Some("per")));
                     return out;
                 }
+                // "3/4 regions": a part of a whole.
+                if head.chars().all(|c| c.is_ascii_digit())
+                    && !unit[1..].is_empty()
+                    && unit[1..].chars().all(|c| c.is_ascii_digit())
+                {
+                    return vec![head.to_string(), "of".into(), unit[1..].to_string()];
+                }
                 // "rev/1k impressions": per a number.
                 if unit[1..].starts_with(|c: char| c.is_ascii_digit()) {
                     let mut out = self.spell_core(head, first, previous);

@@ -75,7 +75,8 @@ impl<'w> Composer<'_, 'w> {
                 .split(' ')
                 .next()
                 .is_some_and(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()) || w == "per");
-            if last.label.is_empty() && only && !opens_phrase {
+            let rate_first = !rate.is_empty() && tail.starts_with(&rate);
+            if last.label.is_empty() && only && !opens_phrase && !rate_first {
                 // "+2.1% CTR on search", "1.8M → 1.2M listings w/ fuzzy
                 // matching": the label follows the change, up to a preposition.
                 let words: Vec<&str> = tail.split(' ').collect();

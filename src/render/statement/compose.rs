@@ -350,6 +350,21 @@ impl<'e, 'w> Composer<'e, 'w> {
                 let told = self.time_to(base, rest, Form::Stated).unwrap_or_default();
                 self.push(told, false);
             }
+            // "the bandit beat static rules in 3 of 4 regions, but lost in
+            // APAC": a contrast goes on with the subject before it.
+            Shape::Action { past, rest, .. }
+                if fragment.contrast
+                    && self
+                        .sentences
+                        .last()
+                        .is_some_and(|last| !last.mine && !last.this && last.joined == 0) =>
+            {
+                let (words, _) = self.extract(&join_words(&[past, rest]));
+                if let Some(last) = self.sentences.last_mut() {
+                    last.text = format!("{} but {words}", last.text);
+                    last.joined += 1;
+                }
+            }
             Shape::Action { past, rest, .. } => {
                 let phrases = &self.engine.phrases;
                 let past = phrases

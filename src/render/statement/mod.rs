@@ -344,6 +344,24 @@ impl StatementEngine {
     /// What I did, when the note names it without a verb.
     fn noun_lead(&self, win: &Win, words: &str, role: Option<&RolePhrases>) -> String {
         let list: Vec<&str> = words.split(' ').collect();
+        // "retrain pipeline fully automated": what I did, said last.
+        if let Some((verb, np)) = list.split_last().filter(|(verb, np)| {
+            np.len() >= 2
+                && self.vocabulary.is_past_form(verb)
+                && !self.phrases.join.done_to.contains(**verb)
+        }) {
+            let (adverb, np) = match np.split_last() {
+                Some((adverb, rest)) if adverb.ends_with("ly") && !rest.is_empty() => {
+                    (*adverb, rest)
+                }
+                _ => ("", np),
+            };
+            let np = with_article(&np.join(" "));
+            return match role {
+                Some(role) => role.work.replace("{np}", &np),
+                None => join_words(&["I", adverb, verb, &np]),
+            };
+        }
         // "from Postgres to BigQuery for the marts": a migration.
         if list.first() == Some(&"from") {
             if let Some(to) = list.iter().position(|w| *w == "to") {

@@ -68,7 +68,9 @@ impl Composer<'_, '_> {
         // "wrote RFC for …", "fixed stuck model registry webhook": a thing
         // the phrase book knows, named bare.
         let owned: Vec<String> = words.iter().map(ToString::to_string).collect();
-        if !self.is_particle(first) && !self.engine.vocabulary.is_verb(first) {
+        // "tried distilling the model": a gerund after a verb is an action.
+        let gerund = first.ends_with("ing") && !self.engine.phrases.join.artifacts.contains(first);
+        if !self.is_particle(first) && !self.engine.vocabulary.is_past_form(first) && !gerund {
             if let Some(size) = self.bare_thing(&owned) {
                 if size == span || words.get(size).is_none_or(|w| PREPOSITIONS.contains(w)) {
                     return join_words(&["the", rest]);
