@@ -648,7 +648,7 @@ mod tests {
             vec![Shape::Action {
                 past: "cut".into(),
                 base: "cut".into(),
-                rest: format!("the GPU bill {KEEP}a with int8 quant")
+                rest: format!("the GPU bill {KEEP}a with int8 quantization")
             }]
         );
     }

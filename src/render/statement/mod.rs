@@ -634,7 +634,7 @@ mod tests {
     fn a_verb_first_note_becomes_first_person_past_tense() {
         assert_eq!(
             statement(&win("cut gpu bill 28% w/ int8 quant", None, None)),
-            "I cut the GPU bill by 28% with int8 quant."
+            "I cut the GPU bill by 28% with int8 quantization."
         );
     }
 
