@@ -150,7 +150,7 @@ fn the_persons_own_statement_stands_everywhere_and_goes_back_with_an_empty_one()
     // The generated sentence stays what the engine says of the note.
     assert_eq!(
         shown["polished"],
-        "I cut the GPU bill by 28% with int8 quant."
+        "I cut the GPU bill by 28% with int8 quantization."
     );
 
     // It travels through an export and an import into another journal.
@@ -164,7 +164,7 @@ fn the_persons_own_statement_stands_everywhere_and_goes_back_with_an_empty_one()
     journal.ok(&["edit", "1", "--statement", ""]);
     assert_eq!(
         journal.ok(&["review", "statement", "1"]).trim_end(),
-        "I cut the GPU bill by 28% with int8 quant."
+        "I cut the GPU bill by 28% with int8 quantization."
     );
     assert!(journal
         .json(&["show", "1", "--json"])
