@@ -481,7 +481,8 @@ impl<'w> Composer<'_, 'w> {
             let lower = bare.to_lowercase();
             let plain = !bare.is_empty()
                 && (bare.chars().all(|c| c.is_ascii_lowercase() || c == '-')
-                    || (bare.len() <= 5 && bare.chars().all(|c| c.is_ascii_uppercase())));
+                    || (bare.len() <= 5
+                        && bare.chars().all(|c| c.is_ascii_uppercase() || c == '/')));
             if !plain || PREPOSITIONS.contains(&lower.as_str()) || english::is_function_word(&lower)
             {
                 return None;

@@ -61,7 +61,8 @@ impl Composer<'_, '_> {
             && self.engine.vocabulary.is_noun_head(words[span - 1])
             && !words[span - 1].ends_with('s')
             && !self.is_particle(first)
-            && !self.engine.vocabulary.is_verb(first);
+            && !self.engine.vocabulary.is_verb(first)
+            && !(first.ends_with("ing") && !self.engine.phrases.join.artifacts.contains(first));
         if named_head {
             return with_article(rest);
         }
