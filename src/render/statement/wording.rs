@@ -62,7 +62,7 @@ impl Composer<'_, '_> {
             && !words[span - 1].ends_with('s')
             && !self.is_particle(first)
             && !self.engine.vocabulary.is_verb(first)
-            && !(first.ends_with("ing") && !self.engine.phrases.join.artifacts.contains(first));
+            && (!first.ends_with("ing") || self.engine.phrases.join.artifacts.contains(first));
         if named_head {
             return with_article(rest);
         }
