@@ -322,7 +322,7 @@ impl StatementEngine {
             .join
             .goal_openings
             .iter()
-            .any(|opening| lower.starts_with(opening.as_str()));
+            .any(|opening| opens_with_words(&lower, opening));
         let specific = win.next.as_deref().is_some_and(|n| !n.trim().is_empty())
             // A number, not a digit inside a name such as "k8s".
             || win
@@ -338,7 +338,7 @@ impl StatementEngine {
             .join
             .goal_openings
             .iter()
-            .any(|o| lower.starts_with(o.as_str()) && o.contains(' '))
+            .any(|o| opens_with_words(lower, o) && o.contains(' '))
     }
 
     /// What I did, when the note names it without a verb.
@@ -511,6 +511,13 @@ impl StatementEngine {
             Kind::Shipped | Kind::Other => join.artifacts.contains(&head),
         }
     }
+}
+
+/// Whether a text opens with these whole words: "learn" opens "learn
+/// rust", not "learned triton".
+fn opens_with_words(text: &str, words: &str) -> bool {
+    text.strip_prefix(words)
+        .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
 }
 
 /// The person's own statement, when they wrote one (`win edit ID --statement`).
@@ -711,6 +718,14 @@ mod tests {
             ENGINE.with(|engine| engine.sentence(&w)),
             "I cut the GPU bill by 28%."
         );
+    }
+
+    #[test]
+    fn a_learning_done_is_not_a_goal() {
+        let mut w = win("learned triton, wrote an internal how-to", None, None);
+        w.kind = Kind::Learning;
+        let told = statement(&w);
+        assert!(told.starts_with("I learned Triton"), "{told}");
     }
 
     #[test]
