@@ -494,7 +494,7 @@ mod tests {
                 .unwrap();
             // As a journal of the schema before learning: no learned tables,
             // nor what later migrations (0008, provenance; 0009, what the
-            // journal knows of its sync) added.
+            // journal knows of its sync; 0014, its tags) added.
             store
                 .conn
                 .execute_batch(&format!(
@@ -503,7 +503,9 @@ mod tests {
                      ALTER TABLE wins DROP COLUMN origin; ALTER TABLE wins DROP COLUMN origin_client;
                      ALTER TABLE wins DROP COLUMN origin_why;
                      ALTER TABLE sync_device DROP COLUMN encrypted;
-                     ALTER TABLE sync_device DROP COLUMN published_seq; PRAGMA user_version = {};",
+                     ALTER TABLE sync_device DROP COLUMN published_seq;
+                     ALTER TABLE sync_device DROP COLUMN authenticated;
+                     ALTER TABLE sync_device DROP COLUMN vouchers; PRAGMA user_version = {};",
                     super::super::open::LEARNED_SINCE - 1
                 ))
                 .unwrap();

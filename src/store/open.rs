@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_own_statement.sql"),
     include_str!("migrations/0012_kept_rewrites.sql"),
     include_str!("migrations/0013_mined.sql"),
+    include_str!("migrations/0014_sync_authenticity.sql"),
 ];
 
 /// The migration that started counting what labelled wins teach: a journal

@@ -3,7 +3,7 @@
 //! `win sync`, and the other devices' records are replayed in one
 //! transaction, idempotently (by device and sequence number).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::{anyhow, Result};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -25,6 +25,11 @@ pub struct SyncDevice {
     /// The last sequence number this device committed to the sync
     /// repository (`None`: set up by an older win, not known yet).
     pub published: Option<u64>,
+    /// Whether this device syncs with tags (`false`: set up by an older
+    /// win; it vouches for what it trusted on its next sync).
+    pub authenticated: bool,
+    /// The devices whose vouch for untagged batches this journal has read.
+    pub vouchers: Vec<String>,
 }
 
 /// Another device, and how far its records have been replayed here.
@@ -32,9 +37,9 @@ pub struct SyncDevice {
 pub struct Peer {
     pub device: String,
     pub applied_seq: u64,
-    /// Where reading its files stopped (see `sync::tree::Position`).
-    pub file: String,
-    pub offset: u64,
+    /// Its files read, each with the SHA-256 of its content when read
+    /// (see `sync::tree::Position`).
+    pub read: BTreeMap<String, [u8; 32]>,
 }
 
 /// What a replay did.
@@ -180,11 +185,20 @@ fn wall_clock_millis() -> u64 {
 impl Store {
     /// This journal's sync settings, if sync is set up.
     pub fn sync_device(&self) -> Result<Option<SyncDevice>> {
-        type Row = (String, String, Option<String>, Option<bool>, Option<i64>);
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<bool>,
+            Option<i64>,
+            Option<bool>,
+            Option<String>,
+        );
         let found: Option<Row> = self
             .conn
             .query_row(
-                "SELECT device, hlc, last_sync, encrypted, published_seq FROM sync_device",
+                "SELECT device, hlc, last_sync, encrypted, published_seq, authenticated, vouchers
+                 FROM sync_device",
                 [],
                 |row| {
                     Ok((
@@ -193,21 +207,30 @@ impl Store {
                         row.get(2)?,
                         row.get(3)?,
                         row.get(4)?,
+                        row.get(5)?,
+                        row.get(6)?,
                     ))
                 },
             )
             .optional()
             .map_err(|err| self.explain(err.into()))?;
         found
-            .map(|(device, hlc, last_sync, encrypted, published)| {
-                Ok(SyncDevice {
-                    device,
-                    hlc: hlc.parse()?,
-                    last_sync,
-                    encrypted,
-                    published: published.and_then(|seq| u64::try_from(seq).ok()),
-                })
-            })
+            .map(
+                |(device, hlc, last_sync, encrypted, published, authenticated, vouchers)| {
+                    Ok(SyncDevice {
+                        device,
+                        hlc: hlc.parse()?,
+                        last_sync,
+                        encrypted,
+                        published: published.and_then(|seq| u64::try_from(seq).ok()),
+                        authenticated: authenticated == Some(true),
+                        vouchers: match vouchers {
+                            Some(text) => serde_json::from_str(&text)?,
+                            None => Vec::new(),
+                        },
+                    })
+                },
+            )
             .transpose()
     }
 
@@ -216,6 +239,24 @@ impl Store {
     pub fn set_sync_encrypted(&mut self, encrypted: bool) -> Result<()> {
         self.write(|tx| {
             tx.execute("UPDATE sync_device SET encrypted = ?1", [encrypted])?;
+            Ok(())
+        })
+    }
+
+    /// Notes that this device syncs with tags: it has vouched for what its
+    /// older win trusted, or never synced without them.
+    pub fn set_sync_authenticated(&mut self) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("UPDATE sync_device SET authenticated = 1", [])?;
+            Ok(())
+        })
+    }
+
+    /// Notes the devices whose vouch this journal has read.
+    pub fn set_sync_vouchers(&mut self, devices: &[String]) -> Result<()> {
+        let text = serde_json::to_string(devices)?;
+        self.write(|tx| {
+            tx.execute("UPDATE sync_device SET vouchers = ?1", [text])?;
             Ok(())
         })
     }
@@ -430,19 +471,32 @@ impl Store {
     /// The other devices seen, and how far each has been replayed.
     pub fn peers(&self) -> Result<Vec<Peer>> {
         let read = || -> Result<Vec<Peer>> {
-            let mut statement = self.conn.prepare(
-                "SELECT device, applied_seq, file, offset FROM sync_peers ORDER BY device",
-            )?;
-            let peers = statement
+            let mut statement = self
+                .conn
+                .prepare("SELECT device, applied_seq FROM sync_peers ORDER BY device")?;
+            let mut peers = statement
                 .query_map([], |row| {
                     Ok(Peer {
                         device: row.get(0)?,
                         applied_seq: row.get::<_, i64>(1)?.try_into().unwrap_or(0),
-                        file: row.get(2)?,
-                        offset: row.get::<_, i64>(3)?.try_into().unwrap_or(0),
+                        read: BTreeMap::new(),
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut statement = self
+                .conn
+                .prepare("SELECT device, file, digest FROM sync_read")?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let device: String = row.get(0)?;
+                let digest: Vec<u8> = row.get(2)?;
+                if let (Some(peer), Ok(digest)) = (
+                    peers.iter_mut().find(|peer| peer.device == device),
+                    <[u8; 32]>::try_from(digest),
+                ) {
+                    peer.read.insert(row.get(1)?, digest);
+                }
+            }
             Ok(peers)
         };
         read().map_err(|err| self.explain(err))
@@ -533,14 +587,19 @@ fn replay_into(
             .unwrap_or(peer.applied_seq);
         tx.prepare_cached(
             "INSERT OR REPLACE INTO sync_peers (device, applied_seq, file, offset)
-             VALUES (?1, ?2, ?3, ?4)",
+             VALUES (?1, ?2, '', 0)",
         )?
         .execute(params![
             peer.device,
-            i64::try_from(applied).unwrap_or(i64::MAX),
-            peer.file,
-            i64::try_from(peer.offset).unwrap_or(i64::MAX)
+            i64::try_from(applied).unwrap_or(i64::MAX)
         ])?;
+        tx.prepare_cached("DELETE FROM sync_read WHERE device = ?1")?
+            .execute([&peer.device])?;
+        let mut note =
+            tx.prepare_cached("INSERT INTO sync_read (device, file, digest) VALUES (?1, ?2, ?3)")?;
+        for (file, digest) in &peer.read {
+            note.execute(params![peer.device, file, &digest[..]])?;
+        }
     }
     tx.prepare_cached("UPDATE sync_device SET hlc = ?1")?
         .execute([seen.to_string()])?;

@@ -3,10 +3,17 @@
 //! Each batch of records is one age file (ChaCha20-Poly1305, so a changed
 //! or cut byte fails to decrypt), written as one base64 line.
 //!
+//! age encrypts to a public recipient and proves nothing about who sealed:
+//! anyone who learnt the recipient (`# public key:` in the key file) could
+//! seal records too. So every batch also carries a tag (HMAC-SHA256) made
+//! with a key derived from the secret identity, which only devices holding
+//! the key can make (`tag`, `verifies`).
+//!
 //! Optionally the repository also holds that identity locked with a
 //! passphrase (an age scrypt recipient, about a second of work to open):
 //! a new machine then joins with the passphrase alone. Records stay sealed
-//! to the X25519 key, so syncing never pays for scrypt.
+//! to the X25519 key, so syncing never pays for scrypt, and the tags come
+//! from that same key, which the passphrase unlocks.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -38,7 +45,19 @@ pub const SHORTEST_PASSPHRASE: usize = 12;
 
 pub struct Key {
     identity: age::x25519::Identity,
+    /// The key of the tags that authenticate records, derived from the
+    /// secret identity: only a holder of the secret can make a tag.
+    tag_key: [u8; 32],
 }
+
+/// What the tag key is derived for (HKDF's `info`): a key derived for
+/// anything else from the same identity is another key.
+const TAG_KEY_INFO: &[u8] = b"win sync: record authentication 1";
+
+/// The length of a tag, in bytes.
+pub const TAG_BYTES: usize = 32;
+
+type Hmac = hmac::Hmac<sha2::Sha256>;
 
 /// Shows the public key only, so a key in a debug message leaks nothing.
 impl std::fmt::Debug for Key {
@@ -49,9 +68,48 @@ impl std::fmt::Debug for Key {
 
 impl Key {
     pub fn generate() -> Key {
-        Key {
-            identity: age::x25519::Identity::generate(),
-        }
+        Key::from_identity(age::x25519::Identity::generate())
+    }
+
+    fn from_identity(identity: age::x25519::Identity) -> Key {
+        let secret = identity.to_string();
+        let derive =
+            hkdf::Hkdf::<sha2::Sha256>::new(Some(b"win sync"), secret.expose_secret().as_bytes());
+        let mut tag_key = [0; 32];
+        derive
+            .expand(TAG_KEY_INFO, &mut tag_key)
+            .expect("32 bytes is a valid HKDF-SHA256 length");
+        Key { identity, tag_key }
+    }
+
+    fn tagger(&self, purpose: &str, device: &str) -> Hmac {
+        use hmac::Mac;
+        let mut mac =
+            <Hmac as Mac>::new_from_slice(&self.tag_key).expect("HMAC takes a key of any length");
+        // Purposes and device names hold no NUL: the fields cannot run together.
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(device.as_bytes());
+        mac.update(b"\0");
+        mac
+    }
+
+    /// The tag of `payload`, written by `device` for `purpose` ("batch",
+    /// "vouch"): moved to another device's folder, or to another use, it
+    /// no longer verifies.
+    pub fn tag(&self, purpose: &str, device: &str, payload: &[u8]) -> [u8; TAG_BYTES] {
+        use hmac::Mac;
+        let mut mac = self.tagger(purpose, device);
+        mac.update(payload);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is the tag of `payload` (compared in constant time).
+    pub fn verifies(&self, purpose: &str, device: &str, payload: &[u8], tag: &[u8]) -> bool {
+        use hmac::Mac;
+        let mut mac = self.tagger(purpose, device);
+        mac.update(payload);
+        mac.verify_slice(tag).is_ok()
     }
 
     /// Reads an identity from text in age's identity-file format: comment
@@ -70,7 +128,7 @@ impl Key {
         let identity = age::x25519::Identity::from_str(line).map_err(|_| {
             anyhow!("not an age X25519 key (expected a line starting AGE-SECRET-KEY-1, as `win sync key show` prints)")
         })?;
-        Ok(Key { identity })
+        Ok(Key::from_identity(identity))
     }
 
     /// The identity file as `win sync key show` prints it.

@@ -421,11 +421,14 @@ impl Git {
 
     /// Fast-forwards or merges `reference` into the branch (`has_commits`:
     /// whether the branch has any yet). Devices write only their own
-    /// files, so the merge never conflicts.
-    pub fn merge(&self, reference: &str, has_commits: bool) -> Result<()> {
+    /// files, so the merge does not conflict unless someone else wrote in
+    /// this device's folder: then the merge is left under way, and the
+    /// paths in conflict returned, for the caller to settle (`settle_ours`)
+    /// or abort (`abort_merge`).
+    pub fn merge(&self, reference: &str, has_commits: bool) -> Result<Vec<String>> {
         if !has_commits {
             self.run(&["reset", "--quiet", "--hard", reference])?;
-            return Ok(());
+            return Ok(Vec::new());
         }
         let output = self.output(
             &self.tree,
@@ -438,10 +441,49 @@ impl Git {
         )?;
         if !output.status.success() {
             let why = last_words(&output);
-            let _ = self.run(&["merge", "--abort"]);
-            bail!("the remote holds records this device cannot merge ({why}); was it set up twice, by two devices at once? Move the sync folder {} aside and run win sync init REMOTE again to join what the remote holds", self.tree.display());
+            let conflicts = self
+                .run(&["diff", "--name-only", "--diff-filter=U", "-z"])
+                .unwrap_or_default();
+            let conflicts: Vec<String> = conflicts
+                .split('\0')
+                .filter(|path| !path.is_empty())
+                .map(str::to_string)
+                .collect();
+            if conflicts.is_empty() {
+                let _ = self.abort_merge();
+                bail!("cannot merge what the remote holds: {why}");
+            }
+            return Ok(conflicts);
         }
-        Ok(())
+        Ok(Vec::new())
+    }
+
+    /// Gives up a merge `merge` left under way: the branch as it was.
+    pub fn abort_merge(&self) -> Result<()> {
+        self.run(&["merge", "--abort"]).map(drop)
+    }
+
+    /// The other side's version of a path in conflict, if it has one.
+    pub fn theirs_in_conflict(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let output = self.output(&self.tree, &["show", &format!(":3:{path}")])?;
+        Ok(output.status.success().then_some(output.stdout))
+    }
+
+    /// Settles a merge left under way by keeping this side of every path
+    /// in conflict (a path this side removed stays removed), and commits it.
+    pub fn settle_ours(&self, paths: &[String]) -> Result<()> {
+        for path in paths {
+            let ours = self.succeeds(&["cat-file", "-e", &format!(":2:{path}")])?;
+            if ours {
+                self.run(&["checkout", "--ours", "--", path])?;
+                self.run(&["add", "--", path])?;
+            } else {
+                self.run(&["rm", "--quiet", "--cached", "--ignore-unmatch", "--", path])?;
+                let _ = std::fs::remove_file(self.tree.join(path));
+            }
+        }
+        self.run(&["commit", "--quiet", "--no-verify", "--no-edit"])
+            .map(drop)
     }
 
     /// Pushes the branch. `Rejected` when another device pushed first,

@@ -283,7 +283,11 @@ pub fn init(
     }
     let encrypted = tree.encrypted;
     store.set_sync_encrypted(encrypted)?;
-    let report = run_locked(store, paths, &git, &tree, &device, now, measure)?;
+    // A device that joins or starts over syncs with tags from the start:
+    // it trusted nothing untagged before, so it vouches for nothing.
+    store.set_sync_authenticated()?;
+    let mut tree = tree;
+    let report = run_locked(store, paths, &git, &mut tree, &device, now, measure)?;
     Ok((device, encrypted, report))
 }
 
@@ -402,8 +406,8 @@ pub fn run(
     let _lock = Lock::take(&paths.lock())?;
     check_tree(paths)?;
     let git = Git::find(&paths.tree, &state.device)?;
-    let tree = open_tree(store, paths, &state)?;
-    run_locked(store, paths, &git, &tree, &state.device, now, measure)
+    let mut tree = open_tree(store, paths, &state)?;
+    run_locked(store, paths, &git, &mut tree, &state.device, now, measure)
 }
 
 /// The sync folder's tree, encrypted or not as the journal says. A journal
@@ -426,7 +430,7 @@ fn run_locked(
     store: &mut Store,
     paths: &Paths,
     git: &Git,
-    tree: &Tree,
+    tree: &mut Tree,
     device: &str,
     now: DateTime<FixedOffset>,
     measure: &mut dyn FnMut(&mut NewWin) -> Result<()>,
@@ -452,14 +456,37 @@ fn run_locked(
         stale_locks,
         ..Report::default()
     };
-    let (published, own) = square_with_repository(store, tree, device, key.as_ref(), &mut report)?;
+    let state = store.sync_device()?.ok_or_else(not_set_up)?;
+    // The first sync with tags, of a journal an older win set up: the
+    // repository moves to the layout with tags (older wins then say
+    // "upgrade win"), and this device vouches for the untagged batches its
+    // folder holds from before, which its older win trusted. Both before
+    // anything is fetched.
+    let mut upgraded = false;
+    if let Some(key) = key.as_ref().filter(|_| tree.encrypted) {
+        upgraded |= tree.upgrade_layout()?;
+        if !state.authenticated {
+            upgraded |= tree.vouch(device, key)?;
+        }
+    }
+    let vouches = tree.vouches(key.as_ref())?;
+    let (published, own) =
+        square_with_repository(store, tree, device, key.as_ref(), &vouches, &mut report)?;
     let changes: Vec<Change> = store.unpublished(device, published)?;
     if let Some(last) = changes.last() {
         tree.append(device, &changes, now, key.as_ref())?;
         git.commit_all(&format!("{device}: {} changes", changes.len()))?;
         store.mark_published(last.seq)?;
-    } else if store.sync_device()?.and_then(|state| state.published) != Some(published) {
-        store.mark_published(published)?;
+    } else {
+        if upgraded {
+            git.commit_all(&format!("{device}: records authenticated"))?;
+        }
+        if state.published != Some(published) {
+            store.mark_published(published)?;
+        }
+    }
+    if !state.authenticated {
+        store.set_sync_authenticated()?;
     }
     report.published = changes.len();
 
@@ -473,7 +500,7 @@ fn run_locked(
         } else {
             Vec::new()
         };
-        report.unreachable = exchange(git, tree.encrypted)?;
+        report.unreachable = exchange(git, tree, device, key.as_ref(), &mut report.damaged)?;
         if report.unreachable.is_none() {
             report.sent_earlier = earlier;
         }
@@ -487,6 +514,26 @@ fn run_locked(
     // journal is older than its records in the repository), in clock
     // order, in one transaction.
     let mut peers = store.peers()?;
+    // Vouches as merged: a device that vouched since the last sync may
+    // vouch for untagged batches refused before, so every device's files
+    // are read again, once (what was applied is skipped as ever).
+    let vouches = tree.vouches(key.as_ref())?;
+    report.damaged.extend(
+        vouches
+            .damaged
+            .iter()
+            .filter(|(voucher, _)| !state.vouchers.contains(voucher))
+            .map(|(_, damage)| damage.clone()),
+    );
+    if vouches
+        .devices
+        .iter()
+        .any(|voucher| !state.vouchers.contains(voucher))
+    {
+        for peer in &mut peers {
+            peer.read.clear();
+        }
+    }
     let mut incoming = Vec::new();
     let limit = clock_limit();
     for change in own {
@@ -508,18 +555,13 @@ fn run_locked(
                 peers.push(Peer {
                     device: other.clone(),
                     applied_seq: 0,
-                    file: String::new(),
-                    offset: 0,
+                    read: Position::new(),
                 });
                 peers.len() - 1
             }
         };
         let peer = &mut peers[index];
-        let from = Position {
-            file: peer.file.clone(),
-            offset: peer.offset,
-        };
-        let read = tree.read_from(&other, &from, key.as_ref())?;
+        let read = tree.read_from(&other, &peer.read, key.as_ref(), &vouches)?;
         report.damaged.extend(read.damaged);
         for change in read.changes {
             if change.device != other || change.seq <= peer.applied_seq {
@@ -535,8 +577,7 @@ fn run_locked(
                 )),
             }
         }
-        peer.file = read.position.file;
-        peer.offset = read.position.offset;
+        peer.read = read.position;
     }
     incoming.sort_by(|a, b| (a.hlc, &a.device, a.seq).cmp(&(b.hlc, &b.device, b.seq)));
     report.replayed = store.replay(
@@ -546,6 +587,10 @@ fn run_locked(
         report.unreachable.is_none(),
         measure,
     )?;
+    let seen = vouches.seen();
+    if seen != state.vouchers {
+        store.set_sync_vouchers(&seen)?;
+    }
     std::fs::remove_file(&unfinished)
         .with_context(|| format!("cannot remove {}", unfinished.display()))?;
     Ok(report)
@@ -591,6 +636,7 @@ fn square_with_repository(
     tree: &Tree,
     device: &str,
     key: Option<&Key>,
+    vouches: &tree::Vouches,
     report: &mut Report,
 ) -> Result<(u64, Vec<Change>)> {
     let written = tree.written_seq(device).unwrap_or(u64::MAX);
@@ -599,7 +645,7 @@ fn square_with_repository(
     if written <= published {
         return Ok((published, Vec::new()));
     }
-    let read = tree.read_from(device, &Position::default(), key)?;
+    let read = tree.read_from(device, &Position::default(), key, vouches)?;
     report.damaged.extend(read.damaged);
     let mine: Vec<Change> = read
         .changes
@@ -640,7 +686,16 @@ fn check_record(change: &Change) -> Result<()> {
 
 /// Fetches, merges and pushes. Returns why the remote could not be
 /// reached, if it could not; a rewritten remote history is an error.
-fn exchange(git: &Git, encrypted: bool) -> Result<Option<String>> {
+/// Files someone else wrote in this device's folder are named in
+/// `damaged` (see `settle_conflicts`).
+fn exchange(
+    git: &Git,
+    tree: &Tree,
+    device: &str,
+    key: Option<&Key>,
+    damaged: &mut Vec<String>,
+) -> Result<Option<String>> {
+    let encrypted = tree.encrypted;
     let mut locked = None;
     for attempt in 0..PUSH_ATTEMPTS {
         if attempt > 0 && locked.is_some() {
@@ -676,7 +731,10 @@ fn exchange(git: &Git, encrypted: bool) -> Result<Option<String>> {
                     git.file_at(theirs, "sync.json")?.as_deref(),
                     encrypted,
                 )?;
-                git.merge(theirs, head.is_some())?;
+                let conflicts = git.merge(theirs, head.is_some())?;
+                if !conflicts.is_empty() {
+                    settle_conflicts(git, tree, device, key, &conflicts, damaged)?;
+                }
                 head = git.resolve("HEAD")?;
             }
         }
@@ -709,6 +767,60 @@ fn exchange(git: &Git, encrypted: bool) -> Result<Option<String>> {
         ),
         None => format!("other devices kept pushing first ({PUSH_ATTEMPTS} attempts)"),
     }))
+}
+
+/// A merge conflicts only where someone else wrote in this device's
+/// folder. When what they wrote is this device's own kind of record (made
+/// with the key, under this device's name), another machine syncs as this
+/// device: a copy of this journal, or of its home folder. Merging would
+/// mix two journals' records under one name, so nothing is merged, and
+/// this machine is told to take a name of its own. Anything else there
+/// (a file not made with the key, a changed sequence file) was put there
+/// by someone who can push, and this device's own files are kept.
+fn settle_conflicts(
+    git: &Git,
+    tree: &Tree,
+    device: &str,
+    key: Option<&Key>,
+    conflicts: &[String],
+    damaged: &mut Vec<String>,
+) -> Result<()> {
+    let own = format!("devices/{device}/");
+    let another_machine = || {
+        anyhow!(
+            "another machine syncs as device {device} (a copy of this journal, or of its home folder): both wrote to {own} on the remote, and nothing was merged here. Give this machine a name of its own: move the sync folder {} aside and run win sync init REMOTE --device NAME (its wins are published again under NAME, without duplicates)",
+            git.tree().display()
+        )
+    };
+    if let Some(elsewhere) = conflicts.iter().find(|path| !path.starts_with(&own)) {
+        let _ = git.abort_merge();
+        bail!(
+            "the remote holds records this device cannot merge ({elsewhere} in conflict); nothing was merged here. Move the sync folder {} aside and run win sync init REMOTE again to join what the remote holds",
+            git.tree().display()
+        );
+    }
+    for path in conflicts {
+        let is_batch = path.ends_with(".age") || path.ends_with(".jsonl");
+        if !is_batch {
+            continue;
+        }
+        let Some(theirs) = git.theirs_in_conflict(path)? else {
+            continue;
+        };
+        // A readable repository has no tags: anyone who can push writes
+        // records as good as a device's, so a clone cannot be told apart.
+        if !tree.encrypted || tree.holds_records_of(device, &theirs, key) {
+            let _ = git.abort_merge();
+            return Err(another_machine());
+        }
+    }
+    git.settle_ours(conflicts)?;
+    for path in conflicts {
+        damaged.push(format!(
+            "{path}: someone who can push changed this device's file on the remote (not with the sync key); this device's own was kept"
+        ));
+    }
+    Ok(())
 }
 
 pub fn status(store: &Store, paths: &Paths) -> Result<Status> {

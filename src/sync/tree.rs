@@ -2,16 +2,26 @@
 //! records, never the journal itself.
 //!
 //! ```text
-//! sync.json                          {"format": 1, "encrypted": true}
+//! sync.json                          {"format": 2, "encrypted": true}
 //! keycheck.age                       (encrypted repositories) proves a device's key
 //! devices/<device>/<yyyy-mm>/<seq>.jsonl  one sync's records, one a line (plain)
 //! devices/<device>/<yyyy-mm>/<seq>.age    the same encrypted, a batch of records a line
-//!                                         (zlib-compressed, then sealed)
+//!                                         (a tag, then zlib-compressed, then sealed)
+//! devices/<device>/legacy.age        (once) the batches written before tags, vouched for
 //! devices/<device>/seq               the last sequence number written
 //! ```
 //!
 //! A device writes only in its own folder, and never changes a file once
 //! written, so merges never conflict and each sync adds only its own bytes.
+//!
+//! Encrypted batches are authenticated: inside the seal, a tag made with
+//! the secret key over the batch's records and its device (`Key::tag`).
+//! A batch sealed by someone who knows only the public recipient has no
+//! valid tag and is refused. Batches written by a win from before tags
+//! (layout 1) have none: each is accepted only if a device that holds the
+//! key vouched for it, which every device does once, on its first sync
+//! with tags, for the lines its sync folder held from before (`vouch`).
+//! A line pushed since, in the old format, is refused: that door is shut.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,13 +29,34 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 
-use super::crypt::Key;
+use super::crypt::{Key, TAG_BYTES};
 use crate::domain::limits;
 use crate::domain::sync::{batch_file, check_device_id, Change};
 
-/// The repository layout this build writes and reads.
-const LAYOUT: u32 = 1;
+/// The newest repository layout this build reads and writes: 2, batches
+/// carry a tag. An encrypted repository is moved to it on the first sync
+/// with tags, so that an older win (which cannot read tagged batches, and
+/// whose old-format batches newer devices refuse) says "upgrade win"
+/// instead of skipping them. A readable repository keeps layout 1: its
+/// records have no tags (anyone who can push could write them anyway).
+const LAYOUT: u32 = 2;
+
+/// The layout of a readable repository, and of an encrypted one before tags.
+const UNTAGGED_LAYOUT: u32 = 1;
+
+/// How an authenticated batch starts once opened: then its tag, then the
+/// zlib-compressed records. A batch from before tags starts with `{` (the
+/// first ones) or a zlib header (0x78), never with this.
+const TAGGED: &[u8] = b"win-tagged-1\n";
+
+/// What a tag over a batch is made for, and over a vouch.
+const BATCH_PURPOSE: &str = "batch";
+const VOUCH_PURPOSE: &str = "vouch";
+
+/// A device's file vouching for the untagged batches it trusted.
+const VOUCH_FILE: &str = "legacy.age";
 
 /// Records a line holds when encrypted: one age file costs an X25519
 /// exchange to open, so records travel in batches, bounded so that a
@@ -49,13 +80,12 @@ struct Manifest {
     encrypted: bool,
 }
 
-/// Where replay stopped reading a device's files: everything before
-/// `offset` in `file` (and in files named before it) has been read.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Position {
-    pub file: String,
-    pub offset: u64,
-}
+/// What of a device's files has been read: each file, by name under the
+/// device's folder, with the SHA-256 of its content when read. A file is
+/// read again whenever its content changed. Not a single place in name
+/// order: names are whatever the repository holds, and anyone who can
+/// push can add a file under any name, or change one.
+pub type Position = std::collections::BTreeMap<String, [u8; 32]>;
 
 /// What reading a device's new lines gave.
 #[derive(Default)]
@@ -69,6 +99,61 @@ pub struct Read {
 pub struct Tree {
     root: PathBuf,
     pub encrypted: bool,
+    /// The manifest's layout (1 or 2).
+    layout: u32,
+}
+
+/// The untagged lines (batches written before tags) that devices holding
+/// the key vouched for, by the SHA-256 of the line.
+#[derive(Debug, Default)]
+pub struct Vouches {
+    lines: std::collections::HashSet<[u8; 32]>,
+    /// The devices whose vouch was read and verified, sorted.
+    pub devices: Vec<String>,
+    /// Vouch files that could not be read or did not verify: the device,
+    /// and what is wrong, by file name.
+    pub damaged: Vec<(String, String)>,
+}
+
+impl Vouches {
+    /// Every device with a vouch file, verified or not, sorted.
+    pub fn seen(&self) -> Vec<String> {
+        let mut seen: Vec<String> = self
+            .devices
+            .iter()
+            .chain(self.damaged.iter().map(|(device, _)| device))
+            .cloned()
+            .collect();
+        seen.sort();
+        seen.dedup();
+        seen
+    }
+}
+
+/// The records of an opened batch that carries a tag, if the tag is
+/// `device`'s, made with `key`. `None`: the batch carries no tag.
+fn untag(key: &Key, device: &str, plain: &[u8]) -> Option<Result<Vec<u8>>> {
+    let rest = plain.strip_prefix(TAGGED)?;
+    let Some((tag, packed)) = rest.split_at_checked(TAG_BYTES) else {
+        return Some(Err(anyhow!("cut short")));
+    };
+    let lines = match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(packed, BATCH_LIMIT) {
+        Ok(lines) => lines,
+        Err(err) => {
+            return Some(Err(anyhow!(
+                "cannot decompress the batch ({:?})",
+                err.status
+            )))
+        }
+    };
+    if !key.verifies(BATCH_PURPOSE, device, &lines, tag) {
+        return Some(Err(anyhow!("not made with the sync key (sealed by someone who has only the public key, or damaged): not applied")));
+    }
+    Some(Ok(lines))
+}
+
+fn line_digest(line: &str) -> [u8; 32] {
+    sha2::Sha256::digest(line.trim().as_bytes()).into()
 }
 
 impl Tree {
@@ -83,6 +168,7 @@ impl Tree {
         Ok(Tree {
             root: root.to_path_buf(),
             encrypted: manifest.encrypted,
+            layout: manifest.format,
         })
     }
 
@@ -126,13 +212,7 @@ impl Tree {
 
     /// Writes the manifest (and key check) of a new repository.
     pub fn create(root: &Path, key: Option<&Key>) -> Result<Tree> {
-        let manifest = Manifest {
-            format: LAYOUT,
-            encrypted: key.is_some(),
-        };
-        let mut text = serde_json::to_string_pretty(&manifest)?;
-        text.push('\n');
-        write_file(&root.join("sync.json"), text.as_bytes())?;
+        write_manifest(root, key.is_some())?;
         if let Some(key) = key {
             write_file(
                 &root.join("keycheck.age"),
@@ -148,6 +228,106 @@ impl Tree {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Moves an encrypted repository to the layout with tags (see
+    /// `LAYOUT`). Returns whether sync.json changed.
+    pub fn upgrade_layout(&mut self) -> Result<bool> {
+        if !self.encrypted || self.layout >= LAYOUT {
+            return Ok(false);
+        }
+        write_manifest(&self.root, true)?;
+        self.layout = LAYOUT;
+        Ok(true)
+    }
+
+    /// Vouches, once, for every batch line the sync folder holds now: the
+    /// records this device's older win already trusted (wrote, or read
+    /// and replayed). Called on the first sync with tags, before anything
+    /// is fetched, so a line pushed since is never vouched for. Returns
+    /// whether a vouch was written.
+    pub fn vouch(&self, device: &str, key: &Key) -> Result<bool> {
+        let path = self.root.join("devices").join(device).join(VOUCH_FILE);
+        if !self.encrypted || path.exists() {
+            return Ok(false);
+        }
+        let mut digests: Vec<[u8; 32]> = Vec::new();
+        for other in self.devices()? {
+            for name in self.batch_files(&other)? {
+                let file = self.root.join("devices").join(&other).join(&name);
+                let Ok(Some(bytes)) =
+                    crate::input::read_pulled("the record file", &file, limits::SYNC_FILE_BYTES)
+                else {
+                    continue;
+                };
+                for line in bytes.split_inclusive(|&b| b == b'\n') {
+                    let text = String::from_utf8_lossy(line);
+                    if line.ends_with(b"\n") && !text.trim().is_empty() {
+                        digests.push(line_digest(&text));
+                    }
+                }
+            }
+        }
+        if digests.is_empty() {
+            return Ok(false);
+        }
+        digests.sort_unstable();
+        digests.dedup();
+        let body = digests.concat();
+        let mut plain = TAGGED.to_vec();
+        plain.extend_from_slice(&key.tag(VOUCH_PURPOSE, device, &body));
+        plain.extend_from_slice(&body);
+        let folder = self.root.join("devices").join(device);
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+        write_file(&path, format!("{}\n", key.seal(&plain)?).as_bytes())?;
+        Ok(true)
+    }
+
+    /// Every device's vouch, verified with `key`.
+    pub fn vouches(&self, key: Option<&Key>) -> Result<Vouches> {
+        let mut vouches = Vouches::default();
+        let Some(key) = key.filter(|_| self.encrypted) else {
+            return Ok(vouches);
+        };
+        for device in self.devices()? {
+            let path = self.root.join("devices").join(&device).join(VOUCH_FILE);
+            let label = format!("devices/{device}/{VOUCH_FILE}");
+            let text = match crate::input::read_pulled_text(
+                "the vouch file",
+                &path,
+                limits::SYNC_FILE_BYTES,
+            ) {
+                Ok(Some(text)) => text,
+                Ok(None) => continue,
+                Err(err) => {
+                    vouches.damaged.push((device, format!("{label}: {err:#}")));
+                    continue;
+                }
+            };
+            let body = key.open(&text).and_then(|plain| {
+                let (tag, body) = plain
+                    .strip_prefix(TAGGED)
+                    .filter(|rest| rest.len() >= TAG_BYTES)
+                    .map(|rest| rest.split_at(TAG_BYTES))
+                    .ok_or_else(|| anyhow!("not a vouch"))?;
+                if body.len() % 32 != 0 || !key.verifies(VOUCH_PURPOSE, &device, body, tag) {
+                    bail!("not made with the sync key (forged, or damaged): ignored");
+                }
+                Ok(body.to_vec())
+            });
+            match body {
+                Ok(body) => {
+                    vouches.lines.extend(
+                        body.chunks_exact(32)
+                            .filter_map(|digest| <[u8; 32]>::try_from(digest).ok()),
+                    );
+                    vouches.devices.push(device);
+                }
+                Err(err) => vouches.damaged.push((device, format!("{label}: {err:#}"))),
+            }
+        }
+        Ok(vouches)
     }
 
     /// Refuses a key that cannot read this repository, before anything is
@@ -223,9 +403,18 @@ impl Tree {
         let (Some(first), Some(last)) = (changes.first(), changes.last()) else {
             return Ok(());
         };
-        let path = self
+        let mut path = self
             .root
             .join(batch_file(device, now, first.seq, self.encrypted));
+        // A file is never written over: one already under this name was put
+        // there by someone else (who can push), and other devices may have
+        // read it already; this batch takes a name of its own.
+        let (stem, extension) = (first.seq, if self.encrypted { "age" } else { "jsonl" });
+        let mut again = 1;
+        while std::fs::symlink_metadata(&path).is_ok() {
+            path.set_file_name(format!("{stem:012}-{again}.{extension}"));
+            again += 1;
+        }
         let mut text = String::new();
         for batch in changes.chunks(if self.encrypted { BATCH } else { usize::MAX }) {
             let mut lines = String::new();
@@ -235,9 +424,13 @@ impl Tree {
             }
             match (self.encrypted, key) {
                 (true, Some(key)) => {
-                    let packed =
-                        miniz_oxide::deflate::compress_to_vec_zlib(lines.as_bytes(), COMPRESSION);
-                    text.push_str(&key.seal(&packed)?);
+                    let mut plain = TAGGED.to_vec();
+                    plain.extend_from_slice(&key.tag(BATCH_PURPOSE, device, lines.as_bytes()));
+                    plain.extend_from_slice(&miniz_oxide::deflate::compress_to_vec_zlib(
+                        lines.as_bytes(),
+                        COMPRESSION,
+                    ));
+                    text.push_str(&key.seal(&plain)?);
                     text.push('\n');
                 }
                 (true, None) => {
@@ -261,7 +454,93 @@ impl Tree {
 
     /// Reads `device`'s records from `from` on, in the order written.
     /// Damaged lines are named and skipped; the rest still count.
-    pub fn read_from(&self, device: &str, from: &Position, key: Option<&Key>) -> Result<Read> {
+    pub fn read_from(
+        &self,
+        device: &str,
+        from: &Position,
+        key: Option<&Key>,
+        vouches: &Vouches,
+    ) -> Result<Read> {
+        let folder = self.root.join("devices").join(device);
+        let files = self.batch_files(device)?;
+        let mut read = Read::default();
+        for name in files {
+            let path = folder.join(&name);
+            let label = format!("devices/{device}/{name}");
+            // Only a regular file, bounded: a link pushed to the remote
+            // (to /dev/zero, /dev/stdin, a private file) is refused by
+            // name and skipped like a damaged batch; the others replay.
+            let bytes = match crate::input::read_pulled(
+                "the record file",
+                &path,
+                limits::SYNC_FILE_BYTES,
+            ) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => continue,
+                Err(err) => {
+                    // Named once: noted as read, as it is.
+                    let digest = sha2::Sha256::digest(format!("{err:#}").as_bytes()).into();
+                    if from.get(&name) != Some(&digest) {
+                        read.damaged.push(format!("{label}: {err:#}"));
+                    }
+                    read.position.insert(name, digest);
+                    continue;
+                }
+            };
+            // Read before as it is now: done. Changed since (cut, replaced,
+            // grown): read again from its start; replay skips what it
+            // applied already, by sequence number.
+            let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+            if from.get(&name) == Some(&digest) {
+                read.position.insert(name, digest);
+                continue;
+            }
+            let mut line_number = 0;
+            let mut damaged: Vec<String> = Vec::new();
+            for line in bytes.split_inclusive(|&b| b == b'\n') {
+                line_number += 1;
+                let complete = line.ends_with(b"\n");
+                let text = String::from_utf8_lossy(line);
+                let text = text.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                if !complete {
+                    damaged.push(format!("line {line_number}: cut short"));
+                    continue;
+                }
+                if let Err(err) = self.parse_line(device, text, key, vouches, &mut read.changes) {
+                    damaged.push(format!("line {line_number}: {err:#}"));
+                }
+            }
+            // One line a damaged file, however many of its lines are.
+            match damaged.len() {
+                0 => {}
+                1 => read.damaged.push(format!("{label} {}", damaged[0])),
+                n => read.damaged.push(format!(
+                    "{label}: {n} lines could not be read (the first, {})",
+                    damaged[0]
+                )),
+            }
+            read.position.insert(name, digest);
+        }
+        Ok(read)
+    }
+
+    /// Whether `bytes` (a batch file) holds a batch `device` made with the
+    /// key: a tagged batch that verifies.
+    pub fn holds_records_of(&self, device: &str, bytes: &[u8], key: Option<&Key>) -> bool {
+        let Some(key) = key.filter(|_| self.encrypted) else {
+            return false;
+        };
+        String::from_utf8_lossy(bytes).lines().any(|line| {
+            key.open(line)
+                .is_ok_and(|plain| matches!(untag(key, device, &plain), Some(Ok(_))))
+        })
+    }
+
+    /// A device's batch files, by name under its folder, in written order.
+    fn batch_files(&self, device: &str) -> Result<Vec<String>> {
         let folder = self.root.join("devices").join(device);
         let mut files = Vec::new();
         for month in std::fs::read_dir(&folder)
@@ -283,91 +562,29 @@ impl Tree {
         }
         // Months, then first sequence numbers (zero-padded): written order.
         files.sort();
-        let mut read = Read {
-            position: from.clone(),
-            ..Read::default()
-        };
-        // A position in a file that is gone or shorter than it was means the
-        // history changed under us: read everything again (replay skips
-        // what it applied already, by sequence number).
-        let start_over = !from.file.is_empty()
-            && std::fs::metadata(folder.join(&from.file))
-                .map(|meta| meta.len() < from.offset)
-                .unwrap_or(true);
-        for name in files {
-            let mut offset = 0;
-            if !start_over && !from.file.is_empty() {
-                if name < from.file {
-                    continue;
-                }
-                if name == from.file {
-                    offset = from.offset;
-                }
-            }
-            let path = folder.join(&name);
-            let label = format!("devices/{device}/{name}");
-            // Only a regular file, bounded: a link pushed to the remote
-            // (to /dev/zero, /dev/stdin, a private file) is refused by
-            // name and skipped like a damaged batch; the others replay.
-            let bytes = match crate::input::read_pulled(
-                "the record file",
-                &path,
-                limits::SYNC_FILE_BYTES,
-            ) {
-                Ok(Some(bytes)) => bytes,
-                Ok(None) => continue,
-                Err(err) => {
-                    read.damaged.push(format!("{label}: {err:#}"));
-                    continue;
-                }
-            };
-            let start = usize::try_from(offset)
-                .unwrap_or(usize::MAX)
-                .min(bytes.len());
-            let mut line_number = bytes[..start].iter().filter(|&&b| b == b'\n').count();
-            let mut damaged: Vec<String> = Vec::new();
-            for line in bytes[start..].split_inclusive(|&b| b == b'\n') {
-                line_number += 1;
-                let complete = line.ends_with(b"\n");
-                let text = String::from_utf8_lossy(line);
-                let text = text.trim();
-                if text.is_empty() {
-                    continue;
-                }
-                if !complete {
-                    damaged.push(format!("line {line_number}: cut short"));
-                    continue;
-                }
-                if let Err(err) = self.parse_line(text, key, &mut read.changes) {
-                    damaged.push(format!("line {line_number}: {err:#}"));
-                }
-            }
-            // One line a damaged file, however many of its lines are.
-            match damaged.len() {
-                0 => {}
-                1 => read.damaged.push(format!("{label} {}", damaged[0])),
-                n => read.damaged.push(format!(
-                    "{label}: {n} lines could not be read (the first, {})",
-                    damaged[0]
-                )),
-            }
-            read.position = Position {
-                file: name,
-                offset: bytes.len() as u64,
-            };
-        }
-        Ok(read)
+        Ok(files)
     }
 
-    fn parse_line(&self, text: &str, key: Option<&Key>, into: &mut Vec<Change>) -> Result<()> {
+    fn parse_line(
+        &self,
+        device: &str,
+        text: &str,
+        key: Option<&Key>,
+        vouches: &Vouches,
+        into: &mut Vec<Change>,
+    ) -> Result<()> {
         if !self.encrypted {
             into.push(Change::parse(text)?);
             return Ok(());
         }
         let key = key.ok_or_else(|| anyhow!("no sync key"))?;
         let mut plain = key.open(text)?;
-        // Batches sealed before compression began hold the lines as they are.
-        if !plain.starts_with(b"{") {
+        if let Some(lines) = untag(key, device, &plain) {
+            plain = lines?;
+        } else if !vouches.lines.contains(&line_digest(text)) {
+            bail!("written without a tag, by a win from before tags or by someone who has only the public key, and no device vouched for it: not applied. If device {device} still runs an older win, upgrade win there and sync");
+        } else if !plain.starts_with(b"{") {
+            // Batches sealed before compression began hold the lines as they are.
             plain = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&plain, BATCH_LIMIT)
                 .map_err(|err| anyhow!("cannot decompress the batch ({:?})", err.status))?;
         }
@@ -403,9 +620,9 @@ pub fn check_fetched_manifest(text: Option<&str>, encrypted: bool) -> Result<()>
     };
     let manifest: Manifest = serde_json::from_str(text)
         .map_err(|_| anyhow!("the remote's sync.json is damaged: nothing was sent or received"))?;
-    if manifest.format != LAYOUT {
+    if !(UNTAGGED_LAYOUT..=LAYOUT).contains(&manifest.format) {
         bail!(
-            "the sync repository has layout {} and this win reads {LAYOUT}: upgrade win",
+            "the sync repository has layout {} and this win reads layouts up to {LAYOUT}: upgrade win",
             manifest.format
         );
     }
@@ -422,9 +639,9 @@ fn read_manifest(root: &Path) -> Result<Option<Manifest>> {
         Some(text) => {
             let manifest: Manifest = serde_json::from_str(&text)
                 .with_context(|| format!("{} is damaged", path.display()))?;
-            if manifest.format != LAYOUT {
+            if !(UNTAGGED_LAYOUT..=LAYOUT).contains(&manifest.format) {
                 bail!(
-                    "the sync repository has layout {} and this win reads {LAYOUT}: upgrade win",
+                    "the sync repository has layout {} and this win reads layouts up to {LAYOUT}: upgrade win",
                     manifest.format
                 );
             }
@@ -432,6 +649,18 @@ fn read_manifest(root: &Path) -> Result<Option<Manifest>> {
         }
         None => Ok(None),
     }
+}
+
+/// Writes the manifest: an encrypted repository at the layout with tags,
+/// a readable one at the layout every win reads.
+fn write_manifest(root: &Path, encrypted: bool) -> Result<()> {
+    let manifest = Manifest {
+        format: if encrypted { LAYOUT } else { UNTAGGED_LAYOUT },
+        encrypted,
+    };
+    let mut text = serde_json::to_string_pretty(&manifest)?;
+    text.push('\n');
+    write_file(&root.join("sync.json"), text.as_bytes())
 }
 
 /// Writes a whole file through a temporary one, so it is never half there.
@@ -491,14 +720,19 @@ mod tests {
             )
             .unwrap();
             let first = tree
-                .read_from("laptop", &Position::default(), key.as_ref())
+                .read_from(
+                    "laptop",
+                    &Position::default(),
+                    key.as_ref(),
+                    &Vouches::default(),
+                )
                 .unwrap();
             assert_eq!(first.changes.len(), 2);
             assert!(first.damaged.is_empty());
             tree.append("laptop", &[change(3, "three")], now(), key.as_ref())
                 .unwrap();
             let next = tree
-                .read_from("laptop", &first.position, key.as_ref())
+                .read_from("laptop", &first.position, key.as_ref(), &Vouches::default())
                 .unwrap();
             assert_eq!(next.changes.len(), 1);
             assert_eq!(next.changes[0].seq, 3);
@@ -534,7 +768,12 @@ mod tests {
         lines[0] = lines[0].replacen('A', "B", 1).replacen('Q', "R", 1);
         std::fs::write(&path, lines.join("\n") + "\n").unwrap();
         let read = tree
-            .read_from("laptop", &Position::default(), Some(&key))
+            .read_from(
+                "laptop",
+                &Position::default(),
+                Some(&key),
+                &Vouches::default(),
+            )
             .unwrap();
         assert_eq!(read.changes.len(), 1);
         assert_eq!(read.damaged.len(), 1);
@@ -548,5 +787,126 @@ mod tests {
         let err = tree.check_key(Some(&other)).unwrap_err().to_string();
         assert!(err.contains("win sync key import"), "{err}");
         assert!(tree.check_key(None).is_err());
+    }
+
+    /// A batch as someone who knows only the public recipient seals it:
+    /// with `tag` (anything: they cannot make the real one), or in the
+    /// format from before tags.
+    fn forged_line(key: &Key, records: &[Change], tag: Option<[u8; TAG_BYTES]>) -> String {
+        use base64::Engine;
+        use std::str::FromStr;
+        let mut lines = String::new();
+        for record in records {
+            lines.push_str(&serde_json::to_string(record).unwrap());
+            lines.push('\n');
+        }
+        let mut plain = Vec::new();
+        if let Some(tag) = tag {
+            plain.extend_from_slice(TAGGED);
+            plain.extend_from_slice(&tag);
+        }
+        plain.extend(miniz_oxide::deflate::compress_to_vec_zlib(
+            lines.as_bytes(),
+            6,
+        ));
+        let recipient = age::x25519::Recipient::from_str(&key.public()).unwrap();
+        let sealed = age::encrypt(&recipient, &plain).unwrap();
+        base64::engine::general_purpose::STANDARD.encode(sealed)
+    }
+
+    fn read_all(tree: &Tree, key: &Key) -> Read {
+        let vouches = tree.vouches(Some(key)).unwrap();
+        tree.read_from("laptop", &Position::default(), Some(key), &vouches)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_batch_sealed_with_only_the_public_key_is_refused() {
+        let key = Key::generate();
+        let dir = tempfile::tempdir().unwrap();
+        let tree = Tree::create(dir.path(), Some(&key)).unwrap();
+        tree.append("laptop", &[change(1, "one")], now(), Some(&key))
+            .unwrap();
+        assert_eq!(read_all(&tree, &key).changes.len(), 1);
+        let forged_tag = Key::generate().tag(BATCH_PURPOSE, "laptop", b"anything");
+        let path = dir.path().join(batch_file("laptop", now(), 2, true));
+        let lines = [
+            forged_line(&key, &[change(2, "forged, tagged")], Some(forged_tag)),
+            forged_line(&key, &[change(3, "forged, old format")], None),
+        ];
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let read = read_all(&tree, &key);
+        assert_eq!(read.changes.len(), 1, "only the real record");
+        assert!(
+            read.damaged[0].contains("2 lines could not be read"),
+            "{:?}",
+            read.damaged
+        );
+        assert!(
+            read.damaged[0].contains("not made with the sync key"),
+            "{:?}",
+            read.damaged
+        );
+        // A real batch moved to another device's folder does not verify there.
+        let real =
+            std::fs::read_to_string(dir.path().join(batch_file("laptop", now(), 1, true))).unwrap();
+        let mut moved = change(1, "one");
+        moved.device = "desk".into();
+        let folder = dir.path().join("devices/desk/2026-11");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("000000000001.age"), &real).unwrap();
+        let vouches = tree.vouches(Some(&key)).unwrap();
+        let desk = tree
+            .read_from("desk", &Position::default(), Some(&key), &vouches)
+            .unwrap();
+        assert!(desk.changes.is_empty());
+        assert_eq!(desk.damaged.len(), 1, "{:?}", desk.damaged);
+    }
+
+    #[test]
+    fn untagged_batches_count_only_when_a_device_holding_the_key_vouched_for_them() {
+        let key = Key::generate();
+        let dir = tempfile::tempdir().unwrap();
+        let tree = Tree::create(dir.path(), Some(&key)).unwrap();
+        // As an older win wrote it: no tag.
+        let month = dir.path().join("devices/laptop/2026-11");
+        std::fs::create_dir_all(&month).unwrap();
+        let old = forged_line(&key, &[change(1, "written by an older win")], None);
+        std::fs::write(month.join("000000000001.age"), format!("{old}\n")).unwrap();
+        assert!(
+            read_all(&tree, &key).changes.is_empty(),
+            "nobody vouched yet"
+        );
+        // The device that trusted it vouches once; a second call writes nothing.
+        assert!(tree.vouch("desk", &key).unwrap());
+        assert!(!tree.vouch("desk", &key).unwrap());
+        assert_eq!(tree.vouches(Some(&key)).unwrap().devices, vec!["desk"]);
+        let read = read_all(&tree, &key);
+        assert_eq!(read.changes.len(), 1, "{:?}", read.damaged);
+        // An untagged line pushed after the vouch is not vouched for.
+        let late = forged_line(&key, &[change(2, "pushed since")], None);
+        std::fs::write(month.join("000000000002.age"), format!("{late}\n")).unwrap();
+        let read = read_all(&tree, &key);
+        assert_eq!(read.changes.len(), 1);
+        assert!(
+            read.damaged[0].contains("no device vouched for it"),
+            "{:?}",
+            read.damaged
+        );
+        // A vouch sealed with only the public key does not count.
+        let folder = dir.path().join("devices/mallory");
+        std::fs::create_dir_all(&folder).unwrap();
+        let mut plain = TAGGED.to_vec();
+        plain.extend_from_slice(&[0; TAG_BYTES]);
+        plain.extend_from_slice(&line_digest(&late));
+        std::fs::write(
+            folder.join(VOUCH_FILE),
+            format!("{}\n", key.seal(&plain).unwrap()),
+        )
+        .unwrap();
+        let vouches = tree.vouches(Some(&key)).unwrap();
+        assert_eq!(vouches.devices, vec!["desk"]);
+        assert_eq!(vouches.seen(), vec!["desk", "mallory"]);
+        assert_eq!(read_all(&tree, &key).changes.len(), 1);
     }
 }

@@ -3,21 +3,25 @@
 //! proposals accepted or rejected, restores of an older copy of the
 //! journal), join at random moments with wins of their own, and sync in
 //! random orders; after the last sync every device's `win export` is the
-//! same, win by win, field by field.
+//! same, win by win, field by field. Meanwhile an attacker who can push
+//! and holds only the public key (encrypted rounds) forges deletes of
+//! published wins: after the last sync every one of them is still there.
 //!
 //! CI runs a few rounds with a fixed seed. A longer run:
 //! `WIN_SYNC_RANDOM_ROUNDS=1000 WIN_SYNC_RANDOM_SEED=7 cargo test --locked
 //! --test cli -- sync_random --nocapture` (each round prints nothing; a
 //! failing one prints its seed, its steps and the differences).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
 use crate::harness::Journal;
-use crate::sync::{export, Remote};
+use crate::sync::{export, sync, Remote};
+use crate::sync_authenticity::{forged_delete, recipient_of, sealed_to, write_batch};
 use crate::sync_converge::differences;
+use crate::sync_hardening::{clone_of, push_all};
 
 /// A reproducible pseudo-random sequence (a linear congruential generator).
 struct Dice(u64);
@@ -75,6 +79,13 @@ struct Device {
     backup: Option<Backup>,
 }
 
+/// Wins an attacker forged a delete of, and wins a device removed.
+#[derive(Default)]
+struct Fates {
+    forged: BTreeSet<String>,
+    removed: BTreeSet<String>,
+}
+
 /// What a round did, for the message of a failing one.
 #[derive(Default)]
 struct Totals {
@@ -121,6 +132,7 @@ fn one_round(seed: u64, steps: usize, totals: &mut Totals) {
     )];
     let mut file_number = 0;
     let mut next_text = 0;
+    let mut fates = Fates::default();
     // The first device starts the repository at once; the others join
     // later, with wins of their own.
     join(&mut devices, 0, &remote, encrypted, &mut log);
@@ -130,15 +142,20 @@ fn one_round(seed: u64, steps: usize, totals: &mut Totals) {
             join(&mut devices, d, &remote, encrypted, &mut log);
             continue;
         }
-        let kind = step(
-            &mut dice,
-            &mut devices,
-            d,
-            files.path(),
-            &mut file_number,
-            &mut next_text,
-            &mut log,
-        );
+        let kind = if encrypted && devices[d].joined && dice.chance(5) {
+            forge_a_delete(&mut dice, &devices[d], &remote, &mut fates, &mut log)
+        } else {
+            step(
+                &mut dice,
+                &mut devices,
+                d,
+                files.path(),
+                &mut file_number,
+                &mut next_text,
+                &mut fates,
+                &mut log,
+            )
+        };
         *totals.by_kind.entry(kind).or_default() += 1;
         if kind == "sync" {
             totals.syncs += 1;
@@ -169,8 +186,80 @@ fn one_round(seed: u64, steps: usize, totals: &mut Totals) {
             log.join("\n")
         );
     }
+    for uid in fates.forged.difference(&fates.removed) {
+        assert!(
+            first.contains_key(uid),
+            "the forged delete of {uid} deleted it\n\nsteps:\n{}",
+            log.join("\n")
+        );
+    }
     totals.wins_compared += first.len() * count;
     totals.rounds += 1;
+}
+
+/// An attacker who can push and knows only the public recipient forges a
+/// delete of a win `device` has just published: untagged, as an older win
+/// wrote records, and behind a made-up tag; in a folder of its own and in
+/// the device's.
+fn forge_a_delete(
+    dice: &mut Dice,
+    device: &Device,
+    remote: &Remote,
+    fates: &mut Fates,
+    log: &mut Vec<String>,
+) -> &'static str {
+    sync(&device.journal);
+    let accepted: Vec<String> = wins_of(&device.journal)
+        .into_iter()
+        .filter(|(_, win)| win["status"] != "proposed")
+        .filter_map(|(_, win)| win["uid"].as_str().map(String::from))
+        .collect();
+    if accepted.is_empty() {
+        return "skip";
+    }
+    let uid = accepted[dice.roll(accepted.len())].clone();
+    let recipient = recipient_of(&device.journal);
+    let evil = clone_of(remote);
+    let clone = evil.path().join("evil");
+    let mallory = std::fs::read_to_string(clone.join("devices/mallory/seq"))
+        .map_or(0, |seq| seq.trim().parse::<u64>().unwrap());
+    write_batch(
+        &clone,
+        "mallory",
+        mallory + 1,
+        &[
+            sealed_to(
+                &recipient,
+                &[forged_delete("mallory", mallory + 1, &uid)],
+                false,
+            ),
+            sealed_to(
+                &recipient,
+                &[forged_delete("mallory", mallory + 2, &uid)],
+                true,
+            ),
+        ],
+    );
+    let own = format!("devices/{}/seq", device.name);
+    let seq = std::fs::read_to_string(clone.join(&own))
+        .map_or(0, |seq| seq.trim().parse::<u64>().unwrap());
+    write_batch(
+        &clone,
+        &device.name,
+        seq + 1,
+        &[sealed_to(
+            &recipient,
+            &[forged_delete(&device.name, seq + 1, &uid)],
+            false,
+        )],
+    );
+    push_all(&clone);
+    fates.forged.insert(uid.clone());
+    log.push(format!(
+        "attacker: forged deletes of {uid} (as mallory and as {})",
+        device.name
+    ));
+    "forge"
 }
 
 fn join(devices: &mut [Device], d: usize, remote: &Remote, encrypted: bool, log: &mut Vec<String>) {
@@ -218,6 +307,8 @@ fn wins_of(journal: &Journal) -> Vec<(String, Value)> {
 }
 
 /// One random change (or sync) on device `d`; returns what kind it was.
+// The round's state, passed as it is kept: bundling it would only rename it.
+#[allow(clippy::too_many_arguments)]
 fn step(
     dice: &mut Dice,
     devices: &mut [Device],
@@ -225,6 +316,7 @@ fn step(
     files: &std::path::Path,
     file_number: &mut usize,
     next_text: &mut usize,
+    fates: &mut Fates,
     log: &mut Vec<String>,
 ) -> &'static str {
     let journal = devices[d].journal.clone();
@@ -323,7 +415,14 @@ fn step(
             ("update", args.join(" "))
         }
         54..=60 => {
-            let (id, _) = pick(dice);
+            let (id, win) = pick(dice);
+            let uid = win["uid"].as_str().unwrap_or_default().to_string();
+            // A win an attacker forged a delete of stays, to show the
+            // forgery did nothing.
+            if fates.forged.contains(&uid) {
+                return "skip";
+            }
+            fates.removed.insert(uid);
             journal.ok(&["rm", &id, "--yes"]);
             ("rm", format!("rm {id}"))
         }
