@@ -59,6 +59,12 @@ pub(super) fn tell(report: &Report) -> Result<()> {
             lock.display()
         ));
     }
+    for (file, records) in &report.sent_again {
+        output::note(&format!(
+            "win: {file} was cut, changed or removed on the remote: its {records} record{} sent again",
+            if *records == 1 { " was" } else { "s were" }
+        ));
+    }
     for damaged in &report.damaged {
         output::note(&format!(
             "win: skipped a damaged record batch, {damaged} (the other records were replayed)"

@@ -261,6 +261,36 @@ impl Store {
         })
     }
 
+    /// The files this device wrote to the sync repository, each with the id
+    /// git gave what it wrote.
+    pub fn own_files(&self) -> Result<BTreeMap<String, String>> {
+        let read = || -> Result<BTreeMap<String, String>> {
+            let mut statement = self.conn.prepare("SELECT file, blob FROM sync_batches")?;
+            let files = statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
+            Ok(files)
+        };
+        read().map_err(|err| self.explain(err))
+    }
+
+    /// Notes files this device wrote (path and id), and forgets `gone`.
+    pub fn note_own_files(&mut self, written: &[(String, String)], gone: &[String]) -> Result<()> {
+        self.write(|tx| {
+            for file in gone {
+                tx.prepare_cached("DELETE FROM sync_batches WHERE file = ?1")?
+                    .execute([file])?;
+            }
+            for (file, blob) in written {
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO sync_batches (file, blob) VALUES (?1, ?2)",
+                )?
+                .execute([file, blob])?;
+            }
+            Ok(())
+        })
+    }
+
     /// Notes that this device's records up to `seq` are committed to the
     /// sync repository, and drops them from the outbox.
     pub fn mark_published(&mut self, seq: u64) -> Result<()> {

@@ -7,6 +7,7 @@
 //! `GIT_INDEX_FILE`…). Only what git needs to find itself, the user's
 //! config and their credentials is passed on.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -456,6 +457,39 @@ impl Git {
             return Ok(conflicts);
         }
         Ok(Vec::new())
+    }
+
+    /// The files under `folder` in the commit checked out, each with the id
+    /// of its content (git's object id).
+    pub fn files_under(&self, folder: &str) -> Result<BTreeMap<String, String>> {
+        let mut files = BTreeMap::new();
+        if self.resolve("HEAD")?.is_none() {
+            return Ok(files);
+        }
+        let listing = self.run(&["ls-tree", "-r", "-z", "HEAD", "--", folder])?;
+        for entry in listing.split('\0').filter(|entry| !entry.is_empty()) {
+            // "<mode> blob <id>\t<path>"
+            let Some((head, path)) = entry.split_once('\t') else {
+                continue;
+            };
+            let mut fields = head.split(' ');
+            if let (Some(_), Some("blob"), Some(id)) = (fields.next(), fields.next(), fields.next())
+            {
+                files.insert(path.to_string(), id.to_string());
+            }
+        }
+        Ok(files)
+    }
+
+    /// The id of a file's content as the commit checked out holds it.
+    pub fn file_id(&self, path: &str) -> Result<String> {
+        self.run(&["rev-parse", &format!("HEAD:{path}")])
+    }
+
+    /// The content git stores under `id`, if it has it.
+    pub fn content(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        let output = self.output(&self.tree, &["cat-file", "blob", id])?;
+        Ok(output.status.success().then_some(output.stdout))
     }
 
     /// Gives up a merge `merge` left under way: the branch as it was.

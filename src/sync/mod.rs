@@ -82,6 +82,9 @@ pub struct Report {
     pub sent_earlier: Vec<String>,
     /// Lock files a killed git had left in the sync folder, removed.
     pub stale_locks: Vec<PathBuf>,
+    /// This device's files the remote had cut, changed or removed, whose
+    /// records were sent again, and how many records that was.
+    pub sent_again: Vec<(String, usize)>,
 }
 
 /// What `win sync status` shows.
@@ -473,8 +476,9 @@ fn run_locked(
     let (published, own) =
         square_with_repository(store, tree, device, key.as_ref(), &vouches, &mut report)?;
     let changes: Vec<Change> = store.unpublished(device, published)?;
+    let mut written = Vec::new();
     if let Some(last) = changes.last() {
-        tree.append(device, &changes, now, key.as_ref())?;
+        written.extend(tree.append(device, &changes, now, key.as_ref())?);
         git.commit_all(&format!("{device}: {} changes", changes.len()))?;
         store.mark_published(last.seq)?;
     } else {
@@ -489,6 +493,18 @@ fn run_locked(
         store.set_sync_authenticated()?;
     }
     report.published = changes.len();
+    note_own_files(store, git, tree, device, written)?;
+    // What the last merge cut or changed of this device's files.
+    send_again(
+        store,
+        git,
+        tree,
+        device,
+        key.as_ref(),
+        &vouches,
+        now,
+        &mut report,
+    )?;
 
     // 3–4: fetch, merge, push; again while another device pushed first.
     if git.remote_url()?.is_some() {
@@ -501,6 +517,22 @@ fn run_locked(
             Vec::new()
         };
         report.unreachable = exchange(git, tree, device, key.as_ref(), &mut report.damaged)?;
+        // What this merge cut or changed of this device's files, sent again
+        // at once rather than at the next sync.
+        if report.unreachable.is_none()
+            && send_again(
+                store,
+                git,
+                tree,
+                device,
+                key.as_ref(),
+                &vouches,
+                now,
+                &mut report,
+            )?
+        {
+            report.unreachable = exchange(git, tree, device, key.as_ref(), &mut report.damaged)?;
+        }
         if report.unreachable.is_none() {
             report.sent_earlier = earlier;
         }
@@ -594,6 +626,131 @@ fn run_locked(
     std::fs::remove_file(&unfinished)
         .with_context(|| format!("cannot remove {}", unfinished.display()))?;
     Ok(report)
+}
+
+/// Notes the files this device just committed (`written`) as its own,
+/// with the id git gave their content. The first time (a journal set up
+/// before win kept this list), every file of this device's folder as
+/// committed is taken for its own: before anything is fetched, that is
+/// what this device wrote, or trusted when an older win merged it.
+fn note_own_files(
+    store: &mut Store,
+    git: &Git,
+    tree: &Tree,
+    device: &str,
+    mut written: Vec<String>,
+) -> Result<()> {
+    let own = store.own_files()?;
+    if own.is_empty() {
+        let there = git.files_under(&format!("devices/{device}/"))?;
+        written.extend(
+            there
+                .into_keys()
+                .filter(|file| file.ends_with(".age") || file.ends_with(".jsonl")),
+        );
+    }
+    // The vouch is written once: noted then, never taken again as it is.
+    let vouch = Tree::vouch_file(device);
+    if !own.contains_key(&vouch) && tree.root().join(&vouch).exists() {
+        written.push(vouch);
+    }
+    let mut noted = Vec::new();
+    for file in written {
+        noted.push((file.clone(), git.file_id(&file)?));
+    }
+    store.note_own_files(&noted, &[])
+}
+
+/// This device's files as it wrote them, against the repository as merged:
+/// a file the remote cut, changed or removed (by accident, or by someone
+/// who can push) is not intact there, and the other devices skip what they
+/// cannot read of it. Its records, as this device wrote them (git keeps
+/// them), are published again under new sequence numbers (the others
+/// applied the later ones already, and skip a number they have passed),
+/// and the damaged file removed; a vouch is put back as it was. Records
+/// that do not verify are not sent: whatever this device took for its own
+/// before, only what the key made goes out under its name. Returns whether
+/// anything was committed.
+#[allow(clippy::too_many_arguments)]
+fn send_again(
+    store: &mut Store,
+    git: &Git,
+    tree: &Tree,
+    device: &str,
+    key: Option<&Key>,
+    vouches: &tree::Vouches,
+    now: DateTime<FixedOffset>,
+    report: &mut Report,
+) -> Result<bool> {
+    let own = store.own_files()?;
+    let there = git.files_under(&format!("devices/{device}/"))?;
+    let vouch = Tree::vouch_file(device);
+    let mut records = Vec::new();
+    let mut gone = Vec::new();
+    let mut put_back = Vec::new();
+    for (file, id) in &own {
+        if there.get(file) == Some(id) {
+            continue;
+        }
+        let path = tree.root().join(file);
+        let Some(bytes) = git.content(id)? else {
+            report.damaged.push(format!(
+                "{file}: cut or changed on the remote, and git no longer holds what this device wrote there, so it cannot be sent again"
+            ));
+            gone.push(file.clone());
+            continue;
+        };
+        if *file == vouch {
+            std::fs::write(&path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            put_back.push(file.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let _ = tree.read_batch(device, &bytes, key, vouches, &mut found);
+        found.retain(|change| change.device == device);
+        report.sent_again.push((file.clone(), found.len()));
+        records.extend(found);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => {
+                return Err(err).with_context(|| format!("cannot remove {}", path.display()))
+            }
+        }
+        gone.push(file.clone());
+    }
+    if gone.is_empty() && put_back.is_empty() {
+        return Ok(false);
+    }
+    records.sort_by_key(|change| change.seq);
+    let published = store
+        .sync_device()?
+        .and_then(|state| state.published)
+        .unwrap_or(0);
+    for (number, change) in (published + 1..).zip(records.iter_mut()) {
+        change.seq = number;
+    }
+    let mut written: Vec<String> = put_back;
+    if let Some(last) = records.last().map(|change| change.seq) {
+        written.extend(tree.append(device, &records, now, key)?);
+        // Changes captured meanwhile are numbered after these.
+        store.renumber_outbox(&[], last)?;
+        git.commit_all(&format!(
+            "{device}: {} records sent again (the remote lost them)",
+            records.len()
+        ))?;
+        store.mark_published(last)?;
+    } else {
+        git.commit_all(&format!("{device}: files the remote lost removed"))?;
+    }
+    store.note_own_files(&[], &gone)?;
+    let mut noted = Vec::new();
+    for file in written {
+        noted.push((file.clone(), git.file_id(&file)?));
+    }
+    store.note_own_files(&noted, &[])?;
+    Ok(true)
 }
 
 /// How far past this machine's clock a record's clock may be: clocks of

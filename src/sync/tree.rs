@@ -391,17 +391,18 @@ impl Tree {
         }
     }
 
-    /// Appends this device's records to its file of the month and notes the
-    /// last sequence number; both are committed together.
+    /// Writes this device's records to a new file of the month and notes
+    /// the last sequence number; both are committed together. Returns the
+    /// file's path in the repository, if there were records.
     pub fn append(
         &self,
         device: &str,
         changes: &[Change],
         now: DateTime<FixedOffset>,
         key: Option<&Key>,
-    ) -> Result<()> {
+    ) -> Result<Option<String>> {
         let (Some(first), Some(last)) = (changes.first(), changes.last()) else {
-            return Ok(());
+            return Ok(None);
         };
         let mut path = self
             .root
@@ -449,7 +450,16 @@ impl Tree {
         write_file(
             &device_folder.join("seq"),
             format!("{}\n", last.seq).as_bytes(),
-        )
+        )?;
+        let written = path
+            .strip_prefix(&self.root)
+            .map_err(|_| anyhow!("{} is outside the sync folder", path.display()))?;
+        Ok(Some(written.to_string_lossy().into_owned()))
+    }
+
+    /// This device's vouch file, in the repository.
+    pub fn vouch_file(device: &str) -> String {
+        format!("devices/{device}/{VOUCH_FILE}")
     }
 
     /// Reads `device`'s records from `from` on, in the order written.
@@ -495,32 +505,8 @@ impl Tree {
                 read.position.insert(name, digest);
                 continue;
             }
-            let mut line_number = 0;
-            let mut damaged: Vec<String> = Vec::new();
-            for line in bytes.split_inclusive(|&b| b == b'\n') {
-                line_number += 1;
-                let complete = line.ends_with(b"\n");
-                let text = String::from_utf8_lossy(line);
-                let text = text.trim();
-                if text.is_empty() {
-                    continue;
-                }
-                if !complete {
-                    damaged.push(format!("line {line_number}: cut short"));
-                    continue;
-                }
-                if let Err(err) = self.parse_line(device, text, key, vouches, &mut read.changes) {
-                    damaged.push(format!("line {line_number}: {err:#}"));
-                }
-            }
-            // One line a damaged file, however many of its lines are.
-            match damaged.len() {
-                0 => {}
-                1 => read.damaged.push(format!("{label} {}", damaged[0])),
-                n => read.damaged.push(format!(
-                    "{label}: {n} lines could not be read (the first, {})",
-                    damaged[0]
-                )),
+            if let Some(damage) = self.read_batch(device, &bytes, key, vouches, &mut read.changes) {
+                read.damaged.push(format!("{label}{damage}"));
             }
             read.position.insert(name, digest);
         }
@@ -563,6 +549,45 @@ impl Tree {
         // Months, then first sequence numbers (zero-padded): written order.
         files.sort();
         Ok(files)
+    }
+
+    /// The records of one batch file (`bytes`) of `device`'s, appended to
+    /// `into`. Returns what could not be read (one line for the file,
+    /// however many of its lines are damaged), to follow the file's name.
+    pub fn read_batch(
+        &self,
+        device: &str,
+        bytes: &[u8],
+        key: Option<&Key>,
+        vouches: &Vouches,
+        into: &mut Vec<Change>,
+    ) -> Option<String> {
+        let mut line_number = 0;
+        let mut damaged: Vec<String> = Vec::new();
+        for line in bytes.split_inclusive(|&b| b == b'\n') {
+            line_number += 1;
+            let complete = line.ends_with(b"\n");
+            let text = String::from_utf8_lossy(line);
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            if !complete {
+                damaged.push(format!("line {line_number}: cut short"));
+                continue;
+            }
+            if let Err(err) = self.parse_line(device, text, key, vouches, into) {
+                damaged.push(format!("line {line_number}: {err:#}"));
+            }
+        }
+        match damaged.len() {
+            0 => None,
+            1 => Some(format!(" {}", damaged[0])),
+            n => Some(format!(
+                ": {n} lines could not be read (the first, {})",
+                damaged[0]
+            )),
+        }
     }
 
     fn parse_line(

@@ -19,7 +19,7 @@ fn tree(journal: &Journal) -> PathBuf {
 }
 
 /// A device that joins an encrypted repository with `from`'s key.
-fn joined(remote: &Remote, from: &Journal, name: &str) -> Journal {
+pub(crate) fn joined(remote: &Remote, from: &Journal, name: &str) -> Journal {
     let key = from.ok(&["sync", "key", "show"]);
     let journal = Journal::new();
     journal

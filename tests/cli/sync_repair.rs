@@ -7,6 +7,8 @@ use std::process::Command;
 
 use crate::harness::Journal;
 use crate::sync::{device, export, sync, texts, Remote};
+use crate::sync_authenticity::joined;
+use crate::sync_hardening::{clone_of, push_all};
 
 fn tree(journal: &Journal) -> PathBuf {
     PathBuf::from(format!("{}.sync", journal.db().display()))
@@ -56,5 +58,86 @@ fn a_copied_home_folder_is_told_to_sync_under_a_name_of_its_own() {
         }
         assert_eq!(texts(&a).len(), 7, "{encryption}: {:?}", texts(&a));
         assert_eq!(export(&a), export(&b), "{encryption}");
+    }
+}
+
+/// Every batch file of `device` in a clone of the remote, in name order.
+fn batches(clone: &std::path::Path, device: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for month in std::fs::read_dir(clone.join("devices").join(device)).unwrap() {
+        let month = month.unwrap().path();
+        if month.is_dir() {
+            for file in std::fs::read_dir(&month).unwrap() {
+                found.push(file.unwrap().path());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_device_sends_again_what_the_remote_cut_changed_or_removed_of_its_records() {
+    for encryption in ["--encrypt", "--no-encrypt"] {
+        let remote = Remote::new();
+        let a = device(&remote, "a", &[encryption]);
+        let join = |name: &str| {
+            if encryption == "--encrypt" {
+                joined(&remote, &a, name)
+            } else {
+                device(&remote, name, &[])
+            }
+        };
+        for text in ["kept the ranker deal", "cut p99 latency by 40ms"] {
+            a.add(&[text]);
+        }
+        sync(&a);
+        a.add(&["shipped the eval harness"]);
+        sync(&a);
+        a.add(&["mentored two new hires"]);
+        sync(&a);
+        let b = join("b");
+        assert_eq!(texts(&b).len(), 4);
+
+        // On the remote: the first batch cut short, the second removed,
+        // the third with a byte changed. a is not told.
+        let hand = clone_of(&remote);
+        let clone = hand.path().join("evil");
+        let files = batches(&clone, "a");
+        assert_eq!(files.len(), 3, "{files:?}");
+        let first = std::fs::read(&files[0]).unwrap();
+        std::fs::write(&files[0], &first[..first.len() / 2]).unwrap();
+        std::fs::remove_file(&files[1]).unwrap();
+        let mut third = std::fs::read(&files[2]).unwrap();
+        let middle = third.len() / 2;
+        third[middle] = if third[middle] == b'A' { b'B' } else { b'A' };
+        std::fs::write(&files[2], &third).unwrap();
+        push_all(&clone);
+
+        // A device that joins now misses them, and is told so.
+        let c = join("c");
+        assert!(texts(&c).len() < 4, "{encryption}: {:?}", texts(&c));
+        // a notices at its next sync, and sends them again.
+        let said = sync(&a);
+        assert!(said.contains("sent again"), "{encryption}: {said}");
+        sync(&b);
+        sync(&c);
+        let d = join("d");
+        for journal in [&b, &c, &d] {
+            assert_eq!(
+                texts(journal).len(),
+                4,
+                "{encryption}: {:?}",
+                texts(journal)
+            );
+            assert_eq!(export(journal), export(&a), "{encryption}");
+        }
+        // Once: the next sync sends nothing again, and later changes travel.
+        let said = sync(&a);
+        assert!(!said.contains("sent again"), "{encryption}: {said}");
+        a.add(&["wrote the on-call guide"]);
+        sync(&a);
+        sync(&d);
+        assert_eq!(texts(&d).len(), 5, "{encryption}");
     }
 }
