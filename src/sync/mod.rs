@@ -493,7 +493,7 @@ fn run_locked(
         store.set_sync_authenticated()?;
     }
     report.published = changes.len();
-    note_own_files(store, git, tree, device, written)?;
+    note_own_files(store, git, device, written)?;
     // What the last merge cut or changed of this device's files.
     send_again(
         store,
@@ -628,35 +628,23 @@ fn run_locked(
     Ok(report)
 }
 
-/// Notes the files this device just committed (`written`) as its own,
-/// with the id git gave their content. The first time (a journal set up
-/// before win kept this list), every file of this device's folder as
-/// committed is taken for its own: before anything is fetched, that is
-/// what this device wrote, or trusted when an older win merged it.
-fn note_own_files(
-    store: &mut Store,
-    git: &Git,
-    tree: &Tree,
-    device: &str,
-    mut written: Vec<String>,
-) -> Result<()> {
+/// Notes this device's files, as committed before anything is fetched, as
+/// its own, with the id git gave their content: what it wrote (`written`
+/// just now), and any other file of its folder the journal has not noted
+/// (a journal set up before win kept this list, or restored from a copy
+/// older than its last syncs). That is what this device wrote, or what
+/// the last merge brought into its folder: taken as it is, it is never
+/// sent as this device's unless it verifies (see `send_again`).
+fn note_own_files(store: &mut Store, git: &Git, device: &str, written: Vec<String>) -> Result<()> {
     let own = store.own_files()?;
-    if own.is_empty() {
-        let there = git.files_under(&format!("devices/{device}/"))?;
-        written.extend(
-            there
-                .into_keys()
-                .filter(|file| file.ends_with(".age") || file.ends_with(".jsonl")),
-        );
-    }
-    // The vouch is written once: noted then, never taken again as it is.
+    let there = git.files_under(&format!("devices/{device}/"))?;
     let vouch = Tree::vouch_file(device);
-    if !own.contains_key(&vouch) && tree.root().join(&vouch).exists() {
-        written.push(vouch);
-    }
     let mut noted = Vec::new();
-    for file in written {
-        noted.push((file.clone(), git.file_id(&file)?));
+    for (file, id) in there {
+        let mine = file.ends_with(".age") || file.ends_with(".jsonl") || file == vouch;
+        if mine && (written.contains(&file) || !own.contains_key(&file)) {
+            noted.push((file, id));
+        }
     }
     store.note_own_files(&noted, &[])
 }

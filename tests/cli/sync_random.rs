@@ -6,6 +6,8 @@
 //! same, win by win, field by field. Meanwhile an attacker who can push
 //! and holds only the public key (encrypted rounds) forges deletes of
 //! published wins: after the last sync every one of them is still there.
+//! And batch files are cut, removed or (encrypted) changed on the remote:
+//! their devices send them again.
 //!
 //! CI runs a few rounds with a fixed seed. A longer run:
 //! `WIN_SYNC_RANDOM_ROUNDS=1000 WIN_SYNC_RANDOM_SEED=7 cargo test --locked
@@ -144,6 +146,8 @@ fn one_round(seed: u64, steps: usize, totals: &mut Totals) {
         }
         let kind = if encrypted && devices[d].joined && dice.chance(5) {
             forge_a_delete(&mut dice, &devices[d], &remote, &mut fates, &mut log)
+        } else if !remote.is_empty() && dice.chance(4) {
+            damage_a_batch(&mut dice, &remote, encrypted, &mut log)
         } else {
             step(
                 &mut dice,
@@ -260,6 +264,64 @@ fn forge_a_delete(
         device.name
     ));
     "forge"
+}
+
+/// A batch file on the remote cut in half, removed, or (encrypted: a
+/// readable record has no tag to show it was changed) with a byte changed.
+fn damage_a_batch(
+    dice: &mut Dice,
+    remote: &Remote,
+    encrypted: bool,
+    log: &mut Vec<String>,
+) -> &'static str {
+    let hand = clone_of(remote);
+    let clone = hand.path().join("evil");
+    let mut files = Vec::new();
+    for device in std::fs::read_dir(clone.join("devices"))
+        .into_iter()
+        .flatten()
+    {
+        for month in std::fs::read_dir(device.unwrap().path())
+            .into_iter()
+            .flatten()
+        {
+            let month = month.unwrap().path();
+            if month.is_dir() {
+                for file in std::fs::read_dir(&month).unwrap() {
+                    files.push(file.unwrap().path());
+                }
+            }
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return "skip";
+    }
+    let file = &files[dice.roll(files.len())];
+    let mut bytes = std::fs::read(file).unwrap();
+    let how = match dice.roll(if encrypted { 3 } else { 2 }) {
+        0 => {
+            bytes.truncate(bytes.len() / 2);
+            std::fs::write(file, &bytes).unwrap();
+            "cut"
+        }
+        1 => {
+            std::fs::remove_file(file).unwrap();
+            "removed"
+        }
+        _ => {
+            let at = dice.roll(bytes.len());
+            bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+            std::fs::write(file, &bytes).unwrap();
+            "changed"
+        }
+    };
+    push_all(&clone);
+    log.push(format!(
+        "remote: {} {how}",
+        file.strip_prefix(&clone).unwrap().display()
+    ));
+    "damage"
 }
 
 fn join(devices: &mut [Device], d: usize, remote: &Remote, encrypted: bool, log: &mut Vec<String>) {
