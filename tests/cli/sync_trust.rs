@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, sync, texts, Remote};
+use crate::sync::{device, export, id_of, sync, texts, Remote};
 use crate::sync_hardening::{clone_of, push_all};
 
 /// A later clock for one command than the harness's fixed one.
@@ -336,19 +336,22 @@ fn a_record_whose_clock_is_far_ahead_is_refused_and_the_clock_stays_sane() {
         millis < 10_000_000_000_000,
         "the clock was dragged to {hlc}"
     );
-    // a's edits still win over older ones.
+    // a's edits still win over older ones. (m sends its record again, as
+    // it wrote it, since the remote changed its file: a gets that win too.)
     a.add(&["mine"]);
     sync(&a);
     sync(&m);
-    m.ok(&["edit", "2", "--impact", "older"]);
-    a.ok(&["edit", "1", "--impact", "newer"]);
+    m.ok(&["edit", &id_of(&m, "mine"), "--impact", "older"]);
+    a.ok(&["edit", &id_of(&a, "mine"), "--impact", "newer"]);
     sync(&m);
     sync(&a);
     sync(&m);
-    assert_eq!(
-        export(&a)[export(&a).keys().next().unwrap()]["impact"],
-        "newer"
-    );
+    let mine = export(&a)
+        .into_values()
+        .find(|win| win["text"] == "mine")
+        .unwrap();
+    assert_eq!(mine["impact"], "newer");
+    assert_eq!(texts(&a).len(), 2, "{:?}", texts(&a));
 }
 
 #[test]
