@@ -422,8 +422,10 @@ impl<'w> Composer<'_, 'w> {
         let mut words: Vec<String> = sentence.split(' ').map(str::to_string).collect();
         let mut index = 0;
         while index < words.len() {
+            let first = bare(&words[index]);
             let size = informal
                 .iter()
+                .filter(|phrase| phrase.split(' ').next() == Some(first.as_str()))
                 .map(|phrase| phrase.split(' ').collect::<Vec<_>>())
                 .find(|phrase| {
                     index + phrase.len() <= words.len()
@@ -453,18 +455,26 @@ impl<'w> Composer<'_, 'w> {
     /// "filed a bug with tokenizer team" → "… with the tokenizer team": a
     /// thing or a group named bare after a preposition takes its article.
     fn articled(&self, words: Vec<String>) -> Vec<String> {
-        let mut out: Vec<String> = Vec::with_capacity(words.len() + 2);
-        for (index, word) in words.iter().enumerate() {
-            out.push(word.clone());
-            // "from kickoff to launch" pairs two bare words.
-            let paired = word == "to"
-                && words[index.saturating_sub(3)..index]
-                    .iter()
-                    .any(|w| w == "from");
-            if !ARTICLED_AFTER.contains(&word.as_str()) || paired {
-                continue;
-            }
-            if self.bare_thing(&words[index + 1..]).is_some() {
+        let after: Vec<usize> = (0..words.len())
+            .filter(|&index| {
+                let word = words[index].as_str();
+                // "from kickoff to launch" pairs two bare words.
+                let paired = word == "to"
+                    && words[index.saturating_sub(3)..index]
+                        .iter()
+                        .any(|w| w == "from");
+                ARTICLED_AFTER.contains(&word)
+                    && !paired
+                    && self.bare_thing(&words[index + 1..]).is_some()
+            })
+            .collect();
+        if after.is_empty() {
+            return words;
+        }
+        let mut out: Vec<String> = Vec::with_capacity(words.len() + after.len());
+        for (index, word) in words.into_iter().enumerate() {
+            out.push(word);
+            if after.contains(&index) {
                 out.push(String::from("the"));
             }
         }
