@@ -721,6 +721,73 @@ mod tests {
     }
 
     #[test]
+    fn a_thing_the_kind_verb_does_not_fit_opens_for_before_its_change() {
+        let w = win(
+            "payments anomaly det: alerts ~120/day → ~15/day",
+            None,
+            None,
+        );
+        let told = statement(&w);
+        assert!(
+            told.starts_with("I built the payments anomaly detector, cutting alerts"),
+            "{told}"
+        );
+        let w = win("pricing test readout: conv 3.1% -> 3.4%", None, None);
+        let told = statement(&w);
+        assert!(told.starts_with("For the pricing test readout, "), "{told}");
+        assert!(!told.contains("shipped the pricing test readout"), "{told}");
+        let w = win("on-call week", None, None);
+        assert_eq!(statement(&w), "I worked on the on-call week.");
+    }
+
+    #[test]
+    fn a_test_finds_a_change_and_does_not_make_it() {
+        let mut w = win(
+            "tried int8 quant on the intent model, acc 91.2 -> 87.0",
+            None,
+            None,
+        );
+        w.kind = Kind::Experiment;
+        let told = statement(&w);
+        assert!(
+            told.contains(", and accuracy fell from 91.2 to 87"),
+            "{told}"
+        );
+        assert!(!told.contains("cutting"), "{told}");
+    }
+
+    #[test]
+    fn what_others_did_to_the_work_is_not_mine() {
+        let w = win(
+            "ran the ablations for the ranking paper, accepted at KDD",
+            None,
+            None,
+        );
+        let told = statement(&w);
+        assert!(told.contains("It was accepted at KDD."), "{told}");
+        let w = win("retrain pipeline fully automated", None, None);
+        assert_eq!(statement(&w), "I fully automated the retrain pipeline.");
+    }
+
+    #[test]
+    fn bare_things_take_their_article_and_names_their_capital() {
+        let w = win(
+            "filed a bug with tokenizer team, paired w/ priya on dana's fix",
+            None,
+            None,
+        );
+        let told = statement(&w);
+        assert!(told.contains("with the tokenizer team"), "{told}");
+        assert!(told.contains("Priya") && told.contains("Dana's"), "{told}");
+        let w = win(
+            "moved the job from kickoff to launch in 10 weeks",
+            None,
+            None,
+        );
+        assert!(!statement(&w).contains("to the launch"));
+    }
+
+    #[test]
     fn a_learning_done_is_not_a_goal() {
         let mut w = win("learned triton, wrote an internal how-to", None, None);
         w.kind = Kind::Learning;
