@@ -434,6 +434,15 @@ impl Git {
         let output = self.output(
             &self.tree,
             &[
+                // Records of different devices look alike (readable JSON
+                // lines): git would take a file removed in one folder and
+                // one added in another for a rename (of the file, or of
+                // the whole month folder, carrying this device's new files
+                // into the other's), and conflict. Nothing here is renamed.
+                "-c",
+                "merge.renames=false",
+                "-c",
+                "merge.directoryRenames=false",
                 "merge",
                 "--no-edit",
                 "--allow-unrelated-histories",

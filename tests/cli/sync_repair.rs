@@ -141,3 +141,29 @@ fn a_device_sends_again_what_the_remote_cut_changed_or_removed_of_its_records() 
         assert_eq!(texts(&d).len(), 5, "{encryption}");
     }
 }
+
+#[test]
+fn a_file_removed_on_the_remote_does_not_carry_new_files_into_another_devices_folder() {
+    // Git took the removed month folder of one device and the new one of
+    // another for a rename, and moved this device's new file into the
+    // other's folder: a conflict no sync got past.
+    let remote = Remote::new();
+    let a = device(&remote, "d2", &["--no-encrypt"]);
+    a.add(&["cut p99 latency by 1ms"]);
+    sync(&a);
+    let hand = clone_of(&remote);
+    let clone = hand.path().join("evil");
+    for file in batches(&clone, "d2") {
+        std::fs::remove_file(file).unwrap();
+    }
+    push_all(&clone);
+    let b = Journal::new();
+    b.add(&["cut p99 latency by 4ms"]);
+    b.ok(&["sync", "init", &remote.url(), "--device", "d1"]);
+    a.add(&["cut p99 latency by 5ms"]);
+    let said = sync(&a);
+    assert!(said.contains("sent again"), "{said}");
+    sync(&b);
+    assert_eq!(texts(&b).len(), 3, "{:?}", texts(&b));
+    assert_eq!(export(&a), export(&b));
+}
