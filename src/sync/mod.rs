@@ -233,6 +233,18 @@ pub fn init(
                     if key.is_some() { "this machine holds a sync key" } else { "it holds encrypted records" }
                 )
             }
+            // Encrypted unless told otherwise: a journal that never synced
+            // joins a repository that says its records are readable only when
+            // asked, so a pusher who sets one up readable cannot have a new
+            // machine send its journal in the clear. (A journal that synced
+            // readable before rejoins as it was.)
+            None if !tree.encrypted && earlier.is_none() => {
+                let _ = std::fs::remove_dir_all(&paths.tree);
+                bail!(
+                    "the sync repository at {} keeps records readable, and win encrypts unless told otherwise: nothing was written. To join it readable, add --no-encrypt",
+                    remote.as_deref().unwrap_or("")
+                )
+            }
             _ => {}
         }
         let rejoining = earlier.as_ref().is_some_and(|state| state.device == device);

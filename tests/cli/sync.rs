@@ -54,6 +54,20 @@ impl Remote {
             .success()
     }
 
+    /// Whether its manifest says the records are readable (win joins such
+    /// a repository only when told `--no-encrypt`).
+    pub(crate) fn is_readable(&self) -> bool {
+        let manifest = Command::new("git")
+            .current_dir(self.path())
+            .args(["show", "refs/heads/main:sync.json"])
+            .output()
+            .expect("git runs");
+        String::from_utf8_lossy(&manifest.stdout)
+            .split_whitespace()
+            .collect::<String>()
+            .contains("\"encrypted\":false")
+    }
+
     pub(crate) fn head(&self) -> String {
         git(&self.path(), &["rev-parse", "refs/heads/main"])
     }
@@ -77,7 +91,8 @@ pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
 
 /// A device: a journal of its own, set up to sync through `remote`. The
 /// first one starts the repository readable (`--no-encrypt`) unless
-/// `extra` asks for encryption, so the others join without a key.
+/// `extra` asks for encryption, so the others join without a key (and say
+/// `--no-encrypt` too, as a readable repository asks).
 pub(crate) fn device(remote: &Remote, name: &str, extra: &[&str]) -> Journal {
     let journal = Journal::new();
     let url = remote.url();
@@ -86,7 +101,7 @@ pub(crate) fn device(remote: &Remote, name: &str, extra: &[&str]) -> Journal {
     let chosen = extra.iter().any(|arg| {
         arg.starts_with("--encrypt") || arg.starts_with("--passphrase") || *arg == "--no-encrypt"
     });
-    if !chosen && remote.is_empty() {
+    if !chosen && (remote.is_empty() || remote.is_readable()) {
         args.push("--no-encrypt");
     }
     journal
@@ -95,6 +110,19 @@ pub(crate) fn device(remote: &Remote, name: &str, extra: &[&str]) -> Journal {
         .stderr_contains("sync set up")
         .run();
     journal
+}
+
+/// `win sync init REMOTE --device NAME` for a journal that never synced,
+/// with `--no-encrypt` when the repository is readable (as win asks).
+pub(crate) fn join_args(remote: &Remote, device: &str) -> Vec<String> {
+    let mut args: Vec<String> = ["sync", "init", &remote.url(), "--device", device]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if remote.is_readable() {
+        args.push("--no-encrypt".into());
+    }
+    args
 }
 
 pub(crate) fn sync(journal: &Journal) -> String {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::harness::Journal;
-use crate::sync::{device, export, git, killing_git, sync, texts, Remote};
+use crate::sync::{device, export, git, join_args, killing_git, sync, texts, Remote};
 
 fn tree(journal: &Journal) -> PathBuf {
     PathBuf::from(format!("{}.sync", journal.db().display()))
@@ -67,11 +67,7 @@ fn a_truncated_record_is_refused_by_name_and_the_others_replay() {
                 .stdin(a.ok(&["sync", "key", "show"]))
                 .run();
         }
-        let told = b
-            .test()
-            .args(["sync", "init", &remote.url(), "--device", "b"])
-            .run()
-            .stderr;
+        let told = b.test().args(join_args(&remote, "b")).run().stderr;
         let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
         assert!(told.contains("devices/a/"), "{told}");
         assert!(told.contains(&name), "the file is named: {told}");
@@ -269,7 +265,7 @@ fn a_sync_or_a_setup_killed_at_more_steps_completes_on_the_next_run() {
         let (_dir, path) = killing_git(step);
         let output = b
             .test()
-            .args(["sync", "init", &remote.url(), "--device", "b"])
+            .args(join_args(&remote, "b"))
             .env("PATH", &path)
             .command()
             .output()
@@ -289,7 +285,7 @@ fn a_sync_or_a_setup_killed_at_more_steps_completes_on_the_next_run() {
         if set_up {
             sync(&b);
         } else {
-            b.ok(&["sync", "init", &remote.url(), "--device", "b"]);
+            b.test().args(join_args(&remote, "b")).run();
         }
         sync(&a);
         assert_eq!(export(&a), export(&b), "{step}");

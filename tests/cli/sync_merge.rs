@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, id_of, sync, Remote};
+use crate::sync::{device, export, id_of, join_args, sync, Remote};
 
 /// The metrics' texts of the one win a journal holds.
 fn metric_texts(journal: &Journal) -> Vec<String> {
@@ -187,11 +187,7 @@ fn the_inbox_and_where_a_proposal_came_from_travel() {
 /// device was set up before the kill, `win sync init` again if not.
 fn join_killed_after(remote: &Remote, name: &str, delay: Duration) -> Journal {
     let journal = Journal::new();
-    let url = remote.url();
-    let mut command = journal
-        .test()
-        .args(["sync", "init", url.as_str(), "--device", name])
-        .command();
+    let mut command = journal.test().args(join_args(remote, name)).command();
     // A group of its own, so that the git it may be running dies with it.
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
@@ -210,10 +206,7 @@ fn join_killed_after(remote: &Remote, name: &str, delay: Duration) -> Journal {
         .status_one_of(&[0, 1])
         .run();
     if status.stderr.contains("not set up") || status.stderr.contains("no journal") {
-        journal
-            .test()
-            .args(["sync", "init", url.as_str(), "--device", name])
-            .run();
+        journal.test().args(join_args(remote, name)).run();
     } else {
         sync(&journal);
     }
@@ -268,9 +261,8 @@ fn a_journal_named_relative_to_the_current_folder_syncs() {
     sync(&a);
     // WIN_DB=wins.db: git ran in "" (the parent of "wins.db.sync") and failed.
     let b = Journal::new();
-    let url = remote.url();
     b.test()
-        .args(["sync", "init", url.as_str(), "--device", "b"])
+        .args(join_args(&remote, "b"))
         .env("WIN_DB", "wins.db")
         .stderr_contains("1 received")
         .run();

@@ -336,7 +336,7 @@ fn join(devices: &mut [Device], d: usize, remote: &Remote, encrypted: bool, log:
             .run();
     }
     let mut args = vec!["sync", "init", url.as_str(), "--device", &devices[d].name];
-    if d == 0 {
+    if d == 0 || !encrypted {
         args.push(if encrypted {
             "--encrypt"
         } else {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, id_of, sync, texts, Remote};
+use crate::sync::{device, export, git, id_of, join_args, sync, texts, Remote};
 use crate::sync_hardening::{clone_of, push_all};
 
 /// A later clock for one command than the harness's fixed one.
@@ -285,10 +285,7 @@ fn a_win_deleted_before_sync_was_set_up_stays_deleted_everywhere() {
                 "--no-encrypt",
             ])
             .run();
-        second
-            .test()
-            .args(["sync", "init", &remote.url(), "--device", "second"])
-            .run();
+        second.test().args(join_args(&remote, "second")).run();
         sync(first);
         sync(second);
         assert_eq!(texts(&a), vec!["kept on both"], "a first: {a_first}");
@@ -405,6 +402,54 @@ fn a_remote_on_this_machine_is_encrypted_unless_asked_otherwise() {
 /// Found by the adversarial pass: a machine that holds the key joined a
 /// repository whose manifest a pusher had turned to "readable", and sent its
 /// whole journal in the clear.
+#[test]
+fn a_new_machine_without_a_key_joins_a_readable_repository_only_when_told() {
+    // Someone who can push sets a repository up readable before any device.
+    let remote = Remote::new();
+    let evil = tempfile::tempdir().unwrap();
+    git(evil.path(), &["init", "-q", "-b", "main"]);
+    std::fs::write(
+        evil.path().join("sync.json"),
+        "{\n  \"format\": 2,\n  \"encrypted\": false\n}\n",
+    )
+    .unwrap();
+    git(evil.path(), &["add", "-A"]);
+    git(
+        evil.path(),
+        &[
+            "-c",
+            "user.name=x",
+            "-c",
+            "user.email=x@x",
+            "commit",
+            "-qm",
+            "x",
+        ],
+    );
+    git(evil.path(), &["push", "-q", &remote.url(), "main"]);
+
+    let b = Journal::new();
+    b.add(&["margay salary talk"]);
+    let err = b.fails(&["sync", "init", remote.url().as_str(), "--device", "b"]);
+    assert!(
+        err.contains("--no-encrypt") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(
+        !remote.all_objects().contains("margay"),
+        "plaintext on the remote"
+    );
+    // Asked for, it joins readable.
+    b.ok(&[
+        "sync",
+        "init",
+        remote.url().as_str(),
+        "--device",
+        "b",
+        "--no-encrypt",
+    ]);
+}
+
 #[test]
 fn a_new_machine_with_the_key_refuses_a_repository_turned_readable() {
     let remote = Remote::new();
