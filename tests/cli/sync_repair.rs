@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, sync, texts, Remote};
+use crate::sync::{device, export, join_args, sync, texts, Remote};
 use crate::sync_authenticity::joined;
 use crate::sync_hardening::{clone_of, push_all};
 
@@ -159,7 +159,7 @@ fn a_file_removed_on_the_remote_does_not_carry_new_files_into_another_devices_fo
     push_all(&clone);
     let b = Journal::new();
     b.add(&["cut p99 latency by 4ms"]);
-    b.ok(&["sync", "init", &remote.url(), "--device", "d1"]);
+    b.test().args(join_args(&remote, "d1")).run();
     a.add(&["cut p99 latency by 5ms"]);
     let said = sync(&a);
     assert!(said.contains("sent again"), "{said}");
