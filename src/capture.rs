@@ -52,16 +52,19 @@ pub fn enrich_teaching(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned)
     );
     win.suggestions = suggestions;
     if win.competency_source == CompetencySource::User && !win.competencies.is_empty() {
+        win.competency_unsure = false;
         return terms;
     }
     match win.suggestions.first() {
         Some(top) if top.evidence >= INFER_THRESHOLD => {
             win.competencies = vec![top.key.clone()];
             win.competency_source = CompetencySource::Inferred;
+            win.competency_unsure = analyzer.calibration().unsure(&win.suggestions);
         }
         _ => {
             win.competencies.clear();
             win.competency_source = CompetencySource::None;
+            win.competency_unsure = false;
         }
     }
     terms

@@ -429,6 +429,21 @@ pub fn win_details(win: &Win, now: chrono::DateTime<chrono::FixedOffset>) -> Str
     field("next", win.next.clone());
     let competencies = if win.competencies.is_empty() {
         None
+    } else if win.competency_unsure {
+        // Inferred, unsure, and not confirmed yet: say what it hesitated
+        // between and how to settle it.
+        let best: Vec<&str> = win
+            .suggestions
+            .iter()
+            .take(2)
+            .map(|s| s.key.as_str())
+            .collect();
+        Some(format!(
+            "{} (inferred, unsure: {}?; confirm with: win edit {} -c NAME)",
+            win.competencies.join(", "),
+            best.join(" or "),
+            win.id
+        ))
     } else {
         Some(format!(
             "{} ({})",

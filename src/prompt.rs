@@ -41,12 +41,21 @@ pub struct Answers {
     pub tags: Vec<String>,
 }
 
+/// What inference would choose for the picker: the label of "infer from
+/// the text", and when it is unsure, the two best competencies (keys and
+/// how they read in the list), which the picker lists first.
+pub struct Guess {
+    pub label: String,
+    pub unsure: Vec<(String, String)>,
+}
+
 /// The capture questions. `inferred` says what "infer from the text" would
 /// choose for the text, impact and next given so far (`None`: nothing
-/// stands out), so the picker can show it.
+/// stands out), so the picker can show it; when it is unsure, the picker
+/// lists its two best first and asks which.
 pub fn ask_win(
     framework: &Framework,
-    inferred: impl Fn(&str, Option<&str>, Option<&str>) -> Option<String>,
+    inferred: impl Fn(&str, Option<&str>, Option<&str>) -> Option<Guess>,
 ) -> Result<Answers> {
     let term = Term::stderr();
     let text = ask_text(&term, "What did you do?", true)?;
@@ -56,22 +65,43 @@ pub fn ask_win(
     };
     let impact = optional("What impact did it have? (enter to skip)")?;
     let next = optional("What did you learn, or what's next? (enter to skip)")?;
-    let suggestion = match inferred(&text, impact.as_deref(), next.as_deref()) {
-        Some(label) => format!("(infer from the text: {label})"),
-        None => "(infer from the text: nothing stands out, so none for now)".to_string(),
-    };
-    let mut items = vec![suggestion];
+    let guess = inferred(&text, impact.as_deref(), next.as_deref());
+    // Each item and the competency it chooses (`None`: infer it).
+    let mut items: Vec<(String, Option<String>)> = Vec::new();
+    let mut question = "Competency";
+    match &guess {
+        Some(guess) if !guess.unsure.is_empty() => {
+            question = "Competency (unsure: which is it?)";
+            items.extend(
+                guess
+                    .unsure
+                    .iter()
+                    .map(|(key, shown)| (shown.clone(), Some(key.clone()))),
+            );
+        }
+        Some(guess) => items.push((format!("(infer from the text: {})", guess.label), None)),
+        None => items.push((
+            "(infer from the text: nothing stands out, so none for now)".to_string(),
+            None,
+        )),
+    }
+    let listed: Vec<String> = items.iter().filter_map(|(_, key)| key.clone()).collect();
     items.extend(
         framework
             .competencies
             .iter()
-            .map(|c| format!("{} — {}", c.key, c.title)),
+            .filter(|c| !listed.contains(&c.key))
+            .map(|c| (format!("{} — {}", c.key, c.title), Some(c.key.clone()))),
     );
-    let choice = choose(&term, "Competency", &items, 0)?;
-    let competency = choice
-        .checked_sub(1)
-        .and_then(|i| framework.competencies.get(i))
-        .map(|c| c.key.clone());
+    if let Some((best, _)) = guess.as_ref().and_then(|g| g.unsure.first()) {
+        items.push((
+            format!("(leave it unsure as {best}, to confirm later)"),
+            None,
+        ));
+    }
+    let shown: Vec<String> = items.iter().map(|(item, _)| item.clone()).collect();
+    let choice = choose(&term, question, &shown, 0)?;
+    let competency = items.get(choice).and_then(|(_, key)| key.clone());
     let tags = optional("Tags, comma-separated (enter to skip)")?
         .map(|t| vec![t])
         .unwrap_or_default();

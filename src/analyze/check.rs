@@ -9,7 +9,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::metric::{Level, Metric};
-use crate::domain::win::{Kind, Stage, Win};
+use crate::domain::win::{CompetencySource, Kind, Stage, Win};
 
 pub const BUILTIN: &str = include_str!("../../templates/check.toml");
 
@@ -52,7 +52,12 @@ pub const RULE_IDS: &[&str] = &[
     "not-shipped",
     "pending-impact",
     "statement-unclear",
+    "competency-unsure",
 ];
+
+/// Rules added after people may have copied `check.toml`: a copy without
+/// one takes the built-in words for it instead of failing.
+const ADDED_LATER: &[&str] = &["competency-unsure"];
 
 impl Rules {
     pub fn builtin() -> Result<Rules> {
@@ -70,7 +75,14 @@ impl Rules {
     /// Reads a `check.toml`; every rule must be there (a user's copy may
     /// reword them, not leave one out).
     pub fn parse(text: &str, label: &str) -> Result<Rules> {
-        let rules: Rules = crate::domain::toml_file::parse(text, label)?;
+        let mut rules: Rules = crate::domain::toml_file::parse(text, label)?;
+        for id in ADDED_LATER {
+            if !rules.rules.contains_key(*id) && text != BUILTIN {
+                if let Some(rule) = Rules::builtin()?.rules.remove(*id) {
+                    rules.rules.insert((*id).to_string(), rule);
+                }
+            }
+        }
         for id in RULE_IDS {
             rules
                 .rules
@@ -94,6 +106,26 @@ impl Rules {
     pub fn unclear_statement(&self, id: i64) -> Option<Finding> {
         let mut finding = self.finding("statement-unclear")?;
         finding.suggestion = finding.suggestion.replace(" ID ", &format!(" {id} "));
+        Some(finding)
+    }
+
+    /// The finding of a win whose competency was inferred unsure and never
+    /// confirmed (`competency-unsure`), naming the two it hesitated between.
+    fn unsure_competency(&self, win: &Win) -> Option<Finding> {
+        let mut finding = self.finding("competency-unsure")?;
+        let best: Vec<&str> = win
+            .suggestions
+            .iter()
+            .take(2)
+            .map(|s| s.key.as_str())
+            .collect();
+        let choices = if best.is_empty() {
+            win.competencies.join(", ")
+        } else {
+            format!("{}?", best.join(" or "))
+        };
+        finding.message = finding.message.replace("{choices}", &choices);
+        finding.suggestion = finding.suggestion.replace(" ID ", &format!(" {} ", win.id));
         Some(finding)
     }
 
@@ -177,6 +209,9 @@ impl Rules {
         {
             findings.extend(self.finding("pending-impact"));
         }
+        if win.competency_unsure && win.competency_source == CompetencySource::Inferred {
+            findings.extend(self.unsure_competency(win));
+        }
         findings
     }
 }
@@ -238,7 +273,56 @@ fn has_plan(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Rules, WORD_END};
+    use super::{Rules, BUILTIN, WORD_END};
+    use crate::domain::analysis::Suggestion;
+    use crate::domain::win::{CompetencySource, NewWin};
+
+    #[test]
+    fn a_copy_of_check_toml_from_before_competency_unsure_still_loads() {
+        // Everything up to the rule, as a copy made before it existed.
+        let older = &BUILTIN[..BUILTIN.find("[rules.competency-unsure]").unwrap()];
+        let rules = Rules::parse(older, "check.toml").unwrap();
+        assert_eq!(
+            rules.rules["competency-unsure"].suggestion,
+            Rules::builtin().unwrap().rules["competency-unsure"].suggestion
+        );
+        // Another rule left out is still an error that names it.
+        let without = older.replace("[rules.weak-verb]", "[rules.weak-verbs]");
+        let err = Rules::parse(&without, "check.toml").unwrap_err();
+        assert!(format!("{err:#}").contains("\"weak-verb\""), "{err:#}");
+    }
+
+    #[test]
+    fn an_unsure_inferred_competency_is_found_until_confirmed() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-21T17:05:00+01:00").unwrap();
+        let mut win = NewWin::new("tuned the thing".into(), now);
+        win.competencies = vec!["mlops".into()];
+        win.competency_source = CompetencySource::Inferred;
+        win.competency_unsure = true;
+        win.suggestions = ["mlops", "data"]
+            .iter()
+            .map(|key| Suggestion {
+                key: (*key).into(),
+                score: 0.4,
+                matched: Vec::new(),
+                like: Vec::new(),
+                evidence: 3.0,
+            })
+            .collect();
+        let rules = Rules::builtin().unwrap();
+        let found = |win: &NewWin| {
+            rules
+                .check_win(&win.clone().into_win(7), now)
+                .into_iter()
+                .find(|f| f.rule == "competency-unsure")
+        };
+        let finding = found(&win).expect("the unsure competency is found");
+        assert!(finding.message.contains("mlops or data?"), "{finding:?}");
+        assert!(finding.suggestion.contains("win edit 7 -c"), "{finding:?}");
+        // Chosen by the person: confirmed, whatever the flag says.
+        win.competency_source = CompetencySource::User;
+        assert!(found(&win).is_none());
+    }
 
     fn rules_for(text: &str) -> Vec<String> {
         let rules = Rules::builtin().unwrap();

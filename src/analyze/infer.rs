@@ -36,6 +36,10 @@ const BUILTIN_MODELS: &[(&str, &str)] = &[
 /// (read by `build.rs` too).
 pub const SETTINGS: &str = include_str!("../../templates/inference/settings.toml");
 
+/// How scores are calibrated, when a capture asks, and how much the user's
+/// labelled wins weigh: fitted on held-out notes (`bench/infer_fit.rs`).
+pub const CALIBRATION: &str = include_str!("../../templates/inference/calibration.toml");
+
 /// The built-in training corpora, by file name: `templates/inference/NAME.tsv`.
 pub const BUILTIN_CORPORA: &[(&str, &str)] = &[(
     "ml-engineer",
@@ -44,9 +48,6 @@ pub const BUILTIN_CORPORA: &[(&str, &str)] = &[(
 
 /// Additive smoothing of the cold model's counts.
 const SMOOTHING: f64 = 0.1;
-/// How many feature occurrences the cold model is worth against the
-/// user's own labelled wins: the strength of the prior.
-const PRIOR_STRENGTH: f64 = 60.0;
 /// A feature whose log-likelihood for a competency is this far above its
 /// mean over all competencies is named as evidence for it.
 const EXPLAINS: f64 = 0.4;
@@ -58,6 +59,88 @@ const MAX_MATCHED: usize = 5;
 const MAX_LIKE: usize = 3;
 
 pub use crate::domain::analysis::Suggestion;
+
+/// The tuned numbers of `templates/inference/calibration.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    pub scores: Temperature,
+    pub ask: Ask,
+    pub learning: Learning,
+}
+
+/// A score is the softmax of the competencies' log-likelihoods divided by
+/// `scale * features^exponent`: naive Bayes counts every word as
+/// independent evidence, so its raw probabilities run to 0 and 1; the
+/// temperature is fitted so that a score is the chance of being right.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Temperature {
+    pub scale: f64,
+    pub exponent: f64,
+}
+
+/// When a capture asks instead of telling: the best score below
+/// `threshold`, or the two best within `margin` of each other.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ask {
+    pub threshold: f64,
+    pub margin: f64,
+}
+
+/// What the user's labelled wins add: for each feature they have, the log
+/// of how much more often it is in their wins of a competency than in all
+/// of them, times `weight`; each competency's rate is shrunk towards the
+/// overall one as if it had `shrink` more wins. Their own words, where
+/// they differ from the corpus, must move the choice after a few dozen
+/// labels.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Learning {
+    pub weight: f64,
+    pub shrink: f64,
+}
+
+impl Calibration {
+    /// The temperature for a text of `features` features.
+    pub fn temperature(&self, features: usize) -> f64 {
+        (self.scores.scale * (features.max(1) as f64).powf(self.scores.exponent)).max(1e-3)
+    }
+
+    /// The built-in calibration, read once.
+    pub fn builtin() -> &'static Calibration {
+        static READ: OnceLock<Calibration> = OnceLock::new();
+        READ.get_or_init(|| {
+            // The file is built in and covered by the tests: it parses.
+            toml::from_str(CALIBRATION).unwrap_or(Calibration {
+                scores: Temperature {
+                    scale: 1.0,
+                    exponent: 0.5,
+                },
+                ask: Ask {
+                    threshold: 0.0,
+                    margin: 0.0,
+                },
+                learning: Learning {
+                    weight: 1.0,
+                    shrink: 1.0,
+                },
+            })
+        })
+    }
+
+    /// Whether a capture with these suggestions (best first) should ask
+    /// rather than tell: the best is not likely enough, or the second is
+    /// close behind.
+    pub fn unsure(&self, ranked: &[Suggestion]) -> bool {
+        let Some(best) = ranked.first() else {
+            return false;
+        };
+        let second = ranked.get(1).map_or(0.0, |s| s.score);
+        best.score < self.ask.threshold || best.score - second < self.ask.margin
+    }
+}
 
 /// What the user's own labelled wins say about some features: read from
 /// the journal for one text's features only.
@@ -193,6 +276,17 @@ impl Counts {
     }
 }
 
+/// What a text's features say: the features the model knows, then for
+/// each, `width` apiece one after another, their log-probabilities and the
+/// user's counts (no allocation per feature: an import suggests for every
+/// note), and each competency's sum.
+struct Weighed {
+    kept: Vec<Feature>,
+    logs: Vec<f64>,
+    users: Vec<f64>,
+    log_likelihood: Vec<f64>,
+}
+
 /// The competency model for one framework.
 pub struct Model {
     /// Whether the embedded, build-time model is used (else it was trained
@@ -204,6 +298,7 @@ pub struct Model {
     totals: Vec<f64>,
     vocabulary: f64,
     stop: StopWords,
+    calibration: Calibration,
 }
 
 impl Model {
@@ -281,7 +376,18 @@ impl Model {
             totals,
             vocabulary,
             stop,
+            calibration: *Calibration::builtin(),
         })
+    }
+
+    /// Scores with another calibration (the fitting tool tries many).
+    pub fn set_calibration(&mut self, calibration: Calibration) {
+        self.calibration = calibration;
+    }
+
+    /// The calibration the scores are made with.
+    pub fn calibration(&self) -> &Calibration {
+        &self.calibration
     }
 
     /// The features of a text, as the model and the journal see them.
@@ -327,45 +433,12 @@ impl Model {
         learned: &Learned,
     ) -> Vec<Suggestion> {
         let width = self.keys.len();
-        let user_totals: Vec<f64> = self
-            .keys
-            .iter()
-            .map(|key| learned.totals.get(key).map_or(0.0, |t| t.terms as f64))
-            .collect();
-        let mut log_likelihood = vec![0.0_f64; width];
-        // The features that count and, `width` apiece one after another,
-        // their log-probabilities and the user's counts: no allocation per
-        // feature (an import suggests for every note).
-        let mut kept: Vec<Feature> = Vec::new();
-        let mut logs: Vec<f64> = Vec::new();
-        let mut users: Vec<f64> = Vec::new();
-        let mut cold = vec![0.0_f64; width];
-        for feature in features {
-            let known = self.cold_counts(&feature.name, &mut cold);
-            let start = users.len();
-            match learned.terms.get(&feature.name) {
-                Some(rows) => users.extend(self.keys.iter().map(|key| {
-                    rows.iter()
-                        .find(|row| &row.competency == key)
-                        .map_or(0.0, |row| row.wins as f64)
-                })),
-                None => users.resize(start + width, 0.0),
-            }
-            if !known && users[start..].iter().all(|&n| n == 0.0) {
-                users.truncate(start);
-                continue;
-            }
-            for c in 0..width {
-                let prior =
-                    (cold[c] + SMOOTHING) / (self.totals[c] + SMOOTHING * self.vocabulary.max(1.0));
-                let log = ((users[start + c] + PRIOR_STRENGTH * prior)
-                    / (user_totals[c] + PRIOR_STRENGTH))
-                    .ln();
-                logs.push(log);
-                log_likelihood[c] += log;
-            }
-            kept.push(feature);
-        }
+        let Weighed {
+            kept,
+            logs,
+            users,
+            log_likelihood,
+        } = self.weigh(features, learned);
         if kept.is_empty() {
             return Vec::new();
         }
@@ -373,10 +446,9 @@ impl Model {
             .iter()
             .copied()
             .fold(f64::NEG_INFINITY, f64::max);
-        // Naive Bayes counts every word as independent evidence, so its
-        // probabilities run to 0 and 1; tempered by the number of words, the
-        // score says how clear the choice is (the order is the same).
-        let temperature = (kept.len() as f64).sqrt().max(1.0);
+        // Tempered by the number of features (see `Temperature`), the score
+        // is the chance of being right; the order is the same.
+        let temperature = self.calibration.temperature(kept.len());
         let weights: Vec<f64> = log_likelihood
             .iter()
             .map(|l| ((l - best) / temperature).exp())
@@ -457,6 +529,65 @@ impl Model {
             weights[ib].total_cmp(&weights[ia])
         });
         suggestions
+    }
+
+    /// Each competency's log-likelihood for a text, and how many of its
+    /// features the model knows: what a score is calibrated from (see
+    /// `bench/infer_fit.rs`).
+    pub fn log_likelihoods(&self, text: &str, learned: &Learned) -> (Vec<f64>, usize) {
+        let weighed = self.weigh(self.features(text), learned);
+        (weighed.log_likelihood, weighed.kept.len())
+    }
+
+    /// The known features of a text and what they say of each competency.
+    fn weigh(&self, features: Vec<Feature>, learned: &Learned) -> Weighed {
+        let width = self.keys.len();
+        let Learning { weight, .. } = self.calibration.learning;
+        let cold_denominators: Vec<f64> = self
+            .totals
+            .iter()
+            .map(|total| total + SMOOTHING * self.vocabulary.max(1.0))
+            .collect();
+        let mut log_likelihood = vec![0.0_f64; width];
+        let mut kept: Vec<Feature> = Vec::new();
+        let mut logs: Vec<f64> = Vec::new();
+        let mut users: Vec<f64> = Vec::new();
+        let mut cold = vec![0.0_f64; width];
+        for feature in features {
+            let known = self.cold_counts(&feature.name, &mut cold);
+            let start = users.len();
+            match learned.terms.get(&feature.name) {
+                Some(rows) => users.extend(self.keys.iter().map(|key| {
+                    rows.iter()
+                        .find(|row| &row.competency == key)
+                        .map_or(0.0, |row| row.wins as f64)
+                })),
+                None => users.resize(start + width, 0.0),
+            }
+            if !known && users[start..].iter().all(|&n| n == 0.0) {
+                users.truncate(start);
+                continue;
+            }
+            // The user's labelled wins count as more labelled text, each
+            // worth `weight` sentences of the corpus: a word the corpus
+            // knows well hardly moves, one it does not know is theirs.
+            // They are left out of the totals: more labels of one
+            // competency must not make every other word less likely for it.
+            for c in 0..width {
+                let log = ((cold[c] + weight * users[start + c] + SMOOTHING)
+                    / cold_denominators[c])
+                    .ln();
+                logs.push(log);
+                log_likelihood[c] += log;
+            }
+            kept.push(feature);
+        }
+        Weighed {
+            kept,
+            logs,
+            users,
+            log_likelihood,
+        }
     }
 
     fn index(&self, key: &str) -> usize {
@@ -660,4 +791,86 @@ mod tests {
             ranked[0].matched
         );
     }
+
+    #[test]
+    fn the_built_in_calibration_is_read_and_sane() {
+        let read: Calibration = toml::from_str(CALIBRATION).unwrap();
+        assert_eq!(&read, Calibration::builtin());
+        assert!(read.scores.scale > 0.0);
+        assert!((0.0..=1.0).contains(&read.ask.threshold), "{read:?}");
+        assert!((0.0..1.0).contains(&read.ask.margin), "{read:?}");
+        assert!(read.learning.weight > 0.0);
+        // A temperature is positive, even for a text of no known feature.
+        assert!(read.temperature(0) > 0.0 && read.temperature(40) > 0.0);
+    }
+
+    fn suggestion(key: &str, score: f64) -> Suggestion {
+        Suggestion {
+            key: key.into(),
+            score,
+            matched: Vec::new(),
+            like: Vec::new(),
+            evidence: 3.0,
+        }
+    }
+
+    #[test]
+    fn a_capture_asks_when_the_best_is_unlikely_or_the_second_close() {
+        let calibration = Calibration {
+            ask: Ask {
+                threshold: 0.7,
+                margin: 0.2,
+            },
+            ..*Calibration::builtin()
+        };
+        let unsure = |scores: &[f64]| {
+            let ranked: Vec<Suggestion> = scores
+                .iter()
+                .enumerate()
+                .map(|(i, s)| suggestion(&format!("c{i}"), *s))
+                .collect();
+            calibration.unsure(&ranked)
+        };
+        assert!(!unsure(&[0.9, 0.05]));
+        assert!(!unsure(&[0.75]));
+        assert!(unsure(&[0.65, 0.2]), "below the threshold");
+        assert!(unsure(&[0.72, 0.55]), "the second within the margin");
+        assert!(!unsure(&[]), "nothing to be unsure of");
+    }
+
+    #[test]
+    fn scores_follow_the_calibrated_temperature() {
+        let mut model = Model::for_framework(&builtin(), None).unwrap();
+        let text = "migrated the feature pipelines to dagster and cut p99 latency";
+        let cold = |model: &Model| model.suggest(text, &Learned::default())[0].score;
+        let shipped = cold(&model);
+        // A hotter temperature makes the same choice less sure.
+        let mut hotter = *model.calibration();
+        hotter.scores.scale *= 4.0;
+        model.set_calibration(hotter);
+        assert!(cold(&model) < shipped, "{} !< {shipped}", cold(&model));
+        let (logs, known) = model.log_likelihoods(text, &Learned::default());
+        assert_eq!(logs.len(), model.keys.len());
+        assert!(known > 3, "{known}");
+    }
+
+    #[test]
+    fn labels_of_other_words_leave_a_texts_words_alone() {
+        // Many labelled wins of one competency, none with this text's
+        // words: the ranking is the cold one (a label never dilutes the
+        // corpus's evidence for the words it does not have).
+        let model = Model::for_framework(&builtin(), None).unwrap();
+        let text = "mentored two new hires through their first on-call";
+        let cold = model.suggest(text, &Learned::default());
+        let mut learned = Learned::default();
+        learned.totals.insert(
+            "leadership".into(),
+            LearnedTotal {
+                wins: 40,
+                terms: 900,
+            },
+        );
+        assert_eq!(model.suggest(text, &learned), cold);
+    }
 }
+

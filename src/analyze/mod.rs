@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use anyhow::Result;
 
 pub use check::{Finding, Rules};
-pub use infer::{Learned, LearnedTerm, LearnedTotal, Suggestion, INFER_THRESHOLD};
+pub use infer::{Calibration, Learned, LearnedTerm, LearnedTotal, Suggestion, INFER_THRESHOLD};
 pub use metrics::{Direction, Level, Metric};
 
 use crate::domain::framework::Framework;
@@ -144,6 +144,29 @@ impl Analyzer {
             self.model.suggest_features(&bounded, features, learned),
             terms,
         )
+    }
+
+    /// Each competency's log-likelihood for a win's words and how many
+    /// features the model knows (what `bench/infer_fit.rs` calibrates).
+    pub fn log_likelihoods(
+        &self,
+        text: &str,
+        impact: Option<&str>,
+        next: Option<&str>,
+        learned: &Learned,
+    ) -> (Vec<f64>, usize) {
+        let joined = join_parts(text, impact, next);
+        self.model.log_likelihoods(&bounded(&joined), learned)
+    }
+
+    /// The calibration the scores are made with.
+    pub fn calibration(&self) -> &Calibration {
+        self.model.calibration()
+    }
+
+    /// Scores with another calibration (the fitting tool tries many).
+    pub fn set_calibration(&mut self, calibration: Calibration) {
+        self.model.set_calibration(calibration);
     }
 
     /// Metrics in the text and the impact, in that order.

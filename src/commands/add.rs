@@ -42,7 +42,7 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
                 .as_ref()
                 .and_then(|store| store.learned(&learning_terms(text, impact, next)).ok())
                 .unwrap_or_default();
-            inferred_label(framework, &files, &learned, text, impact, next)
+            guess(framework, &files, &learned, text, impact, next)
         })?;
         fields.impact = fields.impact.or(answers.impact);
         fields.next = fields.next.or(answers.next);
@@ -135,6 +135,19 @@ fn recorded_line(win: &Win) -> String {
         crate::domain::dates::day(&win.occurred_at)
     )];
     match win.competency_source {
+        CompetencySource::Inferred if win.competency_unsure => {
+            let best: Vec<&str> = win
+                .suggestions
+                .iter()
+                .take(2)
+                .map(|s| s.key.as_str())
+                .collect();
+            parts.push(format!(
+                "unsure: {}? (win edit {} -c NAME)",
+                best.join(" or "),
+                win.id
+            ));
+        }
         CompetencySource::Inferred => {
             let why = win.suggestions.first().map(|s| {
                 s.matched
@@ -180,30 +193,55 @@ fn recorded_line(win: &Win) -> String {
 }
 
 /// What "infer from the text" would choose, for the competency picker:
-/// "mlops — MLOps and production systems, from: p99, latency".
-fn inferred_label(
+/// "mlops — MLOps and production systems, from: p99, latency"; when the
+/// model is unsure, its two best as the picker lists them first:
+/// "mlops — MLOps and production systems (55%, from: p99)".
+fn guess(
     framework: &Framework,
     files: &UserFiles,
     learned: &Learned,
     text: &str,
     impact: Option<&str>,
     next: Option<&str>,
-) -> Option<String> {
+) -> Option<prompt::Guess> {
     // An analysis error (a broken user file) is reported by the capture
     // itself right after; the picker just shows no suggestion.
     let analyzer = Analyzer::for_text(framework, files, &[Some(text), impact, next]).ok()?;
-    let top = analyzer
-        .suggest_learned(text, impact, next, learned)
-        .into_iter()
-        .next()
-        .filter(|s| s.evidence >= INFER_THRESHOLD)?;
-    let title = framework
-        .competencies
-        .iter()
-        .find(|c| c.key == top.key)
-        .map_or(String::new(), |c| format!(" — {}", c.title));
-    let words: Vec<&str> = top.matched.iter().take(3).map(String::as_str).collect();
-    Some(format!("{}{title}, from: {}", top.key, words.join(", ")))
+    let ranked = analyzer.suggest_learned(text, impact, next, learned);
+    let top = ranked.first().filter(|s| s.evidence >= INFER_THRESHOLD)?;
+    let title = |key: &str| {
+        framework
+            .competencies
+            .iter()
+            .find(|c| c.key == key)
+            .map_or(String::new(), |c| format!(" — {}", c.title))
+    };
+    let words = |s: &crate::analyze::Suggestion| -> String {
+        let words: Vec<&str> = s.matched.iter().take(3).map(String::as_str).collect();
+        words.join(", ")
+    };
+    let unsure = if analyzer.calibration().unsure(&ranked) {
+        ranked
+            .iter()
+            .take(2)
+            .map(|s| {
+                let shown = format!(
+                    "{}{} ({:.0}%, from: {})",
+                    s.key,
+                    title(&s.key),
+                    s.score * 100.0,
+                    words(s)
+                );
+                (s.key.clone(), shown)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(prompt::Guess {
+        label: format!("{}{}, from: {}", top.key, title(&top.key), words(top)),
+        unsure,
+    })
 }
 
 /// The win's text from a pipe; binary input is refused, not stored, and so

@@ -103,6 +103,7 @@ fn apply_fields(
         } else {
             CompetencySource::User
         };
+        win.competency_unsure = false;
     }
     if !fields.tags.is_empty() {
         win.tags = normalize_tags(&fields.tags);

@@ -49,6 +49,8 @@ pub struct WinRecord {
     #[serde(default)]
     pub competency_source: Option<CompetencySource>,
     #[serde(default)]
+    pub competency_unsure: Option<bool>,
+    #[serde(default)]
     pub suggestions: Option<Vec<Suggestion>>,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -87,6 +89,7 @@ impl WinRecord {
             starred: None,
             competencies: Vec::new(),
             competency_source: None,
+            competency_unsure: None,
             suggestions: None,
             tags: Vec::new(),
             project: None,
@@ -144,6 +147,9 @@ impl WinRecord {
             stage: self.stage,
             starred: self.starred.unwrap_or(false),
             competencies,
+            // Only an inferred competency can be an unsure one.
+            competency_unsure: competency_source == CompetencySource::Inferred
+                && self.competency_unsure.unwrap_or(false),
             competency_source,
             suggestions: self.suggestions.unwrap_or_default(),
             tags: normalize_tags(&self.tags),

@@ -14,7 +14,7 @@ use super::dates::month_of;
 use super::framework::Framework;
 use super::metric::Metric;
 use super::text::shorten;
-use super::win::{rfc3339, Kind, Role, Win};
+use super::win::{rfc3339, CompetencySource, Kind, Role, Win};
 
 /// What the person asked for.
 #[derive(Debug, Clone, Default)]
@@ -121,6 +121,11 @@ pub struct WinEntry {
     pub stage: Option<String>,
     pub starred: bool,
     pub competencies: Vec<String>,
+    /// Whether the person chose the competencies ("user") or `win`
+    /// inferred them ("inferred"; "none" when there are none).
+    pub competency_source: CompetencySource,
+    /// An inferred competency the model was unsure of, never confirmed.
+    pub competency_unsure: bool,
     pub tags: Vec<String>,
     pub project: Option<String>,
     pub links: Vec<String>,

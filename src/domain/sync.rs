@@ -253,6 +253,7 @@ impl Group {
             Group::Competencies => {
                 set(&mut to.competencies, &from.competencies)
                     | set(&mut to.competency_source, &from.competency_source)
+                    | set(&mut to.competency_unsure, &from.competency_unsure)
             }
             Group::Tags => set(&mut to.tags, &from.tags),
             Group::Project => set(&mut to.project, &from.project),

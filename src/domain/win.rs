@@ -224,6 +224,11 @@ pub struct NewWin {
     pub starred: bool,
     pub competencies: Vec<String>,
     pub competency_source: CompetencySource,
+    /// An inferred competency the model was unsure of (the best score was
+    /// low, or the second close behind): the capture asked, and `review
+    /// check` lists it until the person confirms one (`win edit ID -c`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub competency_unsure: bool,
     pub suggestions: Vec<Suggestion>,
     pub tags: Vec<String>,
     pub project: Option<String>,
@@ -253,6 +258,7 @@ impl NewWin {
             starred: false,
             competencies: Vec::new(),
             competency_source: CompetencySource::None,
+            competency_unsure: false,
             suggestions: Vec::new(),
             tags: Vec::new(),
             project: None,

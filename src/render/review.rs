@@ -214,6 +214,8 @@ pub fn entry(
         stage: win.stage.map(|s| s.to_string()),
         starred: win.starred,
         competencies: win.competencies.clone(),
+        competency_source: win.competency_source,
+        competency_unsure: win.competency_unsure,
         tags: win.tags.clone(),
         project: win.project.clone(),
         links: win.links.clone(),

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_kept_rewrites.sql"),
     include_str!("migrations/0013_mined.sql"),
     include_str!("migrations/0014_sync_authenticity.sql"),
+    include_str!("migrations/0015_competency_unsure.sql"),
 ];
 
 /// The migration that started counting what labelled wins teach: a journal

@@ -33,12 +33,12 @@ macro_rules! win_columns {
         ELSE json_object('source', w.origin, 'client', w.origin_client, 'why', w.origin_why,
             'repository', w.origin_repository, 'remote', w.origin_remote,
             'commits', json(coalesce(w.origin_commits, '[]'))) END,
-    w.statement"
+    w.statement, w.competency_unsure"
     };
 }
 
 /// How many columns `win_columns!` reads: a query may add its own after them.
-pub const WIN_COLUMNS: usize = 24;
+pub const WIN_COLUMNS: usize = 25;
 pub(crate) use win_columns;
 
 pub const SELECT_WIN: &str = concat!("SELECT ", win_columns!(), " FROM wins w");
@@ -113,6 +113,8 @@ pub struct StoredWin {
     starred: bool,
     competencies: Box<RawValue>,
     competency_source: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    competency_unsure: bool,
     suggestions: Box<RawValue>,
     tags: Box<RawValue>,
     project: Option<String>,
@@ -160,6 +162,7 @@ pub fn read_stored(row: &Row<'_>) -> Result<StoredWin> {
             })
             .transpose()?,
         statement: row.get(23)?,
+        competency_unsure: row.get(24)?,
     })
 }
 
@@ -181,6 +184,7 @@ impl StoredWin {
             starred: self.starred,
             competencies: serde_json::from_str(self.competencies.get())?,
             competency_source: CompetencySource::parse(&self.competency_source),
+            competency_unsure: self.competency_unsure,
             suggestions: serde_json::from_str(self.suggestions.get())?,
             tags: serde_json::from_str(self.tags.get())?,
             project: self.project,
@@ -404,9 +408,9 @@ pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Op
             "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
              next, kind, role, stage, starred, project, competency_source, suggestions, metrics,
              status, origin, origin_client, origin_why, statement, origin_repository, origin_remote,
-             origin_commits)
+             origin_commits, competency_unsure)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
              ON CONFLICT (uid) DO NOTHING",
         )?
         .execute(params![
@@ -435,6 +439,7 @@ pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Op
             origin.and_then(|p| p.repository.as_ref()),
             origin.and_then(|p| p.remote.as_ref()),
             origin_commits(origin)?,
+            win.competency_unsure,
         ])?;
     if inserted == 0 {
         // AUTOINCREMENT counts the number the skipped row would have had
@@ -475,7 +480,8 @@ pub fn replace_win(
          impact = ?7, next = ?8, kind = ?9, role = ?10, stage = ?11, starred = ?12, project = ?13,
          competency_source = ?14, suggestions = ?15, metrics = ?16, created_at = ?17, status = ?18,
          origin = ?19, origin_client = ?20, origin_why = ?21, statement = ?22,
-         origin_repository = ?23, origin_remote = ?24, origin_commits = ?25 WHERE id = ?1",
+         origin_repository = ?23, origin_remote = ?24, origin_commits = ?25, competency_unsure = ?26
+         WHERE id = ?1",
     )?
     .execute(params![
         id,
@@ -503,6 +509,7 @@ pub fn replace_win(
         origin.and_then(|p| p.repository.as_ref()),
         origin.and_then(|p| p.remote.as_ref()),
         origin_commits(origin)?,
+        win.competency_unsure,
     ])?;
     for sql in [
         "DELETE FROM win_competencies WHERE win_id = ?1",

@@ -343,11 +343,13 @@ fn pages_named(page: &str) -> Vec<String> {
 /// The rules a dry run finds for a note, and its metrics' labels and levels.
 fn checked(journal: &Journal, note: &str) -> (Vec<String>, Vec<(String, String)>) {
     let preview = journal.json(&["add", note, "--dry-run", "--json"]);
+    // Whether the competency was a guess is another matter (tests/cli/unsure.rs).
     let rules = preview["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|finding| finding["rule"].as_str().unwrap().to_string())
+        .filter(|rule| rule != "competency-unsure")
         .collect();
     let metrics = preview["metrics"]
         .as_array()

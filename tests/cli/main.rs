@@ -66,3 +66,4 @@ mod sync_repair;
 mod sync_trust;
 mod templates;
 mod tour;
+mod unsure;
