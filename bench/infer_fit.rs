@@ -110,16 +110,25 @@ fn main() {
         .filter(|n| part == "all" || part_of(&n.text) == part)
         .collect();
     let catalog = Catalog::builtin();
-    let framework = catalog.get(DEFAULT_FRAMEWORK).expect("the default framework");
+    let framework = catalog
+        .get(DEFAULT_FRAMEWORK)
+        .expect("the default framework");
     let mut analyzer = Analyzer::new(framework, &UserFiles::default()).expect("the analyser");
-    let keys: Vec<String> = framework.competencies.iter().map(|c| c.key.clone()).collect();
+    let keys: Vec<String> = framework
+        .competencies
+        .iter()
+        .map(|c| c.key.clone())
+        .collect();
     let shipped = *analyzer.calibration();
     println!("{file} ({part}): {} notes", notes.len());
 
     // Cold predictions of rough notes and statements.
     let mut raws = Vec::new();
     for note in &notes {
-        let right = keys.iter().position(|k| *k == note.competency).expect("a known competency");
+        let right = keys
+            .iter()
+            .position(|k| *k == note.competency)
+            .expect("a known competency");
         for text in std::iter::once(&note.text).chain(note.gold.as_ref()) {
             let (logs, features) = analyzer.log_likelihoods(text, None, None, &Learned::default());
             if features > 0 {
@@ -174,8 +183,19 @@ fn main() {
         })
         .collect();
     println!("reliability (fitted):");
-    for (low, high) in [(0.9, 1.01), (0.8, 0.9), (0.7, 0.8), (0.6, 0.7), (0.5, 0.6), (0.4, 0.5), (0.0, 0.4)] {
-        let band: Vec<_> = predictions.iter().filter(|p| p.1 >= low && p.1 < high).collect();
+    for (low, high) in [
+        (0.9, 1.01),
+        (0.8, 0.9),
+        (0.7, 0.8),
+        (0.6, 0.7),
+        (0.5, 0.6),
+        (0.4, 0.5),
+        (0.0, 0.4),
+    ] {
+        let band: Vec<_> = predictions
+            .iter()
+            .filter(|p| p.1 >= low && p.1 < high)
+            .collect();
         let right = band.iter().filter(|p| p.3).count();
         let mean = band.iter().map(|p| p.1).sum::<f64>() / band.len().max(1) as f64;
         println!(
@@ -184,7 +204,9 @@ fn main() {
             100.0 * right as f64 / band.len().max(1) as f64
         );
     }
-    println!("asking (fitted scores): threshold, margin -> asks, right when sure, right when asked");
+    println!(
+        "asking (fitted scores): threshold, margin -> asks, right when sure, right when asked"
+    );
     for threshold in [0.5, 0.6, 0.7, 0.8] {
         for margin in [0.0, 0.1, 0.2, 0.3] {
             let ask = Ask { threshold, margin };

@@ -574,9 +574,8 @@ impl Model {
             // They are left out of the totals: more labels of one
             // competency must not make every other word less likely for it.
             for c in 0..width {
-                let log = ((cold[c] + weight * users[start + c] + SMOOTHING)
-                    / cold_denominators[c])
-                    .ln();
+                let log =
+                    ((cold[c] + weight * users[start + c] + SMOOTHING) / cold_denominators[c]).ln();
                 logs.push(log);
                 log_likelihood[c] += log;
             }
@@ -873,4 +872,3 @@ mod tests {
         assert_eq!(model.suggest(text, &learned), cold);
     }
 }
-

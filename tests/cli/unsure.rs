@@ -123,7 +123,10 @@ fn the_unsure_mark_survives_export_and_import() {
     journal.add(&["kestrel falcon"]);
     journal.add(&["kestrel falcon pager", "-c", "ops"]);
     let exported = journal.ok(&["export", "--format", "jsonl"]);
-    assert!(exported.contains("\"competency_unsure\":true"), "{exported}");
+    assert!(
+        exported.contains("\"competency_unsure\":true"),
+        "{exported}"
+    );
 
     let other = journal_with(&exported);
     let wins = other.json(&["list", "--format", "json"]);
@@ -210,7 +213,10 @@ fn the_picker_lists_the_two_best_first_when_unsure() {
     assert_eq!(chosen["competency_source"], "user");
     assert!(chosen.get("competency_unsure").is_none(), "{chosen}");
     let second = chosen["competencies"][0].as_str().unwrap().to_string();
-    let first = chosen["suggestions"][0]["key"].as_str().unwrap().to_string();
+    let first = chosen["suggestions"][0]["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(second, first, "the second listed was chosen");
     assert!(["ops", "model"].contains(&second.as_str()), "{second}");
 
