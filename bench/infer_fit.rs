@@ -39,7 +39,7 @@ fn fnv1a(text: &str) -> u64 {
 }
 
 fn part_of(text: &str) -> &'static str {
-    if (fnv1a(text.trim()) >> 32) % 2 == 0 {
+    if (fnv1a(text.trim()) >> 32).is_multiple_of(2) {
         "calibration"
     } else {
         "report"
@@ -53,7 +53,7 @@ fn labelled_half(text: &str, salt: u32) -> bool {
     } else {
         format!("learn{salt}:{}", text.trim())
     };
-    (fnv1a(&key) >> 32) % 2 == 0
+    (fnv1a(&key) >> 32).is_multiple_of(2)
 }
 
 /// A cold prediction's log-likelihoods, feature count and right index.
