@@ -121,17 +121,25 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("file")
     parser.add_argument("--part", choices=["all", "calibration", "report"], default="all")
-    parser.add_argument("--win", default=None, help="the win binary (default: target/release/win, else target/debug/win)")
+    parser.add_argument("--win", default=None, help="the win binary (default: the newer of target/release/win and target/debug/win)")
     parser.add_argument("--misses", action="store_true", help="print every wrong cold prediction")
+    parser.add_argument(
+        "--corpus",
+        default=None,
+        help="a corpus file (competency<TAB>text lines) counted on top of the built-in one, as a user's templates/inference/ml-engineer.tsv is",
+    )
     args = parser.parse_args()
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     binary = args.win
     if binary is None:
-        for candidate in ("target/release/win", "target/debug/win"):
-            if os.path.exists(os.path.join(root, candidate)):
-                binary = os.path.join(root, candidate)
-                break
+        # The newer of the release and debug builds.
+        built = [
+            os.path.join(root, candidate)
+            for candidate in ("target/release/win", "target/debug/win")
+            if os.path.exists(os.path.join(root, candidate))
+        ]
+        binary = max(built, key=os.path.getmtime, default=None)
     if binary is None:
         sys.exit("no win binary: build one (cargo build --release) or give --win PATH")
 
@@ -150,6 +158,13 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="win-infer-eval-") as folder:
         win = Win(binary, folder)
+        if args.corpus:
+            inference = os.path.join(win.env["WIN_CONFIG_DIR"], "templates", "inference")
+            os.makedirs(inference)
+            with open(args.corpus, encoding="utf-8") as source, open(
+                os.path.join(inference, "ml-engineer.tsv"), "w", encoding="utf-8"
+            ) as target:
+                target.write(source.read())
         cold_db = os.path.join(folder, "cold.db")
         rough, whole, gold, unsure = [], [], [], []
         for note in notes:

@@ -1,6 +1,6 @@
 //! Fits `templates/inference/calibration.toml` on labelled notes:
 //!
-//!     cargo run --example infer_fit -- FILE.jsonl [--part calibration|report|all]
+//!     cargo run --example infer_fit -- FILE.jsonl [--part calibration|report|all] [--corpus FILE.tsv]
 //!
 //! FILE is the JSONL `bench/infer_eval.py` reads (`text`, `gold`,
 //! `competency`); `--part` (default `calibration`) splits it by the same
@@ -86,9 +86,9 @@ fn top(probabilities: &[f64]) -> (usize, f64, f64) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let file = args
-        .iter()
-        .find(|a| !a.starts_with("--") && !["calibration", "report", "all"].contains(&a.as_str()))
-        .expect("usage: infer_fit FILE.jsonl [--part calibration|report|all]");
+        .first()
+        .filter(|a| !a.starts_with("--"))
+        .expect("usage: infer_fit FILE.jsonl [--part calibration|report|all] [--corpus FILE.tsv]");
     let part = args
         .iter()
         .position(|a| a == "--part")
@@ -113,7 +113,19 @@ fn main() {
     let framework = catalog
         .get(DEFAULT_FRAMEWORK)
         .expect("the default framework");
-    let mut analyzer = Analyzer::new(framework, &UserFiles::default()).expect("the analyser");
+    // `--corpus FILE`: counted on top of the built-in corpus, as a user's is.
+    let files = UserFiles {
+        corpus: args
+            .iter()
+            .position(|a| a == "--corpus")
+            .and_then(|i| args.get(i + 1))
+            .map(|path| win::analyze::UserText {
+                label: path.clone(),
+                text: std::fs::read_to_string(path).expect("read the corpus"),
+            }),
+        ..UserFiles::default()
+    };
+    let mut analyzer = Analyzer::new(framework, &files).expect("the analyser");
     let keys: Vec<String> = framework
         .competencies
         .iter()
@@ -243,12 +255,12 @@ fn main() {
             win.competency_source = CompetencySource::User;
             store.insert(&win).expect("insert");
         }
-        for (weight, shrink) in [0.0, 0.25, 0.5, 1.0, 2.0, 4.0]
+        for (weight, known) in [0.0, 1.0, 2.0, 4.0, 8.0]
             .into_iter()
-            .flat_map(|w| [1.0].map(|s| (w, s)))
+            .flat_map(|w| [0.5, 2.0, 8.0, 1000.0].map(|k| (w, k)))
         {
             analyzer.set_calibration(Calibration {
-                learning: Learning { weight, shrink },
+                learning: Learning { weight, known },
                 ..fitted
             });
             let mut right = 0;
@@ -262,7 +274,7 @@ fn main() {
                 }
             }
             let row = rows
-                .entry(format!("weight {weight:>4.2}, shrink {shrink:>3.1}"))
+                .entry(format!("weight {weight:>4.1}, known {known:>6.1}"))
                 .or_default();
             row.0 += right;
             row.1 += asked.len();

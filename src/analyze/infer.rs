@@ -89,17 +89,16 @@ pub struct Ask {
     pub margin: f64,
 }
 
-/// What the user's labelled wins add: for each feature they have, the log
-/// of how much more often it is in their wins of a competency than in all
-/// of them, times `weight`; each competency's rate is shrunk towards the
-/// overall one as if it had `shrink` more wins. Their own words, where
-/// they differ from the corpus, must move the choice after a few dozen
-/// labels.
+/// What the user's labelled wins add: each counts as `weight` sentences
+/// of the corpus for a word the corpus does not know, and less the more it
+/// does (`known` corpus sentences with the word halve it). Their own
+/// words, where they differ from the corpus, must move the choice after a
+/// few dozen labels; the words the corpus knows stay its.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Learning {
     pub weight: f64,
-    pub shrink: f64,
+    pub known: f64,
 }
 
 impl Calibration {
@@ -124,7 +123,7 @@ impl Calibration {
                 },
                 learning: Learning {
                     weight: 1.0,
-                    shrink: 1.0,
+                    known: 1.0,
                 },
             })
         })
@@ -542,7 +541,7 @@ impl Model {
     /// The known features of a text and what they say of each competency.
     fn weigh(&self, features: Vec<Feature>, learned: &Learned) -> Weighed {
         let width = self.keys.len();
-        let Learning { weight, .. } = self.calibration.learning;
+        let Learning { weight, known } = self.calibration.learning;
         let cold_denominators: Vec<f64> = self
             .totals
             .iter()
@@ -554,7 +553,7 @@ impl Model {
         let mut users: Vec<f64> = Vec::new();
         let mut cold = vec![0.0_f64; width];
         for feature in features {
-            let known = self.cold_counts(&feature.name, &mut cold);
+            let in_corpus = self.cold_counts(&feature.name, &mut cold);
             let start = users.len();
             match learned.terms.get(&feature.name) {
                 Some(rows) => users.extend(self.keys.iter().map(|key| {
@@ -564,18 +563,22 @@ impl Model {
                 })),
                 None => users.resize(start + width, 0.0),
             }
-            if !known && users[start..].iter().all(|&n| n == 0.0) {
+            if !in_corpus && users[start..].iter().all(|&n| n == 0.0) {
                 users.truncate(start);
                 continue;
             }
             // The user's labelled wins count as more labelled text, each
-            // worth `weight` sentences of the corpus: a word the corpus
-            // knows well hardly moves, one it does not know is theirs.
-            // They are left out of the totals: more labels of one
-            // competency must not make every other word less likely for it.
+            // worth `weight` sentences of the corpus for a word the corpus
+            // does not know, less the more it does (`known` sentences of
+            // the corpus with the word halve it): their words move the
+            // choice where they differ from the corpus. They are left out
+            // of the totals: more labels of one competency must not make
+            // every other word less likely for it.
+            let corpus_has: f64 = cold.iter().sum();
+            let worth = weight * known / (known + corpus_has);
             for c in 0..width {
                 let log =
-                    ((cold[c] + weight * users[start + c] + SMOOTHING) / cold_denominators[c]).ln();
+                    ((cold[c] + worth * users[start + c] + SMOOTHING) / cold_denominators[c]).ln();
                 logs.push(log);
                 log_likelihood[c] += log;
             }
