@@ -874,4 +874,55 @@ mod tests {
         );
         assert_eq!(model.suggest(text, &learned), cold);
     }
+
+    #[test]
+    fn a_label_moves_a_word_the_corpus_lacks_more_than_one_it_knows() {
+        let model = Model::for_framework(&builtin(), None).unwrap();
+        let labelled = |term: &str| {
+            let mut learned = Learned::default();
+            learned
+                .totals
+                .insert("leadership".into(), LearnedTotal { wins: 2, terms: 30 });
+            learned.terms.insert(
+                term.into(),
+                vec![LearnedTerm {
+                    competency: "leadership".into(),
+                    wins: 2,
+                    examples: vec![1, 2],
+                }],
+            );
+            learned
+        };
+        // How much further ahead of the others leadership gets.
+        let ahead = |logs: &[f64]| {
+            let c = model.index("leadership");
+            let others = logs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != c)
+                .map(|(_, l)| *l)
+                .fold(f64::NEG_INFINITY, f64::max);
+            logs[c] - others
+        };
+        let lift = |word: &str| {
+            let term = model.features(word).remove(0).name;
+            let (cold, _) = model.log_likelihoods(word, &Learned::default());
+            let (warm, _) = model.log_likelihoods(word, &labelled(&term));
+            let cold = if cold.iter().all(|l| *l == 0.0) {
+                0.0
+            } else {
+                ahead(&cold)
+            };
+            ahead(&warm) - cold
+        };
+        // Two labelled wins with "latency" (the corpus has it often) move
+        // leadership less than two with "tollgate" (it never saw it).
+        let known = lift("latency");
+        let unknown = lift("tollgate");
+        assert!(known > 0.0 && unknown > 2.0 * known, "{known} vs {unknown}");
+        // And a note about latency stays with MLOps.
+        let text = "cut p99 latency of the scoring service";
+        let term = model.features("latency").remove(0).name;
+        assert_eq!(model.suggest(text, &labelled(&term))[0].key, "mlops");
+    }
 }
