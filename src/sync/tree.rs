@@ -628,7 +628,7 @@ impl Tree {
 fn check_manifest(says_encrypted: bool, encrypted: bool) -> Result<()> {
     match (encrypted, says_encrypted) {
         (true, false) => bail!(
-            "the sync repository's sync.json says its records are not encrypted, but this journal syncs encrypted: whoever can push to the remote changed it, or set up another repository at its address. Nothing was sent or received, and nothing will be sent unencrypted: put back {{\"format\": 1, \"encrypted\": true}} as the remote's sync.json, or sync elsewhere (move the sync folder aside and run win sync init REMOTE)"
+            "the sync repository's sync.json says its records are not encrypted, but this journal syncs encrypted: whoever can push to the remote changed it, or set up another repository at its address. Nothing was sent or received, and nothing will be sent unencrypted: put back {{\"format\": {LAYOUT}, \"encrypted\": true}} as the remote's sync.json, or sync elsewhere (move the sync folder aside and run win sync init REMOTE)"
         ),
         (false, true) => bail!(
             "the sync repository's sync.json says its records are encrypted, but this journal set it up readable: nothing was sent or received. If another device encrypted it on purpose, join it again (move the sync folder aside, import the key, and run win sync init REMOTE)"

@@ -97,6 +97,11 @@ fn a_remote_cannot_turn_encryption_off_nor_forge_a_plaintext_delete() {
     let err = a.fails(&["sync"]);
     assert!(err.contains("this journal syncs encrypted"), "{err}");
     assert!(err.contains("Nothing was sent"), "{err}");
+    // The way out names the layout the repository has now.
+    assert!(
+        err.contains("{\"format\": 2, \"encrypted\": true}"),
+        "{err}"
+    );
     assert_eq!(remote.head(), head, "nothing pushed");
     assert!(
         !remote.all_objects().contains("zanzibar"),
