@@ -275,13 +275,8 @@ impl<'e, 'w> Composer<'e, 'w> {
     fn is_topic(&self, words: &str) -> bool {
         self.role().is_none()
             && !marks::has_mark(words)
-            && self.engine.noun_lead(self.win, words, None)
-                == self
-                    .engine
-                    .phrases
-                    .join
-                    .worked_on
-                    .replace("{np}", &with_article(words))
+            && self.engine.shaped_lead(words, None).is_none()
+            && !self.engine.fits_made(self.win, words)
     }
 
     /// "For the pricing test readout, revenue per visitor rose by 4.1%":

@@ -343,6 +343,13 @@ impl StatementEngine {
 
     /// What I did, when the note names it without a verb.
     fn noun_lead(&self, win: &Win, words: &str, role: Option<&RolePhrases>) -> String {
+        self.shaped_lead(words, role)
+            .unwrap_or_else(|| self.thing_lead(win, words, role))
+    }
+
+    /// A lead the words' own shape gives: a participle last, a move from one
+    /// thing to another, an activity noun. `None` for a plain thing.
+    fn shaped_lead(&self, words: &str, role: Option<&RolePhrases>) -> Option<String> {
         let list: Vec<&str> = words.split(' ').collect();
         // "retrain pipeline fully automated": what I did, said last.
         if let Some((verb, np)) = list.split_last().filter(|(verb, np)| {
@@ -357,10 +364,10 @@ impl StatementEngine {
                 _ => ("", np),
             };
             let np = with_article(&np.join(" "));
-            return match role {
+            return Some(match role {
                 Some(role) => role.work.replace("{np}", &np),
                 None => join_words(&["I", adverb, verb, &np]),
-            };
+            });
         }
         // "from Postgres to BigQuery for the marts": a migration.
         if list.first() == Some(&"from") {
@@ -371,27 +378,30 @@ impl StatementEngine {
                 if let (Some(noun), Some(of)) = (rest.first(), rest.get(1)) {
                     if let Some(activity) = self.vocabulary.activity(noun) {
                         if matches!(*of, "of" | "for") && role.is_none() {
-                            return join_words(&[
+                            return Some(join_words(&[
                                 "I",
                                 &activity.verb,
                                 &rest[2..].join(" "),
                                 &moved,
-                            ]);
+                            ]));
                         }
                     }
                 }
                 if rest.first() == Some(&"for") && role.is_none() {
                     let object = rest[1..].join(" ");
                     let np = join_words(&[&object, &moved]);
-                    return join_words(&["I", &self.phrases.join.migration.replace("{np}", &np)]);
+                    return Some(join_words(&[
+                        "I",
+                        &self.phrases.join.migration.replace("{np}", &np),
+                    ]));
                 }
-                return match role {
+                return Some(match role {
                     Some(role) => role.activity.replace(
                         "{np}",
                         &self.phrases.join.migration_role.replace("{np}", words),
                     ),
                     None => join_words(&["I", &self.phrases.join.migration.replace("{np}", words)]),
-                };
+                });
             }
         }
         let head_end = list
@@ -409,7 +419,7 @@ impl StatementEngine {
             if let Some(activity) = self.vocabulary.activity(head) {
                 let before = list[..head_end - 1].join(" ");
                 let after = list[head_end..].join(" ");
-                return match role {
+                return Some(match role {
                     Some(role) => role.activity.replace("{np}", &with_article(words)),
                     None => match &activity.whole {
                         Some(whole) if !after.is_empty() => {
@@ -417,7 +427,7 @@ impl StatementEngine {
                         }
                         _ => join_words(&["I", &activity.verb, &with_article(&before), &after]),
                     },
-                };
+                });
             }
         }
         // "migration to feast", "proposal for a shared service": the activity opens it.
@@ -427,25 +437,31 @@ impl StatementEngine {
                 if rest.first().is_some_and(|w| matches!(*w, "for" | "of")) {
                     rest = &rest[1..];
                 }
-                return match role {
+                return Some(match role {
                     Some(role) => role.activity.replace("{np}", &with_article(words)),
                     None => join_words(&["I", &activity.verb, &rest.join(" ")]),
-                };
+                });
             }
         }
         // "retrain cadence from monthly to weekly": a move.
         if let Some(from) = list.iter().position(|w| *w == "from") {
             if from > 0 && list[from..].contains(&"to") && role.is_none() {
-                return join_words(&[
+                return Some(join_words(&[
                     "I",
                     &self
                         .phrases
                         .join
                         .migration
                         .replace("{np}", &with_article(words)),
-                ]);
+                ]));
             }
         }
+        None
+    }
+
+    /// "I shipped the churn model", "I worked on the on-call week": a plain
+    /// thing, with the kind's verb when it fits.
+    fn thing_lead(&self, win: &Win, words: &str, role: Option<&RolePhrases>) -> String {
         // Work at stage shipped or later was launched, whatever its kind says.
         let deployed = win.stage.is_some_and(Stage::is_deployed)
             && matches!(win.kind, Kind::Shipped | Kind::Other);
