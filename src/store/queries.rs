@@ -343,13 +343,13 @@ impl Store {
         Ok(hits)
     }
 
-    /// Shipped (or later) wins with no recorded impact, oldest first.
     /// What the user's labelled wins say about some terms (see
     /// `analyze::learning_terms`).
     pub fn learned(&self, terms: &[String]) -> Result<crate::analyze::Learned> {
         learned::lookup(&self.conn, terms).map_err(|err| self.explain(err))
     }
 
+    /// Shipped (or later) wins with no recorded impact, oldest first.
     pub fn pending(&self, occurred_before: DateTime<FixedOffset>) -> Result<Vec<Win>> {
         let mut wins = Vec::new();
         self.each_win_row(
@@ -371,7 +371,8 @@ impl Store {
             .query_row("SELECT count(*) FROM wins", [], |row| row.get(0))?)
     }
 
-    /// `PRAGMA integrity_check`, for tests and `win doctor`-style checks.
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    #[cfg(test)]
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
             .conn
