@@ -8,21 +8,22 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod analyze;
-pub mod app;
+pub(crate) mod app;
 pub mod capture;
-pub mod cli;
-pub mod commands;
-pub mod config;
+pub(crate) mod cli;
+pub(crate) mod commands;
+pub(crate) mod config;
 pub mod domain;
-pub mod history;
-pub mod input;
-pub mod interrupt;
-pub mod output;
-pub mod pipeline;
-pub mod prompt;
+mod error;
+pub(crate) mod history;
+pub(crate) mod input;
+pub(crate) mod interrupt;
+pub(crate) mod output;
+pub(crate) mod pipeline;
+pub(crate) mod prompt;
 pub mod render;
-pub mod rewrite;
-pub mod sample;
+pub(crate) mod rewrite;
+pub(crate) mod sample;
 pub mod store;
 pub mod sync;
 
@@ -30,44 +31,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-/// Exit statuses, as documented in the README.
-pub mod exit {
-    /// Success; also a closed pipe, and a saved change whose output could
-    /// not be written (`output::print_saved` says so on stderr).
-    pub const OK: u8 = 0;
-    /// An error, or nothing found (`win search`).
-    pub const FAILURE: u8 = 1;
-    /// A long write stopped by Ctrl-C or SIGTERM, with nothing stored
-    /// (128 + SIGINT, as a shell reports a process Ctrl-C killed).
-    pub const INTERRUPTED: u8 = 130;
-}
-
-/// Values built just before the process exits, left for the exit to free.
-///
-/// A command's big structures (clap's tree of the whole command surface,
-/// the `App` with its parsed frameworks, a draft's context and the template
-/// engine's copy of it) are hundreds of thousands of small allocations.
-/// Freeing them one by one, a moment before the exit returns all the memory
-/// at once, measured (callgrind): 166k instructions of a `win search` (6%),
-/// 4% of a capture, and an eighth of a year-of-10k-wins draft. Only values
-/// whose drop does nothing but free memory belong here (no files, locks or
-/// connections: those must close).
-pub fn leave_to_exit<T>(value: T) {
-    std::mem::forget(value);
-}
-
-/// An error that has already been reported, or needs no message (like
-/// grep finding nothing): exits with its status, printing nothing.
-#[derive(Debug)]
-pub struct Silent(pub u8);
-
-impl std::fmt::Display for Silent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}", self.0)
-    }
-}
-
-impl std::error::Error for Silent {}
+use error::{exit, is_broken_pipe, leave_to_exit, Silent};
 
 /// Parses the command line, runs the command, and maps the outcome to an
 /// exit status. Errors are printed as one line with their causes.
@@ -170,6 +134,8 @@ fn one_dash_long_flag(root: &clap::Command, args: &[std::ffi::OsString]) -> Opti
     None
 }
 
+/// Maps a command's error to its exit status, printing it as one line
+/// with its causes (nothing for `Silent`, nothing for a closed pipe).
 fn report(err: &anyhow::Error) -> ExitCode {
     if let Some(Silent(code)) = err.downcast_ref::<Silent>() {
         return ExitCode::from(*code);
@@ -190,18 +156,4 @@ fn report(err: &anyhow::Error) -> ExitCode {
     let message = output::clean(&message, false);
     output::note(&format!("win: {message}"));
     ExitCode::from(exit::FAILURE)
-}
-
-/// A write to a closed pipe, whichever writer (io, JSON, CSV) reported it.
-pub(crate) fn is_broken_pipe(cause: &(dyn std::error::Error + 'static)) -> bool {
-    let pipe = std::io::ErrorKind::BrokenPipe;
-    cause
-        .downcast_ref::<std::io::Error>()
-        .is_some_and(|io| io.kind() == pipe)
-        || cause
-            .downcast_ref::<serde_json::Error>()
-            .is_some_and(|json| json.io_error_kind() == Some(pipe))
-        || cause
-            .downcast_ref::<csv::Error>()
-            .is_some_and(|csv| matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == pipe))
 }

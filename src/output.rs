@@ -237,7 +237,7 @@ pub fn print_saved(win: &Win, json: bool) {
         writeln!(stdout(), "#{}", win.id).map_err(anyhow::Error::from)
     };
     match printed {
-        Err(err) if !err.chain().any(crate::is_broken_pipe) => note(&format!(
+        Err(err) if !err.chain().any(crate::error::is_broken_pipe) => note(&format!(
             "win: #{} is saved, but printing it failed ({}); running the command again would repeat the change",
             win.id,
             err.root_cause()

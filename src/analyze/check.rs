@@ -15,7 +15,7 @@ pub const BUILTIN: &str = include_str!("../../templates/check.toml");
 
 pub use crate::domain::analysis::Finding;
 
-pub use super::outcome::{shipped_at, waiting_days};
+use super::outcome::waiting_days;
 use super::UserText;
 
 /// A rule's words, from `templates/check.toml`.

@@ -2,16 +2,16 @@
 //! inference, metric extraction, the note's words and the checker. Driven by the
 //! framework and phrase files; no I/O, no clock.
 
-pub mod check;
-pub mod factcheck;
+pub(crate) mod check;
+pub(crate) mod factcheck;
 pub mod infer;
-pub mod metrics;
-pub mod mine;
-pub mod note;
-pub mod outcome;
-pub mod scan;
-pub mod text;
-pub mod train;
+pub(crate) mod metrics;
+pub(crate) mod mine;
+pub(crate) mod note;
+pub(crate) mod outcome;
+pub(crate) mod scan;
+pub(crate) mod text;
+pub(crate) mod train;
 
 use std::borrow::Cow;
 

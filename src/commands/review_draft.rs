@@ -90,7 +90,7 @@ pub fn run(app: &App, args: &DraftArgs) -> Result<()> {
         || !context.gaps.months.is_empty()
         || context.recency.flagged
         || !context.pending.is_empty();
-    crate::leave_to_exit(context);
+    crate::error::leave_to_exit(context);
     output::print_document(&text)?;
     match notes {
         Some(notes) => output::note(notes.trim_end()),

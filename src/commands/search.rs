@@ -9,7 +9,7 @@ use crate::cli::{SearchArgs, SearchFormat};
 use crate::domain::search::fts_query;
 use crate::output::{self, paint, ACCENT};
 use crate::store::SearchHit;
-use crate::Silent;
+use crate::error::Silent;
 
 pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
     let fts = query(args)?;

@@ -1,19 +1,19 @@
 //! Pure domain code: no disk, terminal or clock.
 
-pub mod analysis;
+pub(crate) mod analysis;
 pub mod dates;
-pub mod filter;
+pub(crate) mod filter;
 pub mod framework;
-pub mod gitlog;
+pub(crate) mod gitlog;
 pub mod import;
-pub mod limits;
-pub mod metric;
-pub mod posix_tz;
-pub mod record;
-pub mod review;
-pub mod search;
-pub mod snippet;
-pub mod sync;
-pub mod text;
-pub mod toml_file;
+pub(crate) mod limits;
+pub(crate) mod metric;
+pub(crate) mod posix_tz;
+pub(crate) mod record;
+pub(crate) mod review;
+pub(crate) mod search;
+pub(crate) mod snippet;
+pub(crate) mod sync;
+pub(crate) mod text;
+pub(crate) mod toml_file;
 pub mod win;

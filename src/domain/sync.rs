@@ -335,11 +335,6 @@ impl Clocks {
         self.by_group[group as usize] = clock;
     }
 
-    /// The latest clock of any group.
-    pub fn latest(&self) -> &Clock {
-        self.by_group.iter().max().unwrap_or(&self.by_group[0])
-    }
-
     pub fn to_json(&self) -> String {
         // Most wins were written whole, once: one clock for every group.
         // (A clock is digits, dots, '@' and a device name of lowercase
@@ -706,7 +701,6 @@ mod tests {
         assert_eq!(uniform.to_json(), r#"{"*":"5.0@a"}"#);
         assert_eq!(Clocks::from_json(&uniform.to_json()).unwrap(), uniform);
         assert_eq!(Clocks::from_json(&json).unwrap(), clocks);
-        assert_eq!(clocks.latest().to_string(), "9.1@b");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! renders any file. Rendering is sandboxed (minijinja has no file, network
 //! or environment access), bounded by fuel, and errors name file and line.
 
-pub mod review;
+pub(crate) mod review;
 pub mod statement;
 
 use std::path::{Path, PathBuf};
@@ -320,7 +320,7 @@ pub fn render<T: Serialize>(template: &TemplateFile, context: &T) -> Result<Stri
         .render(value.clone())
         .map_err(|err| explain(err, template));
     // A draft is rendered once, just before the process exits.
-    crate::leave_to_exit(value);
+    crate::error::leave_to_exit(value);
     text
 }
 

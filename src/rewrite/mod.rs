@@ -169,7 +169,7 @@ impl Rewriter {
     ) -> Result<Rewriter> {
         let Some(command) = settings.command.as_deref() else {
             crate::output::note("win: --rewrite needs your model's command: add [rewrite] command = \"ollama run llama3.2\" (any program that reads a prompt on stdin and writes one statement) to config.toml");
-            return Err(crate::Silent(2).into());
+            return Err(crate::error::Silent(2).into());
         };
         let timeout = match settings.timeout.as_deref() {
             Some(text) => program::parse_timeout(text)?,

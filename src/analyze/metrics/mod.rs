@@ -5,9 +5,7 @@ mod label;
 mod pairs;
 mod quantity;
 
-pub use crate::domain::metric::{
-    format_amount, format_change, format_number, Direction, Level, Metric,
-};
+pub use crate::domain::metric::{Direction, Level, Metric};
 pub use label::MetricLexicon;
 
 use super::text::{tokens, Token};
@@ -441,6 +439,7 @@ fn round1(value: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::domain::framework::{Catalog, DEFAULT_FRAMEWORK};
+    use crate::domain::metric::{format_amount, format_change};
 
     fn extract_all(text: &str) -> Vec<Metric> {
         let catalog = Catalog::builtin();
