@@ -40,6 +40,24 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The domain's closed vocabularies as clap values, spelled as the domain
+/// spells them (`Kind::as_str`): the domain itself knows no command line.
+macro_rules! value_enum {
+    ($($name:ident),+) => {$(
+        impl ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                $name::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(self.as_str()))
+            }
+        }
+    )+};
+}
+
+value_enum!(Kind, Role, Stage);
+
 /// What `win` with no command prints: the three commands a newcomer needs,
 /// instead of clap's "requires a subcommand" or the whole command list.
 pub const FIRST_STEPS: &str = "\

@@ -7,9 +7,9 @@ use anyhow::{bail, Result};
 use crate::app::App;
 use crate::cli::{SearchArgs, SearchFormat};
 use crate::domain::search::fts_query;
+use crate::error::Silent;
 use crate::output::{self, paint, ACCENT};
 use crate::store::SearchHit;
-use crate::error::Silent;
 
 pub fn run(app: &App, args: &SearchArgs) -> Result<()> {
     let fts = query(args)?;

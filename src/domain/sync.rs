@@ -71,20 +71,27 @@ impl fmt::Display for Hlc {
     }
 }
 
-impl FromStr for Hlc {
-    type Err = anyhow::Error;
+/// A clock in a change record that does not read as one (`12.x@laptop`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadClock(pub String);
 
-    fn from_str(text: &str) -> Result<Hlc> {
-        let (millis, counter) = text
-            .split_once('.')
-            .ok_or_else(|| anyhow!("bad clock \"{text}\""))?;
+impl fmt::Display for BadClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "bad clock \"{}\"", self.0)
+    }
+}
+
+impl std::error::Error for BadClock {}
+
+impl FromStr for Hlc {
+    type Err = BadClock;
+
+    fn from_str(text: &str) -> Result<Hlc, BadClock> {
+        let bad = || BadClock(text.to_string());
+        let (millis, counter) = text.split_once('.').ok_or_else(bad)?;
         Ok(Hlc {
-            millis: millis
-                .parse()
-                .map_err(|_| anyhow!("bad clock \"{text}\""))?,
-            counter: counter
-                .parse()
-                .map_err(|_| anyhow!("bad clock \"{text}\""))?,
+            millis: millis.parse().map_err(|_| bad())?,
+            counter: counter.parse().map_err(|_| bad())?,
         })
     }
 }
@@ -126,14 +133,14 @@ impl fmt::Display for Clock {
 }
 
 impl FromStr for Clock {
-    type Err = anyhow::Error;
+    type Err = BadClock;
 
-    fn from_str(text: &str) -> Result<Clock> {
+    fn from_str(text: &str) -> Result<Clock, BadClock> {
         let (hlc, device) = text
             .split_once('@')
-            .ok_or_else(|| anyhow!("bad clock \"{text}\""))?;
+            .ok_or_else(|| BadClock(text.to_string()))?;
         Ok(Clock {
-            hlc: hlc.parse()?,
+            hlc: hlc.parse().map_err(|_| BadClock(text.to_string()))?,
             device: device.to_string(),
         })
     }
@@ -162,17 +169,29 @@ impl Op {
     }
 }
 
-impl FromStr for Op {
-    type Err = anyhow::Error;
+/// A change record whose operation this win does not know (`"op": "merge"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownChange(pub String);
 
-    fn from_str(text: &str) -> Result<Op> {
+impl fmt::Display for UnknownChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown change \"{}\"", self.0)
+    }
+}
+
+impl std::error::Error for UnknownChange {}
+
+impl FromStr for Op {
+    type Err = UnknownChange;
+
+    fn from_str(text: &str) -> Result<Op, UnknownChange> {
         Ok(match text {
             "create" => Op::Create,
             "edit" => Op::Edit,
             "update" => Op::Update,
             "star" => Op::Star,
             "delete" => Op::Delete,
-            _ => bail!("unknown change \"{text}\""),
+            _ => return Err(UnknownChange(text.to_string())),
         })
     }
 }
@@ -687,7 +706,14 @@ mod tests {
             clock < "1764000000000.12@mac".parse().unwrap(),
             "ties break by device"
         );
-        assert!("12@laptop".parse::<Clock>().is_err());
+        assert_eq!(
+            "12@laptop".parse::<Clock>(),
+            Err(BadClock("12@laptop".to_string()))
+        );
+        assert_eq!(
+            "merge".parse::<Op>(),
+            Err(UnknownChange("merge".to_string()))
+        );
     }
 
     #[test]

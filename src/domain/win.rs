@@ -6,17 +6,46 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use super::analysis::Suggestion;
 use super::metric::Metric;
 
+/// A word that is not one of a closed vocabulary's (`--stage shiped`),
+/// with the words that are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownWord {
+    /// The vocabulary: "kind", "role", "stage" or "status".
+    pub what: &'static str,
+    pub text: String,
+    pub expected: Vec<&'static str>,
+}
+
+impl std::fmt::Display for UnknownWord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown {} \"{}\" (expected one of: {})",
+            self.what,
+            self.text,
+            self.expected.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownWord {}
+
 /// Declares a closed vocabulary (kind, role, stage) once: its variants, their
-/// spelling on the command line and in JSON, and parsing with a helpful error.
+/// spelling in JSON and wherever they are typed, and parsing with a helpful
+/// error. (The command line and the MCP schemas describe them at their
+/// edges: `cli.rs`, `commands/mcp/params.rs`.)
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema)]
+    ($(#[doc = $about:literal])+ $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[doc = $about])+
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// What the vocabulary is (its doc comment, on one line).
+            pub const ABOUT: &'static str = concat!($($about),+).trim_ascii();
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
@@ -30,17 +59,18 @@ macro_rules! vocabulary {
         }
 
         impl std::str::FromStr for $name {
-            type Err = anyhow::Error;
+            type Err = UnknownWord;
 
-            fn from_str(text: &str) -> anyhow::Result<Self> {
+            fn from_str(text: &str) -> Result<Self, UnknownWord> {
                 let wanted = text.trim().to_lowercase();
                 $name::ALL
                     .iter()
                     .copied()
                     .find(|value| value.as_str() == wanted)
-                    .ok_or_else(|| {
-                        let all: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                        anyhow::anyhow!("unknown {} \"{}\" (expected one of: {})", $what, text, all.join(", "))
+                    .ok_or_else(|| UnknownWord {
+                        what: $what,
+                        text: text.to_string(),
+                        expected: $name::ALL.iter().map(|v| v.as_str()).collect(),
                     })
             }
         }
@@ -514,9 +544,22 @@ mod tests {
             "Negative-Result".parse::<Kind>().unwrap(),
             Kind::NegativeResult
         );
-        let err = "shiped".parse::<Stage>().unwrap_err().to_string();
+        let err = "shiped".parse::<Stage>().unwrap_err();
+        assert_eq!((err.what, err.text.as_str()), ("stage", "shiped"));
+        assert_eq!(err.expected.len(), Stage::ALL.len());
+        let err = err.to_string();
         assert!(err.contains("unknown stage \"shiped\""), "{err}");
         assert!(err.contains("shipped"), "{err}");
+    }
+
+    #[test]
+    fn a_vocabulary_is_described_by_its_doc_comment_on_one_line() {
+        assert_eq!(
+            Kind::ABOUT,
+            "What sort of win this is; it chooses the phrase bank of the draft."
+        );
+        assert!(Status::ABOUT.starts_with("Whether a win is in the journal"));
+        assert!(!Status::ABOUT.contains('\n') && !Status::ABOUT.contains("  "));
     }
 
     #[test]

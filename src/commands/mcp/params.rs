@@ -12,6 +12,29 @@ use crate::cli::{
 };
 use crate::domain::win::{Kind, Role, Stage};
 
+/// The domain's closed vocabularies as JSON Schema string enums, described
+/// by their doc comment (`Kind::ABOUT`): the domain itself knows no schema.
+macro_rules! vocabulary_schema {
+    ($($name:ident),+) => {$(
+        impl JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let words: Vec<&str> = $name::ALL.iter().map(|word| word.as_str()).collect();
+                schemars::json_schema!({
+                    "description": $name::ABOUT,
+                    "type": "string",
+                    "enum": words,
+                })
+            }
+        }
+    )+};
+}
+
+vocabulary_schema!(Kind, Role, Stage);
+
 /// What a listing returns when the agent sets no `limit`: enough to see the
 /// recent work, not a whole journal in the context window.
 pub const DEFAULT_LIMIT: usize = 50;
