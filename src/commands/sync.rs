@@ -8,7 +8,7 @@ use crate::capture;
 use crate::cli::{SyncArgs, SyncCommand};
 use crate::domain::win::NewWin;
 use crate::output;
-use crate::sync::{self, Paths, Report};
+use crate::sync::{self, Missing, Paths, Report};
 
 pub fn run(app: &App, args: &SyncArgs) -> Result<()> {
     match &args.command {
@@ -70,6 +70,9 @@ pub(super) fn tell(report: &Report) -> Result<()> {
             "win: skipped a damaged record batch, {damaged} (the other records were replayed)"
         ));
     }
+    for missing in &report.missing {
+        output::note(&format!("win: {}", missing_line(missing)));
+    }
     let replayed = &report.replayed;
     let sent = if report.published == 0 && !report.sent_earlier.is_empty() {
         format!(
@@ -100,6 +103,24 @@ pub(super) fn tell(report: &Report) -> Result<()> {
     }
     output::note(&line);
     Ok(())
+}
+
+/// Says which records of another device the repository lacks, and how
+/// they come back.
+pub(super) fn missing_line(missing: &Missing) -> String {
+    let Missing {
+        device,
+        found,
+        written,
+    } = missing;
+    let range = if found + 1 == *written {
+        format!("record {written}")
+    } else {
+        format!("records {}-{written}", found + 1)
+    };
+    format!(
+        "{range} of device {device} are missing from the sync repository (a batch of its removed or damaged on the remote), so this journal lacks them: they come back once {device} runs win sync, which sends them again"
+    )
 }
 
 fn plural(count: usize) -> &'static str {

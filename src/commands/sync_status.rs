@@ -71,5 +71,8 @@ pub fn run(app: &App) -> Result<()> {
             peer.device, peer.applied_seq
         )?;
     }
+    for missing in &status.missing {
+        writeln!(out, "missing:     {}", super::sync::missing_line(missing))?;
+    }
     Ok(())
 }

@@ -494,7 +494,8 @@ mod tests {
                 .unwrap();
             // As a journal of the schema before learning: no learned tables,
             // nor what later migrations (0008, provenance; 0009, what the
-            // journal knows of its sync; 0014, its tags) added.
+            // journal knows of its sync; 0014, its tags; 0016, what it
+            // found of other devices) added.
             store
                 .conn
                 .execute_batch(&format!(
@@ -505,7 +506,8 @@ mod tests {
                      ALTER TABLE sync_device DROP COLUMN encrypted;
                      ALTER TABLE sync_device DROP COLUMN published_seq;
                      ALTER TABLE sync_device DROP COLUMN authenticated;
-                     ALTER TABLE sync_device DROP COLUMN vouchers; PRAGMA user_version = {};",
+                     ALTER TABLE sync_device DROP COLUMN vouchers;
+                     ALTER TABLE sync_peers DROP COLUMN seen_seq; PRAGMA user_version = {};",
                     super::super::open::LEARNED_SINCE - 1
                 ))
                 .unwrap();

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_mined.sql"),
     include_str!("migrations/0014_sync_authenticity.sql"),
     include_str!("migrations/0015_competency_unsure.sql"),
+    include_str!("migrations/0016_sync_seen.sql"),
 ];
 
 /// The migration that started counting what labelled wins teach: a journal

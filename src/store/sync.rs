@@ -37,6 +37,10 @@ pub struct SyncDevice {
 pub struct Peer {
     pub device: String,
     pub applied_seq: u64,
+    /// The highest sequence number found in its files, applied or
+    /// refused: below the number its folder says it wrote, a batch of its
+    /// is missing on the remote.
+    pub seen_seq: u64,
     /// Its files read, each with the SHA-256 of its content when read
     /// (see `sync::tree::Position`).
     pub read: BTreeMap<String, [u8; 32]>,
@@ -503,12 +507,13 @@ impl Store {
         let read = || -> Result<Vec<Peer>> {
             let mut statement = self
                 .conn
-                .prepare("SELECT device, applied_seq FROM sync_peers ORDER BY device")?;
+                .prepare("SELECT device, applied_seq, seen_seq FROM sync_peers ORDER BY device")?;
             let mut peers = statement
                 .query_map([], |row| {
                     Ok(Peer {
                         device: row.get(0)?,
                         applied_seq: row.get::<_, i64>(1)?.try_into().unwrap_or(0),
+                        seen_seq: row.get::<_, i64>(2)?.try_into().unwrap_or(0),
                         read: BTreeMap::new(),
                     })
                 })?
@@ -616,12 +621,13 @@ fn replay_into(
             .copied()
             .unwrap_or(peer.applied_seq);
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO sync_peers (device, applied_seq, file, offset)
-             VALUES (?1, ?2, '', 0)",
+            "INSERT OR REPLACE INTO sync_peers (device, applied_seq, file, offset, seen_seq)
+             VALUES (?1, ?2, '', 0, ?3)",
         )?
         .execute(params![
             peer.device,
-            i64::try_from(applied).unwrap_or(i64::MAX)
+            i64::try_from(applied).unwrap_or(i64::MAX),
+            i64::try_from(peer.seen_seq.max(applied)).unwrap_or(i64::MAX)
         ])?;
         tx.prepare_cached("DELETE FROM sync_read WHERE device = ?1")?
             .execute([&peer.device])?;

@@ -85,6 +85,35 @@ pub struct Report {
     /// This device's files the remote had cut, changed or removed, whose
     /// records were sent again, and how many records that was.
     pub sent_again: Vec<(String, usize)>,
+    /// Other devices whose records the repository lacks, said at every
+    /// sync until they send them again.
+    pub missing: Vec<Missing>,
+}
+
+/// Records of another device that this device cannot get: the device's
+/// folder says it wrote up to `written`, and its files hold them only up
+/// to `found` (a batch removed or damaged on the remote). That device
+/// sends them again at its next sync.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Missing {
+    pub device: String,
+    pub found: u64,
+    pub written: u64,
+}
+
+impl Missing {
+    /// What `peer`'s folder in `tree` says it wrote, against what was
+    /// found of it: `None` when nothing is missing.
+    fn of(tree: &Tree, peer: &Peer) -> Option<Missing> {
+        // A sequence file that does not read claims nothing.
+        let written = tree.written_seq(&peer.device).unwrap_or(0);
+        let found = peer.seen_seq.max(peer.applied_seq);
+        (found < written).then(|| Missing {
+            device: peer.device.clone(),
+            found,
+            written,
+        })
+    }
 }
 
 /// What `win sync status` shows.
@@ -104,6 +133,8 @@ pub struct Status {
     /// the sync folder, or committed there and not pushed.
     pub unpublished: usize,
     pub peers: Vec<Peer>,
+    /// Other devices whose records the repository lacked at the last sync.
+    pub missing: Vec<Missing>,
     pub tree: PathBuf,
 }
 
@@ -517,6 +548,7 @@ fn run_locked(
         now,
         &mut report,
     )?;
+    put_back_seq(store, git, tree, device)?;
 
     // 3–4: fetch, merge, push; again while another device pushed first.
     if git.remote_url()?.is_some() {
@@ -531,8 +563,8 @@ fn run_locked(
         report.unreachable = exchange(git, tree, device, key.as_ref(), &mut report.damaged)?;
         // What this merge cut or changed of this device's files, sent again
         // at once rather than at the next sync.
-        if report.unreachable.is_none()
-            && send_again(
+        if report.unreachable.is_none() {
+            let sent = send_again(
                 store,
                 git,
                 tree,
@@ -541,9 +573,11 @@ fn run_locked(
                 &vouches,
                 now,
                 &mut report,
-            )?
-        {
-            report.unreachable = exchange(git, tree, device, key.as_ref(), &mut report.damaged)?;
+            )?;
+            if put_back_seq(store, git, tree, device)? || sent {
+                report.unreachable =
+                    exchange(git, tree, device, key.as_ref(), &mut report.damaged)?;
+            }
         }
         if report.unreachable.is_none() {
             report.sent_earlier = earlier;
@@ -599,6 +633,7 @@ fn run_locked(
                 peers.push(Peer {
                     device: other.clone(),
                     applied_seq: 0,
+                    seen_seq: 0,
                     read: Position::new(),
                 });
                 peers.len() - 1
@@ -608,7 +643,13 @@ fn run_locked(
         let read = tree.read_from(&other, &peer.read, key.as_ref(), &vouches)?;
         report.damaged.extend(read.damaged);
         for change in read.changes {
-            if change.device != other || change.seq <= peer.applied_seq {
+            if change.device != other {
+                continue;
+            }
+            // Found, whether or not it is applied: what is refused is
+            // said by name, what is missing below.
+            peer.seen_seq = peer.seen_seq.max(change.seq);
+            if change.seq <= peer.applied_seq {
                 continue;
             }
             // The checks every other way in has: a record no device could
@@ -622,6 +663,7 @@ fn run_locked(
             }
         }
         peer.read = read.position;
+        report.missing.extend(Missing::of(tree, peer));
     }
     incoming.sort_by(|a, b| (a.hlc, &a.device, a.seq).cmp(&(b.hlc, &b.device, b.seq)));
     report.replayed = store.replay(
@@ -751,6 +793,22 @@ fn send_again(
     }
     store.note_own_files(&noted, &[])?;
     Ok(true)
+}
+
+/// Puts this device's sequence file back as the journal says it, when the
+/// remote changed it (raised, lowered, removed): the other devices compare
+/// it with the records they find, to say when a batch is missing. Returns
+/// whether anything was committed.
+fn put_back_seq(store: &Store, git: &Git, tree: &Tree, device: &str) -> Result<bool> {
+    let published = store
+        .sync_device()?
+        .and_then(|state| state.published)
+        .unwrap_or(0);
+    if tree.written_seq(device).ok() == Some(published) {
+        return Ok(false);
+    }
+    tree.write_seq(device, published)?;
+    git.commit_all(&format!("{device}: sequence file put back"))
 }
 
 /// How far past this machine's clock a record's clock may be: clocks of
@@ -1004,6 +1062,11 @@ pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
         written
     };
     let unpushed = usize::try_from(written.saturating_sub(pushed)).unwrap_or(usize::MAX);
+    let peers = store.peers()?;
+    let missing = peers
+        .iter()
+        .filter_map(|peer| Missing::of(&tree, peer))
+        .collect();
     Ok(Status {
         remote,
         encrypted,
@@ -1013,7 +1076,8 @@ pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
         key: paths.key.clone(),
         last_sync: state.last_sync,
         unpublished: store.unpublished_count(written)? + unpushed,
-        peers: store.peers()?,
+        peers,
+        missing,
         tree: paths.tree.clone(),
         device: state.device,
     })

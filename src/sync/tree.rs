@@ -446,15 +446,19 @@ impl Tree {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create {}", folder.display()))?;
         write_file(&path, text.as_bytes())?;
-        let device_folder = self.root.join("devices").join(device);
-        write_file(
-            &device_folder.join("seq"),
-            format!("{}\n", last.seq).as_bytes(),
-        )?;
+        self.write_seq(device, last.seq)?;
         let written = path
             .strip_prefix(&self.root)
             .map_err(|_| anyhow!("{} is outside the sync folder", path.display()))?;
         Ok(Some(written.to_string_lossy().into_owned()))
+    }
+
+    /// Notes `seq` as the last sequence number `device` wrote.
+    pub fn write_seq(&self, device: &str, seq: u64) -> Result<()> {
+        let folder = self.root.join("devices").join(device);
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
+        write_file(&folder.join("seq"), format!("{seq}\n").as_bytes())
     }
 
     /// This device's vouch file, in the repository.

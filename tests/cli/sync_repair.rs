@@ -167,3 +167,98 @@ fn a_file_removed_on_the_remote_does_not_carry_new_files_into_another_devices_fo
     assert_eq!(texts(&b).len(), 3, "{:?}", texts(&b));
     assert_eq!(export(&a), export(&b));
 }
+
+/// A new journal that joins `remote` as `name` (with `from`'s key when
+/// `encrypted`): what its `win sync init` said on stderr.
+fn join_saying(remote: &Remote, from: &Journal, name: &str, encrypted: bool) -> (Journal, String) {
+    let journal = Journal::new();
+    if encrypted {
+        let key = from.ok(&["sync", "key", "show"]);
+        journal
+            .test()
+            .args(["sync", "key", "import", "-"])
+            .stdin(key)
+            .run();
+    }
+    let said = journal.test().args(join_args(remote, name)).run().stderr;
+    (journal, said)
+}
+
+#[test]
+fn a_batch_removed_while_its_device_is_away_is_said_missing_until_it_is_sent_again() {
+    for encrypted in [true, false] {
+        let remote = Remote::new();
+        let a = device(
+            &remote,
+            "a",
+            &[if encrypted {
+                "--encrypt"
+            } else {
+                "--no-encrypt"
+            }],
+        );
+        a.add(&["kept the ranker deal"]);
+        sync(&a);
+        a.add(&["cut p99 latency by 40ms"]);
+        a.add(&["shipped the eval harness"]);
+        sync(&a);
+        let (b, said) = join_saying(&remote, &a, "b", encrypted);
+        assert!(!said.contains("missing"), "{said}");
+        assert_eq!(texts(&b).len(), 3);
+
+        // While a is away, its last batch goes from the remote.
+        let hand = clone_of(&remote);
+        let clone = hand.path().join("evil");
+        let files = batches(&clone, "a");
+        std::fs::remove_file(files.last().unwrap()).unwrap();
+        push_all(&clone);
+
+        // A device that joins now lacks two wins, and is told so, at every
+        // sync and in its status, with the way out.
+        let (c, said) = join_saying(&remote, &a, "c", encrypted);
+        assert_eq!(texts(&c).len(), 1, "{said}");
+        assert!(
+            said.contains("records 2-3 of device a are missing")
+                && said.contains("once a runs win sync"),
+            "encrypted {encrypted}: {said}"
+        );
+        assert!(sync(&c).contains("of device a are missing"));
+        let status = c.ok(&["sync", "status"]);
+        assert!(
+            status.contains("missing:     records 2-3 of device a"),
+            "{status}"
+        );
+        // b holds them already: nothing is missing there.
+        assert!(!sync(&b).contains("missing"));
+
+        // a comes back: it sends them again, and c gets them.
+        assert!(sync(&a).contains("sent again"));
+        let said = sync(&c);
+        assert!(!said.contains("missing"), "{said}");
+        assert!(!c.ok(&["sync", "status"]).contains("missing"));
+        assert_eq!(export(&c), export(&a));
+        assert_eq!(export(&b), export(&a));
+    }
+}
+
+#[test]
+fn a_sequence_file_changed_on_the_remote_is_put_back_by_its_device() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &["--encrypt"]);
+    a.add(&["kept the ranker deal"]);
+    sync(&a);
+    let (b, _) = join_saying(&remote, &a, "b", true);
+    let hand = clone_of(&remote);
+    let clone = hand.path().join("evil");
+    std::fs::write(clone.join("devices/a/seq"), "1000\n").unwrap();
+    push_all(&clone);
+    assert!(sync(&b).contains("records 2-1000 of device a are missing"));
+    // a's next sync puts its count back, and b no longer looks for them.
+    sync(&a);
+    let said = sync(&b);
+    assert!(!said.contains("missing"), "{said}");
+    a.add(&["shipped the eval harness"]);
+    sync(&a);
+    sync(&b);
+    assert_eq!(export(&b), export(&a));
+}
