@@ -8,7 +8,8 @@
 //! - the temperature (scale, exponent) that minimises the log loss of the
 //!   right competency over the rough notes and statements, and the
 //!   reliability of the scores it gives;
-//! - for a few learning weights, top-1 on half the rough notes after the
+//! - for a few learning weights (and, at the shipped weights, a few
+//!   `own_wins` and `own_prior`), top-1 on half the rough notes after the
 //!   other half were labelled in a journal (the split `infer_eval.py` uses);
 //! - for thresholds and margins, how often a capture would ask and how
 //!   often it is right when it does not.
@@ -255,14 +256,26 @@ fn main() {
             win.competency_source = CompetencySource::User;
             store.insert(&win).expect("insert");
         }
-        for (weight, known) in [0.0, 1.0, 2.0, 4.0, 8.0]
-            .into_iter()
-            .flat_map(|w| [0.5, 2.0, 8.0, 1000.0].map(|k| (w, k)))
-        {
-            analyzer.set_calibration(Calibration {
-                learning: Learning { weight, known },
-                ..fitted
-            });
+        // The corpus-weighted counts (the user's own words left out), then
+        // the user's own words at the shipped weights.
+        let shipped_learning = shipped.learning;
+        let counted = [0.0, 1.0, 2.0, 4.0, 8.0].into_iter().flat_map(|weight| {
+            [0.5, 2.0, 8.0, 1000.0].map(|known| Learning {
+                weight,
+                known,
+                own_wins: f64::INFINITY,
+                ..shipped_learning
+            })
+        });
+        let owned = [2.0, 3.0, 4.0].into_iter().flat_map(|own_wins| {
+            [1.0, 3.0, 6.0].map(|own_prior| Learning {
+                own_wins,
+                own_prior,
+                ..shipped_learning
+            })
+        });
+        for learning in counted.chain(owned) {
+            analyzer.set_calibration(Calibration { learning, ..fitted });
             let mut right = 0;
             for note in &asked {
                 let learned = store
@@ -273,8 +286,16 @@ fn main() {
                     right += 1;
                 }
             }
+            let Learning {
+                weight,
+                known,
+                own_wins,
+                own_prior,
+            } = learning;
             let row = rows
-                .entry(format!("weight {weight:>4.1}, known {known:>6.1}"))
+                .entry(format!(
+                    "weight {weight:>4.1}, known {known:>6.1}, own words {own_wins:>3} wins against {own_prior:>3.1}"
+                ))
                 .or_default();
             row.0 += right;
             row.1 += asked.len();

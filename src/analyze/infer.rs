@@ -94,11 +94,19 @@ pub struct Ask {
 /// does (`known` corpus sentences with the word halve it). Their own
 /// words, where they differ from the corpus, must move the choice after a
 /// few dozen labels; the words the corpus knows stay its.
+///
+/// A word the user has in at least `own_wins` labelled wins, all of one
+/// competency, is theirs, however often the corpus has it: that
+/// competency's score gains ln(1 + wins / (`own_prior` × the corpus's share
+/// of the word for it)), on the score's scale (after the temperature). The
+/// corpus's view of the word counts as `own_prior` wins.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Learning {
     pub weight: f64,
     pub known: f64,
+    pub own_wins: f64,
+    pub own_prior: f64,
 }
 
 impl Calibration {
@@ -124,6 +132,8 @@ impl Calibration {
                 learning: Learning {
                     weight: 1.0,
                     known: 1.0,
+                    own_wins: f64::INFINITY,
+                    own_prior: 1.0,
                 },
             })
         })
@@ -541,7 +551,12 @@ impl Model {
     /// The known features of a text and what they say of each competency.
     fn weigh(&self, features: Vec<Feature>, learned: &Learned) -> Weighed {
         let width = self.keys.len();
-        let Learning { weight, known } = self.calibration.learning;
+        let Learning {
+            weight,
+            known,
+            own_wins,
+            own_prior,
+        } = self.calibration.learning;
         let cold_denominators: Vec<f64> = self
             .totals
             .iter()
@@ -552,6 +567,9 @@ impl Model {
         let mut logs: Vec<f64> = Vec::new();
         let mut users: Vec<f64> = Vec::new();
         let mut cold = vec![0.0_f64; width];
+        // The user's own words: (index in `kept`, competency, lift on the
+        // score's scale).
+        let mut owned: Vec<(usize, usize, f64)> = Vec::new();
         for feature in features {
             let in_corpus = self.cold_counts(&feature.name, &mut cold);
             let start = users.len();
@@ -582,7 +600,24 @@ impl Model {
                 logs.push(log);
                 log_likelihood[c] += log;
             }
+            // A word of the user's, labelled with one competency in enough
+            // wins, is theirs: the corpus's share of it for that
+            // competency counts as `own_prior` wins against theirs.
+            if let Some(c) = owned_by(&users[start..], own_wins) {
+                let likelihood = |c: usize| (cold[c] + SMOOTHING) / cold_denominators[c];
+                let share = likelihood(c) / (0..width).map(likelihood).sum::<f64>();
+                let lift = (1.0 + users[start + c] / (own_prior * share.max(1e-9))).ln();
+                owned.push((kept.len(), c, lift));
+            }
             kept.push(feature);
+        }
+        // The lift is on the score's scale: in log-likelihood units it is
+        // the temperature's multiple, so that it is not tempered away and
+        // names the word as the evidence it is.
+        let temperature = self.calibration.temperature(kept.len());
+        for (index, c, lift) in owned {
+            logs[index * width + c] += temperature * lift;
+            log_likelihood[c] += temperature * lift;
         }
         Weighed {
             kept,
@@ -595,6 +630,14 @@ impl Model {
     fn index(&self, key: &str) -> usize {
         self.keys.iter().position(|k| k == key).unwrap_or(0)
     }
+}
+
+/// The competency a word's labelled wins all have, when there are at
+/// least `least` of them.
+fn owned_by(wins: &[f64], least: f64) -> Option<usize> {
+    let mut labelled = wins.iter().enumerate().filter(|(_, n)| **n > 0.0);
+    let (c, n) = labelled.next()?;
+    (labelled.next().is_none() && *n >= least).then_some(c)
 }
 
 /// The built-in corpus a framework of this name trains on, if any.
@@ -794,6 +837,99 @@ mod tests {
         );
     }
 
+    /// What a journal learns from these labelled wins (as `store::learned`
+    /// counts them: each distinct feature once per win), ids from 1.
+    fn learned_from(model: &Model, wins: &[(&str, &str)]) -> Learned {
+        let mut learned = Learned::default();
+        for (id, (key, text)) in (1..).zip(wins) {
+            let features = model.features(text);
+            let total = learned.totals.entry((*key).to_string()).or_default();
+            total.wins += 1;
+            total.terms += features.len() as i64;
+            for feature in features {
+                let rows = learned.terms.entry(feature.name).or_default();
+                match rows.iter_mut().find(|row| row.competency == *key) {
+                    Some(row) => {
+                        row.wins += 1;
+                        row.examples.insert(0, id);
+                    }
+                    None => rows.push(LearnedTerm {
+                        competency: (*key).to_string(),
+                        wins: 1,
+                        examples: vec![id],
+                    }),
+                }
+            }
+        }
+        learned
+    }
+
+    #[test]
+    fn a_word_all_of_whose_wins_agree_outweighs_the_corpus() {
+        let model = Model::for_framework(&builtin(), None).unwrap();
+        let text = "helped CS build health score dashboard";
+        assert_eq!(top(&model, text).key, "mlops", "the corpus's view");
+        let mut wins = vec![
+            ("business-impact", "churn dashboard for the renewals team"),
+            (
+                "business-impact",
+                "built the pipeline health dashboard for sales ops",
+            ),
+        ];
+        // Two wins are not enough to make the word the user's.
+        assert_eq!(
+            model.suggest(text, &learned_from(&model, &wins))[0].key,
+            "mlops"
+        );
+        wins.push(("business-impact", "exec revenue dashboard v2 shipped"));
+        let ranked = model.suggest(text, &learned_from(&model, &wins));
+        assert_eq!(ranked[0].key, "business-impact");
+        assert!(
+            ranked[0].matched.contains(&"dashboard".to_string()),
+            "{:?}",
+            ranked[0].matched
+        );
+        assert_eq!(ranked[0].like, vec![3, 2, 1]);
+        // One win of another competency and the word is nobody's.
+        wins.push(("mlops", "dashboard for the serving fleet's gpu usage"));
+        assert_eq!(
+            model.suggest(text, &learned_from(&model, &wins))[0].key,
+            "mlops"
+        );
+    }
+
+    #[test]
+    fn a_near_twin_of_one_labelled_win_follows_it() {
+        // A recurring note: one label is enough, through the words and
+        // pairs the corpus lacks ("oncall rotation", "ppl"), even against a
+        // cold model that is sure of another competency.
+        let model = Model::for_framework(&builtin(), None).unwrap();
+        let text = "ML platform oncall rotation: added 2 ppl, runbooks for top 20 alerts";
+        let cold = top(&model, text);
+        assert_eq!(cold.key, "mlops");
+        assert!(cold.score > 0.9, "{}", cold.score);
+        let learned = learned_from(
+            &model,
+            &[(
+                "leadership",
+                "redesigned ML platform oncall rotation: 6 ppl, runbooks for top 10 alerts",
+            )],
+        );
+        let ranked = model.suggest(text, &learned);
+        assert_eq!(ranked[0].key, "leadership");
+        assert_eq!(ranked[0].like, vec![1]);
+    }
+
+    #[test]
+    fn a_word_is_owned_by_the_one_competency_of_enough_wins() {
+        assert_eq!(owned_by(&[0.0, 3.0, 0.0], 3.0), Some(1));
+        assert_eq!(owned_by(&[0.0, 4.0, 0.0], 3.0), Some(1));
+        assert_eq!(owned_by(&[0.0, 2.0, 0.0], 3.0), None, "too few");
+        assert_eq!(owned_by(&[1.0, 3.0, 0.0], 3.0), None, "two competencies");
+        assert_eq!(owned_by(&[0.0, 0.0, 0.0], 3.0), None);
+        assert_eq!(owned_by(&[], 3.0), None);
+    }
+
     #[test]
     fn the_built_in_calibration_is_read_and_sane() {
         let read: Calibration = toml::from_str(CALIBRATION).unwrap();
@@ -802,6 +938,7 @@ mod tests {
         assert!((0.0..=1.0).contains(&read.ask.threshold), "{read:?}");
         assert!((0.0..1.0).contains(&read.ask.margin), "{read:?}");
         assert!(read.learning.weight > 0.0);
+        assert!(read.learning.own_wins >= 1.0 && read.learning.own_prior > 0.0);
         // A temperature is positive, even for a text of no known feature.
         assert!(read.temperature(0) > 0.0 && read.temperature(40) > 0.0);
     }

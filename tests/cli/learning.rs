@@ -53,6 +53,34 @@ fn labelled_wins_teach_their_jargon_and_are_named_as_examples() {
 }
 
 #[test]
+fn a_word_the_user_always_files_one_way_outweighs_the_corpus() {
+    // The corpus files dashboards under MLOps; this user's three dashboard
+    // wins are all business impact, and a fourth follows them.
+    let journal = Journal::new();
+    let text = "helped CS build health score dashboard";
+    assert_eq!(suggestion(&journal, text).0, "mlops");
+    let ids: Vec<i64> = [
+        "churn dashboard for the renewals team",
+        "built the pipeline health dashboard for sales ops",
+        "exec revenue dashboard v2 shipped",
+    ]
+    .iter()
+    .map(|note| label(&journal, note, "business-impact"))
+    .collect();
+    let (key, words, like) = suggestion(&journal, text);
+    assert_eq!(key, "business-impact");
+    assert!(words.contains(&"dashboard".to_string()), "{words:?}");
+    assert!(
+        like.iter().all(|id| ids.contains(id)) && !like.is_empty(),
+        "{like:?}"
+    );
+    // A fourth dashboard win filed under MLOps: the word is nobody's, and
+    // the corpus keeps it.
+    journal.add(&["dashboard for the serving fleet's gpu usage", "-c", "mlops"]);
+    assert_eq!(suggestion(&journal, text).0, "mlops");
+}
+
+#[test]
 fn inferred_wins_never_teach() {
     let journal = Journal::new();
     for _ in 0..5 {
