@@ -255,17 +255,17 @@ fn accept(app: &App, ids: &InboxIds) -> Result<()> {
     if !wins.is_empty() {
         let accepted = store.set_status(&wins, Status::Accepted)?;
         output::note(&format!(
-            "accepted {accepted} win{} into the journal: {}",
-            plural(accepted),
+            "accepted {} into the journal: {}",
+            output::count(accepted, "win"),
             handles(&wins, &[])
         ));
     }
     for id in follow_ups {
         let win = accept_follow_up(app, &mut store, id)?;
         output::note(&format!(
-            "accepted f{id} onto #{}'s timeline ({} update(s))",
+            "accepted f{id} onto #{}'s timeline ({})",
             win.id,
-            win.updates.len()
+            output::count(win.updates.len(), "update")
         ));
     }
     Ok(())
@@ -288,8 +288,8 @@ fn reject(app: &App, ids: &InboxIds) -> Result<()> {
         (false, false) => "item",
     };
     output::note(&format!(
-        "rejected {rejected} {what}{}: {}",
-        plural(rejected),
+        "rejected {}: {}",
+        output::count(rejected, what),
         handles(&wins, &follow_ups)
     ));
     Ok(())
@@ -392,12 +392,4 @@ fn handles(wins: &[i64], follow_ups: &[i64]) -> String {
         .chain(follow_ups.iter().map(|id| format!("f{id}")))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

@@ -80,11 +80,7 @@ pub(super) fn tell(report: &Report) -> Result<()> {
             report.sent_earlier.join(", ")
         )
     } else {
-        format!(
-            "{} change{} sent",
-            report.published,
-            plural(report.published)
-        )
+        format!("{} sent", output::count(report.published, "change"))
     };
     let mut line = format!("synced: {sent}, {} received", replayed.applied);
     if replayed.ignored_deleted > 0 {
@@ -121,12 +117,4 @@ pub(super) fn missing_line(missing: &Missing) -> String {
     format!(
         "{range} of device {device} are missing from the sync repository (a batch of its removed or damaged on the remote), so this journal lacks them: they come back once {device} runs win sync, which sends them again"
     )
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

@@ -28,9 +28,9 @@ pub fn run(app: &App, args: &UpdateArgs) -> Result<()> {
         .map(|s| format!(" · stage {s}"))
         .unwrap_or_default();
     output::note(&format!(
-        "updated #{}{stage} · {} update(s) on its timeline",
+        "updated #{}{stage} · {} on its timeline",
         win.id,
-        win.updates.len()
+        output::count(win.updates.len(), "update")
     ));
     Ok(())
 }

@@ -22,6 +22,8 @@ use chrono::{
     NaiveTime, TimeZone, Weekday,
 };
 
+use super::win::format_rfc3339;
+
 /// A few of the points in time `win` reads, for errors: one short line.
 /// Every one works wherever a point is read (`-d`, `--since`, `--until`,
 /// `--older-than`): a period stands for its first day (its end for
@@ -187,7 +189,7 @@ fn check_earliest(at: DateTime<FixedOffset>, input: &str) -> Result<(), DateErro
 /// Refuses a date before [`EARLIEST_YEAR`] (a synced record's: unlike
 /// [`check_imported`], the same answer on every device whatever its clock).
 pub fn check_not_too_early(at: DateTime<FixedOffset>) -> Result<(), DateError> {
-    check_earliest(at, &format_rfc3339(at))
+    check_earliest(at, &format_rfc3339(&at))
 }
 
 /// How far after now an imported win may be dated: another machine's clock,
@@ -202,15 +204,11 @@ pub fn check_imported(
 ) -> Result<(), DateError> {
     if at > now + chrono::TimeDelta::hours(IMPORT_SKEW_HOURS) {
         return Err(DateError::Future {
-            input: format_rfc3339(at),
+            input: format_rfc3339(&at),
             resolved: describe(at),
         });
     }
-    check_earliest(at, &format_rfc3339(at))
-}
-
-fn format_rfc3339(at: DateTime<FixedOffset>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    check_earliest(at, &format_rfc3339(&at))
 }
 
 /// When a win happened (`win add -d`): a day keeps the current time of day,
@@ -1010,7 +1008,7 @@ mod tests {
                 let now = at(NOW);
                 let offset = FixedOffset::east_opt(offset_minutes * 60).unwrap();
                 let moment = offset.timestamp_opt(seconds, 0).unwrap();
-                let text = crate::domain::win::format_rfc3339(&moment);
+                let text = format_rfc3339(&moment);
                 prop_assert_eq!(parse_when(&text, now).unwrap(), When::Moment(moment));
             }
 

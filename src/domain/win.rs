@@ -398,6 +398,7 @@ pub fn non_empty(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
 }
 
+/// RFC 3339 to the second, `Z` for UTC: the one way win writes a time.
 pub fn format_rfc3339(at: &DateTime<FixedOffset>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

@@ -185,6 +185,12 @@ fn update_appends_to_the_timeline_and_pending_follows_it() {
     assert_eq!(win["impact"], "churn down from 6.2% to 5.1%");
     assert_eq!(win["updates"][0]["text"], "retention team uses it weekly");
     assert_eq!(win["updates"][0]["at"], NOW);
+    // The count is in the right number, not "1 update(s)".
+    journal
+        .test()
+        .args(["update", "2", "the ranking team adopted it"])
+        .stderr_contains("· 1 update on its timeline")
+        .run();
     let pending = journal.json(&["pending", "--json"]);
     assert_eq!(pending.as_array().unwrap().len(), 1);
     let shown = journal.ok(&["show", "1"]);

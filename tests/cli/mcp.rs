@@ -243,7 +243,7 @@ fn an_agent_session_proposes_a_win_that_the_cli_accepts() {
     journal
         .test()
         .args(["inbox", "accept", "f1", "--yes"])
-        .stderr_contains("accepted f1 onto #1")
+        .stderr_contains("accepted f1 onto #1's timeline (1 update)")
         .run();
     let updated = journal.json(&["show", "1", "--json"]);
     assert_eq!(updated["stage"], "measured");

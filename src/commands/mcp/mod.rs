@@ -52,7 +52,7 @@ fn print_config(app: &App, client: McpClient) -> Result<()> {
     args.push("mcp".to_string());
     let command_line = std::iter::once(&command)
         .chain(&args)
-        .map(|word| shell_quote(word))
+        .map(|word| shell_words::quote(word))
         .collect::<Vec<_>>()
         .join(" ");
     let launch = Launch {
@@ -74,24 +74,11 @@ fn print_config(app: &App, client: McpClient) -> Result<()> {
     Ok(())
 }
 
-/// A word as a POSIX shell reads it back: bare when it is plain, else in
-/// single quotes.
-fn shell_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+:=,@%".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::shell_quote;
+    use shell_words::quote as shell_quote;
 
+    /// The launch line is pasted into a shell: plain words stay bare.
     #[test]
     fn shell_words_are_quoted_only_when_needed() {
         assert_eq!(shell_quote("/usr/bin/win"), "/usr/bin/win");
