@@ -2,8 +2,8 @@
 
 use anyhow::{anyhow, Context, Result};
 use chrono::{DateTime, FixedOffset};
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::types::{ToSql, Value};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 use serde_json::value::RawValue;
 
 use crate::domain::filter::{StatusFilter, WinFilter};
@@ -21,24 +21,70 @@ macro_rules! win_columns {
     w.polished, w.impact, w.next, w.kind, w.role, w.stage, w.starred, w.project, w.competency_source,
     w.suggestions, w.metrics,
     (SELECT json_group_array(c.key ORDER BY wc.position) FROM win_competencies wc
-        JOIN competencies c ON c.id = wc.competency_id WHERE wc.win_id = w.id),
+        JOIN competencies c ON c.id = wc.competency_id WHERE wc.win_id = w.id) AS competencies,
     (SELECT json_group_array(t.name ORDER BY wt.position) FROM win_tags wt
-        JOIN tags t ON t.id = wt.tag_id WHERE wt.win_id = w.id),
-    (SELECT json_group_array(l.url ORDER BY l.position) FROM links l WHERE l.win_id = w.id),
+        JOIN tags t ON t.id = wt.tag_id WHERE wt.win_id = w.id) AS tags,
+    (SELECT json_group_array(l.url ORDER BY l.position) FROM links l WHERE l.win_id = w.id) AS links,
     (SELECT json_group_array(json_object('at', u.at, 'stage', u.stage, 'text', u.text,
         'impact', u.impact, 'next', u.next) ORDER BY u.at_ts, unixepoch(u.at, 'subsec'), u.at, u.stage, u.text, u.impact, u.next, u.id)
-        FROM updates u WHERE u.win_id = w.id),
+        FROM updates u WHERE u.win_id = w.id) AS updates,
     w.status,
     CASE WHEN w.origin IS NULL THEN NULL
         ELSE json_object('source', w.origin, 'client', w.origin_client, 'why', w.origin_why,
             'repository', w.origin_repository, 'remote', w.origin_remote,
-            'commits', json(coalesce(w.origin_commits, '[]'))) END,
+            'commits', json(coalesce(w.origin_commits, '[]'))) END AS provenance,
     w.statement, w.competency_unsure"
     };
 }
 
+/// Declares the columns `win_columns!` reads, by the names the query gives
+/// them, in its order: a column is read as `Column::Uid`, never as a bare
+/// position (a test holds the names to the query's).
+macro_rules! columns {
+    ($($variant:ident = $name:literal),+ $(,)?) => {
+        #[derive(Debug, Clone, Copy)]
+        enum Column { $($variant),+ }
+
+        impl Column {
+            const NAMES: &'static [&'static str] = &[$($name),+];
+
+            fn get<T: rusqlite::types::FromSql>(self, row: &Row<'_>) -> rusqlite::Result<T> {
+                row.get(self as usize)
+            }
+        }
+    };
+}
+
+columns! {
+    Id = "id",
+    Uid = "uid",
+    OccurredAt = "occurred_at",
+    CreatedAt = "created_at",
+    UpdatedAt = "updated_at",
+    Text = "text",
+    Polished = "polished",
+    Impact = "impact",
+    Next = "next",
+    Kind = "kind",
+    Role = "role",
+    Stage = "stage",
+    Starred = "starred",
+    Project = "project",
+    CompetencySource = "competency_source",
+    Suggestions = "suggestions",
+    Metrics = "metrics",
+    Competencies = "competencies",
+    Tags = "tags",
+    Links = "links",
+    Updates = "updates",
+    Status = "status",
+    Provenance = "provenance",
+    Statement = "statement",
+    CompetencyUnsure = "competency_unsure",
+}
+
 /// How many columns `win_columns!` reads: a query may add its own after them.
-pub const WIN_COLUMNS: usize = 25;
+pub const WIN_COLUMNS: usize = Column::NAMES.len();
 pub(crate) use win_columns;
 
 pub const SELECT_WIN: &str = concat!("SELECT ", win_columns!(), " FROM wins w");
@@ -128,41 +174,40 @@ pub struct StoredWin {
 }
 
 pub fn read_stored(row: &Row<'_>) -> Result<StoredWin> {
-    let json = |index: usize| -> Result<Box<RawValue>> {
-        let text: String = row.get(index)?;
+    use Column as C;
+    let raw = |text: String| {
         RawValue::from_string(text).map_err(|err| anyhow!("stored JSON is damaged: {err}"))
     };
+    let json = |column: Column| -> Result<Box<RawValue>> { raw(column.get(row)?) };
     Ok(StoredWin {
-        id: row.get(0)?,
-        uid: row.get(1)?,
-        occurred_at: row.get(2)?,
-        created_at: row.get(3)?,
-        updated_at: row.get(4)?,
-        text: row.get(5)?,
-        polished: row.get(6)?,
-        impact: row.get(7)?,
-        next: row.get(8)?,
-        kind: row.get(9)?,
-        role: row.get(10)?,
-        stage: row.get(11)?,
-        starred: row.get(12)?,
-        project: row.get(13)?,
-        competency_source: row.get(14)?,
-        suggestions: json(15)?,
-        metrics: json(16)?,
-        competencies: json(17)?,
-        tags: json(18)?,
-        links: json(19)?,
-        updates: json(20)?,
-        status: row.get(21)?,
-        provenance: row
-            .get::<_, Option<String>>(22)?
-            .map(|text| {
-                RawValue::from_string(text).map_err(|err| anyhow!("stored JSON is damaged: {err}"))
-            })
+        id: C::Id.get(row)?,
+        uid: C::Uid.get(row)?,
+        occurred_at: C::OccurredAt.get(row)?,
+        created_at: C::CreatedAt.get(row)?,
+        updated_at: C::UpdatedAt.get(row)?,
+        text: C::Text.get(row)?,
+        polished: C::Polished.get(row)?,
+        impact: C::Impact.get(row)?,
+        next: C::Next.get(row)?,
+        kind: C::Kind.get(row)?,
+        role: C::Role.get(row)?,
+        stage: C::Stage.get(row)?,
+        starred: C::Starred.get(row)?,
+        project: C::Project.get(row)?,
+        competency_source: C::CompetencySource.get(row)?,
+        suggestions: json(C::Suggestions)?,
+        metrics: json(C::Metrics)?,
+        competencies: json(C::Competencies)?,
+        tags: json(C::Tags)?,
+        links: json(C::Links)?,
+        updates: json(C::Updates)?,
+        status: C::Status.get(row)?,
+        provenance: C::Provenance
+            .get::<Option<String>>(row)?
+            .map(raw)
             .transpose()?,
-        statement: row.get(23)?,
-        competency_unsure: row.get(24)?,
+        statement: C::Statement.get(row)?,
+        competency_unsure: C::CompetencyUnsure.get(row)?,
     })
 }
 
@@ -400,47 +445,156 @@ pub fn flush(tx: &Connection, names: &mut Names) -> Result<()> {
     Ok(())
 }
 
+/// A win's own row of the wins table, its values bound once for an insert
+/// and a replace alike: `COLUMNS[i]` takes `values()[i]`.
+struct WinRow<'a> {
+    win: &'a NewWin,
+    occurred_at: String,
+    occurred_ts: i64,
+    created_at: String,
+    updated_at: String,
+    kind: &'static str,
+    role: Option<&'static str>,
+    stage: Option<&'static str>,
+    competency_source: &'static str,
+    status: &'static str,
+    suggestions: String,
+    metrics: String,
+    origin: Option<&'a str>,
+    origin_client: Option<&'a str>,
+    origin_why: Option<&'a str>,
+    origin_repository: Option<&'a str>,
+    origin_remote: Option<&'a str>,
+    origin_commits: Option<String>,
+}
+
+impl<'a> WinRow<'a> {
+    /// The columns, `uid` first (a replace keeps the stored one).
+    const COLUMNS: [&'static str; 26] = [
+        "uid",
+        "occurred_at",
+        "occurred_ts",
+        "created_at",
+        "updated_at",
+        "text",
+        "polished",
+        "impact",
+        "next",
+        "kind",
+        "role",
+        "stage",
+        "starred",
+        "project",
+        "competency_source",
+        "suggestions",
+        "metrics",
+        "status",
+        "origin",
+        "origin_client",
+        "origin_why",
+        "statement",
+        "origin_repository",
+        "origin_remote",
+        "origin_commits",
+        "competency_unsure",
+    ];
+
+    fn new(win: &'a NewWin) -> Result<WinRow<'a>> {
+        let origin: Option<&Provenance> = win.provenance.as_ref();
+        Ok(WinRow {
+            win,
+            occurred_at: format_rfc3339(&win.occurred_at),
+            occurred_ts: win.occurred_at.timestamp(),
+            created_at: format_rfc3339(&win.created_at),
+            updated_at: format_rfc3339(&win.updated_at),
+            kind: win.kind.as_str(),
+            role: win.role.map(Role::as_str),
+            stage: win.stage.map(Stage::as_str),
+            competency_source: win.competency_source.as_str(),
+            status: win.status.as_str(),
+            suggestions: serde_json::to_string(&win.suggestions)?,
+            metrics: serde_json::to_string(&win.metrics)?,
+            origin: origin.map(|p| p.source.as_str()),
+            origin_client: origin.and_then(|p| p.client.as_deref()),
+            origin_why: origin.and_then(|p| p.why.as_deref()),
+            origin_repository: origin.and_then(|p| p.repository.as_deref()),
+            origin_remote: origin.and_then(|p| p.remote.as_deref()),
+            origin_commits: origin_commits(origin)?,
+        })
+    }
+
+    /// The values, in `COLUMNS`' order.
+    fn values(&self) -> [&dyn ToSql; 26] {
+        let win = self.win;
+        [
+            &win.uid,
+            &self.occurred_at,
+            &self.occurred_ts,
+            &self.created_at,
+            &self.updated_at,
+            &win.text,
+            &win.polished,
+            &win.impact,
+            &win.next,
+            &self.kind,
+            &self.role,
+            &self.stage,
+            &win.starred,
+            &win.project,
+            &self.competency_source,
+            &self.suggestions,
+            &self.metrics,
+            &self.status,
+            &self.origin,
+            &self.origin_client,
+            &self.origin_why,
+            &win.statement,
+            &self.origin_repository,
+            &self.origin_remote,
+            &self.origin_commits,
+            &win.competency_unsure,
+        ]
+    }
+
+    /// `INSERT` of every column, `?1` for `COLUMNS[0]` and so on; a win
+    /// whose uid is stored already is skipped.
+    fn insert_sql() -> &'static str {
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let places: Vec<String> = (1..=WinRow::COLUMNS.len())
+                .map(|n| format!("?{n}"))
+                .collect();
+            format!(
+                "INSERT INTO wins ({}) VALUES ({}) ON CONFLICT (uid) DO NOTHING",
+                WinRow::COLUMNS.join(", "),
+                places.join(", ")
+            )
+        });
+        &SQL
+    }
+
+    /// `UPDATE` of every column but the uid (`?1`, bound and unused), for
+    /// the win whose id follows the values.
+    fn update_sql() -> &'static str {
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let sets: Vec<String> = (1..WinRow::COLUMNS.len())
+                .map(|i| format!("{} = ?{}", WinRow::COLUMNS[i], i + 1))
+                .collect();
+            format!(
+                "UPDATE wins SET {} WHERE id = ?{}",
+                sets.join(", "),
+                WinRow::COLUMNS.len() + 1
+            )
+        });
+        &SQL
+    }
+}
+
 /// Inserts a win with its satellites; `None` when its uid is already stored.
 pub fn insert_win(tx: &Connection, win: &NewWin, names: &mut Names) -> Result<Option<i64>> {
-    let origin: Option<&Provenance> = win.provenance.as_ref();
+    let row = WinRow::new(win)?;
     let inserted = tx
-        .prepare_cached(
-            "INSERT INTO wins (uid, occurred_at, occurred_ts, created_at, updated_at, text, polished, impact,
-             next, kind, role, stage, starred, project, competency_source, suggestions, metrics,
-             status, origin, origin_client, origin_why, statement, origin_repository, origin_remote,
-             origin_commits, competency_unsure)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
-             ON CONFLICT (uid) DO NOTHING",
-        )?
-        .execute(params![
-        win.uid,
-        format_rfc3339(&win.occurred_at),
-        win.occurred_at.timestamp(),
-        format_rfc3339(&win.created_at),
-        format_rfc3339(&win.updated_at),
-        win.text,
-        win.polished,
-        win.impact,
-        win.next,
-        win.kind.as_str(),
-        win.role.map(Role::as_str),
-        win.stage.map(Stage::as_str),
-        win.starred,
-        win.project,
-        win.competency_source.as_str(),
-        serde_json::to_string(&win.suggestions)?,
-            serde_json::to_string(&win.metrics)?,
-            win.status.as_str(),
-            origin.map(|p| &p.source),
-            origin.and_then(|p| p.client.as_ref()),
-            origin.and_then(|p| p.why.as_ref()),
-            win.statement,
-            origin.and_then(|p| p.repository.as_ref()),
-            origin.and_then(|p| p.remote.as_ref()),
-            origin_commits(origin)?,
-            win.competency_unsure,
-        ])?;
+        .prepare_cached(WinRow::insert_sql())?
+        .execute(params_from_iter(row.values()))?;
     if inserted == 0 {
         // AUTOINCREMENT counts the number the skipped row would have had
         // (SQLite raises sqlite_sequence even when DO NOTHING drops the
@@ -474,43 +628,10 @@ pub fn replace_win(
     // Gathered rows may belong to this win: write them before its
     // satellites are cleared.
     flush(tx, names)?;
-    let origin: Option<&Provenance> = win.provenance.as_ref();
-    tx.prepare_cached(
-        "UPDATE wins SET occurred_at = ?2, occurred_ts = ?3, updated_at = ?4, text = ?5, polished = ?6,
-         impact = ?7, next = ?8, kind = ?9, role = ?10, stage = ?11, starred = ?12, project = ?13,
-         competency_source = ?14, suggestions = ?15, metrics = ?16, created_at = ?17, status = ?18,
-         origin = ?19, origin_client = ?20, origin_why = ?21, statement = ?22,
-         origin_repository = ?23, origin_remote = ?24, origin_commits = ?25, competency_unsure = ?26
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        format_rfc3339(&win.occurred_at),
-        win.occurred_at.timestamp(),
-        format_rfc3339(&win.updated_at),
-        win.text,
-        win.polished,
-        win.impact,
-        win.next,
-        win.kind.as_str(),
-        win.role.map(Role::as_str),
-        win.stage.map(Stage::as_str),
-        win.starred,
-        win.project,
-        win.competency_source.as_str(),
-        serde_json::to_string(&win.suggestions)?,
-        serde_json::to_string(&win.metrics)?,
-        format_rfc3339(&win.created_at),
-        win.status.as_str(),
-        origin.map(|p| &p.source),
-        origin.and_then(|p| p.client.as_ref()),
-        origin.and_then(|p| p.why.as_ref()),
-        win.statement,
-        origin.and_then(|p| p.repository.as_ref()),
-        origin.and_then(|p| p.remote.as_ref()),
-        origin_commits(origin)?,
-        win.competency_unsure,
-    ])?;
+    let row = WinRow::new(win)?;
+    let id_value: &dyn ToSql = &id;
+    tx.prepare_cached(WinRow::update_sql())?
+        .execute(params_from_iter(row.values().into_iter().chain([id_value])))?;
     for sql in [
         "DELETE FROM win_competencies WHERE win_id = ?1",
         "DELETE FROM win_tags WHERE win_id = ?1",
@@ -620,5 +741,39 @@ fn origin_commits(origin: Option<&Provenance>) -> Result<Option<String>> {
             Ok(Some(serde_json::to_string(&provenance.commits)?))
         }
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Column, WinRow, SELECT_WIN, WIN_COLUMNS};
+    use crate::store::Store;
+
+    #[test]
+    fn columns_are_read_by_the_names_the_query_gives_them() {
+        let store = Store::open_in_memory().unwrap();
+        let statement = store.conn.prepare(SELECT_WIN).unwrap();
+        let names: Vec<&str> = statement.column_names().collect();
+        assert_eq!(names, Column::NAMES);
+        assert_eq!(WIN_COLUMNS, statement.column_count());
+        let last = Column::CompetencyUnsure as usize;
+        assert_eq!(Column::NAMES[last], "competency_unsure");
+    }
+
+    #[test]
+    fn insert_and_replace_write_the_same_columns() {
+        let store = Store::open_in_memory().unwrap();
+        let insert = store.conn.prepare(WinRow::insert_sql()).unwrap();
+        let update = store.conn.prepare(WinRow::update_sql()).unwrap();
+        assert_eq!(insert.parameter_count(), WinRow::COLUMNS.len());
+        // The values, then the id.
+        assert_eq!(update.parameter_count(), WinRow::COLUMNS.len() + 1);
+        for column in &WinRow::COLUMNS[1..] {
+            assert!(
+                WinRow::update_sql().contains(&format!(" {column} = ?")),
+                "{column}"
+            );
+        }
+        assert!(!WinRow::update_sql().contains(" uid = "));
     }
 }
