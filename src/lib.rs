@@ -1,8 +1,9 @@
 //! `win`: a terminal-first journal of professional wins.
 //!
-//! Layout: `cli` (clap types) → `commands` (glue, one file each) → the pure
-//! `domain` and `analyze` modules; `store` owns all SQL, `output` all
-//! printing, `prompt` all questions.
+//! Layout: ARCHITECTURE.md, whose layer table `tests/cli/architecture.rs`
+//! holds the code to. Modules are `pub(crate)` unless something outside the
+//! crate needs them (the fuzz targets, `bench/`, `tests/eval.rs`), so the
+//! compiler reports what nothing uses.
 
 // Output goes through `output`, which guards a terminal (see clippy.toml).
 #![deny(clippy::print_stdout, clippy::print_stderr)]

@@ -73,5 +73,11 @@ impl Store {
     }
 }
 
+/// Whether an error came from SQLite: the journal file's, not the
+/// caller's (`win mcp` tells an agent which is which).
+pub fn is_journal_error(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause.downcast_ref::<rusqlite::Error>().is_some()
+}
+
 #[cfg(test)]
 mod tests;

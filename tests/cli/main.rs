@@ -30,6 +30,7 @@
 
 mod harness;
 
+mod architecture;
 mod capture;
 mod dates;
 mod first_hour;

@@ -400,8 +400,7 @@ fn bad(err: anyhow::Error) -> ErrorData {
 fn tool_error(err: anyhow::Error) -> ErrorData {
     let message = format!("{err:#}");
     let internal = err.chain().any(|cause| {
-        cause.downcast_ref::<rusqlite::Error>().is_some()
-            || cause.downcast_ref::<std::io::Error>().is_some()
+        crate::store::is_journal_error(cause) || cause.downcast_ref::<std::io::Error>().is_some()
     });
     if internal {
         ErrorData::internal_error(message, None)
