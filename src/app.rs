@@ -1,12 +1,12 @@
 //! What every command gets: the clock, the paths, the settings. Resources
 //! (journal, frameworks) are opened on first use, by the command that needs them.
 
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{anyhow, bail, Context, Result};
-use chrono::{DateTime, FixedOffset, Local};
+use chrono::{DateTime, FixedOffset};
+use jiff::tz::TimeZone;
 
 use crate::analyze::{Rules, UserFiles, UserText};
 use crate::cli::{Cli, FilterArgs, ScopeArgs};
@@ -244,9 +244,16 @@ pub fn default_db_path() -> Option<PathBuf> {
 /// `TZ`, its offset is also the zone, so tests do not depend on the machine.
 fn clock() -> Result<(DateTime<FixedOffset>, Zone)> {
     let zone_set = std::env::var_os("TZ").is_some_and(|tz| !tz.is_empty());
-    if let Some(tz) = std::env::var_os("TZ").filter(|_| zone_set) {
-        check_zone(&tz)?;
-    }
+    let system_zone = || -> Result<Zone> {
+        let rules = if zone_set {
+            TimeZone::try_system().map_err(|_| bad_zone())?
+        } else {
+            // No zone file either (a bare container): UTC, as C programs do.
+            TimeZone::system()
+        };
+        // Read once, kept for the process (see `error::leave_to_exit`).
+        Ok(Zone::Rules(Box::leak(Box::new(rules))))
+    };
     match std::env::var("WIN_NOW") {
         Ok(text) if !text.trim().is_empty() => {
             let now = DateTime::parse_from_rfc3339(text.trim()).with_context(|| {
@@ -255,87 +262,29 @@ fn clock() -> Result<(DateTime<FixedOffset>, Zone)> {
                 )
             })?;
             let zone = if zone_set {
-                Zone::Local
+                system_zone()?
             } else {
                 Zone::Fixed(*now.offset())
             };
             Ok((now, zone))
         }
-        _ => Ok((Local::now().fixed_offset(), Zone::Local)),
+        _ => {
+            let zone = system_zone()?;
+            let now = chrono::Utc::now();
+            Ok((now.with_timezone(&zone.offset_at(now)), zone))
+        }
     }
 }
 
-/// Where chrono looks for the zone file a `TZ` names.
-const ZONE_FOLDERS: [&str; 4] = [
-    "/usr/share/zoneinfo",
-    "/share/zoneinfo",
-    "/etc/zoneinfo",
-    "/usr/share/lib/zoneinfo",
-];
-
-/// `TZ` must name a zone chrono can read: a zone file (`Europe/Paris`,
-/// `:Europe/Paris`, an absolute path) or a POSIX rule (`CET-1CEST,…`), as
-/// chrono looks for them. Given anything else, chrono takes the system's
-/// zone or UTC without a word, and every date typed would be stored at the
-/// wrong offset.
-fn check_zone(tz: &std::ffi::OsStr) -> Result<()> {
+/// `TZ` names no zone jiff can read (a zone name, `:name`, a file, or a
+/// POSIX rule): left alone, it would be UTC, and every date typed would be
+/// stored at the wrong offset.
+fn bad_zone() -> anyhow::Error {
     let fix = "set TZ to a zone such as Europe/Paris, or unset it to use the system's zone";
-    let Some(tz) = tz.to_str() else {
-        bail!("TZ is not UTF-8 text: {fix}");
-    };
-    let (name, rule_allowed) = match tz.strip_prefix(':') {
-        Some(name) => (name, false),
-        None if tz == "localtime" => ("/etc/localtime", false),
-        None => (tz, true),
-    };
-    let zone_file = |path: &Path| {
-        let mut magic = [0; 4];
-        std::fs::File::open(path)
-            .and_then(|mut file| file.read_exact(&mut magic))
-            .is_ok_and(|()| &magic == b"TZif")
-    };
-    let found = if Path::new(name).is_absolute() {
-        zone_file(Path::new(name))
-    } else {
-        ZONE_FOLDERS
-            .iter()
-            .any(|folder| zone_file(&Path::new(folder).join(name)))
-    };
-    if found || (rule_allowed && crate::domain::posix_tz::is_posix_rule(name)) {
-        return Ok(());
-    }
-    bail!(
-        "TZ=\"{tz}\" is not a time zone: no zone file of that name in {}, nor a rule such as CET-1CEST,M3.5.0,M10.5.0/3; {fix}",
-        ZONE_FOLDERS[0]
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tz_is_a_zone_file_or_a_rule() {
-        for good in [
-            "Europe/Paris",
-            ":Europe/Paris",
-            "UTC",
-            "UTC0",
-            "CET-1CEST,M3.5.0,M10.5.0/3",
-        ] {
-            assert!(check_zone(good.as_ref()).is_ok(), "{good}");
-        }
-        for bad in [
-            "Europe/Pariss",
-            "Mars/Olympus",
-            ":CET-1CEST,M3.5.0,M10.5.0/3",
-            "/etc/hostname",
-        ] {
-            let err = check_zone(bad.as_ref()).unwrap_err().to_string();
-            assert!(
-                err.contains("is not a time zone") && err.contains("unset it"),
-                "{err}"
-            );
-        }
+    match std::env::var("TZ") {
+        Ok(tz) => anyhow::anyhow!(
+            "TZ=\"{tz}\" is not a time zone: no zone of that name, nor a rule such as CET-1CEST,M3.5.0,M10.5.0/3; {fix}"
+        ),
+        Err(_) => anyhow::anyhow!("TZ is not UTF-8 text: {fix}"),
     }
 }

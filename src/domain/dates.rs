@@ -18,9 +18,10 @@
 use std::fmt;
 
 use chrono::{
-    DateTime, Datelike, Days, FixedOffset, LocalResult, Months, NaiveDate, NaiveDateTime,
-    NaiveTime, TimeZone, Weekday,
+    DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Timelike, Weekday,
 };
+use jiff::tz::AmbiguousOffset;
 
 use super::win::format_rfc3339;
 
@@ -117,23 +118,38 @@ pub struct Period {
 pub enum Zone {
     /// One offset all year (`WIN_NOW` without `TZ`, and tests).
     Fixed(FixedOffset),
-    /// The system's zone, `TZ` or else /etc/localtime, with its rules.
-    Local,
+    /// A zone with its rules (`TZ`, else the system's), read once by the
+    /// caller (jiff's `tz`) and kept for the process.
+    Rules(&'static jiff::tz::TimeZone),
 }
 
 impl Zone {
     /// `naive` on this zone's wall clock. `None` for a time that a change to
     /// daylight saving skips; a time that happens twice is the first one.
     pub fn moment(self, naive: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
-        match self {
-            Zone::Fixed(offset) => offset.from_local_datetime(&naive).single(),
+        let at = |offset: FixedOffset| offset.from_local_datetime(&naive).single();
+        let Zone::Rules(rules) = self else {
+            return at(self.offset_at(naive.and_utc()));
+        };
+        let Some(civil) = civil(naive) else {
+            // Beyond the years the zone database knows: its offset today.
+            return at(self.offset_at(chrono::Utc::now()));
+        };
+        match rules.to_ambiguous_timestamp(civil).offset() {
+            AmbiguousOffset::Unambiguous { offset } => at(fixed(offset)),
+            AmbiguousOffset::Gap { .. } => None,
             // Of the two readings of a time that happens twice, the earlier
-            // moment (compared as instants: chrono does not order them).
-            Zone::Local => match chrono::Local.from_local_datetime(&naive) {
-                LocalResult::Single(at) => Some(at.fixed_offset()),
-                LocalResult::Ambiguous(one, other) => Some(one.min(other).fixed_offset()),
-                LocalResult::None => None,
-            },
+            // moment (compared as instants).
+            AmbiguousOffset::Fold { before, after } => at(fixed(before)).min(at(fixed(after))),
+        }
+    }
+
+    /// The offset this zone has at a moment.
+    pub fn offset_at(self, moment: DateTime<chrono::Utc>) -> FixedOffset {
+        match self {
+            Zone::Fixed(offset) => offset,
+            Zone::Rules(rules) => jiff::Timestamp::from_second(moment.timestamp())
+                .map_or(UTC, |at| fixed(rules.to_offset(at))),
         }
     }
 
@@ -149,6 +165,31 @@ impl Zone {
                 )
             })
     }
+}
+
+const UTC: FixedOffset = match FixedOffset::east_opt(0) {
+    Some(utc) => utc,
+    None => unreachable!(),
+};
+
+/// jiff's offset as chrono's (both are whole seconds within a day).
+fn fixed(offset: jiff::tz::Offset) -> FixedOffset {
+    FixedOffset::east_opt(offset.seconds()).unwrap_or(UTC)
+}
+
+/// chrono's wall-clock time as jiff's, within the years jiff knows.
+fn civil(naive: NaiveDateTime) -> Option<jiff::civil::DateTime> {
+    let narrow = |n: u32| i8::try_from(n).ok();
+    jiff::civil::DateTime::new(
+        i16::try_from(naive.year()).ok()?,
+        narrow(naive.month())?,
+        narrow(naive.day())?,
+        narrow(naive.hour())?,
+        narrow(naive.minute())?,
+        narrow(naive.second())?,
+        i32::try_from(naive.nanosecond().min(999_999_999)).ok()?,
+    )
+    .ok()
 }
 
 /// The clock that relative dates are read against, and the zone that
@@ -607,6 +648,30 @@ pub fn month_of(at: &DateTime<FixedOffset>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Central European time with its rules, as `TZ` spells it.
+    fn paris() -> Zone {
+        let rules = jiff::tz::TimeZone::posix("CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        Zone::Rules(Box::leak(Box::new(rules)))
+    }
+
+    fn wall(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn a_zone_with_rules_reads_summer_winter_the_gap_and_the_fold() {
+        let zone = paris();
+        let at = |text: &str| zone.moment(wall(text)).map(|m| m.to_rfc3339());
+        assert_eq!(at("2026-07-01 10:00").unwrap(), "2026-07-01T10:00:00+02:00");
+        assert_eq!(at("2026-01-15 10:00").unwrap(), "2026-01-15T10:00:00+01:00");
+        // Skipped when the clocks go forward.
+        assert_eq!(at("2026-03-29 02:30"), None);
+        // Twice when they go back: the first one.
+        assert_eq!(at("2026-10-25 02:30").unwrap(), "2026-10-25T02:30:00+02:00");
+        let noon = DateTime::parse_from_rfc3339("2026-07-01T10:00:00Z").unwrap();
+        assert_eq!(zone.offset_at(noon.to_utc()).local_minus_utc(), 7200);
+    }
 
     fn at(text: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(text).unwrap()

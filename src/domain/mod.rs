@@ -8,7 +8,6 @@ pub(crate) mod gitlog;
 pub mod import;
 pub(crate) mod limits;
 pub(crate) mod metric;
-pub(crate) mod posix_tz;
 pub(crate) mod record;
 pub(crate) mod review;
 pub(crate) mod search;

@@ -739,7 +739,13 @@ fn csv_round_trip_keeps_tags_with_separators() {
 fn an_unknown_time_zone_is_an_error_that_says_how_to_fix_it() {
     let journal = Journal::new();
     journal.add(&["shipped the ranker"]);
-    for tz in ["Europe/Pariss", "Mars/Olympus", "CET-1CEST"] {
+    for tz in [
+        "Europe/Pariss",
+        "Mars/Olympus",
+        "CET-1CEST",
+        ":CET-1CEST,M3.5.0,M10.5.0/3",
+        "/etc/hostname",
+    ] {
         journal
             .test()
             .env("TZ", tz)
@@ -761,6 +767,15 @@ fn an_unknown_time_zone_is_an_error_that_says_how_to_fix_it() {
             .run()
             .json();
         assert_eq!(win["occurred_at"], "2026-07-01T10:00:00+02:00", "{tz}");
+    }
+    for tz in ["UTC", "UTC0"] {
+        let win = journal
+            .test()
+            .env("TZ", tz)
+            .args(["add", "cut p99 latency", "-d", "2026-07-01T10:00", "--json"])
+            .run()
+            .json();
+        assert_eq!(win["occurred_at"], "2026-07-01T10:00:00Z", "{tz}");
     }
 }
 
