@@ -241,3 +241,74 @@ fn add_edit_opens_the_editor_on_a_commented_buffer() {
         .stderr_contains("cannot run the editor")
         .run();
 }
+
+/// Thousands of tags made a capture quadratic (every tag row rewrote the
+/// win's full-text row): a win takes at most 100 tags, and 100 links.
+#[test]
+fn a_win_takes_at_most_a_hundred_tags() {
+    let journal = Journal::new();
+    let tags = |n: usize| {
+        (0..n)
+            .map(|i| format!("t{i}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    journal.add(&["cut p99 latency", "-t", &tags(100)]);
+    crate::user_files::bounded(&journal)
+        .args(["add", "cut p99 latency again", "-t", &tags(5000)])
+        .fails()
+        .stderr_contains("the win has 5000 tags, over the limit of 100")
+        .run();
+    assert_eq!(
+        journal
+            .json(&["list", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// A win whose text has a line starting with `#` (a PR number) or
+/// `Impact:` could never be edited in `$EDITOR`: the buffer dropped the
+/// line, and the edit was taken for a change made by another command.
+#[test]
+fn a_text_with_comment_like_lines_is_edited_in_the_editor() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: script(1) is missing, so no terminal can be faked");
+        return;
+    }
+    let journal = Journal::new();
+    journal.add(&[
+        "shipped the ranker\n#412 merged\nImpact: big",
+        "-c",
+        "mlops",
+    ]);
+    let output = journal
+        .test()
+        .shell("script -qec 'win edit 1' /dev/null")
+        .env("EDITOR", "sed -i 1s/shipped/launched/")
+        .status_one_of(&[0, 1])
+        .run();
+    assert_eq!(output.code, Some(0), "{}{}", output.stdout, output.stderr);
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["text"], "launched the ranker\n#412 merged\nImpact: big");
+}
+
+#[test]
+fn an_inferred_competency_says_how_to_change_it() {
+    let journal = Journal::new();
+    journal.add(&["first"]);
+    let stderr = journal
+        .test()
+        .args(["add", "mentored two new hires through their first launch"])
+        .stderr_contains("leadership (inferred from: ")
+        .stderr_contains("change with: win edit 2 -c NAME)")
+        .run()
+        .stderr;
+    assert!(!stderr.contains("set with -c"), "{stderr}");
+}

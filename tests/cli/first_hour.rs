@@ -2,7 +2,7 @@
 //! back-dated wins, dates, completions, the man page, the checker, ids,
 //! the sync remote, and the smaller things.
 
-use crate::harness::Journal;
+use crate::harness::{Journal, Test};
 use crate::pty::Pty;
 
 /// Erases the line typed so far (readline's unix-line-discard).
@@ -515,4 +515,123 @@ fn a_sync_after_a_passphrase_says_it_sent_it() {
         said.contains("synced: 0 changes sent, 0 received"),
         "{said}"
     );
+}
+
+#[test]
+fn the_command_names_people_type_are_aliases() {
+    let journal = Journal::new();
+    journal.add(&["tuned the ranker"]);
+    journal.add(&["wrote the runbook"]);
+    assert!(journal.ok(&["ls"]).contains("tuned the ranker"));
+    assert!(journal
+        .ok(&["find", "runbook"])
+        .contains("wrote the runbook"));
+    journal.ok(&["delete", "1", "--yes"]);
+    assert!(!journal.ok(&["list"]).contains("tuned the ranker"));
+    let help = journal.ok(&["--help"]);
+    for alias in ["[alias: ls]", "[alias: delete]", "[alias: find]"] {
+        assert!(help.contains(alias), "{alias} in {help}");
+    }
+}
+
+#[test]
+fn win_alone_shows_the_first_three_commands() {
+    let output = Test::new().stderr("").run();
+    let stdout = output.stdout;
+    for step in ["win add \"", "win list", "win review draft >", "win --help"] {
+        assert!(stdout.contains(step), "{step} in {stdout}");
+    }
+    assert!(stdout.lines().count() < 12, "short: {stdout}");
+    assert!(!stdout.contains("requires a subcommand"), "{stdout}");
+}
+
+#[test]
+fn a_long_flag_typed_with_one_dash_is_caught() {
+    let journal = Journal::new();
+    for args in [
+        &["add", "tuned the ranker", "-competency", "mlops"][..],
+        &["add", "tuned the ranker", "-competency=mlops"],
+        &["list", "-since", "90d"],
+        &["-db", "other.db", "list"],
+    ] {
+        let long = args.iter().find(|a| a.starts_with('-')).unwrap();
+        let name = long.trim_start_matches('-').split('=').next().unwrap();
+        journal
+            .test()
+            .args(args)
+            .status(2)
+            .stderr_contains(format!("did you mean '--{name}'?"))
+            .run();
+    }
+    assert!(!journal.db().exists(), "nothing was stored");
+    // Short flags with their value attached, and text after `--`, stay as they were.
+    journal.add(&["tuned the ranker", "-cmlops", "-tscoring"]);
+    journal.add(&["-t", "x", "--", "-competency is a word here"]);
+    let wins = journal.json(&["list", "--format", "json"]);
+    assert_eq!(wins[1]["competencies"], serde_json::json!(["mlops"]));
+    assert_eq!(wins[0]["text"], "-competency is a word here");
+}
+
+#[test]
+fn win_db_in_the_environment_is_not_shown_as_a_typed_flag() {
+    let journal = Journal::new();
+    let usage = journal.test().arg("show").status(2).run().stderr;
+    assert!(usage.contains("Usage: win show <ID>"), "{usage}");
+    assert!(!usage.contains("--db"), "{usage}");
+    let help = journal.ok(&["show", "--help"]);
+    assert!(help.contains("[env: WIN_DB]"), "{help}");
+    assert!(!help.contains(&*journal.db().to_string_lossy()), "{help}");
+    // WIN_DB still chooses the journal, --db still wins over it, and empty is an error.
+    journal.add(&["in the journal"]);
+    assert!(journal.ok(&["list"]).contains("in the journal"));
+    journal
+        .test()
+        .args(["--db", "other.db", "list"])
+        .fails()
+        .stderr_contains("no journal at other.db")
+        .run();
+    journal
+        .test()
+        .env("WIN_DB", "")
+        .arg("list")
+        .fails()
+        .stderr_contains("WIN_DB is empty")
+        .run();
+}
+
+#[test]
+fn global_flags_have_their_own_heading_in_a_command_help() {
+    let journal = Journal::new();
+    for command in [&["help", "add"][..], &["add", "--help"], &["list", "-h"]] {
+        let help = journal.ok(command);
+        let (own, global) = help.split_once("Global options:").expect(&help);
+        for flag in ["--db", "--color", "--yes", "--framework"] {
+            assert!(global.contains(flag), "{flag} under Global options: {help}");
+            assert!(
+                !own.contains(flag),
+                "{flag} among the command's own: {help}"
+            );
+        }
+    }
+    let add = journal.ok(&["help", "add"]);
+    let (own, _) = add.split_once("Global options:").unwrap();
+    assert!(
+        own.contains("--competency") && own.contains("--dry-run"),
+        "{add}"
+    );
+}
+
+#[test]
+fn counts_of_one_are_singular() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker", "-c", "mlops"]);
+    let check = journal.ok(&["review", "check"]);
+    assert!(check.contains("1 win checked"), "{check}");
+    assert!(!check.contains("1 wins"), "{check}");
+    assert!(check.contains("  1 win,"), "{check}");
+    let stats = journal.ok(&["stats"]);
+    assert!(stats.contains("— 1 win\n"), "{stats}");
+    journal.add(&["tuned the ranker", "-c", "mlops"]);
+    assert!(journal.ok(&["stats"]).contains("— 2 wins\n"));
+    assert!(journal.ok(&["review", "check"]).contains("2 wins checked"));
 }

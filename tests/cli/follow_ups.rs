@@ -69,3 +69,27 @@ fn update_of_a_win_deleted_while_it_waits_says_so() {
         .stdout_contains("another win")
         .run();
 }
+
+/// `win update -d` refuses a follow-up dated before its win; `win edit -d`
+/// moved a win after its own follow-ups.
+#[test]
+fn an_edit_cannot_date_a_win_after_its_follow_ups() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker", "-d", "2026-01-01", "-c", "mlops"]);
+    journal.ok(&["update", "1", "--impact", "+3%", "-d", "2026-02-01"]);
+    journal
+        .test()
+        .args(["edit", "1", "-d", "2026-03-01"])
+        .fails()
+        .stderr_contains("#1 would then happen after its first follow-up (2026-02-01)")
+        .run();
+    journal.ok(&["edit", "1", "-d", "2026-01-15"]);
+    let win = journal.json(&["show", "1", "--json"]);
+    assert!(
+        win["occurred_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-01-15"),
+        "{win}"
+    );
+}

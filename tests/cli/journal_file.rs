@@ -215,3 +215,93 @@ fn a_version_1_journal_is_backed_up_and_migrated() {
         2
     );
 }
+
+/// A journal as schema 4 left it (this change is migration 0006), with a win of
+/// every kind of linked row, and a gap where #3 and #4 were deleted.
+fn schema_4_journal(journal: &Journal) {
+    std::fs::create_dir_all(journal.db().parent().unwrap()).unwrap();
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    for sql in [
+        include_str!("../../src/store/migrations/0001_init.sql"),
+        include_str!("../../src/store/migrations/0002_bulk_fts.sql"),
+        include_str!("../../src/store/migrations/0003_suspend_triggers.sql"),
+        include_str!("../../src/store/migrations/0004_fts_rows_view.sql"),
+    ] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         INSERT INTO wins (id, uid, occurred_at, occurred_ts, created_at, updated_at, text, kind, stage, competency_source)
+         VALUES (1, '0190a000-0000-7000-8000-000000000001', '2026-03-04T10:00:00+01:00', 1772614800,
+                 '2026-03-04T10:00:00+01:00', '2026-03-04T10:00:00+01:00', 'fixed drift in the feature store', 'shipped', 'shipped', 'user'),
+                (2, '0190a000-0000-7000-8000-000000000002', '2026-04-04T10:00:00+01:00', 1775293200,
+                 '2026-04-04T10:00:00+01:00', '2026-04-04T10:00:00+01:00', 'mentored a new hire', 'leadership', NULL, 'none'),
+                (5, '0190a000-0000-7000-8000-000000000005', '2026-05-04T10:00:00+01:00', 1777885200,
+                 '2026-05-04T10:00:00+01:00', '2026-05-04T10:00:00+01:00', 'cut scoring latency', 'shipped', 'measured', 'user');
+         INSERT INTO competencies (id, key) VALUES (1, 'mlops'), (2, 'data');
+         INSERT INTO win_competencies (win_id, competency_id, position) VALUES (1, 2, 0), (5, 1, 0);
+         INSERT INTO tags (id, name) VALUES (1, 'scoring'), (2, 'drift');
+         INSERT INTO win_tags (win_id, tag_id, position) VALUES (1, 2, 0), (5, 1, 0);
+         INSERT INTO links (win_id, position, url) VALUES (5, 0, 'https://example.test/pr/5');
+         INSERT INTO updates (win_id, at, at_ts, stage, text, impact)
+         VALUES (5, '2026-06-01T10:00:00+01:00', 1780304400, 'measured', 'rolled out everywhere', 'tickets about timeouts -40%');
+         PRAGMA user_version = 4;",
+    )
+    .unwrap();
+}
+
+#[test]
+fn migrating_keeps_every_id_link_and_search_and_stops_reusing_ids() {
+    let journal = Journal::new();
+    schema_4_journal(&journal);
+    let win = journal.json(&["show", "#5", "--json"]);
+    assert_eq!(win["text"], "cut scoring latency");
+    assert_eq!(win["competencies"], serde_json::json!(["mlops"]));
+    assert_eq!(win["tags"], serde_json::json!(["scoring"]));
+    assert_eq!(
+        win["links"],
+        serde_json::json!(["https://example.test/pr/5"])
+    );
+    assert_eq!(win["updates"][0]["impact"], "tickets about timeouts -40%");
+    assert!(journal.db().with_file_name("wins.db.bak-4").exists());
+    // The full-text index still points at the same numbers: text, tags and
+    // the timeline of each win.
+    let found = |query: &str| -> Vec<i64> {
+        let hits = journal.json(&["search", query, "--format", "json"]);
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(found("feature store"), [1]);
+    assert_eq!(found("drift"), [1]);
+    assert_eq!(found("timeouts"), [5]);
+    assert_eq!(found("mentored"), [2]);
+    // The newest win goes; its number is not given to the next one.
+    journal.ok(&["rm", "5", "--yes"]);
+    assert_eq!(journal.add(&["shipped the ranker", "-t", "ranking"]), 6);
+    assert_eq!(found("ranking"), [6]);
+    assert_eq!(found("drift"), [1]);
+    journal.ok(&["update", "1", "--impact", "stale features caught daily"]);
+    assert_eq!(found("stale"), [1]);
+    let conn = rusqlite::Connection::open(journal.db()).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let dangling: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(dangling, 0);
+    let links: i64 = conn
+        .query_row("SELECT count(*) FROM links", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(links, 0, "win #5's link went with it");
+    let tags: i64 = conn
+        .query_row("SELECT count(*) FROM win_tags", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(tags, 2, "#1's tag kept, #6's added, #5's gone");
+}

@@ -202,3 +202,56 @@ fn update_appends_to_the_timeline_and_pending_follows_it() {
     assert!(stderr.contains("nothing to record"), "{stderr}");
     journal.fails(&["update", "1", "x", "-d", "2026-08-01"]);
 }
+
+#[test]
+fn ids_are_taken_as_win_prints_them() {
+    let journal = Journal::new();
+    journal.add(&["one"]);
+    journal.add(&["two"]);
+    assert!(journal.ok(&["show", "#2"]).contains("two"));
+    journal.ok(&["star", "#1"]);
+    journal.ok(&["update", "#1", "--stage", "shipped"]);
+    journal.ok(&["edit", "#1", "--text", "one, edited"]);
+    journal.ok(&["rm", "#1", "#2", "--yes"]);
+    journal
+        .test()
+        .args(["show", "four"])
+        .status(2)
+        .stderr_contains("such as 4 or #4")
+        .run();
+}
+
+#[test]
+fn a_limit_of_zero_is_refused_rather_than_reported_as_no_match() {
+    let journal = Journal::new();
+    journal.add(&["one"]);
+    for command in ["list", "export", "search"] {
+        let mut args = vec![command, "-n", "0"];
+        if command == "search" {
+            args.push("one");
+        }
+        let output = journal
+            .test()
+            .args(&args)
+            .status(2)
+            .stderr_contains("give 1 or more")
+            .run();
+        assert!(
+            !output.stderr.contains("no wins match"),
+            "{}",
+            output.stderr
+        );
+    }
+    assert!(journal.ok(&["list", "-n", "1"]).contains("one"));
+}
+
+#[test]
+fn a_deleted_win_number_is_never_given_again() {
+    let journal = Journal::new();
+    journal.add(&["one"]);
+    journal.add(&["two"]);
+    journal.ok(&["rm", "2", "--yes"]);
+    assert_eq!(journal.add(&["three"]), 3, "#2 was deleted, not free");
+    journal.ok(&["rm", "1", "3", "--yes"]);
+    assert_eq!(journal.add(&["four"]), 4, "an emptied journal counts on");
+}

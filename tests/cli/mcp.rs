@@ -780,3 +780,84 @@ fn an_agent_cannot_overwrite_an_accepted_win_its_outcome_waits_in_the_inbox() {
         .fails(&["inbox", "accept", "f1", "--yes"])
         .contains("no proposed follow-up f1"));
 }
+
+/// `inbox reject` checked that a win was still proposed before its write:
+/// racing an `inbox accept` of the same win, both said they had done it,
+/// and the accepted win was gone.
+#[test]
+fn an_inbox_reject_never_deletes_a_win_accepted_meanwhile() {
+    use std::process::Stdio;
+    let journal = Journal::new();
+    journal.add(&["already in the journal"]);
+    let proposals: String = (0..12)
+        .map(|i| {
+            format!(
+                "{{\"text\":\"agent win {i} cut latency\",\"occurred_at\":\"2026-11-01T10:00:00Z\",\"status\":\"proposed\",\"uid\":\"01900000-0000-7000-8000-{i:012x}\"}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(journal.path().join("proposed.jsonl"), proposals).unwrap();
+    journal.ok(&["import", "proposed.jsonl"]);
+    let mut accepted_and_kept = 0;
+    for id in 2..14 {
+        let id = id.to_string();
+        let spawn = |verb: &str| {
+            journal
+                .test()
+                .args(["inbox", verb, &id, "--yes"])
+                .command()
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (accept, reject) = (spawn("accept"), spawn("reject"));
+        let accepted = accept.wait_with_output().unwrap();
+        let rejected = reject.wait_with_output().unwrap();
+        let exists = journal
+            .test()
+            .args(["show", &id])
+            .status_one_of(&[0, 1])
+            .run()
+            .code
+            == Some(0);
+        assert!(
+            !(accepted.status.success() && rejected.status.success()),
+            "#{id}: both the accept and the reject said they were done"
+        );
+        if accepted.status.success() {
+            assert!(exists, "#{id} was accepted, then deleted");
+            accepted_and_kept += 1;
+        } else {
+            assert!(
+                !exists,
+                "#{id}: the accept failed but the win is still there"
+            );
+        }
+    }
+    let inbox = journal.json(&["inbox", "--json"]);
+    assert_eq!(inbox.as_array().unwrap().len(), 0, "{inbox}");
+    assert_eq!(
+        journal
+            .json(&["list", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1 + accepted_and_kept
+    );
+}
+
+/// `mcp config` passed a relative `--db` through as typed: the agent,
+/// started in some project folder, then wrote to a new journal there.
+#[test]
+fn mcp_config_names_the_journal_by_its_absolute_path() {
+    let journal = Journal::new();
+    let config = journal
+        .test()
+        .env("WIN_DB", "rel/wins.db")
+        .args(["mcp", "config", "--client", "generic"])
+        .run()
+        .stdout;
+    let absolute = journal.path().join("rel/wins.db");
+    assert!(config.contains(absolute.to_str().unwrap()), "{config}");
+}

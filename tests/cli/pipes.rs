@@ -48,3 +48,52 @@ fn a_full_output_device_is_an_error() {
             .run();
     }
 }
+
+#[test]
+fn a_saved_change_that_cannot_be_printed_still_succeeds_and_says_so() {
+    let journal = Journal::new();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full")
+    };
+    let runs: [&[&str]; 5] = [
+        &["add", "shipped the ranker"],
+        &["add", "--json", "shipped the scorer"],
+        &["edit", "1", "--text", "shipped the new ranker"],
+        &["update", "1", "--stage", "measured", "--impact", "ctr +3%"],
+        &["update", "2", "--json", "--stage", "shipped"],
+    ];
+    for args in runs {
+        let id = args.get(1).filter(|a| a.parse::<u32>().is_ok()).copied();
+        let output = journal
+            .test()
+            .args(args)
+            .stdout_to(full())
+            .stderr_contains("is saved, but printing it failed (No space left on device")
+            .stderr_contains("running the command again would repeat the change")
+            .run();
+        if let Some(id) = id {
+            assert!(
+                output.stderr.contains(&format!("#{id} is saved")),
+                "{}",
+                output.stderr
+            );
+        }
+    }
+    // Each change happened once.
+    let wins = journal.json(&["list", "--format", "json"]);
+    assert_eq!(wins.as_array().map(Vec::len), Some(2));
+    let first = journal.json(&["show", "1", "--json"]);
+    assert_eq!(first["text"], "shipped the new ranker");
+    assert_eq!(first["updates"].as_array().map(Vec::len), Some(1));
+    // A read that cannot print is still an error: nothing was done.
+    journal
+        .test()
+        .args(["list"])
+        .stdout_to(full())
+        .fails()
+        .stderr_contains("No space left on device")
+        .run();
+}

@@ -291,3 +291,61 @@ fn review_polish_opens_the_editor_on_the_generated_statement() {
         "I shortened the queue from 5 days to 3."
     );
 }
+
+/// Ctrl-C while `$EDITOR` is open (here the editor sends SIGINT to win and
+/// to itself, as a terminal does) killed win, which left the win's
+/// text in /tmp for good, and an editor that ignores Ctrl-C (vim) then
+/// saved into nothing. win now waits, says nothing was changed, and the
+/// temporary file is gone.
+#[test]
+fn ctrl_c_while_the_editor_is_open_changes_nothing_and_leaves_no_file() {
+    use std::os::unix::fs::PermissionsExt;
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: script(1) is missing, so no terminal can be faked");
+        return;
+    }
+    let journal = Journal::new();
+    journal.add(&["secret salary negotiation win"]);
+    let editor = journal.path().join("editor.sh");
+    // Ctrl-C reaches win and its editor: sent to those two by pid, not to
+    // a process group, which could reach other tests; after a moment, as a
+    // person would (win starts ignoring it just after starting the editor).
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nsleep 0.5\nkill -INT $PPID\nkill -INT $$\nsleep 1\nexit 0\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let tmp = journal.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    // `exec`: win leads the terminal's session itself, as under a shell's
+    // job control, so no shell in between dies of the signal and takes the
+    // terminal (and win's message) with it.
+    let output = journal
+        .test()
+        .shell("script -qec 'exec win edit 1' /dev/null")
+        .env("EDITOR", &editor)
+        .env("TMPDIR", &tmp)
+        .status_one_of(&[0, 1, 130])
+        .run();
+    assert!(
+        output
+            .stdout
+            .contains("was stopped by a signal: nothing was changed"),
+        "{}{}",
+        output.stdout,
+        output.stderr
+    );
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["text"], "secret salary negotiation win");
+}

@@ -289,3 +289,82 @@ fn win_text_is_data_never_template_code() {
     assert!(draft.contains("{{ counts }}"), "{draft}");
     assert!(!draft.contains("49"), "{draft}");
 }
+
+#[test]
+fn stats_on_an_empty_journal_say_there_is_nothing_yet() {
+    let journal = Journal::new();
+    // An empty journal (a missing one is an error that says so).
+    journal.test().args(["import", "-"]).stdin("").run();
+    let stderr = journal.test().arg("stats").stdout("").run().stderr;
+    assert!(
+        stderr.starts_with("nothing to count yet: no wins in the last 12 months"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('%'), "{stderr}");
+    assert_eq!(journal.json(&["stats", "--format", "json"])["wins"], 0);
+    journal.add(&["shipped the ranker"]);
+    assert!(journal.ok(&["stats"]).contains("recency: 100%"));
+}
+
+#[test]
+fn gaps_never_name_a_month_that_has_not_come() {
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker", "-c", "mlops"]);
+    let check = journal.ok(&["review", "check", "--period", "this-year"]);
+    assert!(check.contains("Months with no wins: 2026-01"), "{check}");
+    assert!(check.contains("2026-10"), "{check}");
+    assert!(!check.contains("2026-12"), "{check}");
+    let stats = journal.json(&["stats", "--period", "this-year", "--format", "json"]);
+    let months = stats["gaps"]["months"].as_array().unwrap();
+    assert_eq!(months.len(), 10, "{months:?}");
+    assert!(!months.contains(&serde_json::json!("2026-12")));
+    let context = journal.json(&["review", "draft", "--period", "this-year", "--context"]);
+    assert!(!context["gaps"]["months"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("2026-12")));
+}
+
+#[test]
+fn every_bullet_of_a_draft_starts_with_a_capital() {
+    let journal = Journal::new();
+    journal.add(&[
+        "deployed the churn model to the weekly campaign",
+        "--stage",
+        "shipped",
+        "-d",
+        "3 weeks ago",
+    ]);
+    journal.add(&["cut p99 scoring latency from 240ms to 80ms", "-c", "mlops"]);
+    journal.add(&[
+        "mentored two new hires",
+        "--kind",
+        "leadership",
+        "--role",
+        "supported",
+    ]);
+    journal.add(&["ruled out a bigger embedding", "--kind", "negative-result"]);
+    journal.add(&[
+        "iOS app ranking shipped",
+        "--kind",
+        "shipped",
+        "--role",
+        "contributed",
+    ]);
+    for template in ["self-assessment", "brag-doc"] {
+        let draft = journal.ok(&["review", "draft", "--template", template]);
+        for line in draft.lines().filter(|l| l.trim_start().starts_with("- ")) {
+            let text = line.trim_start()[2..].trim_start_matches("**");
+            let first = text.chars().next().unwrap();
+            assert!(
+                !first.is_lowercase() || text.starts_with("iOS"),
+                "{template}: {line}"
+            );
+        }
+    }
+    let context = journal.json(&["review", "draft", "--context"]);
+    assert_eq!(
+        context["pending"][0]["summary"],
+        "Deployed the churn model to the weekly campaign"
+    );
+}

@@ -125,3 +125,87 @@ fn one_long_win_is_searched_at_once_with_a_snippet_of_one_line() {
         assert!(snippet.contains("kubeflow"), "{snippet}");
     }
 }
+
+#[test]
+fn search_has_a_small_query_syntax_that_user_input_cannot_break() {
+    let journal = Journal::new();
+    journal.add(&["cut p99 scoring latency from 240ms to 80ms"]);
+    journal.add(&["mentored two new hires"]);
+    journal.add(&["retrained the p99 alerting model"]);
+    journal.add(&["fixed drift in the feature store"]);
+    let found = |query: &str| -> Vec<i64> {
+        let output = journal
+            .test()
+            .args(["search", query, "--format", "json"])
+            .status_one_of(&[0, 1])
+            .run();
+        if output.code == Some(1) {
+            assert!(
+                output.stdout.is_empty() && output.stderr.is_empty(),
+                "{}",
+                output.stderr
+            );
+            return Vec::new();
+        }
+        let mut ids: Vec<i64> = output
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_i64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    assert_eq!(found("latency OR mentored"), [1, 2]);
+    assert_eq!(found("p99 -latency"), [3]);
+    assert_eq!(found("p99 -\"scoring latency\""), [3]);
+    assert_eq!(found("retrain*"), [3]);
+    assert_eq!(found("\"feature store\""), [4]);
+    assert_eq!(found("\"store feature\""), Vec::<i64>::new());
+    assert_eq!(found("p99 latency"), [1]);
+    // FTS5's own syntax typed by a person is text, never a syntax error.
+    for query in [
+        "p99 NOT latency",
+        "NEAR(p99 latency)",
+        "p99 AND",
+        "col:umn",
+        "\"unclosed",
+        "a\"b\"c",
+        "-",
+        "--",
+        "(",
+        ")",
+        "*",
+        "p99*)",
+        "^p99",
+        "+",
+        "OR OR",
+        "{a b}:c",
+        "p99 -40%",
+        "'",
+        "\\",
+    ] {
+        let output = journal
+            .test()
+            .args(["search", "--", query])
+            .status_one_of(&[0, 1])
+            .run();
+        assert!(
+            !output.stderr.contains("syntax") && !output.stderr.contains("fts5"),
+            "{query}: {}",
+            output.stderr
+        );
+    }
+    journal
+        .test()
+        .args(["search", "--", "-latency"])
+        .fails()
+        .stderr_contains("give a word to find too")
+        .run();
+    journal
+        .test()
+        .args(["search", "--help"])
+        .stdout_contains("a OR b (either), -word (without")
+        .run();
+}

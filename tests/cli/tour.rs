@@ -108,3 +108,21 @@ fn the_readme_mining_workflow_runs() {
         }
     }
 }
+
+#[test]
+fn the_readme_starts_with_the_two_set_up_commands() {
+    let readme = include_str!("../../README.md");
+    let first_block = readme.find("```").expect("a code block");
+    let try_it = readme.find("## Try it").expect("a Try it section");
+    let install = readme.find("## Install").expect("an Install section");
+    assert!(
+        try_it < install && try_it < first_block,
+        "Try it comes first"
+    );
+    let commands = &readme[first_block..];
+    assert!(
+        commands.starts_with("```sh\ncargo run --release -- demo"),
+        "{commands:.80}"
+    );
+    assert!(readme[install..].contains("cargo install --locked --path . --target-dir target"));
+}
