@@ -199,4 +199,10 @@ impl Passphrases for PassphraseSource<'_> {
         let typed = prompt::ask_secret("Passphrase of the sync key (not shown)")?;
         Ok(Some(SecretString::from(typed)))
     }
+
+    fn skipped(&mut self, lockbox: &str, why: &str) {
+        output::note(&format!(
+            "win: skipped the passphrase lockbox {lockbox}, which cannot be used ({why}); the others were tried"
+        ));
+    }
 }

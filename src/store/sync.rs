@@ -416,14 +416,21 @@ impl Store {
     /// The clock, the field clocks, the deletes and how far each other
     /// device was replayed are kept, so nothing goes back in time and no
     /// record is applied twice; copies of a win other devices already hold
-    /// are not duplicated (same uid). Returns how many were queued.
+    /// are not duplicated (same uid). The files it noted as its own are
+    /// forgotten: they are the repository's it left, or, when a copied
+    /// journal takes a name of its own, the files of the device it was
+    /// copied from, which still syncs and must keep them. Under a new name
+    /// nothing is published yet. Returns how many were queued.
     pub fn restart_sync(&mut self, device: &str) -> Result<usize> {
         let device = device.to_string();
         self.write(|tx| {
             tx.execute(
-                "UPDATE sync_device SET device = ?1, last_sync = NULL",
+                "UPDATE sync_device SET last_sync = NULL,
+                 published_seq = CASE WHEN device = ?1 THEN published_seq ELSE 0 END,
+                 device = ?1",
                 [&device],
             )?;
+            tx.execute("DELETE FROM sync_batches", [])?;
             tx.execute("DELETE FROM sync_outbox", [])?;
             let wins = tx.execute(
                 "INSERT INTO sync_outbox (uid, op, hlc, groups)

@@ -279,6 +279,9 @@ pub trait Passphrases {
     /// One to unlock the key with; `again` after a wrong one. `None`: no
     /// more tries.
     fn existing(&mut self, again: bool) -> Result<Option<SecretString>>;
+    /// A lockbox that cannot be used (damaged, or junk someone pushed),
+    /// named once; the others are still tried.
+    fn skipped(&mut self, lockbox: &str, why: &str);
 }
 
 /// Where a sync repository keeps its passphrase lockboxes, in written order.
@@ -335,26 +338,62 @@ pub fn set_lockbox(
 /// A wrong passphrase writes nothing.
 pub fn unlock(
     root: &Path,
-    mut ask: impl FnMut(bool) -> Result<Option<SecretString>>,
+    passphrases: &mut dyn Passphrases,
+    opens: impl Fn(&Key) -> bool,
 ) -> Result<Key> {
-    let boxes = lockboxes(root)?;
+    let mut boxes = lockboxes(root)?;
     if boxes.is_empty() {
         bail!("the sync repository holds no key locked with a passphrase: import the key instead (there: win sync key show > key.txt; here: win sync key import key.txt)");
     }
+    // Anyone who can push can put a file in the lockbox folder: one that
+    // does not read, does not open, or holds a key that cannot read the
+    // repository is named once and left out; the others are still tried.
+    let skip =
+        |passphrases: &mut dyn Passphrases, boxes: &mut Vec<PathBuf>, index: usize, why: &str| {
+            let path = boxes.remove(index);
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            passphrases.skipped(&name, why);
+        };
     let mut again = false;
-    while let Some(passphrase) = ask(again)? {
-        for path in &boxes {
-            let Some(line) = crate::input::read_pulled_text(
+    loop {
+        let Some(passphrase) = ({ passphrases.existing(again)? }) else {
+            break;
+        };
+        let mut index = 0;
+        while index < boxes.len() {
+            let line = match crate::input::read_pulled_text(
                 "the passphrase lockbox",
-                path,
+                &boxes[index],
                 crate::domain::limits::SYNC_SMALL_BYTES,
-            )?
-            else {
-                continue;
+            ) {
+                Ok(Some(line)) => line,
+                Ok(None) => {
+                    boxes.remove(index);
+                    continue;
+                }
+                Err(err) => {
+                    skip(passphrases, &mut boxes, index, &format!("{err:#}"));
+                    continue;
+                }
             };
-            if let Some(key) = Key::unlock(&line, &passphrase)? {
-                return Ok(key);
+            match Key::unlock(&line, &passphrase) {
+                Ok(Some(key)) if opens(&key) => return Ok(key),
+                Ok(Some(_)) => skip(
+                    passphrases,
+                    &mut boxes,
+                    index,
+                    "it holds another key than the repository's",
+                ),
+                Ok(None) => index += 1,
+                Err(err) => skip(passphrases, &mut boxes, index, &format!("{err:#}")),
             }
+        }
+        if boxes.is_empty() {
+            bail!("none of the sync repository's passphrase lockboxes can be used; nothing was written: import the key from a device that syncs (there: win sync key show > key.txt; here: win sync key import key.txt)");
         }
         again = true;
     }
@@ -468,23 +507,72 @@ mod tests {
         )
         .unwrap();
         // Either lockbox opens (two devices set a passphrase at once).
-        let mut asked = Vec::new();
-        let answers = ["wrong one entirely", "second passphrase here"];
-        let found = unlock(dir.path(), |again| {
-            asked.push(again);
-            Ok(answers.get(asked.len() - 1).map(|a| SecretString::from(*a)))
-        })
-        .unwrap();
+        let mut answers = Answers::new(&["wrong one entirely", "second passphrase here"]);
+        let found = unlock(dir.path(), &mut answers, |_| true).unwrap();
         assert_eq!(found.public(), key.public());
-        assert_eq!(asked, vec![false, true]);
-        let err = unlock(dir.path(), |again| {
-            Ok((!again).then(|| SecretString::from("wrong one entirely")))
-        })
+        assert_eq!(answers.asked, vec![false, true]);
+        let err = unlock(
+            dir.path(),
+            &mut Answers::new(&["wrong one entirely"]),
+            |_| true,
+        )
         .unwrap_err()
         .to_string();
         assert!(err.starts_with("wrong passphrase"), "{err}");
         let none = tempfile::tempdir().unwrap();
-        assert!(unlock(none.path(), |_| Ok(None)).is_err());
+        assert!(unlock(none.path(), &mut Answers::new(&[]), |_| true).is_err());
+        // A lockbox that does not read, or holds a key the repository
+        // does not take, is named once and the others are tried.
+        std::fs::write(folder.join("0.age"), "not a lockbox\n").unwrap();
+        let mut answers = Answers::new(&["wrong one entirely", "first passphrase here"]);
+        let found = unlock(dir.path(), &mut answers, |found| {
+            found.public() == key.public()
+        })
+        .unwrap();
+        assert_eq!(found.public(), key.public());
+        assert_eq!(answers.skipped, vec!["passphrase/0.age"]);
+        let mut answers = Answers::new(&["first passphrase here"]);
+        let err = unlock(dir.path(), &mut answers, |_| false).unwrap_err();
+        assert!(err.to_string().starts_with("wrong passphrase"), "{err}");
+        assert_eq!(
+            answers.skipped,
+            vec!["passphrase/0.age", "passphrase/a.age"]
+        );
+    }
+
+    /// Passphrases given in turn, as a person would type them.
+    struct Answers {
+        given: Vec<&'static str>,
+        asked: Vec<bool>,
+        skipped: Vec<String>,
+    }
+
+    impl Answers {
+        fn new(given: &[&'static str]) -> Answers {
+            Answers {
+                given: given.to_vec(),
+                asked: Vec::new(),
+                skipped: Vec::new(),
+            }
+        }
+    }
+
+    impl Passphrases for Answers {
+        fn new_passphrase(&mut self) -> Result<SecretString> {
+            bail!("not asked here")
+        }
+
+        fn existing(&mut self, again: bool) -> Result<Option<SecretString>> {
+            self.asked.push(again);
+            Ok(self
+                .given
+                .get(self.asked.len() - 1)
+                .map(|given| SecretString::from(*given)))
+        }
+
+        fn skipped(&mut self, lockbox: &str, _why: &str) {
+            self.skipped.push(lockbox.to_string());
+        }
     }
 
     #[test]

@@ -353,8 +353,9 @@ fn join_key(
     }
     match key {
         None if locked => {
-            let unlocked = crypt::unlock(tree.root(), |again| passphrases.existing(again))?;
-            tree.check_key(Some(&unlocked))?;
+            let unlocked = crypt::unlock(tree.root(), passphrases, |key| {
+                tree.check_key(Some(key)).is_ok()
+            })?;
             Ok(Some(unlocked))
         }
         Some(key) if locked && tree.check_key(Some(&key)).is_err() => bail!(
@@ -379,8 +380,9 @@ pub fn unlock_missing_key(paths: &Paths, passphrases: &mut dyn Passphrases) -> R
     if !tree.encrypted || crypt::lockboxes(tree.root())?.is_empty() {
         return Ok(false);
     }
-    let key = crypt::unlock(tree.root(), |again| passphrases.existing(again))?;
-    tree.check_key(Some(&key))?;
+    let key = crypt::unlock(tree.root(), passphrases, |key| {
+        tree.check_key(Some(key)).is_ok()
+    })?;
     crypt::save(&paths.key, &key)?;
     Ok(true)
 }

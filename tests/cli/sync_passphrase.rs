@@ -294,3 +294,48 @@ fn the_passphrase_is_changed_or_removed_without_conflicts() {
     assert!(err.contains("too short"), "{err}");
     assert_eq!(export(&a), export(&b));
 }
+
+#[test]
+fn junk_in_the_lockbox_folder_does_not_stop_a_join_with_the_passphrase() {
+    let remote = Remote::new();
+    let a = first_device(&remote);
+    // Someone who can push adds files that sort first: one that is not a
+    // lockbox at all, and one that opens with the passphrase (they guessed
+    // it, or it is left from another repository) and holds another key.
+    let evil = crate::sync_hardening::clone_of(&remote);
+    let clone = evil.path().join("evil");
+    std::fs::write(clone.join("passphrase/0aa-0.age"), "not a lockbox !!\n").unwrap();
+    let other = age::x25519::Identity::generate();
+    let recipient = age::scrypt::Recipient::new(PASSPHRASE.to_string().into());
+    let sealed =
+        age::encrypt(&recipient, format!("{}\n", secrecy_text(&other)).as_bytes()).unwrap();
+    {
+        use base64::Engine;
+        std::fs::write(
+            clone.join("passphrase/0ab-0.age"),
+            base64::engine::general_purpose::STANDARD.encode(sealed) + "\n",
+        )
+        .unwrap();
+    }
+    crate::sync_hardening::push_all(&clone);
+    sync(&a);
+
+    let b = Journal::new();
+    let said = b
+        .test()
+        .args(["sync", "init", &remote.url(), "--device", "b"])
+        .env("WIN_SYNC_PASSPHRASE", PASSPHRASE)
+        .run()
+        .stderr;
+    for junk in ["passphrase/0aa-0.age", "passphrase/0ab-0.age"] {
+        assert_eq!(said.matches(junk).count(), 1, "named once: {said}");
+    }
+    assert!(said.contains("sync set up"), "{said}");
+    assert_eq!(texts(&b), texts(&a));
+}
+
+/// The secret line of an age identity.
+fn secrecy_text(identity: &age::x25519::Identity) -> String {
+    use age::secrecy::ExposeSecret;
+    identity.to_string().expose_secret().to_string()
+}

@@ -262,3 +262,59 @@ fn a_sequence_file_changed_on_the_remote_is_put_back_by_its_device() {
     sync(&b);
     assert_eq!(export(&b), export(&a));
 }
+
+/// The files of `device` the remote's branch holds.
+fn remote_files(remote: &Remote, device: &str) -> String {
+    crate::sync::git(
+        &remote.path(),
+        &[
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "main",
+            &format!("devices/{device}"),
+        ],
+    )
+}
+
+#[test]
+fn a_copied_journal_taking_a_name_of_its_own_leaves_the_originals_files_alone() {
+    for encryption in ["--encrypt", "--no-encrypt"] {
+        let remote = Remote::new();
+        let a = device(&remote, "one", &[encryption]);
+        a.add(&["kept the ranker deal"]);
+        sync(&a);
+        a.add(&["shipped the eval harness"]);
+        sync(&a);
+        let b = copy_of(&a);
+        a.add(&["cut p99 latency by 40ms"]);
+        sync(&a);
+        b.add(&["mentored two new hires"]);
+        b.fails(&["sync"]);
+        let before = remote_files(&remote, "one");
+        // The advice, followed while a is away.
+        let aside = PathBuf::from(format!("{}.aside", tree(&b).display()));
+        std::fs::rename(tree(&b), aside).unwrap();
+        let said = b
+            .test()
+            .args(["sync", "init", &remote.url(), "--device", "two"])
+            .run()
+            .stderr;
+        assert!(!said.contains("sent again"), "{encryption}: {said}");
+        assert!(!said.contains("missing"), "{encryption}: {said}");
+        assert_eq!(remote_files(&remote, "one"), before, "{encryption}");
+        // A device that joins before a syncs again gets every win.
+        let c = if encryption == "--encrypt" {
+            joined(&remote, &a, "three")
+        } else {
+            device(&remote, "three", &[])
+        };
+        assert_eq!(texts(&c).len(), 4, "{encryption}: {:?}", texts(&c));
+        let said = sync(&a);
+        assert!(!said.contains("sent again"), "{encryption}: {said}");
+        sync(&b);
+        sync(&c);
+        assert_eq!(export(&a), export(&b), "{encryption}");
+        assert_eq!(export(&a), export(&c), "{encryption}");
+    }
+}
