@@ -316,7 +316,7 @@ pub fn set_lockbox(
     let old = lockboxes(root)?;
     if let Some(passphrase) = passphrase {
         let folder = root.join(LOCKBOX_FOLDER);
-        create_private_dir(&folder)?;
+        super::tree::real_folder(root, Path::new(LOCKBOX_FOLDER))?;
         let line = key.lock(passphrase)?;
         let path = folder.join(format!("{name}.age"));
         let partial = path.with_extension("age.partial");
@@ -422,11 +422,20 @@ pub fn create_private_dir(folder: &Path) -> Result<()> {
         .with_context(|| format!("cannot create {}", folder.display()))
 }
 
-fn private_file(path: &Path) -> Result<std::fs::File> {
+/// Creates `path` afresh, owner-only: a temporary file, written whole and
+/// then renamed into place. Whatever was there is removed first and never
+/// followed: in the sync folder anyone who can push can put a symbolic
+/// link where a temporary file goes (to the journal, to a file in the
+/// home folder), and writing through it would overwrite that file.
+pub fn private_file(path: &Path) -> Result<std::fs::File> {
+    super::tree::clear_the_way(path)?;
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    {
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    }
     let file = options
         .open(path)
         .with_context(|| format!("cannot create {}", path.display()))?;

@@ -114,6 +114,7 @@ impl Git {
             .args(["-c", "maintenance.auto=false"])
             .args(["-c", "gc.auto=0"]);
         die_with_win(&mut command);
+        owner_only(&mut command);
         command
     }
 
@@ -688,6 +689,26 @@ pub(crate) fn die_with_win(command: &mut Command) {
 
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn die_with_win(_command: &mut Command) {}
+
+/// What git writes in the sync folder (the records a clone or a merge
+/// checks out, its own objects) is readable by its owner only, as every
+/// file win makes, whatever the user's umask: git makes files 0644 under
+/// the usual one.
+#[cfg(unix)]
+fn owner_only(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec the closure calls only umask, which
+    // is async-signal-safe, and allocates nothing.
+    unsafe {
+        command.pre_exec(|| {
+            libc::umask(0o077);
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn owner_only(_command: &mut Command) {}
 
 #[cfg(test)]
 mod tests {

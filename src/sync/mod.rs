@@ -745,8 +745,7 @@ fn send_again(
             continue;
         };
         if *file == vouch {
-            std::fs::write(&path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            tree.put_back(file, &bytes)?;
             put_back.push(file.clone());
             continue;
         }
@@ -1150,8 +1149,12 @@ impl Lock {
         use std::io::{Read, Seek, Write};
         let mut options = std::fs::OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
+        // A link in its place (to a file of the user's) is not followed.
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        {
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        }
         let mut file = options
             .open(path)
             .with_context(|| format!("cannot create the sync lock {}", path.display()))?;

@@ -277,9 +277,7 @@ impl Tree {
         let mut plain = TAGGED.to_vec();
         plain.extend_from_slice(&key.tag(VOUCH_PURPOSE, device, &body));
         plain.extend_from_slice(&body);
-        let folder = self.root.join("devices").join(device);
-        std::fs::create_dir_all(&folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
+        real_folder(&self.root, &Path::new("devices").join(device))?;
         write_file(&path, format!("{}\n", key.seal(&plain)?).as_bytes())?;
         Ok(true)
     }
@@ -442,9 +440,9 @@ impl Tree {
         }
         let folder = path
             .parent()
+            .and_then(|folder| folder.strip_prefix(&self.root).ok())
             .ok_or_else(|| anyhow!("{} has no folder", path.display()))?;
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
+        real_folder(&self.root, folder)?;
         write_file(&path, text.as_bytes())?;
         self.write_seq(device, last.seq)?;
         let written = path
@@ -455,10 +453,18 @@ impl Tree {
 
     /// Notes `seq` as the last sequence number `device` wrote.
     pub fn write_seq(&self, device: &str, seq: u64) -> Result<()> {
-        let folder = self.root.join("devices").join(device);
-        std::fs::create_dir_all(&folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
+        let folder = real_folder(&self.root, &Path::new("devices").join(device))?;
         write_file(&folder.join("seq"), format!("{seq}\n").as_bytes())
+    }
+
+    /// Writes one of this device's files (`file`, in the repository) back
+    /// as it was written.
+    pub fn put_back(&self, file: &str, bytes: &[u8]) -> Result<()> {
+        let relative = Path::new(file);
+        if let Some(folder) = relative.parent() {
+            real_folder(&self.root, folder)?;
+        }
+        write_file(&self.root.join(relative), bytes)
     }
 
     /// This device's vouch file, in the repository.
@@ -693,19 +699,51 @@ fn write_manifest(root: &Path, encrypted: bool) -> Result<()> {
 }
 
 /// Writes a whole file through a temporary one, so it is never half there.
+/// Neither is followed if it is a link: the file itself is replaced.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let partial = path.with_extension("partial");
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(&partial)
-        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let mut file = super::crypt::private_file(&partial)?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", partial.display()))?;
+    // A folder pushed under the file's name would stop the rename.
+    if std::fs::symlink_metadata(path).is_ok_and(|found| found.is_dir()) {
+        clear_the_way(path)?;
+    }
     std::fs::rename(&partial, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Removes whatever is at `path` (a file, a link, a folder), not following
+/// a link: what the sync folder holds there came from the repository.
+pub fn clear_the_way(path: &Path) -> Result<()> {
+    let removed = match std::fs::symlink_metadata(path) {
+        Ok(found) if found.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err),
+    };
+    removed.with_context(|| format!("cannot remove {}", path.display()))
+}
+
+/// Makes `relative` (under `root`) a folder of the sync folder, each step a
+/// real folder: a link someone pushed in its place (to a folder elsewhere
+/// on this machine) or a file of that name is removed first, so nothing is
+/// written outside the sync folder and a file does not stop the write.
+pub fn real_folder(root: &Path, relative: &Path) -> Result<PathBuf> {
+    let mut folder = root.to_path_buf();
+    for part in relative.components() {
+        folder.push(part);
+        match std::fs::symlink_metadata(&folder) {
+            Ok(found) if found.is_dir() => continue,
+            Ok(_) => clear_the_way(&folder)?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => {
+                return Err(err).with_context(|| format!("cannot read {}", folder.display()))
+            }
+        }
+        super::crypt::create_private_dir(&folder)?;
+    }
+    Ok(folder)
 }
 
 #[cfg(test)]

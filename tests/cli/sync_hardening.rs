@@ -315,3 +315,86 @@ fn init_works_in_a_folder_whose_name_is_not_utf8() {
         "no lossily named folder beside it"
     );
 }
+
+#[test]
+fn links_pushed_where_a_device_writes_are_replaced_never_written_through() {
+    for encryption in ["--encrypt", "--no-encrypt"] {
+        let remote = Remote::new();
+        let a = device(&remote, "laptop", &[encryption]);
+        a.add(&["cut p99 latency from 240ms to 80ms"]);
+        a.add(&["second precious win"]);
+        sync(&a);
+        let month = std::fs::read_dir(tree(&a).join("devices/laptop"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|name| name.starts_with("20"))
+            .unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let evil = clone_of(&remote);
+        let clone = evil.path().join("evil");
+        // Where the sequence number is written before its rename: a link
+        // to the journal beside the sync folder. And the month folder: a
+        // link to a folder elsewhere.
+        std::os::unix::fs::symlink("../../../wins.db", clone.join("devices/laptop/seq.partial"))
+            .unwrap();
+        std::fs::remove_dir_all(clone.join("devices/laptop").join(&month)).unwrap();
+        std::os::unix::fs::symlink(outside.path(), clone.join("devices/laptop").join(&month))
+            .unwrap();
+        push_all(&clone);
+
+        sync(&a);
+        a.add(&["third win"]);
+        sync(&a);
+        assert_eq!(texts(&a).len(), 3, "{encryption}: the journal is whole");
+        assert_eq!(
+            std::fs::read_dir(outside.path()).unwrap().count(),
+            0,
+            "{encryption}: nothing written outside the sync folder"
+        );
+        let b = if encryption == "--encrypt" {
+            crate::sync_authenticity::joined(&remote, &a, "b")
+        } else {
+            device(&remote, "b", &[])
+        };
+        assert_eq!(texts(&b).len(), 3, "{encryption}: {:?}", texts(&b));
+        assert_eq!(export(&a), export(&b), "{encryption}");
+    }
+}
+
+/// Files (and folders) under `folder` that someone other than their owner
+/// can read, with their modes.
+fn readable_by_others(folder: &Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.permissions().mode() & 0o077 != 0 {
+            found.push(format!(
+                "{} {:o}",
+                path.display(),
+                meta.permissions().mode()
+            ));
+        }
+        if meta.is_dir() {
+            found.extend(readable_by_others(&path));
+        }
+    }
+    found
+}
+
+#[test]
+fn files_git_writes_in_the_sync_folder_are_owner_only() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    a.add(&["kept the ranker deal"]);
+    sync(&a);
+    // b's sync folder is a clone: every file in it was written by git.
+    let b = device(&remote, "b", &[]);
+    a.add(&["shipped the eval harness"]);
+    sync(&a);
+    sync(&b);
+    assert_eq!(texts(&b).len(), 2);
+    let open = readable_by_others(&tree(&b));
+    assert!(open.is_empty(), "{open:#?}");
+}
