@@ -112,6 +112,11 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
         if names_not_measures(text, &raw) {
             continue;
         }
+        // "52/48 split", "30/60/90 plans": a ratio or a series, not a measure.
+        let mut after = text[raw.number_end..].chars();
+        if after.next() == Some('/') && after.next().is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
         let attributive = {
             let mut after = text[raw.number_end..].chars();
             matches!(after.next(), Some('-' | '\u{2011}'))

@@ -755,6 +755,15 @@ mod tests {
     }
 
     #[test]
+    fn a_well_spelled_heading_is_not_a_sentence() {
+        let shaped = shapes("Labeling guidelines v2 for toxicity with the vendor and the team.");
+        assert!(
+            !matches!(shaped[0], Shape::Sentence { .. }),
+            "a heading without a verb was kept as a sentence: {shaped:?}"
+        );
+    }
+
+    #[test]
     fn any_input_is_safe() {
         for text in [
             "",

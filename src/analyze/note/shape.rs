@@ -139,9 +139,17 @@ impl Vocabulary {
                     // "retraining from a 2-day process to…", "reading group": a noun.
                     // "training throughput", "onboarding flow readout": a gerund
                     // before a bare noun names a thing, not what I did.
-                    if next.is_some_and(|n| {
-                        self.noun_heads.contains(n) || n == "from" || !opens_object(n)
-                    }) {
+                    // "mentoring Sam on experiment design": a person is an object.
+                    let person = words.get(1).is_some_and(|w| {
+                        let mut chars = w.chars();
+                        chars.next().is_some_and(char::is_uppercase)
+                            && chars.all(char::is_lowercase)
+                    });
+                    if !person
+                        && next.is_some_and(|n| {
+                            self.noun_heads.contains(n) || n == "from" || !opens_object(n)
+                        })
+                    {
                         return None;
                     }
                     let past = self.past.get(&base).cloned()?;

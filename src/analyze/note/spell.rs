@@ -69,7 +69,16 @@ impl Vocabulary {
                 return false;
             }
         }
-        true
+        // "Labeling guidelines v2 for toxicity with the vendor." has no verb:
+        // a heading, not a sentence, however well it is spelled.
+        let words: Vec<String> = sentence
+            .trim_end_matches('.')
+            .split(' ')
+            .map(str::to_string)
+            .collect();
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let opens_with_verb = self.is_past_form(&lower[0]) || self.past.contains_key(&lower[0]);
+        opens_with_verb || self.finite_verb(&words, &lower).is_some()
     }
 
     /// A sentence that reads well, with "I" added before an opening verb.
@@ -133,7 +142,36 @@ impl Vocabulary {
             index += 1;
         }
         out.retain(|w| !w.is_empty());
+        if let Some(first) = out.first_mut() {
+            if self.sentence_case_only(first) {
+                *first = first.to_lowercase();
+            }
+        }
         out
+    }
+
+    /// "Labeling guidelines…": a word capitalised only because a sentence
+    /// opened with it, which a statement's own wording ("I wrote the …")
+    /// puts in lower case. Names and words the vocabulary does not know keep
+    /// their capital ("Priya paired with me").
+    fn sentence_case_only(&self, word: &str) -> bool {
+        let mut chars = word.chars();
+        let title = chars.next().is_some_and(char::is_uppercase)
+            && word.len() > 2
+            && chars.all(|c| c.is_lowercase() || c == '-');
+        if !title {
+            return false;
+        }
+        let lower = word.to_lowercase();
+        if self.names.contains_key(&lower) {
+            return false;
+        }
+        let head = lower.split('-').next().unwrap_or_default();
+        ["ing", "ed", "tion", "ment", "ness"]
+            .iter()
+            .any(|end| head.ends_with(end) && head.len() > end.len() + 2)
+            || self.past.contains_key(head)
+            || self.is_noun_head(head)
     }
 
     /// One word in a statement's spelling; may become several.
@@ -144,6 +182,9 @@ impl Vocabulary {
         previous: Option<&str>,
     ) -> Vec<String> {
         // "→", and a chat channel ("#ds") or a handle ("@dana") as written.
+        if word == "@" {
+            return vec!["at".into()];
+        }
         if word == "→" || word.starts_with(['#', '@']) {
             return vec![word.into()];
         }
@@ -205,6 +246,12 @@ impl Vocabulary {
         }
         if word == "~" || word == "≈" {
             return vec!["about".into()];
+        }
+        // "(~" before a number the metrics marked: "(about".
+        if let Some(open) = word.strip_suffix(['~', '≈']) {
+            if !open.is_empty() && open.chars().all(|c| matches!(c, '(' | '[')) {
+                return vec![format!("{open}about")];
+            }
         }
         // Punctuation around the word stays around it.
         let start = word
@@ -298,12 +345,29 @@ impl Vocabulary {
                     out.extend(self.spell_core(other, false, Some("per")));
                     return out;
                 }
-                // "3/4 regions": a part of a whole.
+                // "3/4 regions": a part of a whole; "52/48 split", "30/60/90
+                // plans": a ratio or a series, as written.
                 if head.chars().all(|c| c.is_ascii_digit())
                     && !unit[1..].is_empty()
-                    && unit[1..].chars().all(|c| c.is_ascii_digit())
+                    && unit[1..].chars().all(|c| c.is_ascii_digit() || c == '/')
                 {
-                    return vec![head.to_string(), "of".into(), unit[1..].to_string()];
+                    let part = head.parse::<u64>().ok();
+                    let whole = unit[1..].parse::<u64>().ok();
+                    return match (part, whole) {
+                        // "on 3/12" is a date.
+                        (Some(part), Some(whole))
+                            if part < whole
+                                && !previous.is_some_and(|p| {
+                                    matches!(
+                                        p,
+                                        "on" | "by" | "since" | "until" | "before" | "after"
+                                    )
+                                }) =>
+                        {
+                            vec![head.to_string(), "of".into(), unit[1..].to_string()]
+                        }
+                        _ => vec![core.to_string()],
+                    };
                 }
                 // "rev/1k impressions": per a number.
                 if unit[1..].starts_with(|c: char| c.is_ascii_digit()) {

@@ -76,7 +76,12 @@ impl<'w> Composer<'_, 'w> {
                 .next()
                 .is_some_and(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()) || w == "per");
             let rate_first = !rate.is_empty() && tail.starts_with(&rate);
-            if last.label.is_empty() && only && !opens_phrase && !rate_first {
+            // "3x faster than the large one": a comparison, not a name.
+            let compares = tail
+                .split(' ')
+                .next()
+                .is_some_and(|w| self.engine.phrases.join.comparatives.iter().any(|c| c == w));
+            if last.label.is_empty() && only && !opens_phrase && !rate_first && !compares {
                 // "+2.1% CTR on search", "1.8M → 1.2M listings w/ fuzzy
                 // matching": the label follows the change, up to a preposition.
                 let words: Vec<&str> = tail.split(' ').collect();
@@ -119,10 +124,19 @@ impl<'w> Composer<'_, 'w> {
     /// What a change with no label of its own measures: the metric's label,
     /// else "the time" for a duration, "the cost" for money.
     pub(super) fn unnamed(&self, metric: &Metric) -> String {
-        if let Some(label) = metric.label.as_deref().filter(|l| !l.is_empty()) {
+        let join = &self.engine.phrases.join;
+        // "3x faster than …": the comparison is told after the factor.
+        let compares = |label: &str| {
+            let first = label.split(' ').next().unwrap_or_default();
+            join.comparatives.iter().any(|c| c == first)
+        };
+        if let Some(label) = metric
+            .label
+            .as_deref()
+            .filter(|l| !l.is_empty() && !compares(l))
+        {
             return label.to_string();
         }
-        let join = &self.engine.phrases.join;
         match metric.unit.as_deref() {
             Some("$" | "€" | "£") => join.unnamed_money.clone(),
             Some(unit) if marks::is_time(unit) => join.unnamed_time.clone(),
@@ -233,7 +247,13 @@ impl<'w> Composer<'_, 'w> {
             .rsplit_once(' ')
             .filter(|(_, last)| phrases.nouns.iter().any(|n| n.eq_ignore_ascii_case(last)))
             .map_or(change.label.as_str(), |(rest, _)| rest);
-        let label = if way == WayName::Value {
+        let label = if way == WayName::Times
+            && named.is_empty()
+            && matches!(form, Form::Gerund | Form::Action)
+        {
+            // "making it 3× faster than the large one".
+            String::from("it")
+        } else if way == WayName::Value {
             // "reaching a kappa of 0.71".
             let bare = change.label.trim_start_matches("the ");
             if bare.is_empty() {

@@ -10,7 +10,7 @@ use crate::domain::metric::Metric;
 use crate::domain::text::without_controls;
 use crate::domain::win::{Kind, Role, Win};
 
-use super::english::{capitalize, join_words, progressive, tidy, with_article, PREPOSITIONS};
+use super::english::{self, capitalize, join_words, progressive, tidy, with_article, PREPOSITIONS};
 use super::marks::{self, Marks, MARK};
 use super::{outcomes, Parts, RolePhrases, StatementEngine};
 
@@ -94,8 +94,14 @@ impl<'e, 'w> Composer<'e, 'w> {
             .next()
             .filter(|head| head.len() < text.len())
             .map(str::to_lowercase);
+        // "RFC: unified feature store across risk and marketing": the
+        // document I wrote, and what it was about.
+        let document = opening
+            .as_deref()
+            .is_some_and(|head| self.engine.phrases.join.documents.contains(head));
         if fragments.len() > 1
-            && (opening.is_some_and(|head| topics.contains(&head))
+            && !document
+            && (opening.as_ref().is_some_and(|head| topics.contains(head))
                 || matches!(&fragments[0].shape, Shape::Noun { words }
                     if words.split(' ').count() <= 2 && !marks::has_mark(words)
                         && matches!(fragments[1].shape, Shape::Action { .. })))
@@ -107,7 +113,39 @@ impl<'e, 'w> Composer<'e, 'w> {
                 }
             }
         }
-        if let Some(first) = rest.next() {
+        if document {
+            let first = fragments.first().map(|f| shape_words(&f.shape));
+            let split = first.as_deref().and_then(|w| w.split_once(": "));
+            let parts = match split {
+                Some((label, about)) => {
+                    rest.next();
+                    Some((label.to_string(), about.to_string()))
+                }
+                None => match (rest.next(), rest.next()) {
+                    (Some(label), Some(about)) => {
+                        Some((shape_words(&label.shape), shape_words(&about.shape)))
+                    }
+                    _ => None,
+                },
+            };
+            if let Some((label, about)) = parts {
+                let label = label.trim_end_matches(':');
+                let text = self
+                    .engine
+                    .phrases
+                    .join
+                    .wrote
+                    .replace("{doc}", &join_words(&[english::indefinite(label), label]))
+                    .replace("{np}", &with_article(&about));
+                let (text, extracted) = self.extract(&text);
+                self.push(text, true);
+                for change in extracted {
+                    self.attach(&change);
+                }
+                has_lead = true;
+            }
+        }
+        if let Some(first) = if has_lead { None } else { rest.next() } {
             has_lead = match (&first.shape, rest.peek()) {
                 (Shape::Noun { words }, Some(next)) if self.is_topic(words) => {
                     match self.changes(&next.shape) {
@@ -331,10 +369,9 @@ impl<'e, 'w> Composer<'e, 'w> {
             // "accepted at KDD": done to the work, not by me.
             Shape::Action { past, rest, .. }
                 if self.engine.phrases.join.done_to.contains(past.as_str())
-                    && rest
-                        .split(' ')
-                        .next()
-                        .is_some_and(|w| PREPOSITIONS.contains(&w)) =>
+                    && rest.split(' ').next().is_some_and(|w| {
+                        PREPOSITIONS.contains(&w) || matches!(w, "after" | "before" | "within")
+                    }) =>
             {
                 let (text, _) = self.extract(&join_words(&["it was", past, rest]));
                 self.push(text, false);
@@ -366,7 +403,8 @@ impl<'e, 'w> Composer<'e, 'w> {
                     .stronger
                     .get(past.as_str())
                     .map_or(past.as_str(), String::as_str);
-                let (words, extracted) = self.extract(&join_words(&[past, rest]));
+                let rest = self.or_it(past, rest);
+                let (words, extracted) = self.extract(&join_words(&[past, &rest]));
                 match self.open_sentence() {
                     Some(open) if open.joined == 0 => {
                         open.text = format!("{} and {words}", open.text);
@@ -441,7 +479,8 @@ impl<'e, 'w> Composer<'e, 'w> {
                 } else {
                     "I"
                 };
-                let (text, extracted) = self.extract(&join_words(&[subject, past, rest]));
+                let rest = self.or_it(past, rest);
+                let (text, extracted) = self.extract(&join_words(&[subject, past, &rest]));
                 if subject == "This" {
                     self.this_sentence(text);
                 } else {
@@ -522,6 +561,17 @@ impl<'e, 'w> Composer<'e, 'w> {
                 Shape::Action { past, base, rest } => {
                     let base = self.engine.vocabulary.base_of(past).unwrap_or(base);
                     plan.push(join_words(&[base, rest]));
+                }
+                // A next step is a plan: "present at the staff meeting" opens
+                // with a verb even where a note's first line would be a noun.
+                Shape::Noun { words } | Shape::Participle { words } | Shape::Setting { words }
+                    if plan.is_empty() =>
+                {
+                    let first = words.split(' ').next().unwrap_or_default().to_lowercase();
+                    if self.engine.vocabulary.past_of(&first).is_none() {
+                        break;
+                    }
+                    plan.push(join_words(&[&first, &words[first.len()..]]));
                 }
                 _ => break,
             }

@@ -88,6 +88,18 @@ struct JoinPhrases {
     none_left: String,
     impersonal: Vec<String>,
     particles: Vec<String>,
+    /// Added after the file's first release: a user's own file without it
+    /// still reads.
+    #[serde(default)]
+    needs_object: HashSet<String>,
+    #[serde(default)]
+    documents: HashSet<String>,
+    #[serde(default = "wrote_default")]
+    wrote: String,
+}
+
+fn wrote_default() -> String {
+    String::from("I wrote {doc} on {np}")
 }
 
 /// The wording of statements.
@@ -436,6 +448,9 @@ impl StatementEngine {
                 let mut rest = &list[1..];
                 if rest.first().is_some_and(|w| matches!(*w, "for" | "of")) {
                     rest = &rest[1..];
+                } else if let (Some(whole), None) = (&activity.whole, role) {
+                    // "talk at the ML summit": the whole activity, as it is.
+                    return Some(join_words(&["I", whole, &with_article(words)]));
                 }
                 return Some(match role {
                     Some(role) => role.activity.replace("{np}", &with_article(words)),
@@ -801,6 +816,89 @@ mod tests {
             None,
         );
         assert!(!statement(&w).contains("to the launch"));
+    }
+
+    #[test]
+    fn a_verb_that_needs_an_object_gets_it() {
+        let told = statement(&win(
+            "onnx export slower, p50 38ms -> 51ms. reverted",
+            None,
+            None,
+        ));
+        assert!(told.ends_with("I reverted it."), "{told}");
+        let told = statement(&win(
+            "moved scoring onto triton",
+            Some("let us drop 4 GPU nodes"),
+            None,
+        ));
+        assert!(told.contains("This let us drop"), "{told}");
+    }
+
+    #[test]
+    fn a_document_label_is_what_i_wrote() {
+        let w = win(
+            "RFC: unified feature store across risk + marketing. approved after 2 review rounds",
+            None,
+            None,
+        );
+        let told = statement(&w);
+        assert!(told.starts_with("I wrote an RFC on "), "{told}");
+        assert!(
+            told.contains("It was approved after 2 review rounds."),
+            "{told}"
+        );
+    }
+
+    #[test]
+    fn a_factor_compares_without_naming_the_comparison() {
+        let w = win(
+            "finetuned distilbert for routing, 3x faster than the bert-large one",
+            None,
+            None,
+        );
+        let told = statement(&w);
+        assert!(told.contains("3× faster than the"), "{told}");
+        assert!(!told.contains("the faster"), "{told}");
+    }
+
+    #[test]
+    fn a_person_after_a_gerund_is_its_object() {
+        let told = statement(&win("mentoring sam on exp design", None, None));
+        assert!(
+            told.starts_with("I mentored Sam on experiment design"),
+            "{told}"
+        );
+        let told = statement(&win(
+            "talk @ internal ML summit on drift monitoring",
+            None,
+            None,
+        ));
+        assert!(
+            told.starts_with("I gave a talk at") || told.starts_with("I gave the talk at"),
+            "{told}"
+        );
+    }
+
+    #[test]
+    fn ratios_and_dates_stay_as_written() {
+        let told = statement(&win("found SRM in autoplay test (52/48 split)", None, None));
+        assert!(told.contains("52/48 split"), "{told}");
+        let told = statement(&win(
+            "onboarded 2 new hires with 30/60/90 plans",
+            None,
+            None,
+        ));
+        assert!(told.contains("30/60/90 plans"), "{told}");
+    }
+
+    #[test]
+    fn a_plan_opens_with_its_verb_even_a_noun_like_one() {
+        let told = statement(&win(
+            "false decline project",
+            None,
+            Some("present @ CFO staff mtg"),
+        ));
+        assert!(told.contains("Next, I will present at"), "{told}");
     }
 
     #[test]

@@ -33,7 +33,17 @@ impl Composer<'_, '_> {
                 let base = self.engine.vocabulary.base_of(&past).unwrap_or(base);
                 role.action.replace("{base}", &join_words(&[base, rest]))
             }
-            _ => join_words(&["I", &past, &self.object(rest)]),
+            _ => join_words(&["I", &past, &self.object(&self.or_it(&past, rest))]),
+        }
+    }
+
+    /// What follows a verb, or "it" when the verb needs an object the note
+    /// left out: "reverted" → "reverted it".
+    pub(super) fn or_it(&self, past: &str, rest: &str) -> String {
+        if rest.is_empty() && self.engine.phrases.join.needs_object.contains(past) {
+            "it".to_string()
+        } else {
+            rest.to_string()
         }
     }
 
