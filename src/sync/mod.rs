@@ -644,6 +644,12 @@ fn run_locked(
         let peer = &mut peers[index];
         let read = tree.read_from(&other, &peer.read, key.as_ref(), &vouches)?;
         report.damaged.extend(read.damaged);
+        let mut taken = Vec::new();
+        // The first record whose clock is too far ahead of this machine's:
+        // it, and the device's later records, wait for a later sync (a
+        // clock set wrong on either machine is put right, or time catches
+        // up), rather than being passed over for good.
+        let mut held: Option<u64> = None;
         for change in read.changes {
             if change.device != other {
                 continue;
@@ -654,17 +660,30 @@ fn run_locked(
             if change.seq <= peer.applied_seq {
                 continue;
             }
+            if let Err(err) = check_clock(&change, limit) {
+                held = Some(held.map_or(change.seq, |first| first.min(change.seq)));
+                report.damaged.push(format!(
+                    "devices/{other} record {} (win {}): {err:#}",
+                    change.seq, change.uid
+                ));
+                continue;
+            }
             // The checks every other way in has: a record no device could
             // have made is refused by name, on every device alike.
-            match check_record(&change).and_then(|()| check_clock(&change, limit)) {
-                Ok(()) => incoming.push(change),
+            match check_record(&change) {
+                Ok(()) => taken.push(change),
                 Err(err) => report.damaged.push(format!(
                     "devices/{other} record {} (win {}): {err:#}",
                     change.seq, change.uid
                 )),
             }
         }
-        peer.read = read.position;
+        match held {
+            // Its files are read again next time, from where they were.
+            Some(first) => taken.retain(|change| change.seq < first),
+            None => peer.read = read.position,
+        }
+        incoming.extend(taken);
         report.missing.extend(Missing::of(tree, peer));
     }
     incoming.sort_by(|a, b| (a.hlc, &a.device, a.seq).cmp(&(b.hlc, &b.device, b.seq)));
@@ -830,7 +849,7 @@ fn clock_limit() -> u64 {
 fn check_clock(change: &Change, limit: u64) -> Result<()> {
     if change.hlc.millis > limit {
         bail!(
-            "its clock ({}) is more than a day ahead of this machine's: check the clock of device {}, or this one's",
+            "its clock ({}) is more than a day ahead of this machine's: check the clock of device {}, or this one's (it and the device's later records wait for a sync where the clocks agree)",
             change.hlc, change.device
         );
     }

@@ -497,3 +497,47 @@ fn a_new_machine_with_the_key_refuses_a_repository_turned_readable() {
         "plaintext on the remote"
     );
 }
+
+#[test]
+fn records_whose_clock_is_ahead_wait_and_are_applied_once_the_clocks_agree() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    let m = device(&remote, "m", &[]);
+    m.add(&["from a clock set a day ahead"]);
+    m.add(&["written after it"]);
+    sync(&m);
+    // The first record's clock a day and a few seconds ahead, as a device
+    // whose clock was wrong writes it (m does not sync again meanwhile).
+    let evil = clone_of(&remote);
+    let clone = evil.path().join("evil");
+    let month = std::fs::read_dir(clone.join("devices/m"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.is_dir())
+        .unwrap();
+    let file = std::fs::read_dir(month)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let ahead = crate::sync_authenticity::wall_clock_millis() + 24 * 60 * 60 * 1000 + 4000;
+    lines[0]["hlc"] = format!("{ahead}.0").into();
+    let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    std::fs::write(&file, text).unwrap();
+    push_all(&clone);
+
+    let told = sync(&a);
+    assert!(told.contains("more than a day ahead"), "{told}");
+    assert!(told.contains("wait"), "{told}");
+    // Once this machine's clock is within a day of it, both arrive.
+    std::thread::sleep(std::time::Duration::from_millis(4500));
+    let told = sync(&a);
+    assert!(!told.contains("ahead"), "{told}");
+    assert_eq!(texts(&a).len(), 2, "{:?}", texts(&a));
+}
