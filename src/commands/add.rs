@@ -26,6 +26,9 @@ pub fn run(app: &App, args: &AddArgs) -> Result<()> {
         fields.impact = edited.impact.or(fields.impact);
         fields.next = edited.next.or(fields.next);
         edited.text
+    } else if args.text == ["-"] {
+        // `-` is stdin, as for `win import -`: not a win whose text is "-".
+        read_stdin()?
     } else if !args.text.is_empty() {
         args.text.join(" ")
     } else if app.stdin_is_terminal {

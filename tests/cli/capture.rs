@@ -134,6 +134,18 @@ fn add_reads_the_text_from_a_pipe() {
 }
 
 #[test]
+fn a_dash_reads_the_text_from_a_pipe_as_import_does() {
+    let journal = Journal::new();
+    journal
+        .test()
+        .args(["add", "-"])
+        .stdin("mentored two new hires\n")
+        .run();
+    let win = journal.json(&["show", "1", "--json"]);
+    assert_eq!(win["text"], "mentored two new hires");
+}
+
+#[test]
 fn dry_run_stores_nothing() {
     let journal = Journal::new();
     let preview = journal.json(&["add", "--dry-run", "--json", "raised AUC from 0.81 to 0.88"]);

@@ -398,3 +398,34 @@ fn files_git_writes_in_the_sync_folder_are_owner_only() {
     let open = readable_by_others(&tree(&b));
     assert!(open.is_empty(), "{open:#?}");
 }
+
+#[test]
+fn the_users_git_settings_for_merges_and_hooks_do_not_stop_sync() {
+    let remote = Remote::new();
+    let a = device(&remote, "a", &[]);
+    let b = device(&remote, "b", &[]);
+    // A hook that fails, and settings that refuse merges git must make.
+    let hooks = b.home().join("hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    for hook in ["pre-commit", "post-commit", "pre-push", "post-merge"] {
+        let path = hooks.join(hook);
+        std::fs::write(&path, "#!/bin/sh\nexit 1\n").unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    std::fs::write(
+        b.home().join(".gitconfig"),
+        format!(
+            "[merge]\n\tff = only\n\tverifySignatures = true\n[core]\n\thooksPath = {}\n",
+            hooks.display()
+        ),
+    )
+    .unwrap();
+    a.add(&["kept the ranker deal"]);
+    sync(&a);
+    b.add(&["shipped the eval harness"]);
+    sync(&b);
+    sync(&a);
+    assert_eq!(texts(&a).len(), 2, "{:?}", texts(&a));
+    assert_eq!(export(&a), export(&b));
+}
