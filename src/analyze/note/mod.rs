@@ -200,14 +200,53 @@ impl Vocabulary {
                     | "it"
             )
         );
-        if at == 0 || be || words.get(at + 1) != Some(&"by") {
+        // "used for summer pricing", "targeted by an uplift model": the
+        // participle with its agent or its use.
+        let agent = matches!(
+            words.get(at + 1).copied(),
+            Some("by" | "for" | "across" | "in" | "at")
+        );
+        if at == 0 || be || !agent {
             return clause.to_string();
         }
-        let subject = words[at - 1];
+        // "save offers now targeted by …": now, so the present.
+        let now = words[at - 1].eq_ignore_ascii_case("now");
+        let subject_at = if now { at - 1 } else { at };
+        if subject_at == 0 {
+            return clause.to_string();
+        }
+        let subject = words[subject_at - 1];
+        // "the pricing team adopted it for 14 cities": an agent acts.
+        let agent_noun = matches!(
+            subject.to_lowercase().as_str(),
+            "team"
+                | "teams"
+                | "org"
+                | "squad"
+                | "group"
+                | "company"
+                | "customers"
+                | "users"
+                | "people"
+                | "everyone"
+                | "leadership"
+                | "management"
+                | "product"
+                | "sales"
+        );
+        if is_quantity(subject) || self.is_past_form(subject) || agent_noun {
+            return clause.to_string();
+        }
         let plural = subject.ends_with('s') && !subject.ends_with("ss");
-        let mut out: Vec<&str> = words[..at].to_vec();
-        out.push(if plural { "were" } else { "was" });
-        out.extend_from_slice(&words[at..]);
+        let be = match (now, plural) {
+            (true, true) => "are",
+            (true, false) => "is",
+            (false, true) => "were",
+            (false, false) => "was",
+        };
+        let mut out: Vec<&str> = words[..subject_at].to_vec();
+        out.push(be);
+        out.extend_from_slice(&words[subject_at..]);
         out.join(" ")
     }
 
@@ -751,6 +790,23 @@ mod tests {
             vec![Shape::Sentence {
                 words: "I led the migration of 40 batch jobs from Airflow to Dagster, cutting median pipeline runtime from 3h to 45min".into()
             }]
+        );
+    }
+
+    #[test]
+    fn a_participle_with_its_use_or_agent_gets_its_be() {
+        let v = Vocabulary::builtin().unwrap();
+        assert_eq!(
+            v.passive_be("elasticity model used for summer pricing"),
+            "elasticity model was used for summer pricing"
+        );
+        assert_eq!(
+            v.passive_be("save offers now targeted by an uplift model"),
+            "save offers are now targeted by an uplift model"
+        );
+        assert_eq!(
+            v.passive_be("the pricing team adopted it for 14 cities"),
+            "the pricing team adopted it for 14 cities"
         );
     }
 

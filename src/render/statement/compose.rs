@@ -278,7 +278,7 @@ impl<'e, 'w> Composer<'e, 'w> {
                 }
             }
             Shape::Clause { words } => {
-                let words = self.subject(words);
+                let words = self.engine.vocabulary.passive_be(&self.subject(words));
                 match role {
                     Some(role) => (role.clause.replace("{clause}", &words), false),
                     None => (capitalize(&words), false),
@@ -534,6 +534,18 @@ impl<'e, 'w> Composer<'e, 'w> {
     /// A clause with its own subject, as a sentence of its own, its changes
     /// after it; `may_be_mine`: an "I …" clause stays open to what follows.
     fn clause(&mut self, words: &str, may_be_mine: bool) {
+        // "now used for every launch review": what the work is now.
+        if let Some(rest) = words
+            .strip_prefix("now ")
+            .or_else(|| words.strip_prefix("Now "))
+        {
+            let participle = rest.split(' ').next().unwrap_or_default();
+            if self.engine.vocabulary.is_past_form(participle) {
+                let (text, _) = self.extract(&join_words(&["It is now", rest]));
+                self.push(text, false);
+                return;
+            }
+        }
         let words = self.engine.vocabulary.passive_be(&self.subject(words));
         let (text, extracted) = self.extract(&capitalize(&words));
         let mine = may_be_mine && text.starts_with("I ");
