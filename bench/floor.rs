@@ -5,7 +5,8 @@
 //!                              text read from FILE if given)
 //!   floor list DB N            the N newest rows
 //!   floor search DB WORD [N]   the N best FTS5 matches (20 unless told),
-//!                              ranked by bm25, each with a snippet
+//!                              in FTS5's rank order (bm25), each with a
+//!                              snippet
 //!   floor export DB            every win with its satellites, one JSON object per line
 //!
 //! Built with `cargo build --release --example floor`.
@@ -52,14 +53,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "search" => {
             // The ranked query `win search WORD -n N` stands for, as SQLite
-            // runs it with nothing around: match, rank by bm25, N rows, each
-            // with FTS5's own snippet.
+            // runs it with nothing around: FTS5 hands out its matches by
+            // rank (`ORDER BY rank`, bm25), N of them, each with FTS5's own
+            // snippet; only those N are then joined with `wins`.
             let word = args.get(3).ok_or("search needs a word")?;
             let limit: i64 = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(20);
             let mut statement = conn.prepare(
-                "SELECT w.id, w.occurred_at, snippet(wins_fts, -1, '[', ']', '…', 16) FROM wins_fts
-                 JOIN wins w ON w.id = wins_fts.rowid WHERE wins_fts MATCH ?1
-                 ORDER BY bm25(wins_fts) LIMIT ?2",
+                "SELECT w.id, w.occurred_at, best.snippet
+                 FROM (SELECT rowid AS id, rank, snippet(wins_fts, -1, '[', ']', '…', 16) AS snippet
+                       FROM wins_fts WHERE wins_fts MATCH ?1 ORDER BY rank LIMIT ?2) best
+                 JOIN wins w ON w.id = best.id ORDER BY best.rank",
             )?;
             let mut rows = statement.query(params![format!("\"{word}\""), limit])?;
             while let Some(row) = rows.next()? {
