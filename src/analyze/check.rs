@@ -1,7 +1,7 @@
 //! The checker: what a reviewer would call weak or missing in a win.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, FixedOffset};
@@ -30,9 +30,9 @@ pub struct Rule {
     pub phrases: Vec<String>,
     #[serde(default)]
     pub days: Option<i64>,
-    /// `phrases` as one pattern, found the first time the rule is checked.
+    /// `phrases` in lower case, made the first time the rule is checked.
     #[serde(skip)]
-    pattern: OnceLock<Option<&'static Regex>>,
+    lowered: OnceLock<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -130,20 +130,14 @@ impl Rules {
     }
 
     /// Whether one of the rule's phrases occurs in `text` as whole words
-    /// (any case), followed by what `tail` matches. A rule is always checked
-    /// with the same tail: its pattern is found once, on first use, so a
-    /// review of thousands of wins scans each text once a rule.
-    fn phrase_found(&self, id: &str, tail: &str, text: &str) -> bool {
-        self.pattern(id, tail)
-            .is_some_and(|pattern| pattern.is_match(text))
-    }
-
-    /// The rule's phrases as one pattern (see `phrase_pattern`).
-    fn pattern(&self, id: &str, tail: &str) -> Option<&'static Regex> {
-        let rule = self.rules.get(id)?;
-        *rule
-            .pattern
-            .get_or_init(|| phrase_pattern(&rule.phrases, tail))
+    /// (any case), followed by what `tail` allows.
+    fn phrase_found(&self, id: &str, tail: Tail, text: &str) -> bool {
+        self.rules.get(id).is_some_and(|rule| {
+            let lowered = rule
+                .lowered
+                .get_or_init(|| rule.phrases.iter().map(|p| p.to_lowercase()).collect());
+            phrase_found(lowered, tail, text)
+        })
     }
 
     fn days(&self, id: &str, default: i64) -> i64 {
@@ -176,13 +170,13 @@ impl Rules {
             ids.push("no-business-outcome");
         }
         // "about" and friends hedge only right before a number ("about 30%").
-        if has_range(&all_text) || self.phrase_found("hedged-number", BEFORE_A_NUMBER, &all_text) {
+        if has_range(&all_text) || self.phrase_found("hedged-number", Tail::Number, &all_text) {
             ids.push("hedged-number");
         }
-        if self.phrase_found("weak-verb", WORD_END, &all_text) {
+        if self.phrase_found("weak-verb", Tail::WordEnd, &all_text) {
             ids.push("weak-verb");
         }
-        if self.phrase_found("vague-growth", WORD_END, &all_text) && !has_plan(&all_text) {
+        if self.phrase_found("vague-growth", Tail::WordEnd, &all_text) && !has_plan(&all_text) {
             ids.push("vague-growth");
         }
         ids.into_iter().filter_map(|id| self.finding(id)).collect()
@@ -216,35 +210,70 @@ impl Rules {
     }
 }
 
-/// Not a letter or digit (`char::is_alphanumeric`), or an end of the text.
-const WORD_START: &str = r"(?:^|[^\p{Alphabetic}\p{N}])";
-const WORD_END: &str = r"(?:$|[^\p{Alphabetic}\p{N}])";
-/// A number, a currency sign before one, after optional spaces.
-const BEFORE_A_NUMBER: &str = r"\s*[0-9$€£]";
+/// What must follow a rule's phrase.
+#[derive(Debug, Clone, Copy)]
+enum Tail {
+    /// The end of a word: the end of the text, or neither a letter nor a
+    /// digit (`char::is_alphanumeric`).
+    WordEnd,
+    /// A number, or a currency sign before one, after optional spaces.
+    Number,
+}
 
-/// One case-insensitive pattern for whole-word phrases, or `None` when
-/// there are none (an empty alternation would match everything).
-///
-/// Compiled once per process: every `Rules` (each `win review statement`
-/// an agent asks `win mcp` for reads the rules again) shares the compiled
-/// pattern of the same phrases, which cost milliseconds to compile (the
-/// word boundaries are Unicode classes) against microseconds to use. A
-/// process sees a handful of distinct patterns, so they are kept for its
-/// lifetime.
-fn phrase_pattern(phrases: &[String], tail: &str) -> Option<&'static Regex> {
-    static COMPILED: LazyLock<Mutex<HashMap<String, Option<&'static Regex>>>> =
-        LazyLock::new(Mutex::default);
-    if phrases.is_empty() {
-        return None;
+impl Tail {
+    fn allows(self, rest: &str) -> bool {
+        match self {
+            Tail::WordEnd => rest.chars().next().is_none_or(|c| !c.is_alphanumeric()),
+            Tail::Number => rest
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit() || matches!(c, '$' | '€' | '£')),
+        }
     }
-    let alternatives: Vec<String> = phrases.iter().map(|p| regex::escape(p)).collect();
-    let source = format!("(?i){WORD_START}(?:{}){tail}", alternatives.join("|"));
-    let mut compiled = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
-    *compiled.entry(source).or_insert_with_key(|source| {
-        Regex::new(source)
-            .ok()
-            .map(|pattern| &*Box::leak(Box::new(pattern)))
-    })
+}
+
+/// Whether one of `phrases` (in lower case) starts a word of `text` in any
+/// case, followed by what `tail` allows.
+///
+/// Found by walking the text, so nothing is compiled: a regular expression
+/// of the phrases took milliseconds to build (its word boundaries are
+/// Unicode classes), most of the cost of one `win review statement`,
+/// against microseconds for the walk.
+fn phrase_found(phrases: &[String], tail: Tail, text: &str) -> bool {
+    if phrases.is_empty() {
+        return false;
+    }
+    let mut after_word = false;
+    let starts = text.char_indices().map(|(at, c)| (at, Some(c)));
+    for (at, c) in starts.chain(std::iter::once((text.len(), None))) {
+        if !after_word {
+            let rest = &text[at..];
+            let found = phrases.iter().any(|phrase| {
+                lowercase_prefix(rest, phrase).is_some_and(|end| tail.allows(&rest[end..]))
+            });
+            if found {
+                return true;
+            }
+        }
+        after_word = c.is_some_and(char::is_alphanumeric);
+    }
+    false
+}
+
+/// How many bytes at the start of `text` read as `phrase` (in lower case)
+/// once lowercased, if they do.
+fn lowercase_prefix(text: &str, phrase: &str) -> Option<usize> {
+    let mut wanted = phrase.chars().peekable();
+    for (at, c) in text.char_indices() {
+        if wanted.peek().is_none() {
+            return Some(at);
+        }
+        for lower in c.to_lowercase() {
+            if wanted.next() != Some(lower) {
+                return None;
+            }
+        }
+    }
+    wanted.peek().is_none().then_some(text.len())
 }
 
 /// A range where a number should be: "~30%", "10-15%", "between 5 and 8".
@@ -273,7 +302,7 @@ fn has_plan(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Rules, BUILTIN, WORD_END};
+    use super::{phrase_found, Rules, Tail, BUILTIN};
     use crate::domain::analysis::Suggestion;
     use crate::domain::win::{CompetencySource, NewWin};
 
@@ -362,13 +391,69 @@ mod tests {
     }
 
     #[test]
-    fn phrase_patterns_are_compiled_once_per_process() {
-        // Each statement an agent asks `win mcp` for reads the rules again:
-        // the compiled patterns are the same ones.
-        let (first, second) = (Rules::builtin().unwrap(), Rules::builtin().unwrap());
-        let first = first.pattern("weak-verb", WORD_END).unwrap();
-        let second = second.pattern("weak-verb", WORD_END).unwrap();
-        assert!(std::ptr::eq(first, second));
-        assert!(first.is_match("I worked on the ranker"));
+    fn phrases_are_found_as_the_regular_expression_of_them_found_them() {
+        // What the checker compiled (in milliseconds, at every `win review
+        // statement`) before it walked the text: the walk finds the same.
+        const WORD_START: &str = r"(?:^|[^\p{Alphabetic}\p{N}])";
+        const WORD_END: &str = r"(?:$|[^\p{Alphabetic}\p{N}])";
+        const BEFORE_A_NUMBER: &str = r"\s*[0-9$€£]";
+        let rules = Rules::builtin().unwrap();
+        let texts = [
+            "I worked on the ranker",
+            "Worked on it",
+            "WORKED ON",
+            "reworked on the ranker",
+            "worked onboarding",
+            "worked on2",
+            "worked on\u{e9}",
+            "(worked on) it",
+            "l\u{e9}worked on",
+            "I assisted.",
+            "about 30%",
+            "about\u{a0}$2M",
+            "about €5",
+            "talked about it",
+            "roughly 1.5x",
+            "approx. 10 hours",
+            "approx.10",
+            "ABOUT 40",
+            "thereabout 40",
+            "I'd like to learn Rust",
+            "i\u{2019}d like to learn",
+            "want to learn",
+            "Want To Learn more",
+            "wanna learn",
+            "",
+            "\u{130}nvolved in",
+            "was involved in\nthe launch",
+        ];
+        for (id, tail, source_tail) in [
+            ("weak-verb", Tail::WordEnd, WORD_END),
+            ("vague-growth", Tail::WordEnd, WORD_END),
+            ("hedged-number", Tail::Number, BEFORE_A_NUMBER),
+        ] {
+            let phrases = &rules.rules[id].phrases;
+            let alternatives: Vec<String> = phrases.iter().map(|p| regex::escape(p)).collect();
+            let pattern = regex::Regex::new(&format!(
+                "(?i){WORD_START}(?:{}){source_tail}",
+                alternatives.join("|")
+            ))
+            .unwrap();
+            let lowered: Vec<String> = phrases.iter().map(|p| p.to_lowercase()).collect();
+            for text in texts {
+                assert_eq!(
+                    phrase_found(&lowered, tail, text),
+                    pattern.is_match(text),
+                    "{id}: {text:?}"
+                );
+            }
+        }
+        // Some of them are found, some not: the comparison means something.
+        let found = texts
+            .iter()
+            .filter(|text| rules.phrase_found("weak-verb", Tail::WordEnd, text))
+            .count();
+        assert!(found > 3 && found < texts.len() - 3, "{found}");
+        assert!(!phrase_found(&[], Tail::WordEnd, "anything"));
     }
 }
