@@ -112,8 +112,9 @@ impl<'f> RecordConverter<'f> {
         }
     }
 
-    /// The record as a win, and when it was analysed here, the terms its
-    /// words teach the learned counts (for `Import::add_taught`).
+    /// The record as a win, and when it was analysed here or the user
+    /// labelled it, the terms its words teach the learned counts (for
+    /// `Import::add_taught`).
     pub fn convert(&mut self, record: WinRecord) -> Result<(NewWin, Option<Vec<String>>)> {
         let analysed = record.has_analysis();
         let mut win = record.into_new(self.now)?;
@@ -146,7 +147,12 @@ impl<'f> RecordConverter<'f> {
                 return Ok((win, Some(terms)));
             }
         }
-        Ok((win, None))
+        // A win the user labelled teaches its words: they are read here,
+        // on the converter's thread, not by the one that writes.
+        let terms = (win.competency_source == CompetencySource::User).then(|| {
+            crate::analyze::learning_terms(&win.text, win.impact.as_deref(), win.next.as_deref())
+        });
+        Ok((win, terms))
     }
 }
 

@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use super::train::{corpus_weight, features, train_framework, Feature, StopWords, Trainer};
@@ -187,7 +188,7 @@ struct Counts {
     /// Whether every feature's counts are read into `read` at the first
     /// look-up (see `Model::read_all`).
     read_all: bool,
-    read: OnceLock<HashMap<Box<str>, Box<[f64]>>>,
+    read: OnceLock<FeatureMap<Box<[f64]>>>,
 }
 
 impl Counts {
@@ -233,7 +234,7 @@ impl Counts {
     }
 
     /// Every feature's counts, in a map.
-    fn read(&self) -> HashMap<Box<str>, Box<[f64]>> {
+    fn read(&self) -> FeatureMap<Box<[f64]>> {
         self.body[self.body_start..]
             .lines()
             .filter_map(|line| {
@@ -290,7 +291,8 @@ impl Counts {
 /// user's counts (no allocation per feature: an import suggests for every
 /// note), and each competency's sum.
 struct Weighed {
-    kept: Vec<Feature>,
+    /// Indices into the features weighed.
+    kept: Vec<usize>,
     logs: Vec<f64>,
     users: Vec<f64>,
     log_likelihood: Vec<f64>,
@@ -304,11 +306,30 @@ pub struct Model {
     builtin: bool,
     keys: Vec<String>,
     layers: Vec<Counts>,
-    totals: Vec<f64>,
-    vocabulary: f64,
+    /// Each competency's smoothed total, the denominator of its
+    /// probabilities (fixed once the layers are).
+    denominators: Vec<f64>,
+    /// The layers' counts summed by feature, with what they give when the
+    /// user's wins say nothing of it, worked out once at the first look-up
+    /// for a model that reads all its counts (see `read_all`).
+    merged: OnceLock<FeatureMap<Cold>>,
     stop: StopWords,
     calibration: Calibration,
 }
+
+/// A feature's counts over all the layers of the cold model, their sum,
+/// and the log-probabilities they give each competency when the user's
+/// labelled wins do not have the feature.
+struct Cold {
+    counts: Box<[f64]>,
+    total: f64,
+    logs: Box<[f64]>,
+}
+
+/// A map by feature name with a fast hash: an import looks up every
+/// feature of every note (SipHash, std's default, is built to resist
+/// chosen keys, which the model's own words are not).
+type FeatureMap<V> = HashMap<Box<str>, V, BuildHasherDefault<rustc_hash::FxHasher>>;
 
 impl Model {
     /// The model for a framework: the built-in one when the framework is
@@ -378,12 +399,16 @@ impl Model {
             // counted twice: a slight overestimate that only smooths more.
             vocabulary += layer.vocabulary as f64;
         }
+        let denominators = totals
+            .iter()
+            .map(|total| total + SMOOTHING * vocabulary.max(1.0))
+            .collect();
         Ok(Model {
             builtin,
             keys,
             layers,
-            totals,
-            vocabulary,
+            denominators,
+            merged: OnceLock::new(),
             stop,
             calibration: *Calibration::builtin(),
         })
@@ -428,17 +453,51 @@ impl Model {
         known
     }
 
+    /// A feature's summed counts, for a model that read all its counts
+    /// (`read_all`); `None` for one that searches them.
+    fn merged(&self) -> Option<&FeatureMap<Cold>> {
+        if !self.layers.iter().all(|layer| layer.read_all) {
+            return None;
+        }
+        Some(self.merged.get_or_init(|| {
+            let width = self.keys.len();
+            let mut merged: FeatureMap<Cold> = FeatureMap::default();
+            let mut cold = vec![0.0_f64; width];
+            for layer in &self.layers {
+                for name in layer.read.get_or_init(|| layer.read()).keys() {
+                    if merged.contains_key(name) || !self.cold_counts(name, &mut cold) {
+                        continue;
+                    }
+                    // What `weigh` works out for a feature no labelled win
+                    // has, in the same order of operations.
+                    let logs = (0..width)
+                        .map(|c| ((cold[c] + SMOOTHING) / self.denominators[c]).ln())
+                        .collect();
+                    merged.insert(
+                        name.clone(),
+                        Cold {
+                            counts: cold.clone().into_boxed_slice(),
+                            total: cold.iter().sum(),
+                            logs,
+                        },
+                    );
+                }
+            }
+            merged
+        }))
+    }
+
     /// Ranks the competencies for a text, best first, each with the words
     /// that drove it; competencies no word speaks for are left out.
     pub fn suggest(&self, text: &str, learned: &Learned) -> Vec<Suggestion> {
-        self.suggest_features(text, self.features(text), learned)
+        self.suggest_features(text, &self.features(text), learned)
     }
 
     /// Like `suggest`, with the text's features already read.
     pub fn suggest_features(
         &self,
         text: &str,
-        features: Vec<Feature>,
+        features: &[Feature],
         learned: &Learned,
     ) -> Vec<Suggestion> {
         let width = self.keys.len();
@@ -471,14 +530,17 @@ impl Model {
             .collect();
         let mut named: Vec<Option<String>> = vec![None; kept.len()];
         let mut suggestions: Vec<Suggestion> = Vec::new();
+        // (lift, the feature's index in `kept`), one competency at a time.
+        let mut drivers: Vec<(f64, usize)> = Vec::with_capacity(kept.len());
         for c in 0..width {
-            // (lift, the feature's index in `kept`)
-            let mut drivers: Vec<(f64, usize)> = means
-                .iter()
-                .enumerate()
-                .map(|(index, mean)| (logs[index * width + c] - mean, index))
-                .filter(|(lift, _)| *lift > EXPLAINS)
-                .collect();
+            drivers.clear();
+            drivers.extend(
+                means
+                    .iter()
+                    .enumerate()
+                    .map(|(index, mean)| (logs[index * width + c] - mean, index))
+                    .filter(|(lift, _)| *lift > EXPLAINS),
+            );
             if drivers.is_empty() {
                 continue;
             }
@@ -488,7 +550,7 @@ impl Model {
                 if matched.len() == MAX_MATCHED {
                     break;
                 }
-                let feature = &kept[index];
+                let feature = &features[kept[index]];
                 if named[index].is_none() {
                     named[index] = Some(text[feature.start..feature.end].to_lowercase());
                 }
@@ -501,7 +563,7 @@ impl Model {
                 // A pair whose words are already named adds nothing.
                 if !matched.iter().any(|&other| {
                     let other = named[other].as_deref().unwrap_or_default();
-                    other.contains(words) || words.contains(other)
+                    contains(other, words) || contains(words, other)
                 }) {
                     matched.push(index);
                 }
@@ -511,7 +573,11 @@ impl Model {
                 if users[index * width + c] <= 0.0 {
                     continue;
                 }
-                let rows = learned.terms.get(&kept[index].name).into_iter().flatten();
+                let rows = learned
+                    .terms
+                    .get(&features[kept[index]].name)
+                    .into_iter()
+                    .flatten();
                 for row in rows.filter(|row| row.competency == self.keys[c]) {
                     for id in &row.examples {
                         if !like.contains(id) {
@@ -544,12 +610,12 @@ impl Model {
     /// features the model knows: what a score is calibrated from (see
     /// `bench/infer_fit.rs`).
     pub fn log_likelihoods(&self, text: &str, learned: &Learned) -> (Vec<f64>, usize) {
-        let weighed = self.weigh(self.features(text), learned);
+        let weighed = self.weigh(&self.features(text), learned);
         (weighed.log_likelihood, weighed.kept.len())
     }
 
     /// The known features of a text and what they say of each competency.
-    fn weigh(&self, features: Vec<Feature>, learned: &Learned) -> Weighed {
+    fn weigh(&self, features: &[Feature], learned: &Learned) -> Weighed {
         let width = self.keys.len();
         let Learning {
             weight,
@@ -557,23 +623,43 @@ impl Model {
             own_wins,
             own_prior,
         } = self.calibration.learning;
-        let cold_denominators: Vec<f64> = self
-            .totals
-            .iter()
-            .map(|total| total + SMOOTHING * self.vocabulary.max(1.0))
-            .collect();
+        let merged = self.merged();
         let mut log_likelihood = vec![0.0_f64; width];
-        let mut kept: Vec<Feature> = Vec::new();
-        let mut logs: Vec<f64> = Vec::new();
-        let mut users: Vec<f64> = Vec::new();
+        let mut kept: Vec<usize> = Vec::with_capacity(features.len());
+        let mut logs: Vec<f64> = Vec::with_capacity(features.len() * width);
+        let mut users: Vec<f64> = Vec::with_capacity(features.len() * width);
         let mut cold = vec![0.0_f64; width];
         // The user's own words: (index in `kept`, competency, lift on the
         // score's scale).
         let mut owned: Vec<(usize, usize, f64)> = Vec::new();
-        for feature in features {
-            let in_corpus = self.cold_counts(&feature.name, &mut cold);
+        for (index, feature) in features.iter().enumerate() {
+            let rows = learned.terms.get(&feature.name);
+            let found = merged.map(|merged| merged.get(&*feature.name));
+            // A feature no labelled win has: its logs were worked out once.
+            if let (Some(found), None) = (found, rows) {
+                if let Some(entry) = found {
+                    users.resize(users.len() + width, 0.0);
+                    for (sum, log) in log_likelihood.iter_mut().zip(&entry.logs) {
+                        *sum += log;
+                    }
+                    logs.extend_from_slice(&entry.logs);
+                    kept.push(index);
+                }
+                continue;
+            }
+            let (in_corpus, counts, corpus_has) = match found {
+                Some(Some(entry)) => (true, &*entry.counts, entry.total),
+                Some(None) => {
+                    cold.fill(0.0);
+                    (false, &*cold, 0.0)
+                }
+                None => {
+                    let in_corpus = self.cold_counts(&feature.name, &mut cold);
+                    (in_corpus, &*cold, cold.iter().sum())
+                }
+            };
             let start = users.len();
-            match learned.terms.get(&feature.name) {
+            match rows {
                 Some(rows) => users.extend(self.keys.iter().map(|key| {
                     rows.iter()
                         .find(|row| &row.competency == key)
@@ -592,11 +678,11 @@ impl Model {
             // choice where they differ from the corpus. They are left out
             // of the totals: more labels of one competency must not make
             // every other word less likely for it.
-            let corpus_has: f64 = cold.iter().sum();
             let worth = weight * known / (known + corpus_has);
             for c in 0..width {
-                let log =
-                    ((cold[c] + worth * users[start + c] + SMOOTHING) / cold_denominators[c]).ln();
+                let log = ((counts[c] + worth * users[start + c] + SMOOTHING)
+                    / self.denominators[c])
+                    .ln();
                 logs.push(log);
                 log_likelihood[c] += log;
             }
@@ -604,12 +690,12 @@ impl Model {
             // wins, is theirs: the corpus's share of it for that
             // competency counts as `own_prior` wins against theirs.
             if let Some(c) = owned_by(&users[start..], own_wins) {
-                let likelihood = |c: usize| (cold[c] + SMOOTHING) / cold_denominators[c];
+                let likelihood = |c: usize| (counts[c] + SMOOTHING) / self.denominators[c];
                 let share = likelihood(c) / (0..width).map(likelihood).sum::<f64>();
                 let lift = (1.0 + users[start + c] / (own_prior * share.max(1e-9))).ln();
                 owned.push((kept.len(), c, lift));
             }
-            kept.push(feature);
+            kept.push(index);
         }
         // The lift is on the score's scale: in log-likelihood units it is
         // the temperature's multiple, so that it is not tempered away and
@@ -638,6 +724,18 @@ fn owned_by(wins: &[f64], least: f64) -> Option<usize> {
     let mut labelled = wins.iter().enumerate().filter(|(_, n)| **n > 0.0);
     let (c, n) = labelled.next()?;
     (labelled.next().is_none() && *n >= least).then_some(c)
+}
+
+/// Whether `needle` occurs in `haystack`: `str::contains` for the few
+/// words of a suggestion, without the setup of its searcher for long
+/// texts (a suggestion compares each word it names with the others). A
+/// match of UTF-8 bytes starts and ends on characters.
+fn contains(haystack: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
 }
 
 /// The built-in corpus a framework of this name trains on, if any.

@@ -136,14 +136,9 @@ impl Analyzer {
         let joined = join_parts(text, impact, next);
         let bounded = bounded(&joined);
         let features = self.model.features(&bounded);
-        let terms = features
-            .iter()
-            .map(|feature| feature.name.clone())
-            .collect();
-        (
-            self.model.suggest_features(&bounded, features, learned),
-            terms,
-        )
+        let suggestions = self.model.suggest_features(&bounded, &features, learned);
+        let terms = features.into_iter().map(|feature| feature.name).collect();
+        (suggestions, terms)
     }
 
     /// Each competency's log-likelihood for a win's words and how many

@@ -230,21 +230,31 @@ fn word_start(text: &str, at: usize) -> bool {
 /// A spelled-out number at `at` ("two", "a dozen"), ending at a word boundary.
 fn word_number(text: &str, at: usize) -> Option<usize> {
     let rest = &text[at..];
-    WORD_NUMBERS.iter().find_map(|word| {
-        let candidate = rest.get(..word.len())?;
-        (candidate.eq_ignore_ascii_case(word) && boundary(text, at + word.len()))
-            .then_some(at + word.len())
-    })
+    let first = rest.as_bytes().first()?.to_ascii_lowercase();
+    // Only the words that start with this letter (every letter of a note
+    // that starts a word comes here).
+    WORD_NUMBERS
+        .iter()
+        .filter(|word| word.as_bytes()[0] == first)
+        .find_map(|word| {
+            let candidate = rest.get(..word.len())?;
+            (candidate.eq_ignore_ascii_case(word) && boundary(text, at + word.len()))
+                .then_some(at + word.len())
+        })
 }
 
 /// A unit word at `at` ("ms", "percentage points"), ending at a word boundary.
 fn unit_word(text: &str, at: usize) -> Option<usize> {
     let rest = &text[at..];
-    UNITS.iter().find_map(|unit| {
-        let candidate = rest.get(..unit.len())?;
-        (candidate.eq_ignore_ascii_case(unit) && boundary(text, at + unit.len()))
-            .then_some(at + unit.len())
-    })
+    let first = rest.as_bytes().first()?.to_ascii_lowercase();
+    UNITS
+        .iter()
+        .filter(|unit| unit.as_bytes()[0] == first)
+        .find_map(|unit| {
+            let candidate = rest.get(..unit.len())?;
+            (candidate.eq_ignore_ascii_case(unit) && boundary(text, at + unit.len()))
+                .then_some(at + unit.len())
+        })
 }
 
 /// An ASCII word at `at`, and where it ends.

@@ -12,18 +12,21 @@ pub struct Token {
 /// Splits text into stemmed words. Currency signs are words of their own,
 /// since they are strong evidence of business impact.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut lower = String::new();
     word_spans(text)
         .map(|(start, end)| {
-            lower.clear();
+            // Lowercased into the string that becomes the stem: one
+            // allocation a word (every analysed note's words come here).
             let word = &text[start..end];
+            let mut lower = String::with_capacity(word.len() + 1);
             if word.is_ascii() {
-                lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
             } else {
                 lower.extend(word.chars().flat_map(char::to_lowercase));
             }
+            stem_in_place(&mut lower);
             Token {
-                stem: stem(&lower),
+                stem: lower,
                 start,
                 end,
             }
@@ -124,8 +127,14 @@ pub fn term_stems(term: &str) -> Vec<String> {
 pub fn stem(word: &str) -> String {
     let mut w = String::with_capacity(word.len() + 1);
     w.push_str(word);
+    stem_in_place(&mut w);
+    w
+}
+
+/// `stem`, on the word's own string.
+fn stem_in_place(w: &mut String) {
     if w.chars().count() <= 3 || !w.chars().all(char::is_alphabetic) {
-        return w;
+        return;
     }
     if w.ends_with("ies") && w.len() >= 5 {
         w.truncate(w.len() - 3);
@@ -145,7 +154,7 @@ pub fn stem(word: &str) -> String {
             let base = &w[..w.len() - suffix.len()];
             if base.chars().count() >= 3 && base.chars().any(is_vowel) {
                 w.truncate(base.len());
-                undouble(&mut w);
+                undouble(w);
                 break;
             }
         }
@@ -170,7 +179,6 @@ pub fn stem(word: &str) -> String {
             w.push('i');
         }
     }
-    w
 }
 
 fn is_vowel(c: char) -> bool {

@@ -198,12 +198,13 @@ pub struct Tally {
 }
 
 /// What the wins of one competency taught: how many wins, how many terms
-/// in all, and per term its wins and newest ids.
+/// in all, and per term its wins and newest ids (by a fast hash: an import
+/// counts every term of every labelled win).
 #[derive(Default)]
 struct Taught {
     wins: i64,
     terms: i64,
-    by_term: HashMap<String, (i64, Vec<i64>)>,
+    by_term: rustc_hash::FxHashMap<String, (i64, Vec<i64>)>,
 }
 
 impl Tally {

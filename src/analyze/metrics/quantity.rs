@@ -268,15 +268,22 @@ fn names_not_measures(text: &str, raw: &crate::analyze::scan::RawQuantity<'_>) -
 }
 
 /// Whether the text before a number ends in a p-value's name: "p=", "p <", "p-value of".
+/// (Compared in any case where it ends, without lowercasing all of it:
+/// every number of every analysed note asks.)
 fn is_p_value(before: &str) -> bool {
-    let lower = before.to_lowercase();
-    let trimmed = lower.trim_end_matches(|c: char| c.is_whitespace() || "=<>≤≥:".contains(c));
-    let trimmed = trimmed.strip_suffix(" of").unwrap_or(trimmed);
-    let named = trimmed
-        .strip_suffix("p-value")
-        .or_else(|| trimmed.strip_suffix("p value"));
-    let head = named.or_else(|| trimmed.strip_suffix('p'));
-    head.is_some_and(|h| !h.ends_with(|c: char| c.is_alphanumeric())) && trimmed.len() < lower.len()
+    let trimmed = before.trim_end_matches(|c: char| c.is_whitespace() || "=<>≤≥:".contains(c));
+    let trimmed = strip_suffix_any_case(trimmed, " of").unwrap_or(trimmed);
+    let named = strip_suffix_any_case(trimmed, "p-value")
+        .or_else(|| strip_suffix_any_case(trimmed, "p value"));
+    let head = named.or_else(|| strip_suffix_any_case(trimmed, "p"));
+    head.is_some_and(|h| !h.ends_with(|c: char| c.is_alphanumeric()))
+        && trimmed.len() < before.len()
+}
+
+/// `text` without `suffix` (ASCII, lower case) at its end in any case.
+fn strip_suffix_any_case<'t>(text: &'t str, suffix: &str) -> Option<&'t str> {
+    let at = text.len().checked_sub(suffix.len())?;
+    (text.is_char_boundary(at) && text[at..].eq_ignore_ascii_case(suffix)).then(|| &text[..at])
 }
 
 /// Drops numbers inside ISO dates and clock times such as 2026-03-04 or 10:30.
