@@ -43,13 +43,14 @@ pub fn enrich(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) {
 /// counts (`analyze::learning_terms`), read once for both: an import
 /// hands them to `Import::add_taught`.
 pub fn enrich_teaching(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned) -> Vec<String> {
-    measure(win, analyzer);
-    let (suggestions, terms) = analyzer.suggest_teaching(
+    let (metrics, suggestions, terms) = analyzer.analyse(
         &win.text,
         win.impact.as_deref(),
         win.next.as_deref(),
         learned,
     );
+    win.metrics = metrics;
+    measure_updates(win, analyzer);
     win.suggestions = suggestions;
     if win.competency_source == CompetencySource::User && !win.competencies.is_empty() {
         win.competency_unsure = false;
@@ -75,6 +76,11 @@ pub fn enrich_teaching(win: &mut NewWin, analyzer: &Analyzer, learned: &Learned)
 /// own). Competencies are left as they are: an update is not a relabelling.
 pub fn measure(win: &mut NewWin, analyzer: &Analyzer) {
     win.metrics = analyzer.metrics(&win.text, win.impact.as_deref());
+    measure_updates(win, analyzer);
+}
+
+/// Adds the metrics of the outcomes recorded later (see `measure`).
+fn measure_updates(win: &mut NewWin, analyzer: &Analyzer) {
     for update in &win.updates {
         for field in [update.text.as_deref(), update.impact.as_deref()]
             .into_iter()
@@ -377,6 +383,36 @@ mod tests {
             crate::analyze::learning_terms(&win.text, win.impact.as_deref(), win.next.as_deref())
         );
         assert!(!win.suggestions.is_empty() && !win.metrics.is_empty());
+    }
+
+    #[test]
+    fn a_note_analysed_at_once_gets_what_each_analysis_gives() {
+        // `Analyzer::analyse` splits a note's words once for its metrics,
+        // suggestions and terms: each is what the analysis alone gives.
+        let catalog = crate::domain::framework::Catalog::builtin();
+        let framework = catalog
+            .get(crate::domain::framework::DEFAULT_FRAMEWORK)
+            .unwrap();
+        let analyzer = Analyzer::new(framework, &UserFiles::default()).unwrap();
+        let text = "Cut p99 latency of the ranking service from 240ms to 80ms, saving $1.2M a year";
+        for (text, impact, next) in [
+            (text, None, None),
+            (text, Some("support tickets -40%"), None),
+            (
+                "mentored two juniors through their first launch",
+                None,
+                Some("write the RFC"),
+            ),
+            ("Réduit la latence de 30% en deux semaines", None, None),
+        ] {
+            let learned = Learned::default();
+            let (metrics, suggestions, terms) = analyzer.analyse(text, impact, next, &learned);
+            assert_eq!(metrics, analyzer.metrics(text, impact), "{text}");
+            let (alone, taught) = analyzer.suggest_teaching(text, impact, next, &learned);
+            assert_eq!((suggestions, terms), (alone, taught), "{text}");
+        }
+        let (metrics, suggestions, terms) = analyzer.analyse(text, None, None, &Learned::default());
+        assert!(!metrics.is_empty() && !suggestions.is_empty() && !terms.is_empty());
     }
 
     #[test]

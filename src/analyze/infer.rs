@@ -429,6 +429,11 @@ impl Model {
         features(text, &self.stop)
     }
 
+    /// `features`, from the text's words already split.
+    pub fn features_of(&self, words: Vec<super::text::Token>) -> Vec<Feature> {
+        super::train::features_of(words, &self.stop)
+    }
+
     /// Reads all the counts at the first look-up, for a model that will
     /// look up the words of many texts (an import analyses every note): a
     /// look-up is then a hash, not a binary search with the counts parsed

@@ -141,6 +141,30 @@ impl Analyzer {
         (suggestions, terms)
     }
 
+    /// A note's metrics (as `metrics`), suggestions and learning terms (as
+    /// `suggest_teaching`): a note with no impact and no next, what an
+    /// import mostly brings, has its words split once for all three.
+    pub fn analyse(
+        &self,
+        text: &str,
+        impact: Option<&str>,
+        next: Option<&str>,
+        learned: &Learned,
+    ) -> (Vec<Metric>, Vec<Suggestion>, Vec<String>) {
+        if impact.is_some() || next.is_some() {
+            let metrics = self.metrics(text, impact);
+            let (suggestions, terms) = self.suggest_teaching(text, impact, next, learned);
+            return (metrics, suggestions, terms);
+        }
+        let bounded = bounded(text);
+        let words = text::tokens(&bounded);
+        let metrics = metrics::extract_words(&bounded, &words, &self.metric_lexicon);
+        let features = self.model.features_of(words);
+        let suggestions = self.model.suggest_features(&bounded, &features, learned);
+        let terms = features.into_iter().map(|feature| feature.name).collect();
+        (metrics, suggestions, terms)
+    }
+
     /// Each competency's log-likelihood for a win's words and how many
     /// features the model knows (what `bench/infer_fit.rs` calibrates).
     pub fn log_likelihoods(

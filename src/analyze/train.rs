@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::text::tokens;
+use super::text::{tokens, Token};
 
 /// Words that never count as evidence ("with", "the", "our"), as stems.
 pub struct StopWords {
@@ -46,8 +46,13 @@ pub struct Feature {
 /// keeps the unit ("240ms" is `#ms`, "$1.2M" gives `$` and `#m`), since
 /// units say which link of the impact chain a number belongs to.
 pub fn features(text: &str, stop: &StopWords) -> Vec<Feature> {
-    let mut words: Vec<Feature> = Vec::new();
-    for token in tokens(text) {
+    features_of(tokens(text), stop)
+}
+
+/// `features`, from the text's words already split (`text::tokens`).
+pub fn features_of(tokens: Vec<Token>, stop: &StopWords) -> Vec<Feature> {
+    let mut words: Vec<Feature> = Vec::with_capacity(tokens.len());
+    for token in tokens {
         let Some(name) = word_feature(token.stem) else {
             continue;
         };

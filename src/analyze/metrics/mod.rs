@@ -15,14 +15,18 @@ use quantity::*;
 
 /// Extracts every metric of a text.
 pub fn extract(text: &str, lexicon: &MetricLexicon) -> Vec<Metric> {
+    extract_words(text, &tokens(text), lexicon)
+}
+
+/// `extract`, with the text's words already split (`text::tokens`).
+pub fn extract_words(text: &str, words: &[Token], lexicon: &MetricLexicon) -> Vec<Metric> {
     let mut quantities = find_quantities(text);
     drop_versions(text, &mut quantities, lexicon);
     // A win has a handful of numbers; past this many, the text is not a win
     // (a pasted log, a table) and each further number would cost a pass
     // over its clause. The bound keeps any input linear.
     quantities.truncate(MAX_QUANTITIES);
-    let words = tokens(text);
-    let labels = lexicon.find(&words);
+    let labels = lexicon.find(words);
     let mut metrics = Vec::new();
     let mut index = 0;
     while index < quantities.len() {
