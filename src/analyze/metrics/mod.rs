@@ -47,7 +47,7 @@ pub fn extract_words(text: &str, words: &[Token], lexicon: &MetricLexicon) -> Ve
             Some((before, after)) => {
                 index += 2;
                 let span = (current.start, quantities[index - 1].end);
-                pair_metric(text, span, &before, &after, &words, &labels, lexicon)
+                pair_metric(text, span, &before, &after, words, &labels, lexicon)
             }
             // "a 10-day test": how long, not what came of it.
             None if current.attributive => {
@@ -56,12 +56,12 @@ pub fn extract_words(text: &str, words: &[Token], lexicon: &MetricLexicon) -> Ve
             }
             None => {
                 index += 1;
-                single_metric(text, current, &words, &labels, lexicon)
+                single_metric(text, current, words, &labels, lexicon)
             }
         };
         metrics.push(metric);
     }
-    metrics.extend(word_changes(text, &metrics, &words, &labels, lexicon));
+    metrics.extend(word_changes(text, &metrics, words, &labels, lexicon));
     metrics
 }
 
