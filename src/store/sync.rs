@@ -726,7 +726,13 @@ fn replay_win(
     if remeasure {
         // Follow-ups merged in arrival order: measured in the journal's.
         rows::timeline_order(&mut win.updates);
+        let before = win.metrics.clone();
         measure(&mut win)?;
+        // Measured again, the metrics may differ from the stored ones when
+        // no field did (a later analysis of other words, with fields this
+        // journal had already): written too, as every other device writes
+        // what it measured.
+        changed |= win.metrics != before;
     }
     match stored {
         None => {

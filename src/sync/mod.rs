@@ -540,17 +540,16 @@ fn run_locked(
     report.published = changes.len();
     note_own_files(store, git, device, written)?;
     // What the last merge cut or changed of this device's files.
-    send_again(
-        store,
+    Own {
+        store: &mut *store,
         git,
         tree,
         device,
-        key.as_ref(),
-        &vouches,
+        key: key.as_ref(),
+        vouches: &vouches,
         now,
-        &mut report,
-    )?;
-    put_back_seq(store, git, tree, device)?;
+    }
+    .repair(&mut report)?;
 
     // 3–4: fetch, merge, push; again while another device pushed first.
     if git.remote_url()?.is_some() {
@@ -566,17 +565,17 @@ fn run_locked(
         // What this merge cut or changed of this device's files, sent again
         // at once rather than at the next sync.
         if report.unreachable.is_none() {
-            let sent = send_again(
-                store,
+            let repaired = Own {
+                store: &mut *store,
                 git,
                 tree,
                 device,
-                key.as_ref(),
-                &vouches,
+                key: key.as_ref(),
+                vouches: &vouches,
                 now,
-                &mut report,
-            )?;
-            if put_back_seq(store, git, tree, device)? || sent {
+            }
+            .repair(&mut report)?;
+            if repaired {
                 report.unreachable =
                     exchange(git, tree, device, key.as_ref(), &mut report.damaged)?;
             }
@@ -703,6 +702,30 @@ fn run_locked(
     Ok(report)
 }
 
+/// This device's side of the repository, as one sync sees it: what
+/// `send_again` and `put_back_seq` need to repair what the remote cut,
+/// changed or removed of it.
+struct Own<'a> {
+    store: &'a mut Store,
+    git: &'a Git,
+    tree: &'a Tree,
+    device: &'a str,
+    key: Option<&'a Key>,
+    vouches: &'a tree::Vouches,
+    now: DateTime<FixedOffset>,
+}
+
+impl Own<'_> {
+    /// Sends again what the remote cut, changed or removed of this
+    /// device's files, and puts its sequence file back. Returns whether
+    /// anything was committed (and is to be pushed).
+    fn repair(&mut self, report: &mut Report) -> Result<bool> {
+        let sent = send_again(self, report)?;
+        let put_back = put_back_seq(self)?;
+        Ok(sent || put_back)
+    }
+}
+
 /// Notes this device's files, as committed before anything is fetched, as
 /// its own, with the id git gave their content: what it wrote (`written`
 /// just now), and any other file of its folder the journal has not noted
@@ -734,17 +757,17 @@ fn note_own_files(store: &mut Store, git: &Git, device: &str, written: Vec<Strin
 /// that do not verify are not sent: whatever this device took for its own
 /// before, only what the key made goes out under its name. Returns whether
 /// anything was committed.
-#[allow(clippy::too_many_arguments)]
-fn send_again(
-    store: &mut Store,
-    git: &Git,
-    tree: &Tree,
-    device: &str,
-    key: Option<&Key>,
-    vouches: &tree::Vouches,
-    now: DateTime<FixedOffset>,
-    report: &mut Report,
-) -> Result<bool> {
+fn send_again(own_side: &mut Own<'_>, report: &mut Report) -> Result<bool> {
+    let Own {
+        store,
+        git,
+        tree,
+        device,
+        key,
+        vouches,
+        now,
+    } = own_side;
+    let (git, tree, device, key, vouches, now) = (*git, *tree, *device, *key, *vouches, *now);
     let own = store.own_files()?;
     let there = git.files_under(&format!("devices/{device}/"))?;
     let vouch = Tree::vouch_file(device);
@@ -819,7 +842,14 @@ fn send_again(
 /// remote changed it (raised, lowered, removed): the other devices compare
 /// it with the records they find, to say when a batch is missing. Returns
 /// whether anything was committed.
-fn put_back_seq(store: &Store, git: &Git, tree: &Tree, device: &str) -> Result<bool> {
+fn put_back_seq(own: &Own<'_>) -> Result<bool> {
+    let Own {
+        store,
+        git,
+        tree,
+        device,
+        ..
+    } = own;
     let published = store
         .sync_device()?
         .and_then(|state| state.published)

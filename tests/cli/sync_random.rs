@@ -12,7 +12,8 @@
 //! CI runs a few rounds with a fixed seed. A longer run:
 //! `WIN_SYNC_RANDOM_ROUNDS=1000 WIN_SYNC_RANDOM_SEED=7 cargo test --locked
 //! --test cli -- sync_random --nocapture` (each round prints nothing; a
-//! failing one prints its seed, its steps and the differences).
+//! failing one prints its seed, its steps and the differences). That
+//! round again, alone: `WIN_SYNC_RANDOM_ROUND=<its seed>`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -104,6 +105,12 @@ fn devices_making_random_changes_in_random_orders_converge() {
     let seed = setting("WIN_SYNC_RANDOM_SEED", 2026);
     let steps = setting("WIN_SYNC_RANDOM_STEPS", 30);
     let mut totals = Totals::default();
+    // One round again, from the seed a failing round printed.
+    if let Ok(round_seed) = std::env::var("WIN_SYNC_RANDOM_ROUND") {
+        let round_seed = round_seed.trim().parse().unwrap();
+        one_round(round_seed, usize::try_from(steps).unwrap(), &mut totals);
+        return;
+    }
     for round in 0..rounds {
         let round_seed = seed.wrapping_mul(1_000_003).wrapping_add(round);
         one_round(round_seed, usize::try_from(steps).unwrap(), &mut totals);
@@ -112,6 +119,18 @@ fn devices_making_random_changes_in_random_orders_converge() {
         "sync_random: seed {seed}, {} rounds, {} steps, {} syncs, {} wins compared; {:?}",
         totals.rounds, totals.steps, totals.syncs, totals.wins_compared, totals.by_kind
     );
+}
+
+/// The round of a 1000-round run that failed (seed 20261207, round 757):
+/// after an `import --update` and a batch removed from the remote, a
+/// replay measured a win's metrics again and did not write them, since no
+/// field of the win had changed.
+#[test]
+fn the_round_where_metrics_measured_again_were_not_written() {
+    let mut totals = Totals::default();
+    one_round(20_261_267_784_378, 30, &mut totals);
+    assert_eq!(totals.rounds, 1);
+    assert!(totals.by_kind.contains_key("import-update") && totals.by_kind.contains_key("damage"));
 }
 
 fn one_round(seed: u64, steps: usize, totals: &mut Totals) {
