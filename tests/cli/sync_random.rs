@@ -13,7 +13,8 @@
 //! `WIN_SYNC_RANDOM_ROUNDS=1000 WIN_SYNC_RANDOM_SEED=7 cargo test --locked
 //! --test cli -- sync_random --nocapture` (each round prints nothing; a
 //! failing one prints its seed, its steps and the differences). That
-//! round again, alone: `WIN_SYNC_RANDOM_ROUND=<its seed>`.
+//! round again, alone: `WIN_SYNC_RANDOM_ROUND=<its seed>`; a run split in
+//! parts: `WIN_SYNC_RANDOM_FIRST=<the first round>`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -93,6 +94,7 @@ struct Fates {
 #[derive(Default)]
 struct Totals {
     rounds: usize,
+    devices: usize,
     steps: usize,
     syncs: usize,
     wins_compared: usize,
@@ -111,13 +113,32 @@ fn devices_making_random_changes_in_random_orders_converge() {
         one_round(round_seed, usize::try_from(steps).unwrap(), &mut totals);
         return;
     }
-    for round in 0..rounds {
+    // A failing round does not stop the others: every failing seed is
+    // said, with its steps, and the run fails at the end.
+    let mut failed = Vec::new();
+    let first = setting("WIN_SYNC_RANDOM_FIRST", 0);
+    for round in first..first + rounds {
         let round_seed = seed.wrapping_mul(1_000_003).wrapping_add(round);
-        one_round(round_seed, usize::try_from(steps).unwrap(), &mut totals);
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            one_round(round_seed, usize::try_from(steps).unwrap(), &mut totals);
+        }));
+        if ran.is_err() {
+            failed.push(round_seed);
+        }
     }
     eprintln!(
-        "sync_random: seed {seed}, {} rounds, {} steps, {} syncs, {} wins compared; {:?}",
-        totals.rounds, totals.steps, totals.syncs, totals.wins_compared, totals.by_kind
+        "sync_random: seed {seed}, {} rounds ({} failed), {} devices, {} steps, {} syncs, {} wins compared; {:?}",
+        rounds,
+        failed.len(),
+        totals.devices,
+        totals.steps,
+        totals.syncs,
+        totals.wins_compared,
+        totals.by_kind
+    );
+    assert!(
+        failed.is_empty(),
+        "rounds failed (run one again with WIN_SYNC_RANDOM_ROUND=SEED): {failed:?}"
     );
 }
 
@@ -138,6 +159,7 @@ fn one_round(seed: u64, steps: usize, totals: &mut Totals) {
     let remote = Remote::new();
     let files = tempfile::tempdir().unwrap();
     let count = 2 + dice.roll(2);
+    totals.devices += count;
     let encrypted = dice.chance(50);
     let mut devices: Vec<Device> = (0..count)
         .map(|n| Device {
