@@ -1,5 +1,5 @@
-//! Ctrl-C (SIGINT) and SIGTERM during a long write (`win import`), and
-//! while `$EDITOR` is open.
+//! Ctrl-C (SIGINT) and SIGTERM during a long write (`win import`), while
+//! a question is on the terminal, and while `$EDITOR` is open.
 //!
 //! Without this, an interrupted import was all-or-nothing only by luck: the
 //! default action of SIGINT kills the process before it commits, but a
@@ -10,9 +10,17 @@
 //! commits, then rolls back and exits 130 saying that nothing was stored. A
 //! second signal while it rolls back ends the process at once (the
 //! transaction is not committed, so that is safe too).
+//!
+//! A question on the terminal ([`Asking`]) leaves differently: the prompts
+//! (dialoguer) read each key in raw mode and raise SIGINT for Ctrl-C, and
+//! leave the cursor hidden and the terminal raw to whoever handles it
+//! (dialoguer#77, #188). While a question is asked, the handler puts the
+//! terminal's settings back, shows the cursor, finishes the line, says what
+//! became of the work and exits 130. Nothing is written while a question
+//! waits for its answer, so there is nothing to roll back.
 
 use std::io::{self, Read};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 use anyhow::Result;
 
@@ -115,5 +123,141 @@ impl<R: Read> Read for Reader<R> {
                 result => return result,
             }
         }
+    }
+}
+
+/// What the handler needs while a question is asked, made before it is
+/// installed: it only reads this.
+struct Leaving {
+    /// The terminal (stdin) and its settings before the question.
+    terminal: Option<(libc::c_int, libc::termios)>,
+    /// `win: interrupted: …`, with its newline.
+    message: Vec<u8>,
+}
+
+static ASKING: AtomicPtr<Leaving> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Whether the cursor is in the middle of a line (a text question waits at
+/// its end), so that the handler ends it before its message.
+static MID_LINE: AtomicBool = AtomicBool::new(false);
+
+/// What a terminal is told to show the cursor again.
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+/// The exit status of an interrupted question (as `error::exit::INTERRUPTED`).
+const INTERRUPTED: libc::c_int = 130;
+
+extern "C" fn leave_question(_signal: libc::c_int) {
+    // Only async-signal-safe calls here: tcsetattr, write, _exit.
+    let leaving = ASKING.load(Ordering::SeqCst);
+    // SAFETY: a non-null pointer is the `Leaving` of the `Asking` that
+    // installed this handler; it is freed only after the handler is gone.
+    if let Some(leaving) = unsafe { leaving.as_ref() } {
+        if let Some((fd, settings)) = &leaving.terminal {
+            // SAFETY: settings read from this descriptor by tcgetattr.
+            unsafe { libc::tcsetattr(*fd, libc::TCSANOW, settings) };
+        }
+        write_stderr(SHOW_CURSOR);
+        if MID_LINE.load(Ordering::SeqCst) {
+            // The terminal's settings turn it into "\r\n".
+            write_stderr(b"\n");
+        }
+        write_stderr(&leaving.message);
+    }
+    // SAFETY: _exit ends the process without running anything more.
+    unsafe { libc::_exit(INTERRUPTED) }
+}
+
+/// write(2) until all is written or the terminal refuses.
+fn write_stderr(mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        // SAFETY: writes from a live slice.
+        let written =
+            unsafe { libc::write(libc::STDERR_FILENO, bytes.as_ptr().cast(), bytes.len()) };
+        match usize::try_from(written) {
+            Ok(0) => return,
+            Ok(n) => bytes = &bytes[n..],
+            Err(_) if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
+}
+
+/// While alive, a question is on the terminal: Ctrl-C or SIGTERM restore
+/// the terminal's settings and the cursor, say `win: interrupted:
+/// {outcome}` and exit 130. Dropped, the signals' handling is what it was.
+pub struct Asking {
+    /// Whether this one installed the handler (not an outer question).
+    installed: bool,
+    previous: Vec<(libc::c_int, libc::sigaction)>,
+    leaving: *mut Leaving,
+}
+
+impl Asking {
+    pub fn new(outcome: &str) -> Asking {
+        // SAFETY: isatty and tcgetattr on stdin; a zeroed termios is a
+        // valid out-parameter, used only when tcgetattr filled it.
+        let terminal = unsafe {
+            let mut settings: libc::termios = std::mem::zeroed();
+            (libc::isatty(libc::STDIN_FILENO) == 1
+                && libc::tcgetattr(libc::STDIN_FILENO, &mut settings) == 0)
+                .then_some((libc::STDIN_FILENO, settings))
+        };
+        MID_LINE.store(false, Ordering::SeqCst);
+        let leaving = Box::into_raw(Box::new(Leaving {
+            terminal,
+            message: format!("win: interrupted: {outcome}\n").into_bytes(),
+        }));
+        // An outer question (there is none today) keeps its own message.
+        let installed = ASKING
+            .compare_exchange(
+                std::ptr::null_mut(),
+                leaving,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            )
+            .is_ok();
+        let mut previous = Vec::new();
+        if installed {
+            for signal in SIGNALS {
+                // SAFETY: as in `arm`; the old action is kept to put back.
+                unsafe {
+                    let mut action: libc::sigaction = std::mem::zeroed();
+                    action.sa_sigaction =
+                        leave_question as extern "C" fn(libc::c_int) as libc::sighandler_t;
+                    libc::sigemptyset(&mut action.sa_mask);
+                    let mut old: libc::sigaction = std::mem::zeroed();
+                    if libc::sigaction(signal, &action, &mut old) == 0 {
+                        previous.push((signal, old));
+                    }
+                }
+            }
+        }
+        Asking {
+            installed,
+            previous,
+            leaving,
+        }
+    }
+
+    /// Says where the cursor waits: `true` at the end of a question's line,
+    /// `false` at the start of a line (under a list).
+    pub fn mid_line(&self, mid_line: bool) {
+        MID_LINE.store(mid_line, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Asking {
+    fn drop(&mut self) {
+        for (signal, old) in &self.previous {
+            // SAFETY: puts back the action sigaction returned in `new`.
+            unsafe { libc::sigaction(*signal, old, std::ptr::null_mut()) };
+        }
+        if self.installed {
+            ASKING.store(std::ptr::null_mut(), Ordering::SeqCst);
+            MID_LINE.store(false, Ordering::SeqCst);
+        }
+        // SAFETY: made by Box::into_raw in `new`; no handler reads it now.
+        drop(unsafe { Box::from_raw(self.leaving) });
     }
 }

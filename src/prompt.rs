@@ -1,22 +1,28 @@
 //! Questions asked on a terminal, and `$EDITOR`. Only called when stdin is
 //! a terminal; pipes and CI never block here.
 //!
-//! Keys are read raw (console's `read_key_raw`), so Ctrl-C and Ctrl-D arrive
-//! as keys rather than as a signal that would kill the process mid-question:
-//! every way out of a question (an answer, Ctrl-C, Ctrl-D, Esc, an error)
-//! finishes the line and leaves the cursor shown, and cancelling returns
-//! `Cancelled`, which `main` prints as `win: cancelled…`.
+//! The questions are dialoguer's (`Input`, `Select`, `Confirm`) in win's
+//! own look ([`Look`]). dialoguer raises SIGINT for Ctrl-C and leaves the
+//! cursor and the terminal to the program: every question is asked inside
+//! an [`interrupt::Asking`], whose handler puts them back, says what became
+//! of the work and exits 130, as Ctrl-C does elsewhere. Esc (or q) in a
+//! list or a yes/no question cancels it: `Cancelled`, which `main` prints
+//! as `win: cancelled…`. The passphrase is read key by key, showing
+//! nothing at all (`ask_secret`).
 
-use std::fmt::Write as _;
+use std::fmt;
 use std::io::Write as _;
 use std::process::ExitStatus;
 
 use anyhow::{bail, Context, Result};
-use console::{measure_text_width, Key, Term};
+use console::{truncate_str, Key, Term};
+use dialoguer::theme::Theme;
+use dialoguer::{Confirm, Input, Select};
 
 use crate::domain::framework::Framework;
+use crate::interrupt::Asking;
 
-/// A question the person walked away from (Ctrl-C, Ctrl-D, Esc).
+/// A question the person walked away from (Esc, or q in a list).
 #[derive(Debug)]
 pub struct Cancelled;
 
@@ -57,10 +63,11 @@ pub fn ask_win(
     framework: &Framework,
     inferred: impl Fn(&str, Option<&str>, Option<&str>) -> Option<Guess>,
 ) -> Result<Answers> {
-    let term = Term::stderr();
-    let text = ask_text(&term, "What did you do?", true)?;
+    let asking = Asking::new("nothing was recorded");
+    let term = terminal()?;
+    let text = ask_text(&asking, &term, "What did you do?", true)?;
     let optional = |question: &str| -> Result<Option<String>> {
-        let answer = ask_text(&term, question, false)?;
+        let answer = ask_text(&asking, &term, question, false)?;
         Ok(Some(answer.trim().to_string()).filter(|a| !a.is_empty()))
     };
     let impact = optional("What impact did it have? (enter to skip)")?;
@@ -99,8 +106,8 @@ pub fn ask_win(
             None,
         ));
     }
-    let shown: Vec<String> = items.iter().map(|(item, _)| item.clone()).collect();
-    let choice = choose(&term, question, &shown, 0)?;
+    let shown: Vec<&str> = items.iter().map(|(item, _)| item.as_str()).collect();
+    let choice = choose(&asking, &term, question, &shown)?;
     let competency = items.get(choice).and_then(|(_, key)| key.clone());
     let tags = optional("Tags, comma-separated (enter to skip)")?
         .map(|t| vec![t])
@@ -116,40 +123,49 @@ pub fn ask_win(
 
 /// One line of text; empty when the person just presses enter.
 pub fn ask_line(question: &str) -> Result<String> {
-    ask_text(&Term::stderr(), question, false)
+    let asking = Asking::new("nothing more was changed");
+    ask_text(&asking, &terminal()?, question, false)
 }
 
 /// A yes/no question, "no" unless the person types y.
 pub fn confirm(question: &str) -> Result<bool> {
-    let term = Term::stderr();
-    write_flush(&term, &format!("? {question} [y/N] "))?;
-    loop {
-        let answer = match read_key(&term)? {
-            Key::Char('y' | 'Y') => true,
-            Key::Char('n' | 'N') | Key::Enter => false,
-            Key::CtrlC | Key::Escape | Key::Char(CTRL_D) => {
-                write_flush(&term, "\r\n")?;
-                return Err(Cancelled.into());
-            }
-            _ => continue,
-        };
-        write_flush(&term, if answer { "yes\r\n" } else { "no\r\n" })?;
-        return Ok(answer);
-    }
+    let asking = Asking::new("nothing was changed");
+    let term = terminal()?;
+    let _shown = CursorShown(&term);
+    asking.mid_line(true);
+    let answer = Confirm::with_theme(&Look::of(&term))
+        .with_prompt(question)
+        .default(false)
+        .interact_on_opt(&term)
+        .map_err(terminal_error)?;
+    answer.ok_or_else(|| Cancelled.into())
+}
+
+/// One of several answers, picked from a list (the first is the default);
+/// returns its index.
+pub fn pick(question: &str, answers: &[&str]) -> Result<usize> {
+    let asking = Asking::new("nothing more was changed");
+    choose(&asking, &terminal()?, question, answers)
 }
 
 /// A secret typed without echo (a passphrase): nothing of it is shown,
 /// not even its length. Backspace and Ctrl-U edit it; Ctrl-C, Esc, and
-/// Ctrl-D on an empty line cancel.
+/// Ctrl-D on an empty line cancel. Read key by key (dialoguer's `Password`
+/// reads a cooked line instead), each key raw, so Ctrl-C arrives as a key.
 pub fn ask_secret(question: &str) -> Result<String> {
-    let term = Term::stderr();
+    let asking = Asking::new("nothing was changed");
+    let term = terminal()?;
+    asking.mid_line(true);
     let prompt = format!("\r\x1b[K? {question} › ");
     let mut secret = String::new();
     loop {
         // Every key redraws the bare question (as the line editor redraws
         // its line), showing nothing of what was typed.
         write_flush(&term, &prompt)?;
-        match read_key(&term)? {
+        match term
+            .read_key_raw()
+            .context("cannot read from the terminal")?
+        {
             Key::Enter => {
                 write_flush(&term, "\r\n")?;
                 return Ok(secret);
@@ -172,192 +188,180 @@ pub fn ask_secret(question: &str) -> Result<String> {
     }
 }
 
-/// One line of text, edited in place: arrows, Home/End, Backspace, Delete,
-/// Ctrl-U. Ctrl-C cancels, and so does Ctrl-D on an empty line (as a shell
-/// reads it: the end of input).
-fn ask_text(term: &Term, question: &str, required: bool) -> Result<String> {
-    let mut line = LineEditor::new(format!("? {question} › "));
-    line.render(term)?;
-    loop {
-        match read_key(term)? {
-            Key::Enter if required && line.text().trim().is_empty() => {}
-            Key::Enter => {
-                line.finish(term)?;
-                return Ok(line.text());
-            }
-            Key::CtrlC => {
-                line.finish(term)?;
-                return Err(Cancelled.into());
-            }
-            Key::Char(CTRL_D) if line.chars.is_empty() => {
-                line.finish(term)?;
-                return Err(Cancelled.into());
-            }
-            Key::Char(CTRL_D) | Key::Del => line.delete(),
-            Key::Char(CTRL_U) => {
-                line.chars.clear();
-                line.pos = 0;
-            }
-            Key::Char(c) if !c.is_control() => line.insert(c),
-            Key::Backspace if line.pos > 0 => {
-                line.pos -= 1;
-                line.delete();
-            }
-            Key::ArrowLeft => line.pos = line.pos.saturating_sub(1),
-            Key::ArrowRight => line.pos = (line.pos + 1).min(line.chars.len()),
-            Key::Home => line.pos = 0,
-            Key::End => line.pos = line.chars.len(),
-            _ => {}
-        }
-        // Every key redraws, even one that changed nothing: the line stays
-        // right after a resize, and the pty tests see each key handled.
-        line.render(term)?;
-    }
+/// The terminal the questions are drawn on: stderr, else stdout (stdin is
+/// a terminal, but stderr may go to a file).
+fn terminal() -> Result<Term> {
+    [Term::stderr(), Term::stdout()]
+        .into_iter()
+        .find(Term::is_term)
+        .context("cannot ask on the terminal: stderr and stdout go elsewhere (give the answers as arguments)")
 }
 
-/// The line being typed and where its cursor is. The prompt and text may
-/// wrap over several rows of the terminal; `render` redraws them all.
-struct LineEditor {
-    prompt: String,
-    chars: Vec<char>,
-    pos: usize,
-    /// The row of the cursor, counted from the prompt's first row.
-    cursor_row: usize,
-}
-
-impl LineEditor {
-    fn new(prompt: String) -> LineEditor {
-        LineEditor {
-            prompt,
-            chars: Vec::new(),
-            pos: 0,
-            cursor_row: 0,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.chars.iter().collect()
-    }
-
-    fn insert(&mut self, c: char) {
-        self.chars.insert(self.pos, c);
-        self.pos += 1;
-    }
-
-    fn delete(&mut self) {
-        if self.pos < self.chars.len() {
-            self.chars.remove(self.pos);
-        }
-    }
-
-    fn render(&mut self, term: &Term) -> Result<()> {
-        let columns = crate::output::columns_of(term);
-        let mut out = String::from("\r");
-        if self.cursor_row > 0 {
-            let _ = write!(out, "\x1b[{}A", self.cursor_row);
-        }
-        out.push_str("\x1b[J");
-        out.push_str(&self.prompt);
-        let text = self.text();
-        out.push_str(&text);
-        let end = measure_text_width(&self.prompt) + measure_text_width(&text);
-        // A line that fills its last row exactly leaves the cursor in the
-        // terminal's "pending wrap" state; moving on makes rows countable.
-        if end > 0 && end.is_multiple_of(columns) {
-            out.push_str("\r\n");
-        }
-        let before: String = self.chars[..self.pos].iter().collect();
-        let target = measure_text_width(&self.prompt) + measure_text_width(&before);
-        let (row, column) = (target / columns, target % columns);
-        let end_row = end / columns;
-        if end_row > row {
-            let _ = write!(out, "\x1b[{}A", end_row - row);
-        }
-        out.push('\r');
-        if column > 0 {
-            let _ = write!(out, "\x1b[{column}C");
-        }
-        self.cursor_row = row;
-        write_flush(term, &out)
-    }
-
-    /// Moves past the line, whatever the cursor was doing in it.
-    fn finish(&mut self, term: &Term) -> Result<()> {
-        self.pos = self.chars.len();
-        self.render(term)?;
-        write_flush(term, "\r\n")
-    }
-}
-
-/// A list to pick one item from with the arrows (or j/k) and Enter. The
-/// cursor is hidden while the list is shown and shown again on every way
-/// out, errors included.
-fn choose(term: &Term, question: &str, items: &[String], default: usize) -> Result<usize> {
-    let _cursor = HiddenCursor::new(term)?;
-    let columns = crate::output::columns_of(term).max(4);
-    let mut selected = default.min(items.len().saturating_sub(1));
-    let mut drawn = 0;
-    loop {
-        let mut out = String::new();
-        if drawn > 0 {
-            let _ = write!(out, "\x1b[{drawn}A");
-        }
-        out.push_str("\r\x1b[J");
-        let header = format!("? {question} › (↑/↓ and enter; ctrl-c cancels)");
-        out.push_str(&console::truncate_str(&header, columns - 1, "…"));
-        out.push_str("\r\n");
-        for (index, item) in items.iter().enumerate() {
-            let marker = if index == selected { "❯ " } else { "  " };
-            out.push_str(marker);
-            // One row per item, so the list can be redrawn by counting rows.
-            out.push_str(&console::truncate_str(item, columns - 3, "…"));
-            out.push_str("\r\n");
-        }
-        drawn = items.len() + 1;
-        write_flush(term, &out)?;
-        let done = |answer: &str| -> Result<()> {
-            write_flush(
-                term,
-                &format!("\x1b[{drawn}A\r\x1b[J? {question} › {answer}\r\n"),
-            )
-        };
-        match read_key(term)? {
-            Key::ArrowUp | Key::Char('k') | Key::BackTab => {
-                selected = (selected + items.len() - 1) % items.len();
+/// One line of text, edited in place (arrows, Backspace). A required
+/// answer is asked again until it has a word.
+fn ask_text(asking: &Asking, term: &Term, question: &str, required: bool) -> Result<String> {
+    asking.mid_line(true);
+    let look = Look::of(term);
+    let mut input = Input::<String>::with_theme(&look)
+        .with_prompt(question)
+        .allow_empty(!required);
+    if required {
+        input = input.validate_with(|answer: &String| {
+            if answer.trim().is_empty() {
+                Err("a few words, please")
+            } else {
+                Ok(())
             }
-            Key::ArrowDown | Key::Char('j') | Key::Tab => selected = (selected + 1) % items.len(),
-            Key::Enter => {
-                done(&items[selected])?;
-                return Ok(selected);
-            }
-            Key::CtrlC | Key::Escape | Key::Char(CTRL_D | 'q') => {
-                done("cancelled")?;
-                return Err(Cancelled.into());
-            }
-            _ => {}
-        }
+        });
     }
+    input.interact_text_on(term).map_err(terminal_error)
 }
 
-/// Hides the cursor until dropped.
-struct HiddenCursor<'t>(&'t Term);
-
-impl<'t> HiddenCursor<'t> {
-    fn new(term: &'t Term) -> Result<HiddenCursor<'t>> {
-        term.hide_cursor().context("cannot write to the terminal")?;
-        Ok(HiddenCursor(term))
+/// A list to pick one item from with the arrows (or j/k) and Enter; Esc
+/// or q cancels. The cursor is hidden while the list is shown and shown
+/// again on every way out, errors included.
+fn choose(asking: &Asking, term: &Term, question: &str, items: &[&str]) -> Result<usize> {
+    let _shown = CursorShown(term);
+    let look = Look::of(term);
+    // Below the list, when a key is awaited.
+    asking.mid_line(false);
+    let choice = Select::with_theme(&look)
+        .with_prompt(question)
+        .items(look.fitted(items))
+        .default(0)
+        .interact_on_opt(term)
+        .map_err(terminal_error)?;
+    if let Some(choice) = choice {
+        return Ok(choice);
     }
+    let mut line = String::new();
+    let _ = look.format_select_prompt_selection(&mut line, question, "cancelled");
+    term.write_line(&line)
+        .context("cannot write to the terminal")?;
+    Err(Cancelled.into())
 }
 
-impl Drop for HiddenCursor<'_> {
+fn terminal_error(err: dialoguer::Error) -> anyhow::Error {
+    let dialoguer::Error::IO(err) = err;
+    anyhow::Error::new(err).context("cannot use the terminal")
+}
+
+/// Shows the cursor when dropped: dialoguer hides it for a list or a
+/// yes/no question and leaves it hidden when it fails.
+struct CursorShown<'t>(&'t Term);
+
+impl Drop for CursorShown<'_> {
     fn drop(&mut self) {
         // Nothing more can be done if the terminal is gone.
         let _ = self.0.show_cursor();
     }
 }
 
-fn read_key(term: &Term) -> Result<Key> {
-    term.read_key_raw().context("cannot read from the terminal")
+/// How the questions look: `? question › answer`, a list's rows cut to the
+/// terminal's width (one row per item, so dialoguer can redraw the list by
+/// counting rows).
+struct Look {
+    columns: usize,
+}
+
+impl Look {
+    fn of(term: &Term) -> Look {
+        Look {
+            columns: crate::output::columns_of(term).max(8),
+        }
+    }
+
+    /// The items cut to fit one row after their marker. dialoguer counts
+    /// an item's bytes against the width to know how many rows it takes,
+    /// so an item with wide letters ("—") is cut shorter still.
+    fn fitted(&self, items: &[&str]) -> Vec<String> {
+        items
+            .iter()
+            .map(|item| {
+                (1..=self.columns - 3)
+                    .rev()
+                    .map(|width| truncate_str(item, width, "…").into_owned())
+                    .find(|fitted| fitted.len() <= self.columns)
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+}
+
+impl Theme for Look {
+    fn format_prompt(&self, f: &mut dyn fmt::Write, prompt: &str) -> fmt::Result {
+        write!(f, "? {prompt} ›")
+    }
+
+    fn format_error(&self, f: &mut dyn fmt::Write, err: &str) -> fmt::Result {
+        write!(f, "  {err}")
+    }
+
+    fn format_confirm_prompt(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        _default: Option<bool>,
+    ) -> fmt::Result {
+        write!(f, "? {prompt} [y/N] ")
+    }
+
+    fn format_confirm_prompt_selection(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        selection: Option<bool>,
+    ) -> fmt::Result {
+        let answer = match selection {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "cancelled",
+        };
+        write!(f, "? {prompt} [y/N] {answer}")
+    }
+
+    fn format_input_prompt(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        _default: Option<&str>,
+    ) -> fmt::Result {
+        write!(f, "? {prompt} › ")
+    }
+
+    fn format_input_prompt_selection(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        sel: &str,
+    ) -> fmt::Result {
+        write!(f, "? {prompt} › {sel}")
+    }
+
+    fn format_select_prompt(&self, f: &mut dyn fmt::Write, prompt: &str) -> fmt::Result {
+        let header = format!("? {prompt} › (↑/↓ and enter; esc cancels)");
+        // One row, so that dialoguer's count of rows holds.
+        f.write_str(&truncate_str(&header, self.columns - 1, "…"))
+    }
+
+    fn format_select_prompt_selection(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        sel: &str,
+    ) -> fmt::Result {
+        let line = format!("? {prompt} › {sel}");
+        f.write_str(&truncate_str(&line, self.columns - 1, "…"))
+    }
+
+    fn format_select_prompt_item(
+        &self,
+        f: &mut dyn fmt::Write,
+        text: &str,
+        active: bool,
+    ) -> fmt::Result {
+        write!(f, "{}{text}", if active { "❯ " } else { "  " })
+    }
 }
 
 fn write_flush(term: &Term, text: &str) -> Result<()> {
@@ -428,11 +432,4 @@ fn describe_exit(status: ExitStatus) -> String {
         Some(code) => format!("exited with status {code}"),
         None => "was stopped by a signal".to_string(),
     }
-}
-
-/// One of several answers, picked from a list (the first is the default);
-/// returns its index.
-pub fn pick(question: &str, answers: &[&str]) -> Result<usize> {
-    let items: Vec<String> = answers.iter().map(|answer| (*answer).to_string()).collect();
-    choose(&Term::stderr(), question, &items, 0)
 }

@@ -2,7 +2,7 @@
 //! way out leaves the terminal as it was and says what happened.
 
 use crate::harness::Journal;
-use crate::pty::{Pty, CTRL_C, CTRL_D, DOWN, ENTER, HIDE_CURSOR, SHOW_CURSOR};
+use crate::pty::{Pty, CTRL_C, CTRL_D, DOWN, ENTER, ESC, HIDE_CURSOR, LEFT, SHOW_CURSOR};
 
 fn on_terminal(journal: &Journal, args: &[&str]) -> Pty {
     let mut command = journal.test().args(args).command();
@@ -29,8 +29,19 @@ fn wins(journal: &Journal) -> usize {
         .map_or(0, Vec::len)
 }
 
+/// How `win` ended after Ctrl-C at a question: 130, as Ctrl-C elsewhere,
+/// saying so, with the cursor shown and the terminal's settings back.
+fn interrupted(mut pty: Pty, outcome: &str) {
+    // Said once the settings are back.
+    pty.expect(&format!("win: interrupted: {outcome}\r\n"));
+    assert!(pty.cooked(), "terminal left raw: {:?}", pty.screen());
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(130), "{screen:?}");
+    assert!(cursor_shown(&screen), "cursor left hidden: {screen:?}");
+}
+
 #[test]
-fn ctrl_c_in_the_competency_picker_restores_the_cursor_and_says_cancelled() {
+fn ctrl_c_in_the_competency_picker_exits_130_restoring_the_cursor() {
     let journal = Journal::new();
     let mut pty = on_terminal(&journal, &["add"]);
     pty.expect("What did you do?");
@@ -42,15 +53,12 @@ fn ctrl_c_in_the_competency_picker_restores_the_cursor_and_says_cancelled() {
     pty.expect(HIDE_CURSOR);
     pty.expect("Competency");
     pty.key(CTRL_C);
-    let (code, screen) = pty.finish();
-    assert_eq!(code, Some(1), "{screen:?}");
-    assert!(screen.contains("win: cancelled"), "{screen:?}");
-    assert!(cursor_shown(&screen), "cursor left hidden: {screen:?}");
+    interrupted(pty, "nothing was recorded");
     assert_eq!(wins(&journal), 0);
 }
 
 #[test]
-fn ctrl_c_in_a_text_question_and_in_the_rm_question_cancels() {
+fn ctrl_c_in_a_text_question_and_in_the_rm_question_exits_130() {
     let journal = Journal::new();
     let mut pty = on_terminal(&journal, &["add"]);
     pty.expect("What did you do?");
@@ -58,44 +66,132 @@ fn ctrl_c_in_a_text_question_and_in_the_rm_question_cancels() {
     pty.expect("What impact did it have?");
     pty.key(b"x");
     pty.key(CTRL_C);
+    // The line typed so far is finished before the message.
+    pty.expect("(enter to skip) › x\x1b[?25h\r\n");
+    interrupted(pty, "nothing was recorded");
+    assert_eq!(wins(&journal), 0);
+
+    journal.add(&["shipped the ranker"]);
+    let before = journal.json(&["show", "1", "--json"]);
+    let mut pty = on_terminal(&journal, &["rm", "1"]);
+    pty.expect("Delete #1? [y/N]");
+    pty.key(CTRL_C);
+    interrupted(pty, "nothing was changed");
+    assert_eq!(journal.json(&["show", "1", "--json"]), before);
+}
+
+/// Ctrl-C that is a signal, not a key (`kill -INT`, or a Ctrl-C typed
+/// between two keys), while `win` waits for a key with the terminal raw:
+/// the terminal's settings come back with the cursor, and nothing is
+/// stored. SIGTERM leaves the same way.
+#[test]
+fn a_signal_at_a_question_restores_the_terminal_and_exits_130() {
+    let journal = Journal::new();
+    let mut pty = on_terminal(&journal, &["add"]);
+    pty.expect("What did you do?");
+    pty.line("tuned the ranker");
+    pty.expect("What impact");
+    pty.key(ENTER);
+    pty.expect("what's next?");
+    pty.key(ENTER);
+    pty.expect("Competency");
+    pty.signal(libc::SIGINT);
+    interrupted(pty, "nothing was recorded");
+    assert_eq!(wins(&journal), 0);
+
+    let mut pty = on_terminal(&journal, &["add"]);
+    pty.expect("What did you do?");
+    pty.type_text("tuned");
+    pty.signal(libc::SIGTERM);
+    interrupted(pty, "nothing was recorded");
+    assert_eq!(wins(&journal), 0);
+}
+
+#[test]
+fn ctrl_c_at_the_passphrase_question_restores_the_terminal() {
+    let remote = crate::sync::Remote::new();
+    let journal = Journal::new();
+    journal.add(&["shipped the ranker"]);
+    let before = journal.json(&["list", "--format", "json"]);
+    let mut command = journal
+        .test()
+        .args([
+            "sync",
+            "init",
+            &remote.url(),
+            "--device",
+            "a",
+            "--passphrase",
+        ])
+        .command();
+    command.env_remove("NO_COLOR");
+    let mut pty = Pty::spawn(command);
+    pty.expect("New passphrase");
+    pty.type_text("horse");
+    pty.signal(libc::SIGINT);
+    interrupted(pty, "nothing was changed");
+    assert_eq!(journal.json(&["list", "--format", "json"]), before);
+}
+
+#[test]
+fn esc_in_a_list_or_a_yes_no_question_cancels() {
+    let journal = Journal::new();
+    let mut pty = on_terminal(&journal, &["add"]);
+    pty.expect("What did you do?");
+    pty.line("tuned the ranker");
+    pty.expect("What impact");
+    pty.key(ENTER);
+    pty.expect("what's next?");
+    pty.key(ENTER);
+    pty.expect("Competency");
+    pty.key(ESC);
     let (code, screen) = pty.finish();
     assert_eq!(code, Some(1), "{screen:?}");
+    assert!(screen.contains("? Competency › cancelled"), "{screen:?}");
     assert!(screen.contains("win: cancelled"), "{screen:?}");
+    assert!(cursor_shown(&screen), "{screen:?}");
     assert_eq!(wins(&journal), 0);
 
     journal.add(&["shipped the ranker"]);
     let mut pty = on_terminal(&journal, &["rm", "1"]);
     pty.expect("Delete #1? [y/N]");
-    pty.key(CTRL_C);
+    pty.key(ESC);
     let (code, screen) = pty.finish();
     assert_eq!(code, Some(1), "{screen:?}");
-    assert!(screen.contains("win: cancelled"), "{screen:?}");
+    assert!(screen.contains("Delete #1? [y/N] cancelled"), "{screen:?}");
     assert!(cursor_shown(&screen), "{screen:?}");
     assert_eq!(wins(&journal), 1);
 }
 
+/// A text question is dialoguer's line: Ctrl-D is no key there (it used
+/// to cancel on an empty line and delete forwards in one); the arrows
+/// move, typing inserts, and a required answer waits for a word.
 #[test]
-fn ctrl_d_on_an_empty_answer_cancels() {
+fn a_text_question_edits_in_place_and_ignores_ctrl_d() {
     let journal = Journal::new();
     let mut pty = on_terminal(&journal, &["add"]);
     pty.expect("What did you do?");
-    pty.key(CTRL_D);
-    let (code, screen) = pty.finish();
-    assert_eq!(code, Some(1), "{screen:?}");
-    assert!(screen.contains("win: cancelled"), "{screen:?}");
+    // Ctrl-D, then a key that shows: the first changed nothing.
+    pty.key(&[CTRL_D, b"a".as_slice()].concat());
+    pty.key(b"b");
+    pty.key(LEFT);
+    pty.key(&[CTRL_D, b"c".as_slice()].concat());
+    pty.key(ENTER);
+    pty.expect("What did you do? › acb\r\n");
+    pty.expect("What impact");
+    pty.key(CTRL_C);
+    interrupted(pty, "nothing was recorded");
     assert_eq!(wins(&journal), 0);
-    // In the middle of a line it deletes forwards, as in a shell.
+
+    // Spaces are not an answer to the first question.
     let mut pty = on_terminal(&journal, &["add"]);
     pty.expect("What did you do?");
-    pty.key(b"ab");
-    pty.key(b"\x1b[D");
-    pty.key(CTRL_D);
-    pty.key(ENTER);
+    pty.line("  ");
+    pty.expect("a few words, please");
+    pty.line("tuned the ranker");
     pty.expect("What impact");
-    pty.key(CTRL_D);
-    let (code, screen) = pty.finish();
-    assert_eq!(code, Some(1), "{screen:?}");
-    assert!(screen.contains("What did you do? › a\r"), "{screen:?}");
+    pty.key(CTRL_C);
+    interrupted(pty, "nothing was recorded");
 }
 
 #[test]
@@ -254,10 +350,8 @@ fn review_polish_takes_a_statement_on_one_line_and_ctrl_c_stops_it_keeping_what_
     pty.expect("saved #1's statement");
     pty.expect("Your statement");
     pty.key(CTRL_C);
-    let (code, screen) = pty.finish();
-    // Ctrl-C cancels the way every prompt does; what was saved stays saved.
-    assert_eq!(code, Some(1), "{screen}");
-    assert!(cursor_shown(&screen), "{screen}");
+    // Ctrl-C leaves the way every question does; what was saved stays saved.
+    interrupted(pty, "nothing more was changed");
     assert_eq!(
         journal.ok(&["review", "statement", "1"]).trim_end(),
         "I cut the review queue from 5 days to 3."

@@ -21,6 +21,8 @@ pub const CTRL_C: &[u8] = b"\x03";
 pub const CTRL_D: &[u8] = b"\x04";
 pub const ENTER: &[u8] = b"\r";
 pub const DOWN: &[u8] = b"\x1b[B";
+pub const LEFT: &[u8] = b"\x1b[D";
+pub const ESC: &[u8] = b"\x1b";
 /// What a terminal is told to hide and to show the cursor.
 pub const HIDE_CURSOR: &str = "\x1b[?25l";
 pub const SHOW_CURSOR: &str = "\x1b[?25h";
@@ -128,6 +130,26 @@ impl Pty {
         for c in text.chars() {
             self.key(c.encode_utf8(&mut buffer).as_bytes());
         }
+    }
+
+    /// Sends `signal` to `win` once it waits for a key in raw mode (as
+    /// `kill` would, or a terminal whose Ctrl-C came between two keys).
+    pub fn signal(&mut self, signal: libc::c_int) {
+        self.wait_for_raw_mode();
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid");
+        // SAFETY: kill(2) on the child this Pty started and has not reaped.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "kill");
+    }
+
+    /// Whether the terminal reads lines again, echoing them: the settings
+    /// a shell expects back after `win` (raw mode undone, echo on).
+    pub fn cooked(&self) -> bool {
+        // SAFETY: as in `wait_for_raw_mode`.
+        let mut settings: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: the fd is the open master; `settings` outlives the call.
+        let read = unsafe { libc::tcgetattr(self.master.as_raw_fd(), &mut settings) };
+        let wanted = libc::ICANON | libc::ECHO | libc::ISIG;
+        read == 0 && settings.c_lflag & wanted == wanted
     }
 
     fn running(&mut self) -> bool {
