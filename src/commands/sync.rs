@@ -108,13 +108,37 @@ pub(super) fn missing_line(missing: &Missing) -> String {
         device,
         found,
         written,
+        removed,
     } = missing;
-    let range = if found + 1 == *written {
+    let files = match removed.as_slice() {
+        [] => String::new(),
+        [file] => file.clone(),
+        [first, ..] => format!("{} batch files (the first, {first})", removed.len()),
+    };
+    let (what, why) = match (found < written, removed.is_empty()) {
+        (true, true) => (
+            records(*found, *written),
+            "a batch of its removed or damaged on the remote".to_string(),
+        ),
+        (true, false) => (
+            records(*found, *written),
+            format!("removed on the remote: {files}"),
+        ),
+        _ => (
+            format!("the records of {files}"),
+            "removed on the remote".to_string(),
+        ),
+    };
+    format!(
+        "{what} of device {device} are missing from the sync repository ({why}), so this journal lacks them: they come back once {device} runs win sync, which sends them again"
+    )
+}
+
+/// The records after `found`, up to `written`.
+fn records(found: u64, written: u64) -> String {
+    if found + 1 == written {
         format!("record {written}")
     } else {
         format!("records {}-{written}", found + 1)
-    };
-    format!(
-        "{range} of device {device} are missing from the sync repository (a batch of its removed or damaged on the remote), so this journal lacks them: they come back once {device} runs win sync, which sends them again"
-    )
+    }
 }

@@ -20,6 +20,9 @@ pub const FRAMEWORK_BYTES: u64 = 4 << 20;
 /// One file of sync records (one sync of one device) pulled from a remote;
 /// a first sync of a large journal is one file.
 pub const SYNC_FILE_BYTES: u64 = 1 << 30;
+/// A device's list of its batch files in the sync repository (one short
+/// line a sync: half a million syncs).
+pub const SYNC_LIST_BYTES: u64 = 16 << 20;
 /// A small file of the sync repository (`sync.json`, `keycheck.age`, a
 /// device's `seq`, a passphrase lockbox).
 pub const SYNC_SMALL_BYTES: u64 = 64 << 10;

@@ -92,26 +92,38 @@ pub struct Report {
 
 /// Records of another device that this device cannot get: the device's
 /// folder says it wrote up to `written`, and its files hold them only up
-/// to `found` (a batch removed or damaged on the remote). That device
-/// sends them again at its next sync.
+/// to `found` (its last batch removed or damaged on the remote); or it
+/// lists batch files the repository no longer holds, which this device
+/// had not read (`removed`: a batch removed from the middle of its
+/// history). That device sends them again at its next sync.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Missing {
     pub device: String,
     pub found: u64,
     pub written: u64,
+    /// Its batch files removed from the remote before this device read them.
+    pub removed: Vec<String>,
 }
 
 impl Missing {
     /// What `peer`'s folder in `tree` says it wrote, against what was
-    /// found of it: `None` when nothing is missing.
+    /// found and read of it: `None` when nothing is missing.
     fn of(tree: &Tree, peer: &Peer) -> Option<Missing> {
         // A sequence file that does not read claims nothing.
         let written = tree.written_seq(&peer.device).unwrap_or(0);
         let found = peer.seen_seq.max(peer.applied_seq);
-        (found < written).then(|| Missing {
+        // What was read before it was removed is in the journal already.
+        let removed: Vec<String> = tree
+            .removed_batches(&peer.device)
+            .into_iter()
+            .filter(|name| !peer.read.contains_key(name))
+            .map(|name| format!("devices/{}/{name}", peer.device))
+            .collect();
+        (found < written || !removed.is_empty()).then(|| Missing {
             device: peer.device.clone(),
             found,
             written,
+            removed,
         })
     }
 }
@@ -839,8 +851,9 @@ fn send_again(own_side: &mut Own<'_>, report: &mut Report) -> Result<bool> {
 }
 
 /// Puts this device's sequence file back as the journal says it, when the
-/// remote changed it (raised, lowered, removed): the other devices compare
-/// it with the records they find, to say when a batch is missing. Returns
+/// remote changed it (raised, lowered, removed), and its list of batches
+/// as its folder holds them: the other devices compare them with the
+/// records and files they find, to say when a batch is missing. Returns
 /// whether anything was committed.
 fn put_back_seq(own: &Own<'_>) -> Result<bool> {
     let Own {
@@ -854,11 +867,17 @@ fn put_back_seq(own: &Own<'_>) -> Result<bool> {
         .sync_device()?
         .and_then(|state| state.published)
         .unwrap_or(0);
-    if tree.written_seq(device).ok() == Some(published) {
+    let seq_kept = tree.written_seq(device).ok() == Some(published);
+    if !seq_kept {
+        tree.write_seq(device, published)?;
+    }
+    let listed = published > 0 && tree.write_batch_list(device)?;
+    if seq_kept && !listed {
         return Ok(false);
     }
-    tree.write_seq(device, published)?;
-    git.commit_all(&format!("{device}: sequence file put back"))
+    git.commit_all(&format!(
+        "{device}: sequence file and list of batches as this device wrote them"
+    ))
 }
 
 /// How far past this machine's clock a record's clock may be: clocks of

@@ -9,6 +9,8 @@
 //!                                         (a tag, then zlib-compressed, then sealed)
 //! devices/<device>/legacy.age        (once) the batches written before tags, vouched for
 //! devices/<device>/seq               the last sequence number written
+//! devices/<device>/batches           its batch files, one a line (`<yyyy-mm>/<seq>.age`):
+//!                                    one listed and not there was removed on the remote
 //! ```
 //!
 //! A device writes only in its own folder, and never changes a file once
@@ -57,6 +59,12 @@ const VOUCH_PURPOSE: &str = "vouch";
 
 /// A device's file vouching for the untagged batches it trusted.
 const VOUCH_FILE: &str = "legacy.age";
+
+/// A device's list of its batch files, rewritten with every batch it
+/// writes and whenever it puts back what the remote lost: a batch removed
+/// from the remote (from the middle of its history as well as the last)
+/// is one listed and not there, until its device sends its records again.
+const BATCH_LIST: &str = "batches";
 
 /// Records a line holds when encrypted: one age file costs an X25519
 /// exchange to open, so records travel in batches, bounded so that a
@@ -445,6 +453,7 @@ impl Tree {
         real_folder(&self.root, folder)?;
         write_file(&path, text.as_bytes())?;
         self.write_seq(device, last.seq)?;
+        self.write_batch_list(device)?;
         let written = path
             .strip_prefix(&self.root)
             .map_err(|_| anyhow!("{} is outside the sync folder", path.display()))?;
@@ -455,6 +464,49 @@ impl Tree {
     pub fn write_seq(&self, device: &str, seq: u64) -> Result<()> {
         let folder = real_folder(&self.root, &Path::new("devices").join(device))?;
         write_file(&folder.join("seq"), format!("{seq}\n").as_bytes())
+    }
+
+    /// The batch files `device` lists as its own (`None`: it keeps no
+    /// list, as an older win did not).
+    pub fn listed_batches(&self, device: &str) -> Result<Option<Vec<String>>> {
+        let path = self.root.join("devices").join(device).join(BATCH_LIST);
+        let text =
+            crate::input::read_pulled_text("the list of batches", &path, limits::SYNC_LIST_BYTES)?;
+        Ok(text.map(|text| {
+            text.lines()
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map(String::from)
+                .collect()
+        }))
+    }
+
+    /// The batch files `device` lists that the repository does not hold:
+    /// removed on the remote. A list that cannot be read lists nothing
+    /// (its device writes it again at its next sync).
+    pub fn removed_batches(&self, device: &str) -> Vec<String> {
+        let (Ok(Some(listed)), Ok(present)) =
+            (self.listed_batches(device), self.batch_files(device))
+        else {
+            return Vec::new();
+        };
+        listed
+            .into_iter()
+            .filter(|name| !present.contains(name))
+            .collect()
+    }
+
+    /// Writes this device's list of its batch files, as its folder holds
+    /// them. Returns whether it changed.
+    pub fn write_batch_list(&self, device: &str) -> Result<bool> {
+        let files = self.batch_files(device)?;
+        if self.listed_batches(device).ok().flatten().as_ref() == Some(&files) {
+            return Ok(false);
+        }
+        let text: String = files.iter().map(|name| format!("{name}\n")).collect();
+        let folder = real_folder(&self.root, &Path::new("devices").join(device))?;
+        write_file(&folder.join(BATCH_LIST), text.as_bytes())?;
+        Ok(true)
     }
 
     /// Writes one of this device's files (`file`, in the repository) back
@@ -520,6 +572,16 @@ impl Tree {
             }
             read.position.insert(name, digest);
         }
+        // A file read before and removed since, while its device still
+        // lists it, stays noted as read: its records are in the journal,
+        // and nothing of it is missing here.
+        if let Ok(Some(listed)) = self.listed_batches(device) {
+            for name in listed {
+                if let Some(digest) = from.get(&name) {
+                    read.position.entry(name).or_insert(*digest);
+                }
+            }
+        }
         Ok(read)
     }
 
@@ -539,6 +601,10 @@ impl Tree {
     fn batch_files(&self, device: &str) -> Result<Vec<String>> {
         let folder = self.root.join("devices").join(device);
         let mut files = Vec::new();
+        // A device that has written nothing yet has no folder.
+        if !folder.exists() {
+            return Ok(files);
+        }
         for month in std::fs::read_dir(&folder)
             .with_context(|| format!("cannot read {}", folder.display()))?
             .filter_map(Result::ok)

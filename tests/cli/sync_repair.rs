@@ -242,6 +242,64 @@ fn a_batch_removed_while_its_device_is_away_is_said_missing_until_it_is_sent_aga
 }
 
 #[test]
+fn a_batch_removed_from_the_middle_of_the_history_is_said_missing_until_it_is_sent_again() {
+    for encrypted in [true, false] {
+        let remote = Remote::new();
+        let a = device(
+            &remote,
+            "a",
+            &[if encrypted {
+                "--encrypt"
+            } else {
+                "--no-encrypt"
+            }],
+        );
+        a.add(&["kept the ranker deal"]);
+        sync(&a);
+        a.add(&["cut p99 latency by 40ms"]);
+        a.add(&["shipped the eval harness"]);
+        sync(&a);
+        a.add(&["mentored two new hires"]);
+        sync(&a);
+        let (b, said) = join_saying(&remote, &a, "b", encrypted);
+        assert!(!said.contains("missing"), "{said}");
+
+        // While a is away, a batch from the middle of its history goes:
+        // its sequence file and last batch still agree.
+        let hand = clone_of(&remote);
+        let clone = hand.path().join("evil");
+        let files = batches(&clone, "a");
+        assert_eq!(files.len(), 3, "{files:?}");
+        std::fs::remove_file(&files[1]).unwrap();
+        let gone = files[1].strip_prefix(&clone).unwrap().display().to_string();
+        push_all(&clone);
+
+        let (c, said) = join_saying(&remote, &a, "c", encrypted);
+        assert_eq!(texts(&c).len(), 2, "{said}");
+        let line = format!("the records of {gone} of device a are missing");
+        assert!(
+            said.contains(&line) && said.contains("once a runs win sync"),
+            "encrypted {encrypted}: {said}"
+        );
+        assert!(sync(&c).contains(&line));
+        let status = c.ok(&["sync", "status"]);
+        assert!(status.contains(&format!("missing:     {line}")), "{status}");
+        // b read that batch before it went: nothing is missing there.
+        let said = sync(&b);
+        assert!(!said.contains("missing"), "{said}");
+        assert!(!b.ok(&["sync", "status"]).contains("missing"));
+
+        // a comes back: it sends them again, and c gets them.
+        assert!(sync(&a).contains("sent again"));
+        let said = sync(&c);
+        assert!(!said.contains("missing"), "{said}");
+        assert!(!c.ok(&["sync", "status"]).contains("missing"));
+        assert_eq!(export(&c), export(&a));
+        assert_eq!(export(&b), export(&a));
+    }
+}
+
+#[test]
 fn a_sequence_file_changed_on_the_remote_is_put_back_by_its_device() {
     let remote = Remote::new();
     let a = device(&remote, "a", &["--encrypt"]);
