@@ -201,7 +201,7 @@ pub fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: usize) ->
         };
         if line.len() + chunk.len() > limit {
             bail!(
-                "a record is larger than the limit of {} (one line of jsonl is one win)",
+                "a record is larger than the limit of {} (one line of jsonl is one win, and no win is that large): if the file is not win's jsonl, give its format with --from",
                 limits::size(limit as u64)
             );
         }
@@ -242,7 +242,11 @@ mod tests {
         assert_eq!(read_line(&mut reader, &mut line, 8).unwrap(), 2);
         assert_eq!(read_line(&mut reader, &mut line, 8).unwrap(), 0);
         let mut long = std::io::BufReader::with_capacity(4, &b"0123456789\n"[..]);
-        assert!(read_line(&mut long, &mut line, 8).is_err());
+        let err = read_line(&mut long, &mut line, 8).unwrap_err().to_string();
+        assert!(
+            err.contains("limit of 8 bytes") && err.contains("--from"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -8,8 +8,11 @@ use super::win::{NewWin, Update};
 /// A win's text, impact or next step, an update's text, a project name, and
 /// its tags or links taken together (bytes of UTF-8).
 pub const TEXT_BYTES: usize = 2 << 20;
-/// One record of a streamed import: a line of win's jsonl.
-pub const RECORD_BYTES: usize = 8 << 20;
+/// One record of a streamed import: a line of win's jsonl. As large as an
+/// import read whole: a win with long notes, quoted or spread over many
+/// lines, exports a line many times its 2 MiB fields (8 MiB was not
+/// enough for what `win export` writes), and no win comes near this.
+pub const RECORD_BYTES: usize = 256 << 20;
 /// An import that is read whole to be parsed (a JSON array, jrnl's export,
 /// CSV). jsonl is streamed and has no limit as a whole.
 pub const WHOLE_IMPORT_BYTES: u64 = 256 << 20;

@@ -79,7 +79,25 @@ const COMPRESSION: u8 = 6;
 
 /// The most a batch may inflate to: far more than 1000 records of the
 /// largest wins `win` accepts, far less than a decompression bomb needs.
+/// A device never writes a batch larger (see `Sizes`).
 const BATCH_LIMIT: usize = 512 << 20;
+
+/// The largest batch (its records' lines, before compression) and file a
+/// device writes: what every device reads. Records that would make one
+/// larger go into the next batch, and the next file; a first sync of a
+/// journal of many large wins writes several files.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    batch: usize,
+    file: u64,
+}
+
+impl Sizes {
+    const READ: Sizes = Sizes {
+        batch: BATCH_LIMIT,
+        file: limits::SYNC_FILE_BYTES,
+    };
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -397,54 +415,138 @@ impl Tree {
         }
     }
 
-    /// Writes this device's records to a new file of the month and notes
-    /// the last sequence number; both are committed together. Returns the
-    /// file's path in the repository, if there were records.
+    /// Writes this device's records to new files of the month and notes
+    /// the last sequence number; all are committed together. Returns the
+    /// files' paths in the repository. One file, unless the records would
+    /// make a file or a batch larger than every device reads (see `Sizes`).
     pub fn append(
         &self,
         device: &str,
         changes: &[Change],
         now: DateTime<FixedOffset>,
         key: Option<&Key>,
-    ) -> Result<Option<String>> {
-        let (Some(first), Some(last)) = (changes.first(), changes.last()) else {
-            return Ok(None);
+    ) -> Result<Vec<String>> {
+        self.append_within(device, changes, now, key, Sizes::READ)
+    }
+
+    fn append_within(
+        &self,
+        device: &str,
+        changes: &[Change],
+        now: DateTime<FixedOffset>,
+        key: Option<&Key>,
+        sizes: Sizes,
+    ) -> Result<Vec<String>> {
+        let Some(last) = changes.last() else {
+            return Ok(Vec::new());
         };
+        if self.encrypted && key.is_none() {
+            bail!("the sync repository is encrypted and this device has no sync key");
+        }
+        // Each record a line; lines in batches (encrypted: each sealed on
+        // its own line), batches in files.
+        let mut files: Vec<(u64, String)> = Vec::new();
+        let mut batch = String::new();
+        let mut batch_first = 0;
+        let mut batch_count = 0;
+        for change in changes {
+            let mut line = serde_json::to_string(change)?;
+            line.push('\n');
+            if line.len() > sizes.batch {
+                bail!(
+                    "win {} is {} as a sync record, over the limit of {} that other devices read: shorten its text or follow-ups (win edit), then sync again",
+                    change.uid,
+                    limits::size(line.len() as u64),
+                    limits::size(sizes.batch as u64)
+                );
+            }
+            let full = batch_count == if self.encrypted { BATCH } else { usize::MAX }
+                || batch.len() + line.len() > sizes.batch;
+            if batch_count > 0 && full {
+                self.add_batch(device, &mut files, batch_first, &batch, key, sizes)?;
+                batch.clear();
+                batch_count = 0;
+            }
+            if batch_count == 0 {
+                batch_first = change.seq;
+            }
+            batch.push_str(&line);
+            batch_count += 1;
+        }
+        self.add_batch(device, &mut files, batch_first, &batch, key, sizes)?;
+        let mut written = Vec::new();
+        for (first_seq, text) in files {
+            written.push(self.write_batch_file(device, now, first_seq, &text)?);
+        }
+        self.write_seq(device, last.seq)?;
+        self.write_batch_list(device)?;
+        Ok(written)
+    }
+
+    /// Adds one batch of record lines (the first numbered `first_seq`) to
+    /// the last file, or to a new one when it would grow past the limit.
+    fn add_batch(
+        &self,
+        device: &str,
+        files: &mut Vec<(u64, String)>,
+        first_seq: u64,
+        lines: &str,
+        key: Option<&Key>,
+        sizes: Sizes,
+    ) -> Result<()> {
+        let text = match (self.encrypted, key) {
+            (true, Some(key)) => {
+                let mut plain = TAGGED.to_vec();
+                plain.extend_from_slice(&key.tag(BATCH_PURPOSE, device, lines.as_bytes()));
+                plain.extend_from_slice(&miniz_oxide::deflate::compress_to_vec_zlib(
+                    lines.as_bytes(),
+                    COMPRESSION,
+                ));
+                let mut sealed = key.seal(&plain)?;
+                sealed.push('\n');
+                sealed
+            }
+            (true, None) => {
+                bail!("the sync repository is encrypted and this device has no sync key")
+            }
+            (false, _) => lines.to_string(),
+        };
+        if text.len() as u64 > sizes.file {
+            bail!(
+                "a batch of {} records is {} in the sync folder, over the limit of {} that other devices read",
+                lines.lines().count(),
+                limits::size(text.len() as u64),
+                limits::size(sizes.file)
+            );
+        }
+        match files.last_mut() {
+            Some((_, file)) if (file.len() + text.len()) as u64 <= sizes.file => {
+                file.push_str(&text);
+            }
+            _ => files.push((first_seq, text)),
+        }
+        Ok(())
+    }
+
+    /// Writes one batch file of the month, under a name of its own.
+    fn write_batch_file(
+        &self,
+        device: &str,
+        now: DateTime<FixedOffset>,
+        first_seq: u64,
+        text: &str,
+    ) -> Result<String> {
         let mut path = self
             .root
-            .join(batch_file(device, now, first.seq, self.encrypted));
+            .join(batch_file(device, now, first_seq, self.encrypted));
         // A file is never written over: one already under this name was put
         // there by someone else (who can push), and other devices may have
         // read it already; this batch takes a name of its own.
-        let (stem, extension) = (first.seq, if self.encrypted { "age" } else { "jsonl" });
+        let extension = if self.encrypted { "age" } else { "jsonl" };
         let mut again = 1;
         while std::fs::symlink_metadata(&path).is_ok() {
-            path.set_file_name(format!("{stem:012}-{again}.{extension}"));
+            path.set_file_name(format!("{first_seq:012}-{again}.{extension}"));
             again += 1;
-        }
-        let mut text = String::new();
-        for batch in changes.chunks(if self.encrypted { BATCH } else { usize::MAX }) {
-            let mut lines = String::new();
-            for change in batch {
-                lines.push_str(&serde_json::to_string(change)?);
-                lines.push('\n');
-            }
-            match (self.encrypted, key) {
-                (true, Some(key)) => {
-                    let mut plain = TAGGED.to_vec();
-                    plain.extend_from_slice(&key.tag(BATCH_PURPOSE, device, lines.as_bytes()));
-                    plain.extend_from_slice(&miniz_oxide::deflate::compress_to_vec_zlib(
-                        lines.as_bytes(),
-                        COMPRESSION,
-                    ));
-                    text.push_str(&key.seal(&plain)?);
-                    text.push('\n');
-                }
-                (true, None) => {
-                    bail!("the sync repository is encrypted and this device has no sync key")
-                }
-                (false, _) => text.push_str(&lines),
-            }
         }
         let folder = path
             .parent()
@@ -452,12 +554,10 @@ impl Tree {
             .ok_or_else(|| anyhow!("{} has no folder", path.display()))?;
         real_folder(&self.root, folder)?;
         write_file(&path, text.as_bytes())?;
-        self.write_seq(device, last.seq)?;
-        self.write_batch_list(device)?;
         let written = path
             .strip_prefix(&self.root)
             .map_err(|_| anyhow!("{} is outside the sync folder", path.display()))?;
-        Ok(Some(written.to_string_lossy().into_owned()))
+        Ok(written.to_string_lossy().into_owned())
     }
 
     /// Notes `seq` as the last sequence number `device` wrote.
@@ -883,6 +983,73 @@ mod tests {
                 key.is_none(),
                 "plain only when unencrypted"
             );
+        }
+    }
+
+    /// What a batch line holds once opened, untagged and inflated.
+    fn batch_lines(key: &Key, line: &str) -> String {
+        let plain = key.open(line).unwrap();
+        String::from_utf8(untag(key, "laptop", &plain).unwrap().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn records_past_what_devices_read_go_into_more_batches_and_files() {
+        // The limits, small: a record's line is about 1 KiB here.
+        let line = serde_json::to_string(&change(1, "one")).unwrap().len() + 1;
+        for key in [None, Some(Key::generate())] {
+            let dir = tempfile::tempdir().unwrap();
+            let tree = Tree::create(dir.path(), key.as_ref()).unwrap();
+            let sizes = Sizes {
+                batch: line * 3 + 10,
+                file: if key.is_some() { 3000 } else { line as u64 * 5 },
+            };
+            let changes: Vec<Change> = (1..=20).map(|seq| change(seq, "one")).collect();
+            let written = tree
+                .append_within("laptop", &changes, now(), key.as_ref(), sizes)
+                .unwrap();
+            assert!(written.len() > 2, "{written:?}");
+            for file in &written {
+                let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+                assert!(text.len() as u64 <= sizes.file, "{file}: {}", text.len());
+                if let Some(key) = &key {
+                    for sealed in text.lines() {
+                        assert!(batch_lines(key, sealed).len() <= sizes.batch);
+                    }
+                }
+            }
+            // Each file is named after its first record, and every record
+            // reads back, once, in order.
+            let read = tree
+                .read_from(
+                    "laptop",
+                    &Position::default(),
+                    key.as_ref(),
+                    &Vouches::default(),
+                )
+                .unwrap();
+            assert!(read.damaged.is_empty(), "{:?}", read.damaged);
+            let seqs: Vec<u64> = read.changes.iter().map(|change| change.seq).collect();
+            assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+            assert_eq!(tree.written_seq("laptop").unwrap(), 20);
+            assert_eq!(
+                tree.listed_batches("laptop").unwrap().unwrap().len(),
+                written.len()
+            );
+
+            // A record that no batch could hold is refused by name, with
+            // the limit and the way out, and nothing is written.
+            let big = change(21, &"x".repeat(sizes.batch));
+            let err = tree
+                .append_within("laptop", &[big.clone()], now(), key.as_ref(), sizes)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&big.uid)
+                    && err.contains("over the limit of")
+                    && err.contains("win edit"),
+                "{err}"
+            );
+            assert_eq!(tree.written_seq("laptop").unwrap(), 20);
         }
     }
 
