@@ -1040,7 +1040,13 @@ mod tests {
             // the limit and the way out, and nothing is written.
             let big = change(21, &"x".repeat(sizes.batch));
             let err = tree
-                .append_within("laptop", &[big.clone()], now(), key.as_ref(), sizes)
+                .append_within(
+                    "laptop",
+                    std::slice::from_ref(&big),
+                    now(),
+                    key.as_ref(),
+                    sizes,
+                )
                 .unwrap_err()
                 .to_string();
             assert!(
