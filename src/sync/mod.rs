@@ -573,7 +573,21 @@ fn run_locked(
         } else {
             Vec::new()
         };
-        report.unreachable = exchange(git, tree, device, key.as_ref(), &mut report.damaged)?;
+        report.unreachable = match exchange(git, tree, device, key.as_ref(), &mut report.damaged) {
+            Ok(unreachable) => unreachable,
+            Err(err) => {
+                // Nothing merged or pushed: what this sync committed is
+                // this device's only in its sync folder. The journal's
+                // note of what it published goes back to what the
+                // repository held, so that a sync folder set up again
+                // (the way out) gives back the records the remote holds
+                // under this name past it, as after a restore.
+                if let Some(before) = state.published {
+                    store.mark_published(before)?;
+                }
+                return Err(err);
+            }
+        };
         // What this merge cut or changed of this device's files, sent again
         // at once rather than at the next sync.
         if report.unreachable.is_none() {
@@ -1072,11 +1086,18 @@ fn settle_conflicts(
     let own = format!("devices/{device}/");
     let another_machine = || {
         anyhow!(
-            "another machine syncs as device {device} (a copy of this journal, or of its home folder): both wrote to {own} on the remote, and nothing was merged here. Give this machine a name of its own: move the sync folder {} aside and run win sync init REMOTE --device NAME (its wins are published again under NAME, without duplicates)",
+            "the remote holds records of device {device} that this journal never wrote: both wrote to {own}, and nothing was merged here. If this data folder was restored from a backup, move the sync folder {} aside and run win sync init REMOTE (it keeps its name, and what it sent since the backup comes back); if another machine syncs as device {device} (a copy of this journal, or of its home folder), move it aside on this one and run win sync init REMOTE --device NAME (its wins are published again under NAME, without duplicates)",
             git.tree().display()
         )
     };
-    if let Some(elsewhere) = conflicts.iter().find(|path| !path.starts_with(&own)) {
+    // This device's folder itself, replaced on the remote by a link or a
+    // file (git names that side `devices/<device>~<commit>`): someone who
+    // can push did it, and this device's own folder is kept.
+    let folder = format!("devices/{device}");
+    let in_own_folder = |path: &String| {
+        path.starts_with(&own) || *path == folder || path.starts_with(&format!("{folder}~"))
+    };
+    if let Some(elsewhere) = conflicts.iter().find(|path| !in_own_folder(path)) {
         let _ = git.abort_merge();
         bail!(
             "the remote holds records this device cannot merge ({elsewhere} in conflict); nothing was merged here. Move the sync folder {} aside and run win sync init REMOTE again to join what the remote holds",
@@ -1100,9 +1121,15 @@ fn settle_conflicts(
     }
     git.settle_ours(conflicts)?;
     for path in conflicts {
-        damaged.push(format!(
-            "{path}: someone who can push changed this device's file on the remote (not with the sync key); this device's own was kept"
-        ));
+        if path.starts_with(&own) {
+            damaged.push(format!(
+                "{path}: someone who can push changed this device's file on the remote (not with the sync key); this device's own was kept"
+            ));
+        } else {
+            damaged.push(format!(
+                "{folder}: someone who can push put a link or a file in place of this device's folder on the remote; this device's own was kept"
+            ));
+        }
     }
     Ok(())
 }

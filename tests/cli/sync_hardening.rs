@@ -361,6 +361,48 @@ fn links_pushed_where_a_device_writes_are_replaced_never_written_through() {
     }
 }
 
+/// A device's folder replaced on the remote by a link (to another
+/// device's folder) stopped its syncs with advice to set sync up again,
+/// which each new link would ask again: it is damage by someone who can
+/// push, and the device keeps its own folder and sends again what it lost.
+#[test]
+fn a_link_pushed_in_place_of_a_devices_folder_is_replaced_by_its_own() {
+    for encryption in ["--encrypt", "--no-encrypt"] {
+        let remote = Remote::new();
+        let a = device(&remote, "laptop", &[encryption]);
+        a.add(&["cut p99 latency from 240ms to 80ms"]);
+        sync(&a);
+        let b = if encryption == "--encrypt" {
+            crate::sync_authenticity::joined(&remote, &a, "b")
+        } else {
+            device(&remote, "b", &[])
+        };
+        b.add(&["b's own win"]);
+        sync(&b);
+        let evil = clone_of(&remote);
+        let clone = evil.path().join("evil");
+        std::fs::remove_dir_all(clone.join("devices/laptop")).unwrap();
+        std::os::unix::fs::symlink("b", clone.join("devices/laptop")).unwrap();
+        push_all(&clone);
+
+        a.add(&["second precious win"]);
+        let said = sync(&a);
+        assert!(
+            said.contains("in place of this device's folder"),
+            "{encryption}: {said}"
+        );
+        sync(&b);
+        assert_eq!(texts(&b).len(), 3, "{encryption}: {:?}", texts(&b));
+        assert_eq!(export(&a), export(&b), "{encryption}");
+        let check = clone_of(&remote);
+        let folder = check.path().join("evil/devices/laptop");
+        assert!(
+            std::fs::symlink_metadata(&folder).unwrap().is_dir(),
+            "{encryption}: a real folder again"
+        );
+    }
+}
+
 /// Files (and folders) under `folder` that someone other than their owner
 /// can read, with their modes.
 fn readable_by_others(folder: &Path) -> Vec<String> {

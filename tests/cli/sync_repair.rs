@@ -61,6 +61,55 @@ fn a_copied_home_folder_is_told_to_sync_under_a_name_of_its_own() {
     }
 }
 
+/// A data folder restored from a backup taken before its last syncs looks,
+/// from the remote, like a copy of it: both wrote under its name. It was
+/// told it was a copy and to take another name; and following the advice
+/// of setting sync up again under its own name lost what it had sent
+/// since the backup (the failed sync had noted its new records as sent).
+#[test]
+fn a_data_folder_restored_from_a_backup_is_told_so_and_gets_back_what_it_sent_since() {
+    for encryption in ["--encrypt", "--no-encrypt"] {
+        let remote = Remote::new();
+        let a = device(&remote, "one", &[encryption]);
+        a.add(&["kept the ranker deal"]);
+        sync(&a);
+        let data = a.db().parent().unwrap().to_path_buf();
+        let backup = a.path().join("backup");
+        let copied = |from: &std::path::Path, to: &std::path::Path| {
+            let _ = std::fs::remove_dir_all(to);
+            let status = Command::new("cp")
+                .arg("-a")
+                .arg(from)
+                .arg(to)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        copied(&data, &backup);
+        a.add(&["shipped the eval harness"]);
+        sync(&a);
+        copied(&backup, &data);
+        a.add(&["cut p99 latency by 40ms"]);
+        let err = a.fails(&["sync"]);
+        assert!(
+            err.contains("restored from a backup") && err.contains("keeps its name"),
+            "{encryption}: {err}"
+        );
+        let aside = PathBuf::from(format!("{}.aside", tree(&a).display()));
+        std::fs::rename(tree(&a), aside).unwrap();
+        a.ok(&["sync", "init", &remote.url()]);
+        assert_eq!(texts(&a).len(), 3, "{encryption}: {:?}", texts(&a));
+        let b = if encryption == "--encrypt" {
+            joined(&remote, &a, "b")
+        } else {
+            device(&remote, "b", &[])
+        };
+        sync(&a);
+        assert_eq!(export(&a), export(&b), "{encryption}");
+        assert_eq!(texts(&b).len(), 3, "{encryption}");
+    }
+}
+
 /// Every batch file of `device` in a clone of the remote, in name order.
 fn batches(clone: &std::path::Path, device: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
