@@ -41,6 +41,10 @@ pub const SETTINGS: &str = include_str!("../../templates/inference/settings.toml
 /// labelled wins weigh: fitted on held-out notes (`bench/infer_fit.rs`).
 pub const CALIBRATION: &str = include_str!("../../templates/inference/calibration.toml");
 
+/// Where a win's text turns from what was done to what came of it
+/// (`templates/inference/clauses.txt`): later clauses count less.
+pub const CLAUSES: &str = include_str!("../../templates/inference/clauses.txt");
+
 /// The built-in training corpora, by file name: `templates/inference/NAME.tsv`.
 pub const BUILTIN_CORPORA: &[(&str, &str)] = &[(
     "ml-engineer",
@@ -68,6 +72,17 @@ pub struct Calibration {
     pub scores: Temperature,
     pub ask: Ask,
     pub learning: Learning,
+    pub clauses: ClauseWeight,
+}
+
+/// How much each clause of a text counts against the one before it (see
+/// `templates/inference/clauses.txt`): a statement says what was done
+/// first, then what it saved or raised ("…, saving $7k a month") and what
+/// comes next, in words every competency shares.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseWeight {
+    pub later: f64,
 }
 
 /// A score is the softmax of the competencies' log-likelihoods divided by
@@ -136,6 +151,7 @@ impl Calibration {
                     own_wins: f64::INFINITY,
                     own_prior: 1.0,
                 },
+                clauses: ClauseWeight { later: 1.0 },
             })
         })
     }
@@ -511,7 +527,7 @@ impl Model {
             logs,
             users,
             log_likelihood,
-        } = self.weigh(features, learned);
+        } = self.weigh(text, features, learned);
         if kept.is_empty() {
             return Vec::new();
         }
@@ -615,13 +631,23 @@ impl Model {
     /// features the model knows: what a score is calibrated from (see
     /// `bench/infer_fit.rs`).
     pub fn log_likelihoods(&self, text: &str, learned: &Learned) -> (Vec<f64>, usize) {
-        let weighed = self.weigh(&self.features(text), learned);
+        let weighed = self.weigh(text, &self.features(text), learned);
         (weighed.log_likelihood, weighed.kept.len())
     }
 
-    /// The known features of a text and what they say of each competency.
-    fn weigh(&self, features: &[Feature], learned: &Learned) -> Weighed {
+    /// The known features of a text and what they say of each competency,
+    /// each clause counting `later` times the one before it (see
+    /// `ClauseWeight`).
+    fn weigh(&self, text: &str, features: &[Feature], learned: &Learned) -> Weighed {
         let width = self.keys.len();
+        let starts = clause_starts(text);
+        let later = self.calibration.clauses.later;
+        // A feature is in the clause of its last word: a pair across a
+        // clause's start is in the later one.
+        let clause_weight = |feature: &Feature| {
+            let clause = starts.partition_point(|&start| start < feature.end);
+            later.powi(i32::try_from(clause).unwrap_or(i32::MAX))
+        };
         let Learning {
             weight,
             known,
@@ -644,10 +670,11 @@ impl Model {
             if let (Some(found), None) = (found, rows) {
                 if let Some(entry) = found {
                     users.resize(users.len() + width, 0.0);
+                    let clause = clause_weight(feature);
                     for (sum, log) in log_likelihood.iter_mut().zip(&entry.logs) {
-                        *sum += log;
+                        *sum += clause * log;
                     }
-                    logs.extend_from_slice(&entry.logs);
+                    logs.extend(entry.logs.iter().map(|log| clause * log));
                     kept.push(index);
                 }
                 continue;
@@ -684,10 +711,11 @@ impl Model {
             // of the totals: more labels of one competency must not make
             // every other word less likely for it.
             let worth = weight * known / (known + corpus_has);
+            let clause = clause_weight(feature);
             for c in 0..width {
-                let log = ((counts[c] + worth * users[start + c] + SMOOTHING)
-                    / self.denominators[c])
-                    .ln();
+                let log = clause
+                    * ((counts[c] + worth * users[start + c] + SMOOTHING) / self.denominators[c])
+                        .ln();
                 logs.push(log);
                 log_likelihood[c] += log;
             }
@@ -721,6 +749,86 @@ impl Model {
     fn index(&self, key: &str) -> usize {
         self.keys.iter().position(|k| k == key).unwrap_or(0)
     }
+}
+
+/// The markers of `CLAUSES`: signs found wherever they stand, words and
+/// phrases as whole words, and words that open a clause only after a comma.
+struct ClauseMarkers {
+    signs: Vec<String>,
+    words: Vec<String>,
+    after_comma: Vec<String>,
+}
+
+impl ClauseMarkers {
+    fn parse(text: &str) -> ClauseMarkers {
+        let mut markers = ClauseMarkers {
+            signs: Vec::new(),
+            words: Vec::new(),
+            after_comma: Vec::new(),
+        };
+        for line in text.lines() {
+            // A `#` opens a comment only at the start: `;` and `->` are markers.
+            if line.trim_start().starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let marker = line.trim().to_ascii_lowercase();
+            if let Some(word) = marker.strip_prefix(',') {
+                markers.after_comma.push(word.trim().to_string());
+            } else if marker.starts_with(char::is_alphanumeric) {
+                markers.words.push(marker);
+            } else {
+                markers.signs.push(marker);
+            }
+        }
+        markers
+    }
+
+    fn builtin() -> &'static ClauseMarkers {
+        static READ: OnceLock<ClauseMarkers> = OnceLock::new();
+        READ.get_or_init(|| ClauseMarkers::parse(CLAUSES))
+    }
+}
+
+/// Where the clauses of a text after its first start, in byte offsets,
+/// ascending: at each marker of `templates/inference/clauses.txt` and at
+/// each line break.
+fn clause_starts(text: &str) -> Vec<usize> {
+    let markers = ClauseMarkers::builtin();
+    // ASCII lowercase keeps every byte where it was.
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut starts: Vec<usize> = lower.match_indices('\n').map(|(at, _)| at).collect();
+    for sign in &markers.signs {
+        starts.extend(lower.match_indices(sign.as_str()).map(|(at, _)| at));
+    }
+    let whole = |at: usize, len: usize| {
+        let before = lower[..at].chars().next_back();
+        let after = lower[at + len..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    };
+    for word in &markers.words {
+        starts.extend(
+            lower
+                .match_indices(word.as_str())
+                .map(|(at, _)| at)
+                .filter(|&at| whole(at, word.len())),
+        );
+    }
+    for word in &markers.after_comma {
+        starts.extend(
+            lower
+                .match_indices(word.as_str())
+                .map(|(at, _)| at)
+                .filter(|&at| {
+                    whole(at, word.len())
+                        && bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace())
+                            == Some(&b',')
+                }),
+        );
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
 }
 
 /// The competency a word's labelled wins all have, when there are at
@@ -1042,6 +1150,10 @@ mod tests {
         assert!((0.0..1.0).contains(&read.ask.margin), "{read:?}");
         assert!(read.learning.weight > 0.0);
         assert!(read.learning.own_wins >= 1.0 && read.learning.own_prior > 0.0);
+        assert!(
+            read.clauses.later > 0.0 && read.clauses.later <= 1.0,
+            "{read:?}"
+        );
         // A temperature is positive, even for a text of no known feature.
         assert!(read.temperature(0) > 0.0 && read.temperature(40) > 0.0);
     }
@@ -1054,6 +1166,43 @@ mod tests {
             like: Vec::new(),
             evidence: 3.0,
         }
+    }
+
+    #[test]
+    fn clauses_start_at_their_markers_only() {
+        let text = "Rebuilt the mart in dbt, saving $7k; next: docs, which whichever saving";
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(
+            clause_starts(text),
+            vec![at("saving"), at(";"), at("next"), at("which ")],
+            "a comma's marker after a comma, words as whole words"
+        );
+        assert_eq!(clause_starts("impact\nnext step"), vec![6, 7]);
+        assert!(clause_starts("Deployed the ranker to prod").is_empty());
+        // Markers are matched without regard to case, and never split a
+        // character.
+        let text = "Ünïcode — Which";
+        assert_eq!(
+            clause_starts(text),
+            vec![text.find('—').unwrap(), text.find('W').unwrap()]
+        );
+    }
+
+    #[test]
+    fn what_a_win_saved_counts_less_than_what_was_done() {
+        // "saving $50k a year" is business language whatever saved it; the
+        // work before it is MLOps.
+        let mut model = Model::for_framework(&builtin(), None).unwrap();
+        let text = "Migrated the training jobs to Kubernetes, saving $50k a year";
+        assert_eq!(top(&model, text).key, "mlops");
+        let mut flat = *model.calibration();
+        flat.clauses.later = 1.0;
+        model.set_calibration(flat);
+        assert_eq!(
+            top(&model, text).key,
+            "business-impact",
+            "every clause alike"
+        );
     }
 
     #[test]
