@@ -81,6 +81,10 @@ const UNITS: &[&str] = &[
     "gb",
     "tb",
     "mb",
+    "qps",
+    "rps",
+    "fps",
+    "tps",
 ];
 
 /// Every quantity in the text, left to right, not overlapping.

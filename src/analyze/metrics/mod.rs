@@ -463,6 +463,18 @@ mod tests {
     }
 
     #[test]
+    fn a_negative_value_is_not_a_fall_and_rates_keep_their_unit() {
+        let elasticity = one("elasticity est around -1.3");
+        assert_eq!(elasticity.value, Some(-1.3));
+        assert_eq!(elasticity.direction, None);
+        // A minus sign alone is still a fall.
+        assert_eq!(one("churn -1.3").direction, Some(Direction::Down));
+        let fps = one("47fps→112fps");
+        assert_eq!((fps.before, fps.after), (Some(47.0), Some(112.0)));
+        assert_eq!(fps.unit.as_deref(), Some("FPS"));
+    }
+
+    #[test]
     fn modifiers_versions_sizes_and_ids_are_not_results() {
         for text in [
             "2-stage retrieval",

@@ -82,6 +82,11 @@ pub(super) fn canonical_unit(
         "gb" => ("GB", Some((Size, 1024.0))),
         "tb" => ("TB", Some((Size, 1_048_576.0))),
         "mb" => ("MB", Some((Size, 1.0))),
+        // Rates: queries, requests, frames, transactions a second.
+        "qps" => ("QPS", None),
+        "rps" => ("RPS", None),
+        "fps" => ("FPS", None),
+        "tps" => ("TPS", None),
         _ => return None,
     };
     if currency && unit.1.is_some_and(|(dimension, _)| dimension == Time) {
@@ -192,13 +197,27 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
         {
             continue;
         }
-        let signed = raw.sign.map(|(_, s)| {
+        let mut signed = raw.sign.map(|(_, s)| {
             if s == "+" {
                 Direction::Up
             } else {
                 Direction::Down
             }
         });
+        // "elasticity est around -1.3", "coefficient of -0.4": a negative
+        // value, not a fall.
+        if signed == Some(Direction::Down) && unit.is_none() && currency.is_none() {
+            let previous = text[..raw.start]
+                .split_whitespace()
+                .next_back()
+                .map(|w| w.trim_end_matches([':', '=']).to_lowercase());
+            if previous.is_some_and(|w| VALUE_BEFORE.contains(&w.as_str()))
+                || text[..raw.start].trim_end().ends_with(['=', '~'])
+            {
+                signed = None;
+                value = -value;
+            }
+        }
         let unit_name = match (currency, unit) {
             (Some("$"), _) => Some("$"),
             (Some("€"), _) => Some("€"),
@@ -218,6 +237,30 @@ pub(super) fn find_quantities(text: &str) -> Vec<Quantity> {
     }
     skip_dates(text, found)
 }
+
+/// Words after which a number with a minus sign is a negative value:
+/// "estimated at -1.3", "a coefficient of -0.4".
+const VALUE_BEFORE: &[&str] = &[
+    "around",
+    "about",
+    "approx",
+    "approximately",
+    "roughly",
+    "est",
+    "estimate",
+    "estimated",
+    "at",
+    "of",
+    "is",
+    "was",
+    "=",
+    "~",
+    "elasticity",
+    "coefficient",
+    "coef",
+    "correlation",
+    "corr",
+];
 
 /// Numbers that name a thing rather than measure a result: a compound
 /// modifier ("2-stage retrieval", "4-bit", "5-fold CV"), a

@@ -41,6 +41,14 @@ struct GlossaryFile {
     names: HashMap<String, String>,
     #[serde(default)]
     per: HashMap<String, String>,
+    /// What one thing is counted per ("sessions/user", "rps/gpu"): other
+    /// pairs ("offline/online", "train/serve") stay as written.
+    #[serde(default)]
+    per_things: Vec<String>,
+    /// Shorthand that after a number counts people or things: "2 eng" is
+    /// two engineers, where "eng" alone is engineering.
+    #[serde(default)]
+    counted: HashMap<String, String>,
     #[serde(default)]
     labels: HashMap<String, String>,
 }
@@ -80,6 +88,8 @@ pub struct Vocabulary {
     short_verbs: HashMap<String, String>,
     names: HashMap<String, String>,
     per: HashMap<String, String>,
+    per_things: HashSet<String>,
+    counted: HashMap<String, String>,
     labels: HashMap<String, String>,
     past: HashMap<String, String>,
     past_forms: HashSet<String>,
@@ -122,11 +132,14 @@ impl Vocabulary {
     }
 
     fn add_glossary(&mut self, file: GlossaryFile) {
+        self.per_things
+            .extend(file.per_things.into_iter().map(|w| w.to_lowercase()));
         for (table, entries) in [
             (&mut self.shorthand, file.shorthand),
             (&mut self.short_verbs, file.verbs),
             (&mut self.names, file.names),
             (&mut self.per, file.per),
+            (&mut self.counted, file.counted),
             (&mut self.labels, file.labels),
         ] {
             for (key, value) in entries {
@@ -657,6 +670,35 @@ mod tests {
         assert_eq!(split.len(), 2, "{split:?}");
         let one = shapes("moved fraud features batch → streaming");
         assert_eq!(one.len(), 1, "{one:?}");
+    }
+
+    #[test]
+    fn a_bare_verb_and_a_noun_before_a_change_name_what_changed() {
+        assert!(!matches!(
+            &shapes(&format!("handle time {KEEP}a in ramped workspaces"))[0],
+            Shape::Action { .. }
+        ));
+        assert!(matches!(
+            &shapes(&format!("produce waste down {KEEP}a in those DCs"))[0],
+            Shape::Noun { .. }
+        ));
+        // Before an object it stays a verb.
+        assert!(matches!(
+            &shapes(&format!("reduce the bill {KEEP}a"))[0],
+            Shape::Action { .. }
+        ));
+    }
+
+    #[test]
+    fn a_slash_says_per_only_before_what_is_counted() {
+        let words = |text: &str| match &shapes(text)[0] {
+            Shape::Noun { words } | Shape::Clause { words } => words.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(words("sessions/user"), "sessions per user");
+        assert_eq!(words("cost/query"), "cost per query");
+        assert!(words("offline/online metric mismatch").starts_with("offline/online"));
+        assert!(words("jailbreak/pii red-team").starts_with("jailbreak/PII"));
     }
 
     fn shapes(text: &str) -> Vec<Shape> {

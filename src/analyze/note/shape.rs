@@ -128,6 +128,14 @@ impl Vocabulary {
                 return None;
             }
             if let Some(past) = self.past.get(&phrase) {
+                // "handle time -9%", "produce waste down 11%": a bare verb
+                // and a noun before a change name what changed.
+                let changed = lower
+                    .get(width + 1)
+                    .is_some_and(|w| has_digit(w) || matches!(w.as_str(), "down" | "up" | "flat"));
+                if width == 1 && *past != phrase && !next.is_some_and(opens_object) && changed {
+                    return None;
+                }
                 return Some((past.clone(), phrase, width));
             }
             if self.is_past_form(&phrase) {
@@ -160,7 +168,8 @@ impl Vocabulary {
                     .chars()
                     .filter(|c| c.is_alphabetic())
                     .all(char::is_uppercase);
-                if looks_past(&phrase) && !acronym {
+                // "llm-generated", "hand-labeled": a word before a noun.
+                if looks_past(&phrase) && !acronym && !phrase.contains('-') {
                     let base = phrase.trim_end_matches("ed").to_string();
                     return Some((phrase, base, 1));
                 }

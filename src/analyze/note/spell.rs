@@ -333,7 +333,8 @@ impl Vocabulary {
                     out.extend(per.split(' ').map(str::to_string));
                     return out;
                 }
-                // "rev/visitor", "rps/gpu": one word per another.
+                // "rev/visitor", "rps/gpu": one word per another;
+                // "offline/online", "jailbreak/pii": a pair, as written.
                 let other = &unit[1..];
                 if head.chars().all(char::is_alphabetic)
                     && other.len() > 1
@@ -341,8 +342,26 @@ impl Vocabulary {
                     && !self.names.contains_key(&lower)
                 {
                     let mut out = self.spell_core(head, first, previous);
-                    out.push("per".into());
-                    out.extend(self.spell_core(other, false, Some("per")));
+                    let counted = other.to_lowercase();
+                    if self.per_things.contains(&counted)
+                        || counted
+                            .strip_suffix('s')
+                            .is_some_and(|one| self.per_things.contains(one))
+                    {
+                        out.push("per".into());
+                        out.extend(self.spell_core(other, false, Some("per")));
+                    } else {
+                        let mut second = self.spell_core(other, false, None).into_iter();
+                        match (out.last_mut(), second.next()) {
+                            (Some(last), Some(word)) => {
+                                last.push('/');
+                                last.push_str(&word);
+                            }
+                            (None, Some(word)) => out.push(word),
+                            _ => {}
+                        }
+                        out.extend(second);
+                    }
                     return out;
                 }
                 // "3/4 regions": a part of a whole; "52/48 split", "30/60/90
@@ -407,11 +426,27 @@ impl Vocabulary {
 
     /// "feats" → "features", "qtrs" → "quarters"; "1 wk" → "week", "2 wks" → "weeks".
     pub(super) fn shorthand_of(&self, lower: &str, previous: Option<&str>) -> Option<String> {
-        let after_number =
-            previous.is_some_and(|p| p.chars().next().is_some_and(|c| c.is_ascii_digit()));
+        // A number, or a mark standing for one.
+        let after_number = previous.is_some_and(|p| {
+            p.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == KEEP)
+        });
         // "45 min" is minutes; "min replicas" is the minimum.
         if lower == "min" && !after_number {
             return Some(String::from("minimum"));
+        }
+        // "staff 2 eng", "12 DSs": people or things counted.
+        if after_number {
+            let one = previous == Some("1");
+            let singular = lower.strip_suffix('s').filter(|s| s.len() > 1);
+            if let Some(long) = self
+                .counted
+                .get(lower)
+                .or_else(|| singular.and_then(|s| self.counted.get(s)))
+            {
+                return Some(if one { long.clone() } else { pluralize(long) });
+            }
         }
         if let Some(long) = self.shorthand.get(lower) {
             let plural = previous

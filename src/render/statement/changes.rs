@@ -140,6 +140,7 @@ impl<'w> Composer<'_, 'w> {
         match metric.unit.as_deref() {
             Some("$" | "€" | "£") => join.unnamed_money.clone(),
             Some(unit) if marks::is_time(unit) => join.unnamed_time.clone(),
+            Some("QPS" | "RPS" | "FPS" | "TPS") => join.unnamed_rate.clone(),
             _ => String::new(),
         }
     }
@@ -184,7 +185,17 @@ impl<'w> Composer<'_, 'w> {
             .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
             .collect();
         let told = &self.engine.phrases.join.direction_words;
+        // "handle time -9%": a word of the metric's own label is no verb.
+        let label: Vec<String> = words
+            .split(' ')
+            .find_map(|w| self.marks.metric(w).filter(|m| marks::is_change(m)))
+            .and_then(|m| m.label.as_deref())
+            .map(|l| l.split(' ').map(str::to_lowercase).collect())
+            .unwrap_or_default();
         list.iter().enumerate().any(|(index, w)| {
+            if label.contains(&w.to_lowercase()) {
+                return false;
+            }
             // "targeted subscribers": a participle before a noun describes it.
             let describes = w.ends_with("ed")
                 && list.get(index + 1).is_some_and(|next| {
@@ -367,6 +378,7 @@ impl<'w> Composer<'_, 'w> {
             }
             // "from a 2-day process to …": the pair says its own "from".
             if out.len() >= 2
+                && marks::reading(metric) == marks::Reading::Pair
                 && matches!(out[out.len() - 1].as_str(), "a" | "an" | "the")
                 && out[out.len() - 2].eq_ignore_ascii_case("from")
             {
@@ -383,6 +395,26 @@ impl<'w> Composer<'_, 'w> {
                 // "finish in 10 days instead of 14": after "in", the new amount first.
                 span = marks::instead(metric, qualifier);
             }
+            // "90d window" → "a 90-day window": an amount of time before a noun.
+            if reading == marks::Reading::Level && qualifier.is_empty() {
+                if let Some(compound) = words
+                    .get(at + 1)
+                    .filter(|next| {
+                        next.chars().all(|c| c.is_ascii_lowercase())
+                            && !PREPOSITIONS.contains(next)
+                            && !english::is_function_word(next)
+                            && !told.iter().any(|t| t == *next)
+                    })
+                    .and_then(|_| english::compound_amount(metric.value?, metric.unit.as_deref()?))
+                {
+                    // "with a 90-day window", "on an 8-week backtest".
+                    span = if PREPOSITIONS.contains(&previous.as_str()) {
+                        join_words(&[english::indefinite(&compound), &compound])
+                    } else {
+                        compound
+                    };
+                }
+            }
             if reading == marks::Reading::Change && metric.unit.as_deref() != Some("×") {
                 let verb_next = told.contains(&previous);
                 // "need 30% fewer users": the comparative after it says the way.
@@ -390,7 +422,10 @@ impl<'w> Composer<'_, 'w> {
                     let next = next.to_lowercase();
                     told.contains(&next) || self.engine.phrases.join.comparatives.contains(&next)
                 });
-                if previous == "by" || verb_next || compared {
+                // "match within 0.5%": after another preposition, no "by".
+                let placed = PREPOSITIONS.contains(&previous.as_str())
+                    && !matches!(previous.as_str(), "from" | "to" | "by");
+                if previous == "by" || verb_next || compared || placed {
                     // "by 28%"; "recovered 4 points": the amount is the verb's object.
                     span = span.trim_start_matches("by ").to_string();
                 } else if metric.text.starts_with(['+', '-', '−'])
@@ -439,7 +474,11 @@ impl<'w> Composer<'_, 'w> {
             w.trim_matches(|c: char| !c.is_alphanumeric() && c != '!')
                 .to_lowercase()
         };
-        let mut words: Vec<String> = sentence.split(' ').map(str::to_string).collect();
+        let mut words: Vec<String> = sentence
+            .split(' ')
+            .filter(|w| !english::is_emoticon(w))
+            .map(str::to_string)
+            .collect();
         let mut index = 0;
         while index < words.len() {
             let first = bare(&words[index]);

@@ -277,13 +277,16 @@ impl<'e, 'w> Composer<'e, 'w> {
                     (self.action(past, base, rest, role), true)
                 }
             }
-            Shape::Clause { words } => {
-                let words = self.engine.vocabulary.passive_be(&self.subject(words));
-                match role {
-                    Some(role) => (role.clause.replace("{clause}", &words), false),
-                    None => (capitalize(&words), false),
+            Shape::Clause { words } => match self.mine(words) {
+                Some(mine) => (mine, true),
+                None => {
+                    let words = self.engine.vocabulary.passive_be(&self.subject(words));
+                    match role {
+                        Some(role) => (role.clause.replace("{clause}", &words), false),
+                        None => (capitalize(&words), false),
+                    }
                 }
-            }
+            },
             Shape::Launch { subject, rest } => match role {
                 Some(role) => (
                     join_words(&[&role.launch.replace("{np}", subject), rest]),
@@ -546,13 +549,79 @@ impl<'e, 'w> Composer<'e, 'w> {
                 return;
             }
         }
-        let words = self.engine.vocabulary.passive_be(&self.subject(words));
+        let words = match self.mine(words).filter(|_| may_be_mine) {
+            Some(mine) => mine,
+            None => self.engine.vocabulary.passive_be(&self.subject(words)),
+        };
         let (text, extracted) = self.extract(&capitalize(&words));
         let mine = may_be_mine && text.starts_with("I ");
         self.push(text, mine);
         for change in extracted {
             self.attach(&change);
         }
+    }
+
+    /// "fraud model serving moved to triton": a thing and a verb of work
+    /// with no one doing it is what I did ("I moved fraud model serving to
+    /// Triton"), when my part was to do it. `None` for any other clause.
+    fn mine(&self, words: &str) -> Option<String> {
+        if self
+            .win
+            .role
+            .is_some_and(|r| matches!(r, Role::Contributed | Role::Supported))
+        {
+            return None;
+        }
+        let list: Vec<&str> = words.split(' ').collect();
+        let done = &self.engine.phrases.join.done_by_me;
+        let (at, width) = (1..list.len().min(7)).find_map(|at| {
+            [2, 1].into_iter().find_map(|width| {
+                let verb = list.get(at..at + width)?.join(" ").to_lowercase();
+                done.contains(&verb).then_some((at, width))
+            })
+        })?;
+        let subject = &list[..at];
+        // A thing, not a person, a group or a pronoun: plain lower-case words
+        // or acronyms, no number (the note's first word may be capitalised).
+        let thing = !subject.is_empty()
+            && subject.iter().enumerate().all(|(index, w)| {
+                let lower = w.to_lowercase();
+                let letters = || w.chars().filter(|c| c.is_alphabetic());
+                let plain = letters().all(char::is_lowercase)
+                    || letters().all(char::is_uppercase) && w.len() > 1
+                    || index == 0 && letters().skip(1).all(char::is_lowercase);
+                plain
+                    && !marks::has_mark(w)
+                    && !w.chars().any(|c| c.is_ascii_digit())
+                    && !english::is_function_word(&lower)
+                    && !self.engine.phrases.join.group_nouns.contains(&lower)
+                    && !matches!(lower.as_str(), "we" | "they" | "he" | "she" | "it" | "i")
+            });
+        // One word may be a name typed in lower case ("priya moved to …"):
+        // it must be a thing the phrases know.
+        let one_thing = subject.len() > 1
+            || self
+                .engine
+                .phrases
+                .join
+                .artifacts
+                .contains(&subject[0].to_lowercase());
+        let rest = &list[at + width..];
+        // "moved to Triton", "retrained with 18K images": what follows says
+        // where or how; "moved 3 points" is a change, not my work.
+        let follows = rest.first().is_none_or(|w| {
+            PREPOSITIONS.contains(&w.to_lowercase().as_str()) || w.starts_with('(')
+        });
+        if !thing || !one_thing || !follows {
+            return None;
+        }
+        let verb = list[at..at + width].join(" ").to_lowercase();
+        Some(join_words(&[
+            "I",
+            &verb,
+            &with_article(&subject.join(" ")),
+            &rest.join(" "),
+        ]))
     }
 
     /// "pricing model v2 live in 3 markets": it went live.

@@ -76,6 +76,15 @@ pub(super) fn indefinite(label: &str) -> &'static str {
         return "a";
     };
     let word = label.split(' ').next().unwrap_or("");
+    // "an 8-week backtest", "an 11-day test", "an 18-month plan".
+    if first.is_ascii_digit() {
+        let digits: String = word.chars().take_while(char::is_ascii_digit).collect();
+        let eight = digits.starts_with('8');
+        let eleven = matches!(digits.len(), 2 | 5 | 8)
+            && digits.starts_with("1")
+            && matches!(&digits[..2], "11" | "18");
+        return if eight || eleven { "an" } else { "a" };
+    }
     let acronym = word
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -141,6 +150,12 @@ pub(super) fn amount(value: f64, unit: Option<&str>) -> String {
         |singular: &str, plural: &str| format!("{number} {}", if one { singular } else { plural });
     match unit {
         None => number,
+        // "$0.002 an item": less than a cent keeps its digits.
+        Some(symbol @ ("$" | "€" | "£"))
+            if value.abs() < 1.0 && ((value * 100.0).round() - value * 100.0).abs() > 1e-9 =>
+        {
+            format!("{symbol}{}", format_number(value))
+        }
         // "$14.20": cents as a price is written.
         Some(symbol @ ("$" | "€" | "£")) if value.abs() < 1000.0 && value.fract() != 0.0 => {
             format!("{symbol}{value:.2}")
@@ -159,6 +174,22 @@ pub(super) fn amount(value: f64, unit: Option<&str>) -> String {
         Some(unit @ ("days" | "weeks" | "months" | "years")) => word(&unit[..unit.len() - 1], unit),
         Some(unit) => format!("{number} {unit}"),
     }
+}
+
+/// An amount of time that describes a noun: "90-day" (window), "2-hour"
+/// (job). `None` for other units.
+pub(super) fn compound_amount(value: f64, unit: &str) -> Option<String> {
+    let word = match unit {
+        "s" => "second",
+        "min" => "minute",
+        "h" => "hour",
+        "days" => "day",
+        "weeks" => "week",
+        "months" => "month",
+        "years" => "year",
+        _ => return None,
+    };
+    (value > 0.0).then(|| format!("{}-{word}", format_number(value)))
 }
 
 /// A count as the note wrote it: "8K", "3.4M" when it was written with a
@@ -225,6 +256,19 @@ const CLAUSE_WORDS: &[&str] = &[
 ];
 
 /// Words that open a clause but are no noun: "so …", "what …", "the …".
+/// ":(", ":-)", ";)", ":/": a face typed in a note, not a word.
+pub(super) fn is_emoticon(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!(chars.next(), Some(':' | ';'))
+        && (2..=4).contains(&word.chars().count())
+        && chars.all(|c| {
+            matches!(
+                c,
+                '(' | ')' | '/' | '\\' | '|' | '-' | 'D' | 'P' | 'p' | '[' | ']'
+            )
+        })
+}
+
 pub(super) fn is_function_word(word: &str) -> bool {
     DETERMINERS.contains(&word)
         || matches!(
@@ -405,6 +449,10 @@ mod tests {
         assert_eq!(amount(18_000.0, Some("$")), "$18K");
         assert_eq!(amount(1.8, Some("pp")), "1.8 percentage points");
         assert_eq!(amount(0.71, None), "0.71");
+        assert_eq!(amount(14.2, Some("$")), "$14.20");
+        // Less than a cent is not rounded away.
+        assert_eq!(amount(0.002, Some("$")), "$0.002");
+        assert_eq!(amount(0.25, Some("$")), "$0.25");
     }
 
     #[test]
@@ -414,6 +462,24 @@ mod tests {
         assert_eq!(with_article("new feature set"), "a new feature set");
         assert_eq!(indefinite("F1"), "an");
         assert_eq!(indefinite("recall"), "a");
+        assert_eq!(indefinite("8-week"), "an");
+        assert_eq!(indefinite("18-month"), "an");
+        assert_eq!(indefinite("90-day"), "a");
+    }
+
+    #[test]
+    fn time_before_a_noun_is_a_compound() {
+        assert_eq!(compound_amount(90.0, "days").as_deref(), Some("90-day"));
+        assert_eq!(compound_amount(2.0, "h").as_deref(), Some("2-hour"));
+        assert_eq!(compound_amount(3.0, "%"), None);
+    }
+
+    #[test]
+    fn faces_are_not_words() {
+        assert!(is_emoticon(":("));
+        assert!(is_emoticon(":-)"));
+        assert!(!is_emoticon(":"));
+        assert!(!is_emoticon("p99:"));
     }
 
     #[test]

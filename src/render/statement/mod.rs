@@ -96,6 +96,17 @@ struct JoinPhrases {
     documents: HashSet<String>,
     #[serde(default = "wrote_default")]
     wrote: String,
+    /// Verbs of work a note tells of a thing with no one doing it
+    /// ("fraud model serving moved to triton"): I did it.
+    #[serde(default)]
+    done_by_me: HashSet<String>,
+    /// What a rate with no label of its own measures ("47fps→112fps").
+    #[serde(default = "unnamed_rate_default")]
+    unnamed_rate: String,
+}
+
+fn unnamed_rate_default() -> String {
+    String::from("the throughput")
 }
 
 fn wrote_default() -> String {
@@ -889,6 +900,59 @@ mod tests {
             None,
         ));
         assert!(told.contains("30/60/90 plans"), "{told}");
+    }
+
+    #[test]
+    fn a_thing_moved_with_no_one_moving_it_was_moved_by_me() {
+        let told = statement(&win(
+            "fraud model serving moved to triton. p99 180ms→42ms",
+            None,
+            None,
+        ));
+        assert!(
+            told.starts_with("I moved the fraud model serving to Triton, cutting p99"),
+            "{told}"
+        );
+        // A person, or a change, is not something I moved.
+        let told = statement(&win("priya moved to the infra team", None, None));
+        assert!(!told.starts_with("I moved"), "{told}");
+        let mut helped = win("shelf detector retrained w/ 18k new imgs", None, None);
+        helped.role = Some(Role::Supported);
+        assert!(!statement(&helped).starts_with("I retrained"));
+    }
+
+    #[test]
+    fn a_noun_compound_that_changed_is_not_a_verb() {
+        let told = statement(&win(
+            "summarizer used by 62% of agents",
+            Some("handle time -9% in ramped workspaces"),
+            None,
+        ));
+        assert!(told.contains("handle time by 9%"), "{told}");
+        assert!(!told.contains("I handled"), "{told}");
+    }
+
+    #[test]
+    fn words_and_units_of_the_field_read_right() {
+        // A rate unit is the throughput, and frames are not false positives.
+        let told = statement(&win("edge model on jetson: 47fps→112fps", None, None));
+        assert!(told.contains("throughput from 47 FPS to 112 FPS"), "{told}");
+        // Less than a cent keeps its digits; a face is dropped; words counted after a number.
+        let told = statement(&win(
+            "llm item descriptions ~$0.002/item, freed 2 eng :(",
+            None,
+            None,
+        ));
+        assert!(told.contains("$0.002"), "{told}");
+        assert!(told.contains("2 engineers"), "{told}");
+        assert!(!told.contains(":("), "{told}");
+        // "from the" before a count stays.
+        let told = statement(&win(
+            "retrained w/ 18k imgs from the 3 new store formats",
+            None,
+            None,
+        ));
+        assert!(told.contains("from the 3 new store formats"), "{told}");
     }
 
     #[test]

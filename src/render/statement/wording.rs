@@ -40,8 +40,12 @@ impl Composer<'_, '_> {
     /// What follows a verb, or "it" when the verb needs an object the note
     /// left out: "reverted" → "reverted it".
     pub(super) fn or_it(&self, past: &str, rest: &str) -> String {
-        if rest.is_empty() && self.engine.phrases.join.needs_object.contains(past) {
+        let needs = self.engine.phrases.join.needs_object.contains(past);
+        if rest.is_empty() && needs {
             "it".to_string()
+        } else if needs && (rest.starts_with("and ") || rest.starts_with("+ ")) {
+            // "fixed + added row count checks": "fixed it and added …".
+            format!("it {rest}")
         } else {
             rest.to_string()
         }
