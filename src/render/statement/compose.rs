@@ -10,7 +10,9 @@ use crate::domain::metric::Metric;
 use crate::domain::text::without_controls;
 use crate::domain::win::{Kind, Role, Win};
 
-use super::english::{self, capitalize, join_words, progressive, tidy, with_article, PREPOSITIONS};
+use super::english::{
+    self, capitalize, join_words, progressive, tidy, with_article, PREPOSITIONS, QUALIFIERS,
+};
 use super::marks::{self, Marks, MARK};
 use super::{outcomes, Parts, RolePhrases, StatementEngine};
 
@@ -143,6 +145,45 @@ impl<'e, 'w> Composer<'e, 'w> {
                     self.attach(&change);
                 }
                 has_lead = true;
+            }
+        }
+        // "demand fcst: lightgbm global model instead of per-sku arima": a
+        // short label, then what was done with it ("For the demand
+        // forecast, I tested a LightGBM global model …").
+        let labelled = !has_lead
+            && !document
+            && fragments.len() > 1
+            && matches!(&fragments[0].shape, Shape::Noun { words }
+            if words.split(' ').count() <= 3
+                && !marks::has_mark(words)
+                && opening.as_deref().is_some_and(|o| {
+                    o.split(' ').count() == words.split(' ').count()
+                }))
+            && !opening.as_ref().is_some_and(|head| topics.contains(head))
+            && match &fragments[1].shape {
+                // A thing alone is what was tested only in an experiment.
+                Shape::Noun { words } => {
+                    !marks::has_mark(words)
+                        && matches!(self.win.kind, Kind::Experiment | Kind::NegativeResult)
+                }
+                Shape::Action { .. } => true,
+                _ => false,
+            };
+        if labelled {
+            if let (Some(label), Some(what)) = (rest.next(), rest.next()) {
+                let mark = self.sentences.len();
+                has_lead = self.lead(what);
+                if let Some(sentence) = self.sentences.get_mut(mark) {
+                    if let Some(clause) = sentence.text.strip_prefix("I ") {
+                        sentence.text = self
+                            .engine
+                            .phrases
+                            .join
+                            .topic
+                            .replace("{np}", &with_article(&shape_words(&label.shape)))
+                            .replace("{clause}", &format!("I {clause}"));
+                    }
+                }
             }
         }
         if let Some(first) = if has_lead { None } else { rest.next() } {
@@ -493,6 +534,13 @@ impl<'e, 'w> Composer<'e, 'w> {
                     self.attach(&change);
                 }
             }
+            // "~$18k/mo saved on llm bill": what the work saved.
+            Shape::Noun { words } | Shape::Participle { words } | Shape::Clause { words }
+                if self.saved(words).is_some() =>
+            {
+                let told = self.saved(words).unwrap_or_default();
+                self.this_sentence(told);
+            }
             Shape::Clause { words } | Shape::Sentence { words } => self.clause(words, false),
             Shape::Launch { subject, rest } => self.launched(subject, rest),
             Shape::Noun { words } | Shape::Participle { words } if self.is_money(words) => {
@@ -669,6 +717,36 @@ impl<'e, 'w> Composer<'e, 'w> {
                 .replace("{base}", &plan),
             false,
         );
+    }
+
+    /// "about $18K a month saved on the LLM bill" → "This saved about $18K
+    /// a month on the LLM bill"; `None` when the money is not what was saved.
+    fn saved(&self, words: &str) -> Option<String> {
+        let list: Vec<&str> = words.split(' ').collect();
+        let verb = list
+            .iter()
+            .position(|w| matches!(*w, "saved" | "savings"))?;
+        // The amount first (after "about"), then at most two words of what
+        // it was saved on: "$18K/mo saved", "$90k hw saved", "$11k/mo infra savings".
+        let start = list.iter().take_while(|w| QUALIFIERS.contains(w)).count();
+        let money = list.get(start).filter(|w| {
+            self.marks
+                .metric(w)
+                .is_some_and(|m| matches!(m.unit.as_deref(), Some("$" | "€" | "£")))
+        })?;
+        let on = &list[start + 1..verb];
+        if on.len() > 2 {
+            return None;
+        }
+        let amount = join_words(&[&list[..start].join(" "), money]);
+        let on = if on.is_empty() {
+            String::new()
+        } else {
+            join_words(&["in", &on.join(" ")])
+        };
+        let rest = list[verb + 1..].join(" ");
+        let rest = rest.strip_prefix("in ").unwrap_or(&rest);
+        Some(self.resolve(&join_words(&["This saved", &amount, &on, rest])))
     }
 
     /// Whether the last sentence is a "This …" outcome open to one more.

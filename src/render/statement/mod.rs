@@ -922,6 +922,33 @@ mod tests {
     }
 
     #[test]
+    fn a_short_label_then_what_was_tested_opens_with_for() {
+        let mut tested = win(
+            "demand fcst: lightgbm global model instead of per-sku arima",
+            None,
+            None,
+        );
+        tested.kind = Kind::Experiment;
+        let told = statement(&tested);
+        assert!(
+            told.starts_with("For the demand forecast, I tested LightGBM global model"),
+            "{told}"
+        );
+    }
+
+    #[test]
+    fn money_saved_is_what_the_work_saved() {
+        let told = statement(&win(
+            "prompt caching on the reply endpoint",
+            Some("~$18k/mo saved on llm bill"),
+            None,
+        ));
+        assert!(told.contains("This saved about $18K a month on"), "{told}");
+        let told = statement(&win("edge model on jetson", Some("~$90k hw saved"), None));
+        assert!(told.contains("This saved about $90K in hardware"), "{told}");
+    }
+
+    #[test]
     fn a_noun_compound_that_changed_is_not_a_verb() {
         let told = statement(&win(
             "summarizer used by 62% of agents",
