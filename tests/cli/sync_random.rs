@@ -125,6 +125,14 @@ fn devices_making_random_changes_in_random_orders_converge() {
         if ran.is_err() {
             failed.push(round_seed);
         }
+        // A long run says how far it got.
+        if rounds > 10 && (round - first + 1) % 25 == 0 {
+            eprintln!(
+                "sync_random: {} of {rounds} rounds, {} failed",
+                round - first + 1,
+                failed.len()
+            );
+        }
     }
     eprintln!(
         "sync_random: seed {seed}, {} rounds ({} failed), {} devices, {} steps, {} syncs, {} wins compared; {:?}",
