@@ -4,10 +4,10 @@
 
 use crate::harness::{Journal, Test};
 use crate::pty::Pty;
+use crate::sync_kit::git;
 
 /// Erases the line typed so far (readline's unix-line-discard).
 const CTRL_U: &[u8] = b"\x15";
-use crate::sync::git;
 
 fn readme() -> &'static str {
     include_str!("../../README.md")
@@ -491,8 +491,8 @@ fn a_search_that_matches_a_tag_shows_the_win_too() {
 /// though it sent the passphrase.
 #[test]
 fn a_sync_after_a_passphrase_says_it_sent_it() {
-    let remote = crate::sync::Remote::new();
-    let journal = crate::sync::device(&remote, "laptop", &["--encrypt"]);
+    let remote = crate::sync_kit::Remote::new();
+    let journal = crate::sync_kit::device(&remote, "laptop", &["--encrypt"]);
     let mut command = journal.test().args(["sync", "key", "passphrase"]).command();
     command.env_remove("NO_COLOR");
     let mut pty = Pty::spawn(command);

@@ -59,6 +59,7 @@ mod sync_converge;
 mod sync_failures;
 mod sync_hardening;
 mod sync_inputs;
+mod sync_kit;
 mod sync_merge;
 mod sync_passphrase;
 mod sync_random;

@@ -109,7 +109,7 @@ fn a_signal_at_a_question_restores_the_terminal_and_exits_130() {
 
 #[test]
 fn ctrl_c_at_the_passphrase_question_restores_the_terminal() {
-    let remote = crate::sync::Remote::new();
+    let remote = crate::sync_kit::Remote::new();
     let journal = Journal::new();
     journal.add(&["shipped the ranker"]);
     let before = journal.json(&["list", "--format", "json"]);

@@ -4,32 +4,14 @@
 //! before tags is no way in either. History written by an older win is
 //! kept.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use base64::Engine;
 use serde_json::json;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, git, sync, texts, Remote};
-use crate::sync_hardening::{clone_of, push_all};
-
-fn tree(journal: &Journal) -> PathBuf {
-    PathBuf::from(format!("{}.sync", journal.db().display()))
-}
-
-/// A device that joins an encrypted repository with `from`'s key.
-pub(crate) fn joined(remote: &Remote, from: &Journal, name: &str) -> Journal {
-    let key = from.ok(&["sync", "key", "show"]);
-    let journal = Journal::new();
-    journal
-        .test()
-        .args(["sync", "key", "import", "-"])
-        .stdin(key)
-        .run();
-    journal.ok(&["sync", "init", &remote.url(), "--device", name]);
-    journal
-}
+use crate::sync_kit::{clone_of, device, export, git, joined, push_all, sync, texts, tree, Remote};
 
 /// The public recipient, as the key file's second line shows it.
 pub(crate) fn recipient_of(journal: &Journal) -> age::x25519::Recipient {

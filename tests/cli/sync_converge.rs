@@ -1,25 +1,12 @@
 //! `win sync` convergence at scale: two devices, 500 interleaved changes
 //! each, edits and deletes of the same wins, end with identical journals.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, id_of, sync, Remote};
-
-/// A fixed pseudo-random sequence (a linear congruential generator).
-struct Dice(u64);
-
-impl Dice {
-    fn roll(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        usize::try_from((self.0 >> 33) % n as u64).unwrap()
-    }
-}
+use crate::sync_kit::{device, differences, export, sync, Dice, Remote};
 
 /// A device's wins as exported: (local id, uid, the whole win), by uid.
 fn wins_of(journal: &Journal) -> Vec<(String, String, Value)> {
@@ -137,76 +124,4 @@ fn two_devices_making_500_interleaved_changes_each_converge() {
     assert!(on_a.values().any(|win| win["updates"]
         .as_array()
         .is_some_and(|updates| updates.len() > 1)));
-}
-
-/// Where two exports by uid differ: one line a field (or a missing win).
-/// Everything is compared, what win derives from the words too (the
-/// polished sentence, suggestions, inferred competencies, metrics): the
-/// walk's imports replace exported wins with a new impact and the metrics
-/// their file carried, which replay keeps only while they came with
-/// exactly the merged words, and follow-ups merge in any order.
-pub(crate) fn differences(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> Vec<String> {
-    let mut found = Vec::new();
-    for uid in a.keys().chain(b.keys()).collect::<BTreeSet<_>>() {
-        match (a.get(uid), b.get(uid)) {
-            (Some(x), Some(y)) => {
-                for (field, value) in x.as_object().unwrap() {
-                    if y.get(field) != Some(value) {
-                        found.push(format!("{uid} {field}: {value} / {:?}", y.get(field)));
-                    }
-                }
-            }
-            (x, _) => found.push(format!(
-                "{uid} only on {}",
-                if x.is_some() { "a" } else { "b" }
-            )),
-        }
-    }
-    found
-}
-
-/// Found by the randomized test (round seed 20261267784378): a replay that
-/// must measure a win's metrics again, because a later analysis came with
-/// other words, measured them and then did not write them when no field
-/// of the win changed. Here b's metrics are the ones its import kept
-/// (for the impact before), a's later tag edit carries an analysis of a's
-/// words and the tags b already has: b measured the merged win and threw
-/// the result away, while a (and any third device) kept what they
-/// measured.
-#[test]
-fn metrics_measured_again_are_written_even_when_no_field_changed() {
-    let remote = Remote::new();
-    let a = device(&remote, "a", &[]);
-    a.ok(&["add", "cut p99 latency by 4ms", "-i", "tickets -5%"]);
-    sync(&a);
-    let b = device(&remote, "b", &[]);
-    let id = id_of(&b, "cut p99 latency by 4ms");
-    b.ok(&["edit", &id, "-t", "t3"]);
-    // The README's way to change a win in bulk: its export, edited, read
-    // back with --update. The metrics the file carries are kept as they are.
-    let mut win: Value = serde_json::from_str(
-        b.ok(&["export", "--format", "jsonl"])
-            .lines()
-            .next()
-            .unwrap(),
-    )
-    .unwrap();
-    let object = win.as_object_mut().unwrap();
-    object.remove("id");
-    object.insert("impact".into(), "imported: NPS +16".into());
-    let files = tempfile::tempdir().unwrap();
-    let file = files.path().join("update.jsonl");
-    std::fs::write(&file, format!("{win}\n")).unwrap();
-    b.ok(&["import", "--update", file.to_str().unwrap()]);
-    let a_id = id_of(&a, "cut p99 latency by 4ms");
-    a.ok(&["edit", &a_id, "-t", "t3"]);
-    for journal in [&b, &a, &b, &a] {
-        sync(journal);
-    }
-    let on_a = export(&a);
-    let on_b = export(&b);
-    let found = differences(&on_a, &on_b);
-    assert!(found.is_empty(), "{}", found.join("\n"));
-    let metrics = on_a.values().next().unwrap()["metrics"].to_string();
-    assert!(metrics.contains("NPS"), "{metrics}");
 }

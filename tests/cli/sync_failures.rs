@@ -2,14 +2,12 @@
 //! beyond those in `sync.rs`, each ending with devices that converge and
 //! nothing lost or applied twice.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, git, join_args, killing_git, sync, texts, Remote};
-
-fn tree(journal: &Journal) -> PathBuf {
-    PathBuf::from(format!("{}.sync", journal.db().display()))
-}
+use crate::sync_kit::{
+    batch_files, device, export, git, join_args, killing_git, sync, texts, tree, Remote,
+};
 
 /// Commits and pushes whatever was changed by hand in a device's sync folder.
 fn push_by_hand(tree: &Path, message: &str) {
@@ -28,20 +26,6 @@ fn push_by_hand(tree: &Path, message: &str) {
     git(tree, &["push", "-q", "origin", "HEAD:main"]);
 }
 
-/// The record files of `device` in a sync folder, in written order.
-fn record_files(tree: &Path, device: &str) -> Vec<PathBuf> {
-    let folder = tree.join("devices").join(device);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_dir())
-        .flat_map(|month| std::fs::read_dir(month).unwrap().map(|e| e.unwrap().path()))
-        .filter(|path| path.extension().is_some_and(|e| e == "age" || e == "jsonl"))
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn a_truncated_record_is_refused_by_name_and_the_others_replay() {
     for encrypt in [false, true] {
@@ -54,7 +38,7 @@ fn a_truncated_record_is_refused_by_name_and_the_others_replay() {
         a.add(&["second sync"]);
         sync(&a);
         // The first file loses the end of its last line (a cut copy).
-        let files = record_files(&tree(&a), "a");
+        let files = batch_files(&tree(&a), "a");
         assert_eq!(files.len(), 2, "{files:?}");
         let bytes = std::fs::read(&files[0]).unwrap();
         std::fs::write(&files[0], &bytes[..bytes.len() - 10]).unwrap();
@@ -320,7 +304,7 @@ fn a_device_whose_key_went_missing_refuses_and_writes_nothing() {
 /// A `git` that runs `step` for real and then kills the `win` calling it:
 /// a `kill -9` just after that step.
 fn killing_git_after(step: &str) -> (tempfile::TempDir, String) {
-    crate::sync::wrapped_git(|real| {
+    crate::sync_kit::wrapped_git(|real| {
         format!(
             "#!/bin/sh\n{real} \"$@\"\nstatus=$?\nfor arg in \"$@\"; do\n  if [ \"$arg\" = \"{step}\" ]; then kill -9 $PPID; fi\ndone\nexit $status\n"
         )

@@ -6,11 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, git, sync, texts, Remote};
-
-fn tree(journal: &Journal) -> PathBuf {
-    PathBuf::from(format!("{}.sync", journal.db().display()))
-}
+use crate::sync_kit::{clone_of, device, export, git, joined, push_all, sync, texts, tree, Remote};
 
 fn lock(journal: &Journal) -> PathBuf {
     PathBuf::from(format!("{}.sync.lock", journal.db().display()))
@@ -136,34 +132,6 @@ fn the_sync_lock_file_is_for_its_owner_only() {
         .run();
     let mode = std::fs::metadata(lock(&a)).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
-}
-
-/// A clone of the remote to change by hand, as anyone who can push could.
-pub(crate) fn clone_of(remote: &Remote) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["clone", "-q", &remote.url(), "evil"]);
-    git(
-        &dir.path().join("evil"),
-        &["checkout", "-q", "-B", "main", "origin/main"],
-    );
-    dir
-}
-
-pub(crate) fn push_all(clone: &Path) {
-    git(clone, &["add", "-A"]);
-    git(
-        clone,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "by hand",
-        ],
-    );
-    git(clone, &["push", "-q", "origin", "HEAD:main"]);
 }
 
 /// One plain record line of a win made on another device, as JSON.
@@ -352,7 +320,7 @@ fn links_pushed_where_a_device_writes_are_replaced_never_written_through() {
             "{encryption}: nothing written outside the sync folder"
         );
         let b = if encryption == "--encrypt" {
-            crate::sync_authenticity::joined(&remote, &a, "b")
+            joined(&remote, &a, "b")
         } else {
             device(&remote, "b", &[])
         };
@@ -373,7 +341,7 @@ fn a_link_pushed_in_place_of_a_devices_folder_is_replaced_by_its_own() {
         a.add(&["cut p99 latency from 240ms to 80ms"]);
         sync(&a);
         let b = if encryption == "--encrypt" {
-            crate::sync_authenticity::joined(&remote, &a, "b")
+            joined(&remote, &a, "b")
         } else {
             device(&remote, "b", &[])
         };

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, id_of, join_args, sync, Remote};
+use crate::sync_kit::{device, export, id_of, join_args, sync, Remote};
 
 /// The metrics' texts of the one win a journal holds.
 fn metric_texts(journal: &Journal) -> Vec<String> {

@@ -6,13 +6,9 @@ use std::path::PathBuf;
 
 use crate::harness::Journal;
 use crate::pty::{Pty, CTRL_C};
-use crate::sync::{device, export, git, sync, texts, Remote};
+use crate::sync_kit::{clone_of, device, export, git, push_all, sync, texts, tree, Remote};
 
 const PASSPHRASE: &str = "correct horse battery staple";
-
-fn tree(journal: &Journal) -> PathBuf {
-    PathBuf::from(format!("{}.sync", journal.db().display()))
-}
 
 /// A journal with one win, setting up a repository locked with `PASSPHRASE`.
 fn first_device(remote: &Remote) -> Journal {
@@ -302,7 +298,7 @@ fn junk_in_the_lockbox_folder_does_not_stop_a_join_with_the_passphrase() {
     // Someone who can push adds files that sort first: one that is not a
     // lockbox at all, and one that opens with the passphrase (they guessed
     // it, or it is left from another repository) and holds another key.
-    let evil = crate::sync_hardening::clone_of(&remote);
+    let evil = clone_of(&remote);
     let clone = evil.path().join("evil");
     std::fs::write(clone.join("passphrase/0aa-0.age"), "not a lockbox !!\n").unwrap();
     let other = age::x25519::Identity::generate();
@@ -317,7 +313,7 @@ fn junk_in_the_lockbox_folder_does_not_stop_a_join_with_the_passphrase() {
         )
         .unwrap();
     }
-    crate::sync_hardening::push_all(&clone);
+    push_all(&clone);
     sync(&a);
 
     let b = Journal::new();

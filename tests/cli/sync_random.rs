@@ -22,27 +22,8 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use crate::harness::Journal;
-use crate::sync::{export, sync, Remote};
 use crate::sync_authenticity::{forged_delete, recipient_of, sealed_to, write_batch};
-use crate::sync_converge::differences;
-use crate::sync_hardening::{clone_of, push_all};
-
-/// A reproducible pseudo-random sequence (a linear congruential generator).
-struct Dice(u64);
-
-impl Dice {
-    fn roll(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        usize::try_from((self.0 >> 33) % n.max(1) as u64).unwrap()
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.roll(100) < percent
-    }
-}
+use crate::sync_kit::{clone_of, differences, export, push_all, sync, Dice, Remote};
 
 fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name)

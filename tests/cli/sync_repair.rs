@@ -6,13 +6,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, join_args, sync, texts, Remote};
-use crate::sync_authenticity::joined;
-use crate::sync_hardening::{clone_of, push_all};
-
-fn tree(journal: &Journal) -> PathBuf {
-    PathBuf::from(format!("{}.sync", journal.db().display()))
-}
+use crate::sync_kit::{
+    batch_files, clone_of, device, export, join_args, joined, push_all, sync, texts, tree, Remote,
+};
 
 /// Another machine with a copy of `journal`'s home folder: its journal,
 /// its sync folder and its key.
@@ -110,21 +106,6 @@ fn a_data_folder_restored_from_a_backup_is_told_so_and_gets_back_what_it_sent_si
     }
 }
 
-/// Every batch file of `device` in a clone of the remote, in name order.
-fn batches(clone: &std::path::Path, device: &str) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for month in std::fs::read_dir(clone.join("devices").join(device)).unwrap() {
-        let month = month.unwrap().path();
-        if month.is_dir() {
-            for file in std::fs::read_dir(&month).unwrap() {
-                found.push(file.unwrap().path());
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
 #[test]
 fn a_device_sends_again_what_the_remote_cut_changed_or_removed_of_its_records() {
     for encryption in ["--encrypt", "--no-encrypt"] {
@@ -152,7 +133,7 @@ fn a_device_sends_again_what_the_remote_cut_changed_or_removed_of_its_records() 
         // the third with a byte changed. a is not told.
         let hand = clone_of(&remote);
         let clone = hand.path().join("evil");
-        let files = batches(&clone, "a");
+        let files = batch_files(&clone, "a");
         assert_eq!(files.len(), 3, "{files:?}");
         let first = std::fs::read(&files[0]).unwrap();
         std::fs::write(&files[0], &first[..first.len() / 2]).unwrap();
@@ -202,7 +183,7 @@ fn a_file_removed_on_the_remote_does_not_carry_new_files_into_another_devices_fo
     sync(&a);
     let hand = clone_of(&remote);
     let clone = hand.path().join("evil");
-    for file in batches(&clone, "d2") {
+    for file in batch_files(&clone, "d2") {
         std::fs::remove_file(file).unwrap();
     }
     push_all(&clone);
@@ -258,7 +239,7 @@ fn a_batch_removed_while_its_device_is_away_is_said_missing_until_it_is_sent_aga
         // While a is away, its last batch goes from the remote.
         let hand = clone_of(&remote);
         let clone = hand.path().join("evil");
-        let files = batches(&clone, "a");
+        let files = batch_files(&clone, "a");
         std::fs::remove_file(files.last().unwrap()).unwrap();
         push_all(&clone);
 
@@ -317,7 +298,7 @@ fn a_batch_removed_from_the_middle_of_the_history_is_said_missing_until_it_is_se
         // its sequence file and last batch still agree.
         let hand = clone_of(&remote);
         let clone = hand.path().join("evil");
-        let files = batches(&clone, "a");
+        let files = batch_files(&clone, "a");
         assert_eq!(files.len(), 3, "{files:?}");
         std::fs::remove_file(&files[1]).unwrap();
         let gone = files[1].strip_prefix(&clone).unwrap().display().to_string();
@@ -372,7 +353,7 @@ fn a_sequence_file_changed_on_the_remote_is_put_back_by_its_device() {
 
 /// The files of `device` the remote's branch holds.
 fn remote_files(remote: &Remote, device: &str) -> String {
-    crate::sync::git(
+    crate::sync_kit::git(
         &remote.path(),
         &[
             "ls-tree",

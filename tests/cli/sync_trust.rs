@@ -7,15 +7,12 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::harness::Journal;
-use crate::sync::{device, export, git, id_of, join_args, sync, texts, Remote};
-use crate::sync_hardening::{clone_of, push_all};
+use crate::sync_kit::{
+    clone_of, device, export, git, id_of, join_args, push_all, sync, texts, tree, Remote,
+};
 
 /// A later clock for one command than the harness's fixed one.
 const LATER: &str = "2026-11-22T09:00:00+01:00";
-
-fn tree(journal: &Journal) -> PathBuf {
-    PathBuf::from(format!("{}.sync", journal.db().display()))
-}
 
 /// A copy of a journal's files, as a backup would take them.
 fn back_up(journal: &Journal) -> Vec<(PathBuf, Option<Vec<u8>>)> {

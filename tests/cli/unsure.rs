@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::harness::Journal;
 use crate::pty::{Pty, DOWN, ENTER};
-use crate::sync::{device, sync, Remote};
+use crate::sync_kit::{device, sync, Remote};
 
 const PAIR: &str = r#"
 name = "pair"
