@@ -1,5 +1,6 @@
 //! Bulk loads: one transaction with the full-text triggers (and, into an
-//! empty journal, the indexes) suspended, indexed once at the end.
+//! empty journal, the indexes) suspended, the new wins indexed in steps
+//! as they come and the rest at the end.
 
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};
@@ -8,6 +9,14 @@ use super::explain::explain;
 use super::{learned, rows, sync, Store};
 use crate::domain::sync::{Group, Op};
 use crate::domain::win::NewWin;
+
+/// Wins a load adds between two steps of full-text indexing (see
+/// `Import::index_added`): the index grows while the workers analyse the
+/// next notes, instead of in one long step at the end that nothing else
+/// overlaps. FTS5 writes what it holds at each statement: a step of a few
+/// thousand wins is a segment about as large as its own buffer would
+/// make, so the index costs no more to build than in one statement.
+const INDEX_EVERY: usize = 8192;
 
 impl Store {
     /// Stores many wins in one transaction (see `Import`); for the demo.
@@ -46,7 +55,8 @@ impl Store {
 /// schema's triggers (and, into an empty journal, its indexes) suspended
 /// and foreign keys off. The rows it writes are whole by construction (a
 /// win, then its satellites under the id it was given), and the full-text
-/// index the triggers would keep row by row is built once by `finish`.
+/// index the triggers would keep row by row is built in steps of
+/// `INDEX_EVERY` wins as they come (`index_added`) and by `finish`.
 pub struct Import<'s> {
     conn: &'s Connection,
     label: String,
@@ -54,7 +64,13 @@ pub struct Import<'s> {
     replaced: Vec<i64>,
     /// What the imported labelled wins teach, written by `finish`.
     learning: learned::Tally,
+    /// The highest id when the load began.
     indexed_up_to: i64,
+    /// Every win up to this id is in the full-text index; this load's
+    /// later ones are indexed by `index_added` and `finish`.
+    indexed: i64,
+    /// Wins added between two steps of indexing (`INDEX_EVERY`).
+    index_every: usize,
     /// The schema's text of what `begin_import` dropped, to recreate.
     suspended: Vec<String>,
     replace_existing: bool,
@@ -102,6 +118,9 @@ impl Import<'_> {
                 Some(id) => {
                     self.learning.add(id, win, terms);
                     self.added += 1;
+                    if self.added.is_multiple_of(self.index_every) {
+                        self.index_added(id)?;
+                    }
                 }
                 None => self.skipped += 1,
             }
@@ -131,6 +150,24 @@ impl Import<'_> {
         }
         self.added += 1;
         Ok(())
+    }
+
+    /// Indexes the wins added since the last step, up to `last` (the win
+    /// just added). Only wins that this load will not write again: those
+    /// a load without replacing adds.
+    fn index_added(&mut self, last: i64) -> Result<()> {
+        // The index row reads the win's tags from their table.
+        rows::flush(self.conn, &mut self.names)?;
+        index_after(self.conn, self.indexed)?;
+        self.indexed = last;
+        Ok(())
+    }
+
+    /// Indexes every `wins` added (tests take small steps).
+    #[cfg(test)]
+    pub(super) fn index_every(mut self, wins: usize) -> Self {
+        self.index_every = wins.max(1);
+        self
     }
 
     /// The connection, inside the load's transaction.
@@ -208,7 +245,7 @@ impl Import<'_> {
             // A uid the file holds twice was replaced twice: index it once.
             self.replaced.sort_unstable();
             self.replaced.dedup();
-            reindex(self.conn, self.indexed_up_to, &self.replaced)?;
+            reindex(self.conn, self.indexed, &self.replaced)?;
             for sql in &self.suspended {
                 self.conn.execute_batch(sql)?;
             }
@@ -261,6 +298,8 @@ fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Res
         replaced: Vec::new(),
         learning: learned::Tally::default(),
         indexed_up_to: 0,
+        indexed: 0,
+        index_every: INDEX_EVERY,
         suspended: Vec::new(),
         replace_existing,
         open: true,
@@ -272,6 +311,7 @@ fn begin_import(conn: &Connection, label: String, replace_existing: bool) -> Res
     import.indexed_up_to = conn.query_row("SELECT coalesce(max(id), 0) FROM wins", [], |row| {
         row.get(0)
     })?;
+    import.indexed = import.indexed_up_to;
     // The tally is written at the end, over counts made with today's features.
     learned::ensure_current(conn)?;
     // Suspend the triggers (see migration 0003) and, when the journal is
@@ -314,18 +354,28 @@ fn restore_after_import(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Indexes, in one statement, the wins added after `after_id` and those
-/// replaced, while the triggers are suspended (see migration 0003).
+/// The rows the triggers would write to the full-text index: one
+/// definition, in migration 0004.
+const FTS_ROW: &str = "INSERT INTO wins_fts (rowid, text, impact, next, tags, project, updates)
+    SELECT id, text, impact, next, tags, project, updates FROM wins_fts_rows";
+
+/// Indexes, in one statement, every win after `after_id`, while the
+/// triggers are suspended (see migration 0003).
+fn index_after(tx: &Connection, after_id: i64) -> Result<()> {
+    tx.prepare_cached(&format!("{FTS_ROW} WHERE id > ?1"))?
+        .execute([after_id])?;
+    Ok(())
+}
+
+/// Indexes the wins added after `after_id` and those replaced, while the
+/// triggers are suspended (see migration 0003).
 fn reindex(tx: &Connection, after_id: i64, replaced: &[i64]) -> Result<()> {
     for id in replaced {
         tx.prepare_cached("DELETE FROM wins_fts WHERE rowid = ?1")?
             .execute([id])?;
     }
-    // The same rows the triggers write: one definition, in migration 0004.
-    let fts_row = "INSERT INTO wins_fts (rowid, text, impact, next, tags, project, updates)
-        SELECT id, text, impact, next, tags, project, updates FROM wins_fts_rows";
-    tx.execute(&format!("{fts_row} WHERE id > ?1"), [after_id])?;
-    let mut one = tx.prepare(&format!("{fts_row} WHERE id = ?1"))?;
+    index_after(tx, after_id)?;
+    let mut one = tx.prepare(&format!("{FTS_ROW} WHERE id = ?1"))?;
     for id in replaced {
         one.execute([id])?;
     }

@@ -373,3 +373,56 @@ fn an_import_indexes_exactly_what_the_triggers_index() {
         .unwrap();
     assert_eq!(fts_rows(&by_import), fts_rows(&by_triggers));
 }
+
+#[test]
+fn an_import_indexed_in_steps_indexes_what_the_triggers_index() {
+    // A long import indexes its wins in steps as they come (`INDEX_EVERY`
+    // in import.rs), its tags gathered in memory: each step must index
+    // every win since the last with its tags and timeline, and `finish` the
+    // rest, into a new journal and into one that has wins already.
+    let wins: Vec<NewWin> = (0..23)
+        .map(|i| {
+            let mut win = win(&format!("stepped win {i}"), i);
+            win.tags = vec![format!("t{}", i % 5), "common".into()];
+            if i % 4 == 0 {
+                win.project = Some("ranker".into());
+            }
+            if i % 6 == 1 {
+                win.updates = vec![Update {
+                    at: now(),
+                    stage: Some(Stage::Measured),
+                    text: Some(format!("rolled out {i}")),
+                    impact: None,
+                    next: None,
+                }];
+            }
+            win
+        })
+        .collect();
+    let first = &wins[..9];
+    let mut by_triggers = Store::open_in_memory().unwrap();
+    for win in &wins {
+        by_triggers.insert(win).unwrap();
+    }
+    let indexed = fts_rows(&by_triggers);
+    for step in [1, 4, 7, 100] {
+        let mut by_import = Store::open_in_memory().unwrap();
+        for (part, again) in [(first, 0), (&wins[..], first.len())] {
+            let mut import = by_import.import(false).unwrap().index_every(step);
+            for win in part {
+                import.add(win).unwrap();
+            }
+            let added = part.len() - again;
+            assert_eq!(import.finish(false, || Ok(())).unwrap(), (added, again));
+        }
+        assert_eq!(fts_rows(&by_import), indexed, "steps of {step}");
+        by_import
+            .conn
+            .execute(
+                "INSERT INTO wins_fts (wins_fts, rank) VALUES ('integrity-check', 1)",
+                [],
+            )
+            .unwrap();
+        assert_eq!(by_import.integrity_check().unwrap(), "ok");
+    }
+}
