@@ -131,6 +131,9 @@ impl<R: Read> Read for Reader<R> {
 struct Leaving {
     /// The terminal (stdin) and its settings before the question.
     terminal: Option<(libc::c_int, libc::termios)>,
+    /// Where the question is drawn (stderr, or stdout when stderr goes to
+    /// a file): the cursor is shown there.
+    screen: libc::c_int,
     /// `win: interrupted: …`, with its newline.
     message: Vec<u8>,
 }
@@ -157,23 +160,22 @@ extern "C" fn leave_question(_signal: libc::c_int) {
             // SAFETY: settings read from this descriptor by tcgetattr.
             unsafe { libc::tcsetattr(*fd, libc::TCSANOW, settings) };
         }
-        write_stderr(SHOW_CURSOR);
+        write_all(leaving.screen, SHOW_CURSOR);
         if MID_LINE.load(Ordering::SeqCst) {
             // The terminal's settings turn it into "\r\n".
-            write_stderr(b"\n");
+            write_all(leaving.screen, b"\n");
         }
-        write_stderr(&leaving.message);
+        write_all(libc::STDERR_FILENO, &leaving.message);
     }
     // SAFETY: _exit ends the process without running anything more.
     unsafe { libc::_exit(INTERRUPTED) }
 }
 
-/// write(2) until all is written or the terminal refuses.
-fn write_stderr(mut bytes: &[u8]) {
+/// write(2) until all is written or the descriptor refuses.
+fn write_all(fd: libc::c_int, mut bytes: &[u8]) {
     while !bytes.is_empty() {
         // SAFETY: writes from a live slice.
-        let written =
-            unsafe { libc::write(libc::STDERR_FILENO, bytes.as_ptr().cast(), bytes.len()) };
+        let written = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
         match usize::try_from(written) {
             Ok(0) => return,
             Ok(n) => bytes = &bytes[n..],
@@ -183,9 +185,10 @@ fn write_stderr(mut bytes: &[u8]) {
     }
 }
 
-/// While alive, a question is on the terminal: Ctrl-C or SIGTERM restore
-/// the terminal's settings and the cursor, say `win: interrupted:
-/// {outcome}` and exit 130. Dropped, the signals' handling is what it was.
+/// While alive, a question is on the terminal, drawn on `screen`: Ctrl-C
+/// or SIGTERM restore the terminal's settings and the cursor, say `win:
+/// interrupted: {outcome}` on stderr and exit 130. Dropped, the signals'
+/// handling is what it was.
 pub struct Asking {
     /// Whether this one installed the handler (not an outer question).
     installed: bool,
@@ -194,7 +197,7 @@ pub struct Asking {
 }
 
 impl Asking {
-    pub fn new(outcome: &str) -> Asking {
+    pub fn new(screen: std::os::fd::RawFd, outcome: &str) -> Asking {
         // SAFETY: isatty and tcgetattr on stdin; a zeroed termios is a
         // valid out-parameter, used only when tcgetattr filled it.
         let terminal = unsafe {
@@ -206,6 +209,7 @@ impl Asking {
         MID_LINE.store(false, Ordering::SeqCst);
         let leaving = Box::into_raw(Box::new(Leaving {
             terminal,
+            screen,
             message: format!("win: interrupted: {outcome}\n").into_bytes(),
         }));
         // An outer question (there is none today) keeps its own message.

@@ -12,6 +12,7 @@
 
 use std::fmt;
 use std::io::Write as _;
+use std::os::fd::AsRawFd as _;
 use std::process::ExitStatus;
 
 use anyhow::{bail, Context, Result};
@@ -63,8 +64,8 @@ pub fn ask_win(
     framework: &Framework,
     inferred: impl Fn(&str, Option<&str>, Option<&str>) -> Option<Guess>,
 ) -> Result<Answers> {
-    let asking = Asking::new("nothing was recorded");
     let term = terminal()?;
+    let asking = Asking::new(term.as_raw_fd(), "nothing was recorded");
     let text = ask_text(&asking, &term, "What did you do?", true)?;
     let optional = |question: &str| -> Result<Option<String>> {
         let answer = ask_text(&asking, &term, question, false)?;
@@ -123,14 +124,15 @@ pub fn ask_win(
 
 /// One line of text; empty when the person just presses enter.
 pub fn ask_line(question: &str) -> Result<String> {
-    let asking = Asking::new("nothing more was changed");
-    ask_text(&asking, &terminal()?, question, false)
+    let term = terminal()?;
+    let asking = Asking::new(term.as_raw_fd(), "nothing more was changed");
+    ask_text(&asking, &term, question, false)
 }
 
 /// A yes/no question, "no" unless the person types y.
 pub fn confirm(question: &str) -> Result<bool> {
-    let asking = Asking::new("nothing was changed");
     let term = terminal()?;
+    let asking = Asking::new(term.as_raw_fd(), "nothing was changed");
     let _shown = CursorShown(&term);
     asking.mid_line(true);
     let answer = Confirm::with_theme(&Look::of(&term))
@@ -144,8 +146,9 @@ pub fn confirm(question: &str) -> Result<bool> {
 /// One of several answers, picked from a list (the first is the default);
 /// returns its index.
 pub fn pick(question: &str, answers: &[&str]) -> Result<usize> {
-    let asking = Asking::new("nothing more was changed");
-    choose(&asking, &terminal()?, question, answers)
+    let term = terminal()?;
+    let asking = Asking::new(term.as_raw_fd(), "nothing more was changed");
+    choose(&asking, &term, question, answers)
 }
 
 /// A secret typed without echo (a passphrase): nothing of it is shown,
@@ -153,8 +156,8 @@ pub fn pick(question: &str, answers: &[&str]) -> Result<usize> {
 /// Ctrl-D on an empty line cancel. Read key by key (dialoguer's `Password`
 /// reads a cooked line instead), each key raw, so Ctrl-C arrives as a key.
 pub fn ask_secret(question: &str) -> Result<String> {
-    let asking = Asking::new("nothing was changed");
     let term = terminal()?;
+    let asking = Asking::new(term.as_raw_fd(), "nothing was changed");
     asking.mid_line(true);
     let prompt = format!("\r\x1b[K? {question} › ");
     let mut secret = String::new();

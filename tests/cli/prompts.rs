@@ -133,6 +133,36 @@ fn ctrl_c_at_the_passphrase_question_restores_the_terminal() {
     assert_eq!(journal.json(&["list", "--format", "json"]), before);
 }
 
+/// `win add 2>file` on a terminal: the questions are drawn on stdout (the
+/// terminal), where Ctrl-C shows the cursor again; the message goes to
+/// the file, as every message does.
+#[test]
+fn with_stderr_in_a_file_the_questions_are_asked_on_stdout() {
+    let journal = Journal::new();
+    let log = journal.path().join("stderr.log");
+    let mut command = journal.test().args(["add"]).command();
+    command.env_remove("NO_COLOR");
+    let file = std::fs::File::create(&log).unwrap();
+    let mut pty = Pty::spawn_with_stderr(command, Some(file));
+    pty.expect("What did you do?");
+    pty.line("tuned the ranker");
+    pty.expect("What impact");
+    pty.key(ENTER);
+    pty.expect("what's next?");
+    pty.key(ENTER);
+    pty.expect(HIDE_CURSOR);
+    pty.expect("Competency");
+    pty.key(CTRL_C);
+    let (code, screen) = pty.finish();
+    assert_eq!(code, Some(130), "{screen:?}");
+    assert!(cursor_shown(&screen), "cursor left hidden: {screen:?}");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        "win: interrupted: nothing was recorded\n"
+    );
+    assert_eq!(wins(&journal), 0);
+}
+
 #[test]
 fn esc_in_a_list_or_a_yes_no_question_cancels() {
     let journal = Journal::new();

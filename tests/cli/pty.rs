@@ -38,12 +38,19 @@ pub struct Pty {
 
 impl Pty {
     /// Starts `command` on a new terminal of 80 columns.
-    pub fn spawn(mut command: Command) -> Pty {
+    pub fn spawn(command: Command) -> Pty {
+        Pty::spawn_with_stderr(command, None)
+    }
+
+    /// Starts `command` on a new terminal of 80 columns, its stderr sent
+    /// to `stderr` when given (`win add 2>file`).
+    pub fn spawn_with_stderr(mut command: Command, stderr: Option<File>) -> Pty {
         let (master, slave) = open_pty();
+        let stderr = stderr.unwrap_or_else(|| slave.try_clone().expect("dup the pty"));
         command
             .stdin(Stdio::from(slave.try_clone().expect("dup the pty")))
-            .stdout(Stdio::from(slave.try_clone().expect("dup the pty")))
-            .stderr(Stdio::from(slave))
+            .stdout(Stdio::from(slave))
+            .stderr(Stdio::from(stderr))
             .env("TERM", "xterm");
         // SAFETY: only async-signal-safe calls between fork and exec. The
         // child gets a session of its own with the pty as its controlling
