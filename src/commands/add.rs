@@ -186,11 +186,7 @@ fn recorded_line(win: &Win) -> String {
         parts.push(format!("tags: {}", win.tags.join(", ")));
     }
     if !win.metrics.is_empty() {
-        parts.push(format!(
-            "{} metric{}",
-            win.metrics.len(),
-            if win.metrics.len() == 1 { "" } else { "s" }
-        ));
+        parts.push(output::count(win.metrics.len(), "metric"));
     }
     output::clean(&parts.join(" · "), false)
 }

@@ -193,8 +193,8 @@ fn report((added, skipped): (usize, usize), args: &ImportArgs) {
         (false, false) => "added",
     };
     output::note(&format!(
-        "{verb} {added} win{}, skipped {skipped} already in the journal{}",
-        if added == 1 { "" } else { "s" },
+        "{verb} {}, skipped {skipped} already in the journal{}",
+        output::count(added, "win"),
         if args.dry_run {
             " (dry run: nothing was stored)"
         } else {

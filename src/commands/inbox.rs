@@ -166,8 +166,8 @@ pub(crate) fn why(provenance: Option<&Provenance>) -> String {
                 .map(|hash| output::clean(hash.get(..7).unwrap_or(hash), false))
                 .collect();
             said.push_str(&format!(
-                ", commit{} {}",
-                if commits.len() == 1 { "" } else { "s" },
+                ", {} {}",
+                output::plural(commits.len(), "commit"),
                 shorts.join(" ")
             ));
             if commits.len() > SHOWN {

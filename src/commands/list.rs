@@ -32,8 +32,8 @@ pub fn run(app: &App, args: &ListArgs) -> Result<()> {
             let waiting = store.count_proposed()?;
             if waiting > 0 && !args.proposed {
                 output::note(&format!(
-                    "{waiting} proposed win{} wait{} in the inbox (see: win inbox)",
-                    if waiting == 1 { "" } else { "s" },
+                    "{} wait{} in the inbox (see: win inbox)",
+                    output::count(usize::try_from(waiting)?, "proposed win"),
                     if waiting == 1 { "s" } else { "" }
                 ));
             }

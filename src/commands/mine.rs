@@ -195,11 +195,10 @@ fn summary(read: &Read, known: &std::collections::HashSet<String>, dry_run: bool
     let new = read.wins.len() - old;
     let verb = if dry_run { "would propose" } else { "proposed" };
     let mut said = format!(
-        "{}: {verb} {new} win{} from {} commit{} by {} since {}",
+        "{}: {verb} {} from {} by {} since {}",
         read.repository.name(),
-        if new == 1 { "" } else { "s" },
-        read.by_author,
-        if read.by_author == 1 { "" } else { "s" },
+        output::count(new, "win"),
+        output::count(read.by_author, "commit"),
         read.authors.join(" or "),
         dates::day(&read.since)
     );

@@ -46,8 +46,8 @@ pub fn run(app: &App, args: &RmArgs) -> Result<()> {
     }
     let deleted = store.delete(&ids)?;
     output::note(&format!(
-        "deleted {deleted} win{}: {}",
-        if deleted == 1 { "" } else { "s" },
+        "deleted {}: {}",
+        output::count(deleted, "win"),
         handles.join(", ")
     ));
     Ok(())

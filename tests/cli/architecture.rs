@@ -296,6 +296,24 @@ fn crates_kept_at_an_edge_are_used_only_there() {
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
+/// One plural: a count and its noun go through `output::count` (or
+/// `output::plural`), not a `{""} else {"s"}` written at each message.
+#[test]
+fn plurals_are_made_in_one_place() {
+    let mut wrong = Vec::new();
+    for file in source_files() {
+        let text = std::fs::read_to_string(root().join("src").join(&file)).unwrap();
+        let code: String = code_of(&file, &text)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if code.contains(r#"{""}else{"s"}"#) {
+            wrong.push(file);
+        }
+    }
+    assert!(wrong.is_empty(), "a plural made by hand in {wrong:?}");
+}
+
 /// The check itself reads imports as the compiler does.
 #[test]
 fn imports_are_read_from_paths_groups_and_supers() {
