@@ -599,7 +599,8 @@ fn split_fragments(sentence: &str) -> Vec<(String, bool)> {
                 || (c == ' ' && next == Some('-') && chars.get(index + 2) == Some(&' '))
                 || (c == ' '
                     && next == Some('→')
-                    && leads_to_a_number(chars.get(index + 3..).unwrap_or_default())));
+                    && (leads_to_a_number(chars.get(index + 3..).unwrap_or_default())
+                        || !is_a_move(&current, chars.get(index + 3..).unwrap_or_default()))));
         if split {
             push_fragment(&mut out, &mut current, contrast);
             contrast = false;
@@ -628,6 +629,57 @@ fn leads_to_a_number(after: &[char]) -> bool {
             .iter()
             .take_while(|c| !matches!(c, ',' | ';' | '→'))
             .any(|c| *c == KEEP || c.is_ascii_digit())
+}
+
+/// What an arrow can lead to without being a place something moved to:
+/// "ips weighting → no lift online", "dash vs looker → tz bug".
+const NOT_A_PLACE: &[&str] = &[
+    "no",
+    "not",
+    "none",
+    "nothing",
+    "zero",
+    "didnt",
+    "didn't",
+    "flat",
+    "same",
+    "bug",
+    "bugs",
+    "issue",
+    "issues",
+    "error",
+    "errors",
+    "leak",
+    "leakage",
+    "outage",
+    "crash",
+    "regression",
+    "mismatch",
+    "broke",
+    "fails",
+    "failed",
+    "worse",
+    "better",
+    "lower",
+    "higher",
+];
+
+/// "batch → streaming", "redis → feast for embeddings": a move from one
+/// thing to another. Not a move: an arrow after a closing parenthesis, or
+/// before what came of the work ("(ips weighting) → no lift online",
+/// "looker → tz bug"); those are two parts.
+fn is_a_move(before: &str, after: &[char]) -> bool {
+    let before_word = before.trim_end().rsplit(' ').next().unwrap_or_default();
+    if before_word.is_empty() || before_word.ends_with([')', ']', '"', '\'']) {
+        return false;
+    }
+    let after: String = after
+        .iter()
+        .take_while(|c| !matches!(c, ',' | ';' | '→' | '(' | '.'))
+        .collect();
+    !after
+        .split_whitespace()
+        .any(|w| NOT_A_PLACE.contains(&w.to_lowercase().as_str()))
 }
 
 fn push_fragment(out: &mut Vec<(String, bool)>, current: &mut String, contrast: bool) {
@@ -670,6 +722,27 @@ mod tests {
         assert_eq!(split.len(), 2, "{split:?}");
         let one = shapes("moved fraud features batch → streaming");
         assert_eq!(one.len(), 1, "{one:?}");
+        // What came of the work is not a place it moved to.
+        for text in [
+            "popularity debias loss (ips weighting) → no lift online",
+            "rev mismatch between dashboards → tz bug",
+        ] {
+            let two = shapes(text);
+            assert_eq!(two.len(), 2, "{text}: {two:?}");
+        }
+    }
+
+    #[test]
+    fn a_chain_of_arrows_is_one_move_through_each_place() {
+        let vocabulary = Vocabulary::builtin().unwrap();
+        let words: Vec<String> = "reconciliation sku → store → region"
+            .split(' ')
+            .map(str::to_string)
+            .collect();
+        assert_eq!(
+            vocabulary.arrows(&words),
+            "reconciliation from sku to store to region"
+        );
     }
 
     #[test]

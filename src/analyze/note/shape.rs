@@ -251,6 +251,8 @@ impl Vocabulary {
     pub(super) fn arrows(&self, words: &[String]) -> String {
         let mut out: Vec<String> = Vec::with_capacity(words.len() + 2);
         let mut index = 0;
+        // Where `out` ends when one word followed the last move's "to".
+        let mut chain_at: Option<usize> = None;
         while index < words.len() {
             if words[index] == "→" {
                 // "before launch → needed 3.4M sessions": what followed, not a move.
@@ -268,8 +270,16 @@ impl Vocabulary {
                     index += 1;
                     continue;
                 }
+                // "sku → store → region": the chain goes on to its next place.
+                if chain_at == Some(out.len()) {
+                    out.push("to".into());
+                    chain_at = Some(out.len() + 1);
+                    index += 1;
+                    continue;
+                }
                 if let Some(before) = out.pop() {
                     let from_already = out.last().is_some_and(|w| w.eq_ignore_ascii_case("from"));
+                    chain_at = Some(out.len() + if from_already { 3 } else { 4 });
                     if !from_already {
                         out.push("from".into());
                     }

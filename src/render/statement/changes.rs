@@ -27,6 +27,18 @@ impl<'w> Composer<'_, 'w> {
         {
             return None;
         }
+        // "same mAP with 40% fewer labels", "10x less traffic": an amount
+        // before a comparative describes a noun; the part is not a change.
+        // ("3x faster" is a factor, told as one.)
+        if list.windows(2).any(|pair| {
+            self.marks.metric(pair[0]).is_some_and(marks::is_change)
+                && matches!(
+                    pair[1].to_lowercase().as_str(),
+                    "fewer" | "less" | "more" | "higher" | "lower"
+                )
+        }) {
+            return None;
+        }
         let mut changes: Vec<Change<'w>> = Vec::new();
         let mut label: Vec<String> = Vec::new();
         // "a month" of "$27K/mo": kept with the change whatever follows.
@@ -247,6 +259,8 @@ impl<'w> Composer<'_, 'w> {
             {
                 WayName::Times
             }
+            // "71% vs 73%": a level set against another, not a change.
+            _ if marks::compared(metric) => WayName::Value,
             (Some(Direction::Up), _) => WayName::Up,
             (Some(Direction::Down), _) => WayName::Down,
             (None, _) => WayName::Value,
@@ -389,6 +403,7 @@ impl<'w> Composer<'_, 'w> {
             let mut span = marks::span(metric, qualifier, from_said);
             let reading = marks::reading(metric);
             if reading == marks::Reading::Pair
+                && !marks::compared(metric)
                 && PREPOSITIONS.contains(&previous.as_str())
                 && !matches!(previous.as_str(), "from" | "to" | "by")
             {
@@ -522,8 +537,14 @@ impl<'w> Composer<'_, 'w> {
                     && words[index.saturating_sub(3)..index]
                         .iter()
                         .any(|w| w == "from");
+                // "to use the same framework": an infinitive, not a place.
+                let infinitive = word == "to"
+                    && words
+                        .get(index + 1)
+                        .is_some_and(|next| self.engine.vocabulary.is_verb(next));
                 ARTICLED_AFTER.contains(&word)
                     && !paired
+                    && !infinitive
                     && self.bare_thing(&words[index + 1..]).is_some()
             })
             .collect();

@@ -101,8 +101,30 @@ impl<'e, 'w> Composer<'e, 'w> {
         let document = opening
             .as_deref()
             .is_some_and(|head| self.engine.phrases.join.documents.contains(head));
+        // "demand fcst: lightgbm global model instead of per-sku arima": a
+        // short label, then what was done with it ("For the demand
+        // forecast, I tested a LightGBM global model …").
+        let labelled = !document
+            && fragments.len() > 1
+            && matches!(&fragments[0].shape, Shape::Noun { words }
+            if words.split(' ').count() <= 3
+                && !marks::has_mark(words)
+                && opening.as_deref().is_some_and(|o| {
+                    o.split(' ').count() == words.split(' ').count()
+                }))
+            && !opening.as_ref().is_some_and(|head| topics.contains(head))
+            && match &fragments[1].shape {
+                // A thing alone is what was tested only in an experiment.
+                Shape::Noun { words } => {
+                    !marks::has_mark(words)
+                        && matches!(self.win.kind, Kind::Experiment | Kind::NegativeResult)
+                }
+                Shape::Action { .. } => true,
+                _ => false,
+            };
         if fragments.len() > 1
             && !document
+            && !labelled
             && (opening.as_ref().is_some_and(|head| topics.contains(head))
                 || matches!(&fragments[0].shape, Shape::Noun { words }
                     if words.split(' ').count() <= 2 && !marks::has_mark(words)
@@ -147,29 +169,7 @@ impl<'e, 'w> Composer<'e, 'w> {
                 has_lead = true;
             }
         }
-        // "demand fcst: lightgbm global model instead of per-sku arima": a
-        // short label, then what was done with it ("For the demand
-        // forecast, I tested a LightGBM global model …").
-        let labelled = !has_lead
-            && !document
-            && fragments.len() > 1
-            && matches!(&fragments[0].shape, Shape::Noun { words }
-            if words.split(' ').count() <= 3
-                && !marks::has_mark(words)
-                && opening.as_deref().is_some_and(|o| {
-                    o.split(' ').count() == words.split(' ').count()
-                }))
-            && !opening.as_ref().is_some_and(|head| topics.contains(head))
-            && match &fragments[1].shape {
-                // A thing alone is what was tested only in an experiment.
-                Shape::Noun { words } => {
-                    !marks::has_mark(words)
-                        && matches!(self.win.kind, Kind::Experiment | Kind::NegativeResult)
-                }
-                Shape::Action { .. } => true,
-                _ => false,
-            };
-        if labelled {
+        if labelled && !has_lead {
             if let (Some(label), Some(what)) = (rest.next(), rest.next()) {
                 let mark = self.sentences.len();
                 has_lead = self.lead(what);
@@ -597,6 +597,15 @@ impl<'e, 'w> Composer<'e, 'w> {
                 return;
             }
         }
+        // "didn't beat classical hole filling": the work did not.
+        let opening = words.split(' ').next().unwrap_or_default().to_lowercase();
+        let subject_it;
+        let words = if english::NEGATED.contains(&opening.as_str()) {
+            subject_it = join_words(&["it", words]);
+            subject_it.as_str()
+        } else {
+            words
+        };
         let words = match self.mine(words).filter(|_| may_be_mine) {
             Some(mine) => mine,
             None => self.engine.vocabulary.passive_be(&self.subject(words)),

@@ -16,6 +16,12 @@ const DETERMINERS: &[&str] = &[
 
 /// Words that qualify an amount ("about 40%", "under 30 seconds"): they
 /// travel with it into whatever phrase tells the change.
+/// A negated verb that opens a part with no subject ("didn't beat the
+/// baseline"): the work is its subject.
+pub(super) const NEGATED: &[&str] = &[
+    "didn't", "didnt", "doesn't", "doesnt", "don't", "wasn't", "isn't", "couldn't", "won't",
+    "can't", "never",
+];
 pub(super) const QUALIFIERS: &[&str] = &[
     "about",
     "approximately",

@@ -118,6 +118,18 @@ pub(super) fn reading(metric: &Metric) -> Reading {
     }
 }
 
+/// "71% vs 73%": two amounts set side by side, not a change over time;
+/// told as the first against the second.
+pub(super) fn compared(metric: &Metric) -> bool {
+    reading(metric) == Reading::Pair
+        && metric.text.split_whitespace().any(|word| {
+            matches!(
+                word.trim_end_matches('.').to_lowercase().as_str(),
+                "vs" | "versus" | "against"
+            )
+        })
+}
+
 /// Whether the metric tells a change (a pair, or a change by an amount).
 pub(super) fn is_change(metric: &Metric) -> bool {
     reading(metric) != Reading::Level
@@ -154,6 +166,9 @@ pub(super) fn span(metric: &Metric, qualifier: &str, from_said: bool) -> String 
                 None => amount(metric, metric.before.unwrap_or_default(), unit),
             };
             let after = amount(metric, metric.after.unwrap_or_default(), unit);
+            if compared(metric) {
+                return join_words(&[qualifier, &after, "against", &before]);
+            }
             let from = if from_said { "" } else { "from" };
             join_words(&[from, qualifier, &before, "to", &after])
         }

@@ -1102,4 +1102,62 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn two_amounts_set_side_by_side_are_not_a_change() {
+        let told = statement(&win(
+            "depth net for shiny objects: grasp success 71% vs 73% for hole filling",
+            None,
+            None,
+        ));
+        assert!(told.contains("71% against 73%"), "{told}");
+        assert!(
+            !told.contains("fell") && !told.contains("from 73%"),
+            "{told}"
+        );
+    }
+
+    #[test]
+    fn an_amount_before_a_comparative_is_not_a_change() {
+        let told = statement(&win(
+            "uncertainty sampling for the labeling queue; same accuracy w/ 40% fewer labels",
+            None,
+            None,
+        ));
+        assert!(!told.contains("by 40%"), "{told}");
+        assert!(!told.contains("cutting the same"), "{told}");
+    }
+
+    #[test]
+    fn a_negated_verb_without_a_subject_is_said_of_the_work() {
+        let told = statement(&win(
+            "tried depth completion net - didnt beat classical hole filling",
+            None,
+            None,
+        ));
+        assert!(told.contains("It didn't beat"), "{told}");
+    }
+
+    #[test]
+    fn what_came_of_the_work_after_an_arrow_is_not_where_it_moved() {
+        let told = statement(&win(
+            "popularity debias loss (ips weighting) -> no lift online",
+            None,
+            None,
+        ));
+        assert!(!told.contains("moved"), "{told}");
+        assert!(!told.contains(" to no lift"), "{told}");
+    }
+
+    #[test]
+    fn to_before_a_verb_is_an_infinitive_without_an_article() {
+        let w = win(
+            "set up interleaving for ranking",
+            None,
+            Some("pitch to search team to use same framework"),
+        );
+        let told = ENGINE.with(|engine| engine.compose(&w, ALL_PARTS).statement);
+        assert!(told.contains("to use"), "{told}");
+        assert!(!told.contains("the use"), "{told}");
+    }
 }
