@@ -107,7 +107,7 @@ fn devices_making_random_changes_in_random_orders_converge() {
             failed.push(round_seed);
         }
         // A long run says how far it got.
-        if rounds > 10 && (round - first + 1) % 25 == 0 {
+        if rounds > 10 && (round - first + 1).is_multiple_of(25) {
             eprintln!(
                 "sync_random: {} of {rounds} rounds, {} failed",
                 round - first + 1,
