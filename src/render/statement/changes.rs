@@ -430,7 +430,11 @@ impl<'w> Composer<'_, 'w> {
                     };
                 }
             }
-            if reading == marks::Reading::Change && metric.unit.as_deref() != Some("×") {
+            // "(-1.2)": a value in parentheses is the value, sign and all.
+            let valued = open.ends_with('(') && metric.text.starts_with(['+', '-', '−']);
+            if valued {
+                span = metric.text.trim().to_string();
+            } else if reading == marks::Reading::Change && metric.unit.as_deref() != Some("×") {
                 let verb_next = told.contains(&previous);
                 // "need 30% fewer users": the comparative after it says the way.
                 let compared = words.get(at + 1).is_some_and(|next| {

@@ -515,6 +515,18 @@ impl<'e, 'w> Composer<'e, 'w> {
                 let (text, _) = self.extract(&join_words(&["it was", past, rest]));
                 self.push(text, false);
             }
+            // "held 2wks", "signed": a verb alone in an outcome does not say
+            // who did it; it is left out rather than told as mine.
+            Shape::Action { past, rest, .. }
+                if !self.engine.phrases.outcome.contains(past)
+                    && !self.engine.phrases.join.results.contains(past)
+                    && rest
+                        .split(' ')
+                        .next()
+                        .is_none_or(|w| w.is_empty() || marks::has_mark(w)) =>
+            {
+                self.leave_out(&join_words(&[past, rest]));
+            }
             Shape::Action { past, rest, .. } => {
                 let subject = if self.engine.phrases.outcome.contains(past)
                     || self.engine.phrases.join.results.contains(past)

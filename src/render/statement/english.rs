@@ -358,7 +358,35 @@ pub(super) fn tidy(text: &str) -> String {
     {
         out.replace_range(at..at + 2, " per ");
     }
-    out
+    balanced(&out)
+}
+
+/// `text` without the parentheses that close nothing or are never closed
+/// ("by 3.2%) after launch": the part that opened it was not told).
+fn balanced(text: &str) -> String {
+    let mut open: Vec<usize> = Vec::new();
+    let mut drop: Vec<usize> = Vec::new();
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => open.push(at),
+            ')' => {
+                if open.pop().is_none() {
+                    drop.push(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    drop.extend(open);
+    if drop.is_empty() {
+        return text.to_string();
+    }
+    let kept: String = text
+        .char_indices()
+        .filter(|(at, _)| !drop.contains(at))
+        .map(|(_, c)| c)
+        .collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The numbers in a statement, as written ("40%", "240ms", "$1.2M").
@@ -491,5 +519,7 @@ mod tests {
     #[test]
     fn tidy_mends_the_punctuation_of_joins() {
         assert_eq!(tidy("cut it ( by 4% ) ,. Next"), "cut it (by 4%). Next");
+        assert_eq!(tidy("raised it by 3.2%) after"), "raised it by 3.2% after");
+        assert_eq!(tidy("kept (a (b) c"), "kept a (b) c");
     }
 }

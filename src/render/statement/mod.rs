@@ -1160,4 +1160,30 @@ mod tests {
         assert!(told.contains("to use"), "{told}");
         assert!(!told.contains("the use"), "{told}");
     }
+
+    #[test]
+    fn a_verb_alone_in_an_outcome_is_not_told_as_mine() {
+        let w = win(
+            "shipped two-tower retrieval for home feed",
+            Some("ctr +3.2%, held 2wks"),
+            None,
+        );
+        let told = ENGINE.with(|engine| engine.compose(&w, ALL_PARTS).statement);
+        assert!(!told.contains("I held"), "{told}");
+        assert!(told.contains("3.2%"), "{told}");
+    }
+
+    #[test]
+    fn a_signed_value_in_parentheses_is_the_value() {
+        let told = statement(&win(
+            "measured elasticity ~-0.4, lower than the plan assumed (-1.2)",
+            None,
+            None,
+        ));
+        assert!(told.contains("(-1.2)"), "{told}");
+        assert!(
+            !told.contains("down 1.2") && !told.contains("by 1.2"),
+            "{told}"
+        );
+    }
 }
