@@ -369,11 +369,7 @@ fn balanced(text: &str) -> String {
     for (at, c) in text.char_indices() {
         match c {
             '(' => open.push(at),
-            ')' => {
-                if open.pop().is_none() {
-                    drop.push(at);
-                }
-            }
+            ')' if open.pop().is_none() => drop.push(at),
             _ => {}
         }
     }
