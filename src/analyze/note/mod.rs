@@ -309,6 +309,15 @@ impl Vocabulary {
         self.activities.get(&noun.to_lowercase())
     }
 
+    /// Whether a word (or its singular) names work or a made thing
+    /// ("retrains", "pipeline"), not a tool or a place.
+    pub fn is_work_noun(&self, word: &str) -> bool {
+        let singular = word.strip_suffix('s').unwrap_or(word);
+        [word, singular]
+            .iter()
+            .any(|w| self.activity(w).is_some() || self.is_noun_head(w))
+    }
+
     pub fn is_past_form(&self, word: &str) -> bool {
         self.past_forms.contains(word)
     }

@@ -277,6 +277,17 @@ impl Vocabulary {
                     index += 1;
                     continue;
                 }
+                // "(dicom → png)": inside parentheses, a conversion; "nightly
+                // retrains → spot gpus": the work itself went there.
+                let bare_to = out.last().is_some_and(|w| {
+                    w.starts_with('(') || self.is_work_noun(&clean(w).to_lowercase())
+                });
+                if bare_to {
+                    out.push("to".into());
+                    chain_at = Some(out.len() + 1);
+                    index += 1;
+                    continue;
+                }
                 if let Some(before) = out.pop() {
                     let from_already = out.last().is_some_and(|w| w.eq_ignore_ascii_case("from"));
                     chain_at = Some(out.len() + if from_already { 3 } else { 4 });

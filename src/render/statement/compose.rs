@@ -301,6 +301,16 @@ impl<'e, 'w> Composer<'e, 'w> {
         let win = self.win;
         let (text, mine) = match &fragment.shape {
             Shape::Sentence { words } => (words.clone(), words.starts_with("I ")),
+            // "sr MLE offer accepted": what others did to the work.
+            Shape::Noun { words } | Shape::Participle { words } | Shape::Clause { words }
+                if self.done_to_last(words).is_some() =>
+            {
+                let (thing, past) = self.done_to_last(words).unwrap_or_default();
+                (
+                    join_words(&[&capitalize(&with_article(thing)), "was", past]),
+                    false,
+                )
+            }
             Shape::Action { past, base, rest } => {
                 let lower_text = win.text.trim_start().to_lowercase();
                 if win.kind == Kind::Learning && lower_text.starts_with(&progressive(base)) {
@@ -350,6 +360,22 @@ impl<'e, 'w> Composer<'e, 'w> {
             self.attach(&change);
         }
         true
+    }
+
+    /// "senior ML engineer offer accepted" → ("senior ML engineer offer",
+    /// "accepted"): a thing of two words or more and a verb of what others
+    /// did to it, last, or before a place ("paper accepted at NeurIPS").
+    fn done_to_last<'a>(&self, words: &'a str) -> Option<(&'a str, &'a str)> {
+        let list: Vec<&str> = words.split(' ').collect();
+        let at = (1..list.len()).find(|&at| {
+            self.engine.phrases.join.done_to.contains(list[at])
+                && list
+                    .get(at + 1)
+                    .is_none_or(|next| PREPOSITIONS.contains(next))
+        })?;
+        let (thing, past) = words.split_at(list[..at].join(" ").len());
+        let thing_words = list[..at].len();
+        (thing_words >= 1 && !marks::has_mark(thing)).then_some((thing, past.trim_start()))
     }
 
     /// Whether a thing the note opens with is what the work was about, not

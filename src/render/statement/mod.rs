@@ -470,8 +470,13 @@ impl StatementEngine {
             }
         }
         // "retrain cadence from monthly to weekly": a move.
-        if let Some(from) = list.iter().position(|w| *w == "from") {
-            if from > 0 && list[from..].contains(&"to") && role.is_none() {
+        // "nightly retrains to spot gpus": the work itself went there.
+        let went = list
+            .iter()
+            .position(|w| *w == "to")
+            .is_some_and(|to| to > 0 && self.vocabulary.is_work_noun(&list[to - 1].to_lowercase()));
+        if let Some(from) = list.iter().position(|w| *w == "from").or(went.then_some(0)) {
+            if (from > 0 || went) && list[from..].contains(&"to") && role.is_none() {
                 return Some(join_words(&[
                     "I",
                     &self
@@ -1185,5 +1190,32 @@ mod tests {
             !told.contains("down 1.2") && !told.contains("by 1.2"),
             "{told}"
         );
+    }
+
+    #[test]
+    fn what_others_did_to_the_work_is_said_so() {
+        for (note, told_as) in [
+            ("sr MLE offer accepted", "offer was accepted"),
+            ("paper accepted at neurips", "paper was accepted at"),
+        ] {
+            let told = statement(&win(note, None, None));
+            assert!(told.contains(told_as), "{note} → {told}");
+            assert!(!told.contains("worked on"), "{note} → {told}");
+        }
+    }
+
+    #[test]
+    fn work_sent_somewhere_by_an_arrow_moved_there() {
+        let told = statement(&win("nightly retrains -> spot gpus", None, None));
+        assert!(
+            told.starts_with("I moved nightly retrains to spot"),
+            "{told}"
+        );
+        let told = statement(&win(
+            "unit tests for preprocessing (dicom->png)",
+            None,
+            None,
+        ));
+        assert!(told.contains("(dicom to png)"), "{told}");
     }
 }
