@@ -417,6 +417,7 @@ impl<'w> Composer<'_, 'w> {
                     .filter(|next| {
                         next.chars().all(|c| c.is_ascii_lowercase())
                             && !PREPOSITIONS.contains(next)
+                            && !english::NOT_A_NOUN_AFTER_TIME.contains(next)
                             && !english::is_function_word(next)
                             && !told.iter().any(|t| t == *next)
                     })

@@ -546,10 +546,7 @@ impl<'e, 'w> Composer<'e, 'w> {
             Shape::Action { past, rest, .. }
                 if !self.engine.phrases.outcome.contains(past)
                     && !self.engine.phrases.join.results.contains(past)
-                    && rest
-                        .split(' ')
-                        .next()
-                        .is_none_or(|w| w.is_empty() || marks::has_mark(w)) =>
+                    && (rest.is_empty() || (!rest.contains(' ') && marks::has_mark(rest))) =>
             {
                 self.leave_out(&join_words(&[past, rest]));
             }

@@ -22,6 +22,12 @@ pub(super) const NEGATED: &[&str] = &[
     "didn't", "didnt", "doesn't", "doesnt", "don't", "wasn't", "isn't", "couldn't", "won't",
     "can't", "never",
 ];
+/// Words after an amount of time that do not make it a compound ("6 weeks
+/// instead of 12", "3 days ago"), unlike "a 90-day window".
+pub(super) const NOT_A_NOUN_AFTER_TIME: &[&str] = &[
+    "instead", "ago", "later", "earlier", "early", "late", "sooner", "longer", "shorter", "each",
+    "straight", "running", "total", "apart", "faster", "slower", "less", "more",
+];
 pub(super) const QUALIFIERS: &[&str] = &[
     "about",
     "approximately",

@@ -1218,4 +1218,26 @@ mod tests {
         ));
         assert!(told.contains("(dicom to png)"), "{told}");
     }
+
+    #[test]
+    fn time_before_instead_is_an_amount_not_a_compound() {
+        let w = win(
+            "mentored two new hires through their first launch",
+            Some("both shipped within 6 weeks instead of the usual 12"),
+            None,
+        );
+        let told = ENGINE.with(|engine| engine.compose(&w, ALL_PARTS).statement);
+        assert!(told.contains("6 weeks instead of"), "{told}");
+    }
+
+    #[test]
+    fn a_verb_and_its_counted_object_in_an_outcome_is_kept() {
+        let w = win(
+            "presented the fraud roadmap to the vp",
+            Some("secured 2 extra engineers for the chargeback project"),
+            None,
+        );
+        let told = ENGINE.with(|engine| engine.compose(&w, ALL_PARTS).statement);
+        assert!(told.contains("2 extra engineers"), "{told}");
+    }
 }
