@@ -671,6 +671,10 @@ const NOT_A_PLACE: &[&str] = &[
     "better",
     "lower",
     "higher",
+    "can",
+    "could",
+    "will",
+    "would",
 ];
 
 /// "batch → streaming", "redis → feast for embeddings": a move from one
@@ -680,6 +684,23 @@ const NOT_A_PLACE: &[&str] = &[
 fn is_a_move(before: &str, after: &[char]) -> bool {
     let before_word = before.trim_end().rsplit(' ').next().unwrap_or_default();
     if before_word.is_empty() || before_word.ends_with([')', ']', '"', '\'']) {
+        return false;
+    }
+    // "annual default vs monthly default → trial→paid 11.2%→12.9%": what a
+    // comparison gave.
+    if before
+        .split(' ')
+        .any(|w| matches!(w, "vs" | "vs." | "versus"))
+    {
+        return false;
+    }
+    // "power calc for the test → ~3.1M sessions/arm": an amount reached by
+    // a part that had none is what the work found; "7B model → 1.3B" moved.
+    let amount_next = after
+        .iter()
+        .find(|c| !matches!(c, '~' | '≈' | ' '))
+        .is_some_and(|c| *c == KEEP || c.is_ascii_digit());
+    if amount_next && !before.chars().any(|c| c == KEEP || c.is_ascii_digit()) {
         return false;
     }
     let after: String = after
@@ -731,10 +752,15 @@ mod tests {
         assert_eq!(split.len(), 2, "{split:?}");
         let one = shapes("moved fraud features batch → streaming");
         assert_eq!(one.len(), 1, "{one:?}");
+        let one = shapes(&format!("the {KEEP}a intent model → {KEEP}b"));
+        assert_eq!(one.len(), 1, "{one:?}");
         // What came of the work is not a place it moved to.
         for text in [
             "popularity debias loss (ips weighting) → no lift online",
             "rev mismatch between dashboards → tz bug",
+            "sequential testing in the readout tool → pms can peek",
+            "annual default vs monthly default → trial conversion",
+            &format!("power calc for the map test → {KEEP}a sessions per arm"),
         ] {
             let two = shapes(text);
             assert_eq!(two.len(), 2, "{text}: {two:?}");
