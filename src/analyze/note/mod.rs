@@ -873,6 +873,11 @@ mod tests {
             &shapes("rolling out the new ranker")[0],
             Shape::Action { .. }
         ));
+        // One mentors people: a name typed in lower case is still one.
+        assert!(matches!(
+            &shapes("mentoring intern kai on pose estimation")[0],
+            Shape::Action { .. }
+        ));
     }
 
     #[test]

@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// Gerunds whose object is always a person ("coaching meera").
+const PEOPLE_GERUNDS: &[&str] = &["mentoring", "coaching", "tutoring"];
+
 impl Vocabulary {
     /// What a fragment is, from its words.
     pub(super) fn shape(&self, words: &[String]) -> Shape {
@@ -148,11 +151,13 @@ impl Vocabulary {
                     // "training throughput", "onboarding flow readout": a gerund
                     // before a bare noun names a thing, not what I did.
                     // "mentoring Sam on experiment design": a person is an object.
-                    let person = words.get(1).is_some_and(|w| {
-                        let mut chars = w.chars();
-                        chars.next().is_some_and(char::is_uppercase)
-                            && chars.all(char::is_lowercase)
-                    });
+                    // "mentoring intern kai": one mentors people, whatever follows.
+                    let person = PEOPLE_GERUNDS.contains(&phrase.as_str())
+                        || words.get(1).is_some_and(|w| {
+                            let mut chars = w.chars();
+                            chars.next().is_some_and(char::is_uppercase)
+                                && chars.all(char::is_lowercase)
+                        });
                     if !person
                         && next.is_some_and(|n| {
                             self.noun_heads.contains(n) || n == "from" || !opens_object(n)

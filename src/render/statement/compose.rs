@@ -440,7 +440,8 @@ impl<'e, 'w> Composer<'e, 'w> {
             Shape::Action { past, rest, .. }
                 if self.engine.phrases.join.done_to.contains(past.as_str())
                     && rest.split(' ').next().is_some_and(|w| {
-                        PREPOSITIONS.contains(&w) || matches!(w, "after" | "before" | "within")
+                        PREPOSITIONS.contains(&w)
+                            || matches!(w, "after" | "before" | "within" | "off")
                     }) =>
             {
                 let (text, _) = self.extract(&join_words(&["it was", past, rest]));

@@ -380,15 +380,35 @@ fn balanced(text: &str) -> String {
         }
     }
     drop.extend(open);
-    if drop.is_empty() {
-        return text.to_string();
+    let mut depth = 0usize;
+    let mut kept = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        if drop.contains(&at) {
+            continue;
+        }
+        match c {
+            // "(Q3 slipped (hiring))" → "(Q3 slipped, hiring)".
+            '(' if depth > 0 => {
+                depth += 1;
+                kept.push_str(", ");
+            }
+            '(' => {
+                depth += 1;
+                kept.push(c);
+            }
+            ')' if depth > 1 => depth -= 1,
+            ')' => {
+                depth = depth.saturating_sub(1);
+                kept.push(c);
+            }
+            _ => kept.push(c),
+        }
     }
-    let kept: String = text
-        .char_indices()
-        .filter(|(at, _)| !drop.contains(at))
-        .map(|(_, c)| c)
-        .collect();
-    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    kept.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ,", ",")
+        .replace("(, ", "(")
 }
 
 /// The numbers in a statement, as written ("40%", "240ms", "$1.2M").
@@ -523,5 +543,9 @@ mod tests {
         assert_eq!(tidy("cut it ( by 4% ) ,. Next"), "cut it (by 4%). Next");
         assert_eq!(tidy("raised it by 3.2%) after"), "raised it by 3.2% after");
         assert_eq!(tidy("kept (a (b) c"), "kept a (b) c");
+        assert_eq!(
+            tidy("as planned (Q3 slipped (hiring))."),
+            "as planned (Q3 slipped, hiring)."
+        );
     }
 }
