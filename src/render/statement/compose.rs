@@ -441,7 +441,7 @@ impl<'e, 'w> Composer<'e, 'w> {
                 if self.engine.phrases.join.done_to.contains(past.as_str())
                     && rest.split(' ').next().is_some_and(|w| {
                         PREPOSITIONS.contains(&w)
-                            || matches!(w, "after" | "before" | "within" | "off")
+                            || matches!(w, "after" | "before" | "within" | "off" | "as")
                     }) =>
             {
                 let (text, _) = self.extract(&join_words(&["it was", past, rest]));
@@ -474,7 +474,7 @@ impl<'e, 'w> Composer<'e, 'w> {
                     .stronger
                     .get(past.as_str())
                     .map_or(past.as_str(), String::as_str);
-                let rest = self.or_it(past, rest);
+                let rest = self.object(&self.or_it(past, rest));
                 let (words, extracted) = self.extract(&join_words(&[past, &rest]));
                 match self.open_sentence() {
                     Some(open) if open.joined == 0 => {

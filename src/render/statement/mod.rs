@@ -1240,4 +1240,20 @@ mod tests {
         let told = ENGINE.with(|engine| engine.compose(&w, ALL_PARTS).statement);
         assert!(told.contains("2 extra engineers"), "{told}");
     }
+
+    #[test]
+    fn a_later_part_gets_the_article_its_object_needs() {
+        let told = statement(&win(
+            "cleaned up the model registry; wrote retention policy",
+            None,
+            None,
+        ));
+        assert!(told.contains("wrote the retention policy"), "{told}");
+        let told = statement(&win(
+            "pricing guardrails memo for exec staff - adopted as policy",
+            None,
+            None,
+        ));
+        assert!(!told.contains("the as"), "{told}");
+    }
 }

@@ -55,6 +55,10 @@ impl Composer<'_, '_> {
     /// "filed the writeup"; a particle, a name, a number or a plural stays.
     pub(super) fn object(&self, rest: &str) -> String {
         let first = rest.split(' ').next().unwrap_or_default();
+        // "adopted as policy", "went to prod": no object to article.
+        if first == "as" || english::is_function_word(first) {
+            return rest.to_string();
+        }
         let words: Vec<&str> = rest.split(' ').collect();
         let span = words
             .iter()
