@@ -497,7 +497,16 @@ impl StatementEngine {
         let deployed = win.stage.is_some_and(Stage::is_deployed)
             && matches!(win.kind, Kind::Shipped | Kind::Other);
         let np = with_article(words);
+        // "pricing guardrails memo for exec staff": a document is written.
+        let head = words.split(" for ").next().unwrap_or(words).to_lowercase();
+        let document = self
+            .phrases
+            .join
+            .documents
+            .iter()
+            .any(|doc| head == *doc || head.ends_with(&format!(" {doc}")));
         match role {
+            None if document => join_words(&["I wrote", &np]),
             Some(role) if deployed => role.launch.replace("{np}", &np),
             Some(role) => role.work.replace("{np}", &np),
             None if !self.fits_made(win, words) => self.phrases.join.worked_on.replace("{np}", &np),
@@ -1255,5 +1264,14 @@ mod tests {
             None,
         ));
         assert!(!told.contains("the as"), "{told}");
+    }
+
+    #[test]
+    fn a_document_named_bare_was_written() {
+        let told = statement(&win("pricing guardrails memo for exec staff", None, None));
+        assert!(
+            told.starts_with("I wrote the pricing guardrails memo"),
+            "{told}"
+        );
     }
 }
