@@ -475,8 +475,30 @@ impl<'e, 'w> Composer<'e, 'w> {
                     .get(past.as_str())
                     .map_or(past.as_str(), String::as_str);
                 let rest = self.object(&self.or_it(past, rest));
+                // "dropped it": "it" is the thing worked on, said before.
+                let says_it = rest == "it" || rest.starts_with("it ");
                 let (words, extracted) = self.extract(&join_words(&[past, &rest]));
+                let join = &self.engine.phrases.join;
+                let worked_on = join.worked_on.split("{np}").next().unwrap_or_default();
+                let topic = join.topic.clone();
                 match self.open_sentence() {
+                    // "I worked on the price scrape" + "added a freshness
+                    // check" → "For the price scrape, I added a freshness
+                    // check": what I did says it, not "worked on".
+                    Some(open)
+                        if open.joined == 0
+                            && !says_it
+                            && !worked_on.is_empty()
+                            && open.text.strip_prefix(worked_on).is_some_and(|np| {
+                                !np.contains([',', '(']) && np.split(' ').count() <= 6
+                            }) =>
+                    {
+                        let np = open.text[worked_on.len()..].to_string();
+                        open.text = topic
+                            .replace("{np}", &np)
+                            .replace("{clause}", &join_words(&["I", &words]));
+                        open.joined += 1;
+                    }
                     Some(open) if open.joined == 0 => {
                         open.text = format!("{} and {words}", open.text);
                         open.joined += 1;

@@ -1274,4 +1274,20 @@ mod tests {
             "{told}"
         );
     }
+
+    #[test]
+    fn what_i_did_to_a_thing_says_it_instead_of_worked_on() {
+        let told = statement(&win(
+            "competitor price scrape: stale rows feeding the model. added freshness check",
+            None,
+            None,
+        ));
+        assert!(
+            told.starts_with("For the competitor price scrape, I added"),
+            "{told}"
+        );
+        // "it" points back at the thing: the thing stays named first.
+        let told = statement(&win("churnscope importance drift. dropped it", None, None));
+        assert!(!told.starts_with("For "), "{told}");
+    }
 }
