@@ -235,6 +235,22 @@ impl<'e, 'w> Composer<'e, 'w> {
             .iter()
             .map(|s| finish(&self.plain(&self.resolve(&s.text))))
             .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>();
+        // Say less: a later sentence with no verb and no number is a
+        // note's fragment ("Explicit taps as negatives."), left out rather
+        // than told.
+        let (told, fragments): (Vec<(usize, String)>, Vec<(usize, String)>) =
+            text.into_iter().enumerate().partition(|(at, sentence)| {
+                // A fragment with a number keeps its fact ("Routing now
+                // automatic for 64% of tickets.").
+                *at == 0
+                    || self.has_verb(sentence)
+                    || sentence.contains(|c: char| c.is_ascii_digit())
+            });
+        self.left_out.extend(fragments.into_iter().map(|(_, s)| s));
+        let text = told
+            .into_iter()
+            .map(|(_, s)| s)
             .collect::<Vec<_>>()
             .join(" ");
         Composed {
@@ -266,6 +282,42 @@ impl<'e, 'w> Composer<'e, 'w> {
         self.sentences
             .last_mut()
             .filter(|s| s.mine && s.joined < 2 && s.text.split(' ').count() < LONG_SENTENCE)
+    }
+
+    /// Whether a sentence has a verb of its own: a past form the
+    /// vocabulary knows, a verb English always uses ("is", "rose"), or a
+    /// word in "-ed".
+    fn has_verb(&self, sentence: &str) -> bool {
+        let words: Vec<String> = sentence
+            .split(' ')
+            .map(|word| {
+                word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+                    .to_lowercase()
+            })
+            .collect();
+        words.iter().enumerate().any(|(at, word)| {
+            // "the team now targets the top decile": a present verb after
+            // its subject, not after an article or a preposition.
+            let present = at > 0
+                && word.strip_suffix('s').is_some_and(|stem| {
+                    words[at - 1] == "now"
+                        || (self.engine.vocabulary.is_verb(stem)
+                            && !english::is_function_word(&words[at - 1])
+                            && !PREPOSITIONS.contains(&words[at - 1].as_str()))
+                });
+            // "so tests finish in 10 days": a plural subject, then its verb.
+            let plural_present = at > 0
+                && self.engine.vocabulary.is_verb(word)
+                && words[at - 1].ends_with('s')
+                && !english::is_function_word(&words[at - 1]);
+            english::FINITE.contains(&word.as_str())
+                || plural_present
+                || self.engine.vocabulary.is_past_form(word)
+                || (word.len() > 4 && word.ends_with("ed"))
+                || word.ends_with("n't")
+                || word.ends_with("'s") && at == 0
+                || present
+        })
     }
 
     pub(super) fn leave_out(&mut self, words: &str) {

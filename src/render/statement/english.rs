@@ -28,6 +28,17 @@ pub(super) const NOT_A_NOUN_AFTER_TIME: &[&str] = &[
     "instead", "ago", "later", "earlier", "early", "late", "sooner", "longer", "shorter", "each",
     "straight", "running", "total", "apart", "faster", "slower", "less", "more",
 ];
+/// Verbs a sentence of a statement may carry that are no past form of
+/// the vocabulary's (see `Composer::has_verb`).
+pub(super) const FINITE: &[&str] = &[
+    "is", "are", "was", "were", "has", "have", "had", "will", "can", "could", "would", "should",
+    "does", "do", "did", "rose", "fell", "grew", "went", "got", "saw", "made", "took", "gave",
+    "led", "ran", "won", "lost", "held", "kept", "left", "found", "beat", "hit", "set", "cut",
+    "put", "read", "wrote", "says", "said", "uses", "use", "needs", "need", "shows", "showed",
+    "caught", "brought", "became", "came", "chose", "spent", "sold", "built", "sent", "began",
+    "drove", "meant", "reached", "saved", "plan", "runs", "run", "works", "owns", "wants", "likes",
+    "asked", "thinks", "knows", "moved", "stayed", "stays", "let", "helps", "means",
+];
 pub(super) const QUALIFIERS: &[&str] = &[
     "about",
     "approximately",

@@ -1290,4 +1290,15 @@ mod tests {
         let told = statement(&win("churnscope importance drift. dropped it", None, None));
         assert!(!told.starts_with("For "), "{told}");
     }
+
+    #[test]
+    fn a_later_sentence_without_a_verb_is_left_out() {
+        let told = statement(&win(
+            "mixgen: explicit not-interested taps as negatives. dislikes in top20 -38%",
+            None,
+            None,
+        ));
+        assert!(told.contains("38%"), "{told}");
+        assert!(!told.contains("Explicit"), "{told}");
+    }
 }
