@@ -239,20 +239,20 @@ impl<'e, 'w> Composer<'e, 'w> {
         // Say less: a later sentence with no verb and no number is a
         // note's fragment ("Explicit taps as negatives."), left out rather
         // than told.
-        let (told, fragments): (Vec<(usize, String)>, Vec<(usize, String)>) =
-            text.into_iter().enumerate().partition(|(at, sentence)| {
-                // A fragment with a number keeps its fact ("Routing now
-                // automatic for 64% of tickets.").
-                *at == 0
-                    || self.has_verb(sentence)
-                    || sentence.contains(|c: char| c.is_ascii_digit())
-            });
-        self.left_out.extend(fragments.into_iter().map(|(_, s)| s));
-        let text = told
-            .into_iter()
-            .map(|(_, s)| s)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let mut told: Vec<String> = Vec::with_capacity(text.len());
+        for (at, sentence) in text.into_iter().enumerate() {
+            // A fragment with a number keeps its fact ("Routing now
+            // automatic for 64% of tickets.").
+            if at == 0
+                || self.has_verb(&sentence)
+                || sentence.contains(|c: char| c.is_ascii_digit())
+            {
+                told.push(sentence);
+            } else {
+                self.left_out.push(sentence);
+            }
+        }
+        let text = told.join(" ");
         Composed {
             text: tidy(&text),
             left_out: self.left_out,
