@@ -433,7 +433,15 @@ impl<'w> Composer<'_, 'w> {
             }
             // "(-1.2)": a value in parentheses is the value, sign and all.
             let valued = open.ends_with('(') && metric.text.starts_with(['+', '-', '−']);
-            if valued {
+            // "40x fewer columns": so many times fewer, not "by a factor of".
+            let times_compared = metric.unit.as_deref() == Some("×")
+                && words.get(at + 1).is_some_and(|next| {
+                    matches!(next.to_lowercase().as_str(), "fewer" | "less" | "more")
+                });
+            if times_compared {
+                let times = english::count(metric.value.unwrap_or_default(), &metric.text);
+                span = join_words(&[qualifier, &times, "times"]);
+            } else if valued {
                 span = metric.text.trim().to_string();
             } else if reading == marks::Reading::Change && metric.unit.as_deref() != Some("×") {
                 let verb_next = told.contains(&previous);

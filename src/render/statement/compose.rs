@@ -186,6 +186,17 @@ impl<'e, 'w> Composer<'e, 'w> {
                 }
             }
         }
+        // "w/ platform team: PHI-safe serving env": who it was done with
+        // is not what was done; the role says it was shared.
+        if !has_lead && fragments.len() > 1 {
+            if let Some(Shape::Noun { words }) = rest.peek().map(|f| &f.shape) {
+                if words.starts_with("with ") {
+                    let words = words.clone();
+                    rest.next();
+                    self.leave_out(&words);
+                }
+            }
+        }
         if let Some(first) = if has_lead { None } else { rest.next() } {
             has_lead = match (&first.shape, rest.peek()) {
                 (Shape::Noun { words }, Some(next)) if self.is_topic(words) => {
@@ -240,10 +251,12 @@ impl<'e, 'w> Composer<'e, 'w> {
         // note's fragment ("Explicit taps as negatives."), left out rather
         // than told.
         let mut told: Vec<String> = Vec::with_capacity(text.len());
+        let count = text.len();
         for (at, sentence) in text.into_iter().enumerate() {
             // A fragment with a number keeps its fact ("Routing now
-            // automatic for 64% of tickets.").
-            if at == 0
+            // automatic for 64% of tickets."); the first sentence stays
+            // when nothing follows it.
+            if (at == 0 && count == 1)
                 || self.has_verb(&sentence)
                 || sentence.contains(|c: char| c.is_ascii_digit())
             {

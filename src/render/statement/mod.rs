@@ -1301,4 +1301,25 @@ mod tests {
         assert!(told.contains("38%"), "{told}");
         assert!(!told.contains("Explicit"), "{told}");
     }
+
+    #[test]
+    fn who_it_was_done_with_is_not_what_was_done() {
+        let told = statement(&win(
+            "w/ tomas: tapedeck online store redis->dragonfly for playlist feats",
+            None,
+            None,
+        ));
+        assert!(!told.contains("of the with"), "{told}");
+        assert!(told.contains("from Redis to"), "{told}");
+    }
+
+    #[test]
+    fn so_many_times_fewer_is_said_in_times() {
+        let told = statement(&win(
+            "icd-10 hierarchy embeddings: +0.015 pr-auc w/ 40x fewer cols",
+            None,
+            None,
+        ));
+        assert!(told.contains("40 times fewer"), "{told}");
+    }
 }
