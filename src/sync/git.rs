@@ -17,6 +17,16 @@ use anyhow::{anyhow, bail, Context, Result};
 /// The branch win syncs on, whatever the user's `init.defaultBranch`.
 pub const BRANCH: &str = "main";
 
+/// What git is told about every file of the sync folder, in
+/// `.git/info/attributes`, which takes precedence over any
+/// `.gitattributes`: the records are bytes, stored and checked out as
+/// written. A `.gitattributes` comes from the remote, so anyone who can
+/// push would otherwise choose how git rewrites them (line endings, a
+/// `working-tree-encoding` that re-encodes every record, a filter, a merge
+/// driver that joins two devices' files). `!` leaves an attribute that
+/// takes a value unspecified (git refuses `-working-tree-encoding`).
+const RECORD_ATTRIBUTES: &str = "# written by win: the records are bytes, whatever a .gitattributes says\n* -text -crlf !eol !working-tree-encoding !filter -ident -diff -merge\n";
+
 /// The oldest git whose behaviour win relies on (`merge --no-edit`,
 /// `-c` before the command, `clone` of an empty repository).
 const OLDEST: (u32, u32) = (2, 20);
@@ -158,7 +168,44 @@ impl Git {
         restrict_to_owner(&self.tree)?;
         self.run(&["init", "--quiet"])?;
         self.run(&["symbolic-ref", "HEAD", &format!("refs/heads/{BRANCH}")])?;
+        self.keep_records_as_written()?;
         Ok(())
+    }
+
+    /// Makes git keep every file of the sync folder as its bytes, whatever
+    /// a `.gitattributes` the remote holds says (see `RECORD_ATTRIBUTES`).
+    /// A sync folder that git filled without it (an older win, or a folder
+    /// whose file was removed) may hold files git rewrote as it checked
+    /// them out, which git takes for unchanged: they are all written again
+    /// from what the commit holds. Returns whether the file was written.
+    pub fn keep_records_as_written(&self) -> Result<bool> {
+        let info = self.tree.join(".git").join("info");
+        let path = info.join("attributes");
+        if std::fs::read(&path).is_ok_and(|found| found == RECORD_ATTRIBUTES.as_bytes()) {
+            return Ok(false);
+        }
+        super::crypt::create_private_dir(&info)?;
+        let partial = info.join("attributes.partial");
+        let mut file = super::crypt::private_file(&partial)?;
+        std::io::Write::write_all(&mut file, RECORD_ATTRIBUTES.as_bytes())
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        std::fs::rename(&partial, &path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        if self.has_commits()? {
+            // Without its index git rewrites every file, not only those
+            // whose size or time changed.
+            let index = self.tree.join(".git").join("index");
+            match std::fs::remove_file(&index) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => {
+                    return Err(err).with_context(|| format!("cannot remove {}", index.display()))
+                }
+            }
+            self.run(&["reset", "--quiet", "--hard", "HEAD"])?;
+        }
+        Ok(true)
     }
 
     /// Clones the remote into the sync folder (an empty remote is fine).
@@ -169,9 +216,11 @@ impl Git {
             .ok_or_else(|| anyhow!("the sync folder has no parent"))?;
         // The folder as a path, not as text: a journal in a folder whose
         // name is not UTF-8 must not be cloned into a lossily renamed one.
+        // Nothing is checked out before git is told to keep the records
+        // as bytes: the remote's .gitattributes would rewrite them.
         let output = self
             .command(parent)
-            .args(["clone", "--quiet", "--", remote])
+            .args(["clone", "--quiet", "--no-checkout", "--", remote])
             .arg(&self.tree)
             .output()
             .context("cannot run git clone")?;
@@ -184,6 +233,7 @@ impl Git {
         // git made the folder with the umask's mode; the records in it are
         // the journal's contents, for its owner only.
         restrict_to_owner(&self.tree)?;
+        self.keep_records_as_written()?;
         self.point_head_of(remote, parent)?;
         // The remote's HEAD may name another branch (or none, when the
         // remote is empty): win's branch is checked out whatever it says.
@@ -400,6 +450,7 @@ impl Git {
     /// Returns whether a commit was made.
     pub fn commit_all(&self, message: &str) -> Result<bool> {
         self.run(&["add", "--all"])?;
+        self.check_staged_as_written()?;
         let output = self.output(
             &self.tree,
             &["commit", "--quiet", "--no-verify", "-m", message],
@@ -413,6 +464,56 @@ impl Git {
             return Ok(false);
         }
         bail!("git commit failed: {}", last_words(&output))
+    }
+
+    /// Refuses to commit a file whose bytes git changed as it staged it
+    /// (an attribute or a setting `RECORD_ATTRIBUTES` did not overrule):
+    /// the other devices would get another file than this device wrote,
+    /// and this device would take it for its own. Nothing is staged then.
+    fn check_staged_as_written(&self) -> Result<()> {
+        let staged = self.run(&[
+            "diff",
+            "--cached",
+            "--name-only",
+            "--no-renames",
+            "--diff-filter=AM",
+            "-z",
+        ])?;
+        let paths: Vec<&str> = staged.split('\0').filter(|p| !p.is_empty()).collect();
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let mut args = vec!["ls-files", "--stage", "-z", "--"];
+        args.extend(&paths);
+        let listed = self.run(&args)?;
+        // Regular files only: git stores a link as its target's name.
+        let mut staged_ids = Vec::new();
+        for entry in listed.split('\0').filter(|entry| !entry.is_empty()) {
+            // "<mode> <id> <stage>\t<path>"
+            let Some((head, path)) = entry.split_once('\t') else {
+                continue;
+            };
+            let mut fields = head.split(' ');
+            if let (Some("100644" | "100755"), Some(id)) = (fields.next(), fields.next()) {
+                staged_ids.push((path.to_string(), id.to_string()));
+            }
+        }
+        if staged_ids.is_empty() {
+            return Ok(());
+        }
+        let mut args = vec!["hash-object", "--no-filters", "--"];
+        args.extend(staged_ids.iter().map(|(path, _)| path.as_str()));
+        let written = self.run(&args)?;
+        for ((path, staged), id) in staged_ids.iter().zip(written.lines()) {
+            if staged != id.trim() {
+                let _ = self.run(&["reset", "--quiet"]);
+                bail!(
+                    "git changed {path} as it committed it (a .gitattributes or a git setting rewrote its bytes), so the other devices would not get what this device wrote: nothing was committed or sent. See what git applies there: git -C {} check-attr --all -- {path}",
+                    self.tree.display()
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Fetches the remote's branch. `Err` when git could not reach it.

@@ -432,6 +432,7 @@ pub fn set_passphrase(
     let _lock = Lock::take(&paths.lock())?;
     let git = Git::find(&paths.tree, &state.device)?;
     git.clean_up_after_interruption()?;
+    git.keep_records_as_written()?;
     crypt::set_lockbox(
         tree.root(),
         &key,
@@ -466,6 +467,7 @@ pub fn run(
     let _lock = Lock::take(&paths.lock())?;
     check_tree(paths)?;
     let git = Git::find(&paths.tree, &state.device)?;
+    git.keep_records_as_written()?;
     let mut tree = open_tree(store, paths, &state)?;
     run_locked(store, paths, &git, &mut tree, &state.device, now, measure)
 }

@@ -58,6 +58,7 @@ mod sync_authenticity;
 mod sync_converge;
 mod sync_failures;
 mod sync_hardening;
+mod sync_hostile;
 mod sync_inputs;
 mod sync_kit;
 mod sync_merge;

@@ -1,0 +1,154 @@
+//! What someone who can push to the remote puts in the repository's own
+//! files (`.gitattributes`, `sync.json`, `keycheck.age`, a passphrase
+//! lockbox) neither changes the records git keeps, nor stops a device for
+//! good, nor is reported as fine.
+
+use crate::harness::Journal;
+use crate::sync_kit::{clone_of, export, git, joined, sync, texts, tree, wrapped_git, Remote};
+
+/// Attributes that would have git re-encode records as it checks them out
+/// and as it commits them (and join two devices' files in a merge).
+const HOSTILE_ATTRIBUTES: &str = "*.age text working-tree-encoding=UTF-16LE merge=union\nseq text working-tree-encoding=UTF-16LE\nbatches text working-tree-encoding=UTF-16LE\n";
+
+/// Two devices of an encrypted repository, each with a win, synced.
+fn two_devices(remote: &Remote) -> (Journal, Journal) {
+    let a = Journal::new();
+    a.add(&["renegotiated the storage contract"]);
+    a.ok(&[
+        "sync",
+        "init",
+        &remote.url(),
+        "--device",
+        "alpha",
+        "--encrypt",
+    ]);
+    let b = joined(remote, &a, "bravo");
+    b.add(&["mentored two new hires"]);
+    sync(&b);
+    sync(&a);
+    (a, b)
+}
+
+/// Replaces `file` of the remote's latest commit with `bytes`, as anyone
+/// who can push could. Through git's plumbing: nothing of the clone's
+/// work tree is hashed again under the attributes pushed.
+fn push_file(remote: &Remote, file: &str, bytes: &[u8]) {
+    let evil = clone_of(remote);
+    let clone = evil.path().join("evil");
+    let blob = evil.path().join("blob");
+    std::fs::write(&blob, bytes).unwrap();
+    let id = git(
+        &clone,
+        &["hash-object", "-w", "--no-filters", blob.to_str().unwrap()],
+    );
+    git(
+        &clone,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("100644,{},{file}", id.trim()),
+        ],
+    );
+    git(
+        &clone,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "by hand",
+        ],
+    );
+    git(&clone, &["push", "-q", "origin", "HEAD:main"]);
+}
+
+fn assert_converged(a: &Journal, b: &Journal, count: usize) {
+    assert_eq!(texts(a).len(), count, "{:?}", texts(a));
+    assert_eq!(export(a), export(b), "{:?} / {:?}", texts(a), texts(b));
+}
+
+#[test]
+fn a_gitattributes_pushed_to_the_remote_does_not_change_the_records() {
+    let remote = Remote::new();
+    let (a, b) = two_devices(&remote);
+    push_file(&remote, ".gitattributes", HOSTILE_ATTRIBUTES.as_bytes());
+    a.add(&["cut the build time in half"]);
+    b.add(&["ran the incident review"]);
+    let mut said = String::new();
+    for journal in [&a, &b, &a, &b] {
+        said.push_str(&sync(journal));
+    }
+    assert!(!said.contains("missing"), "{said}");
+    assert!(!said.contains("damaged"), "{said}");
+    assert_converged(&a, &b, 4);
+    // What the remote holds is what the devices wrote: a new machine reads it.
+    let c = joined(&remote, &a, "charlie");
+    assert_converged(&a, &c, 4);
+}
+
+#[test]
+fn a_sync_folder_git_filled_under_hostile_attributes_is_written_again_as_committed() {
+    let remote = Remote::new();
+    let (a, b) = two_devices(&remote);
+    push_file(&remote, ".gitattributes", HOSTILE_ATTRIBUTES.as_bytes());
+    a.add(&["cut the build time in half"]);
+    sync(&a);
+    // bravo's sync folder as a win that obeyed the remote's attributes left
+    // it: a's new batch checked out re-encoded, and taken for unchanged.
+    let folder = tree(&b);
+    let _ = std::fs::remove_file(folder.join(".git/info/attributes"));
+    git(&folder, &["fetch", "-q", "origin"]);
+    git(
+        &folder,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "merge",
+            "-q",
+            "--no-edit",
+            "origin/main",
+        ],
+    );
+    git(&folder, &["update-ref", "refs/win/synced", "origin/main"]);
+    let said = sync(&b);
+    assert!(!said.contains("damaged"), "{said}");
+    assert!(!said.contains("missing"), "{said}");
+    assert_converged(&a, &b, 3);
+    let attributes = std::fs::read_to_string(folder.join(".git/info/attributes")).unwrap();
+    assert!(attributes.contains("-text"), "{attributes}");
+}
+
+#[test]
+fn a_sync_whose_commit_git_rewrote_is_not_reported_synced() {
+    let remote = Remote::new();
+    let (a, b) = two_devices(&remote);
+    // An encoding every byte converts from, so that git commits what it
+    // changed without a word.
+    push_file(
+        &remote,
+        ".gitattributes",
+        b"*.age working-tree-encoding=IBM037\n",
+    );
+    sync(&a);
+    // A git that obeys the remote's attributes whatever win tells it.
+    let (_dir, path) =
+        wrapped_git(|real| format!("#!/bin/sh\nrm -f .git/info/attributes\nexec {real} \"$@\"\n"));
+    a.add(&["cut the build time in half"]);
+    let output = a
+        .test()
+        .args(["sync"])
+        .env("PATH", &path)
+        .fails()
+        .stderr_contains("git changed devices/")
+        .run();
+    assert!(!output.stderr.contains("synced"), "{}", output.stderr);
+    // With git as it is, the held change goes out whole.
+    sync(&a);
+    sync(&b);
+    assert_converged(&a, &b, 3);
+}
