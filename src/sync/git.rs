@@ -310,6 +310,39 @@ impl Git {
             .then(|| String::from_utf8_lossy(&output.stdout).into_owned()))
     }
 
+    /// A small file of the repository as `revision` holds it, checked
+    /// before it is taken in: `None` when the commit has none; an error
+    /// when it is a link, a folder or larger than `limit` bytes.
+    pub fn small_file_at(&self, revision: &str, path: &str, limit: u64) -> Result<Option<Vec<u8>>> {
+        let listed = self.run(&["ls-tree", "-z", revision, "--", path])?;
+        let Some((head, _)) = listed
+            .split('\0')
+            .find(|entry| !entry.is_empty())
+            .and_then(|entry| entry.split_once('\t'))
+        else {
+            return Ok(None);
+        };
+        let mut fields = head.split(' ');
+        let (mode, id) = (fields.next().unwrap_or(""), fields.nth(1).unwrap_or(""));
+        match mode {
+            "100644" | "100755" => {}
+            "120000" => bail!("it is a symbolic link, not a regular file"),
+            "040000" => bail!("it is a folder, not a regular file"),
+            _ => bail!("it is not a regular file"),
+        }
+        let size: u64 = self
+            .run(&["cat-file", "-s", id])?
+            .parse()
+            .with_context(|| format!("cannot read the size of {path}"))?;
+        if size > limit {
+            bail!(
+                "it is larger than the limit of {}",
+                crate::domain::limits::size(limit)
+            );
+        }
+        self.content(id)
+    }
+
     /// After a clone: `Some(a few of its files)` when the remote has
     /// commits on any branch (so it is not empty), `None` when it has none.
     pub fn foreign_history(&self) -> Result<Option<String>> {

@@ -385,7 +385,9 @@ fn join_key(
 /// folder, say) gets it back from the repository's passphrase lockbox
 /// before it syncs. Returns whether a key was unlocked and saved.
 pub fn unlock_missing_key(paths: &Paths, passphrases: &mut dyn Passphrases) -> Result<bool> {
-    if !Tree::exists(&paths.tree)? || crypt::load(&paths.key)?.is_some() {
+    // The key first: a sync folder whose manifest does not read is for
+    // `run` to repair, not an error here.
+    if crypt::load(&paths.key)?.is_some() || !Tree::exists(&paths.tree)? {
         return Ok(false);
     }
     let tree = Tree::open(&paths.tree)?;
@@ -468,6 +470,7 @@ pub fn run(
     check_tree(paths)?;
     let git = Git::find(&paths.tree, &state.device)?;
     git.keep_records_as_written()?;
+    take_remote_repair(&git, paths, &state)?;
     let mut tree = open_tree(store, paths, &state)?;
     run_locked(store, paths, &git, &mut tree, &state.device, now, measure)
 }
@@ -1027,10 +1030,7 @@ fn exchange(
             if refs.synced.as_ref() != Some(theirs) && head.as_ref() != Some(theirs) {
                 // What the remote says is checked before it is merged: a
                 // manifest that turns encryption off never gets in.
-                tree::check_fetched_manifest(
-                    git.file_at(theirs, "sync.json")?.as_deref(),
-                    encrypted,
-                )?;
+                check_fetched(git, theirs, encrypted, key)?;
                 let conflicts = git.merge(theirs, head.is_some())?;
                 if !conflicts.is_empty() {
                     settle_conflicts(git, tree, device, key, &conflicts, damaged)?;
@@ -1067,6 +1067,93 @@ fn exchange(
         ),
         None => format!("other devices kept pushing first ({PUSH_ATTEMPTS} attempts)"),
     }))
+}
+
+/// The remote's `sync.json` and key check, as its commit `theirs` holds
+/// them, checked before anything of it is merged: a manifest that turns
+/// encryption off never gets in, and neither does a file this device
+/// would refuse to read once merged (a link, a folder, one too large, a
+/// key check its key cannot open), which would stop every later sync,
+/// the one that would bring the repair too.
+fn check_fetched(git: &Git, theirs: &str, encrypted: bool, key: Option<&Key>) -> Result<()> {
+    let small = |name: &str| {
+        git.small_file_at(theirs, name, crate::domain::limits::SYNC_SMALL_BYTES)
+            .map_err(|err| refused_remote_file(git, name, &format!("{err:#}")))
+    };
+    let manifest = small("sync.json")?;
+    tree::check_fetched_manifest(
+        manifest.as_deref().map(String::from_utf8_lossy).as_deref(),
+        encrypted,
+    )?;
+    if encrypted {
+        let why = match (small("keycheck.age")?, key) {
+            (None, _) => Some("the remote's latest commit has none"),
+            (Some(check), Some(key)) if !key.opens_key_check(&String::from_utf8_lossy(&check)) => {
+                Some("this device's sync key cannot open it (it was made with another key)")
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            return Err(refused_remote_file(git, "keycheck.age", why));
+        }
+    }
+    Ok(())
+}
+
+/// The remote's `name` is refused (`why`): how to put it back.
+fn refused_remote_file(git: &Git, name: &str, why: &str) -> anyhow::Error {
+    anyhow!(
+        "the remote's {name} was not taken in: {why}. Someone who can push changed it; nothing was sent or received. Put it back as this device holds it: in a clone of the remote, copy {} over it, commit and push; the next win sync then takes the repaired file",
+        git.tree().join(name).display()
+    )
+}
+
+/// A sync folder whose `sync.json` or key check does not read (an older
+/// win merged one that someone pushed, before it checked them) would
+/// refuse every sync, the ones that would bring the remote's repair too:
+/// once the remote's files are right again, its commit is merged first.
+/// Otherwise the error names the remote's file and how to put it back.
+fn take_remote_repair(git: &Git, paths: &Paths, state: &SyncDevice) -> Result<()> {
+    let key_check = paths.tree.join("keycheck.age");
+    let refused = match Tree::open(&paths.tree) {
+        Err(err) => err,
+        Ok(tree) if tree.encrypted || state.encrypted == Some(true) => {
+            match crate::input::read_pulled(
+                "the sync repository's key check",
+                &key_check,
+                crate::domain::limits::SYNC_SMALL_BYTES,
+            ) {
+                Err(err) => err,
+                Ok(_) => return Ok(()),
+            }
+        }
+        Ok(_) => return Ok(()),
+    };
+    if git.remote_url()?.is_none() || git.fetch().is_err() {
+        return Err(refused);
+    }
+    let refs = git.refs(SYNCED_REF)?;
+    let Some(theirs) = refs.theirs else {
+        return Err(refused);
+    };
+    if let Some(synced) = &refs.synced {
+        if *synced != theirs && !git.is_ancestor(synced, &theirs)? {
+            return Err(refused);
+        }
+    }
+    let encrypted = state
+        .encrypted
+        .unwrap_or_else(|| std::fs::symlink_metadata(&key_check).is_ok());
+    let key = crypt::load(&paths.key)?;
+    check_fetched(git, &theirs, encrypted, key.as_ref())?;
+    if paths.tree.join(".git").join(UNFINISHED).exists() {
+        git.clean_up_after_interruption()?;
+    }
+    if !git.merge(&theirs, refs.head.is_some())?.is_empty() {
+        let _ = git.abort_merge();
+        return Err(refused);
+    }
+    Ok(())
 }
 
 /// A merge conflicts only where someone else wrote in this device's

@@ -4,7 +4,9 @@
 //! good, nor is reported as fine.
 
 use crate::harness::Journal;
-use crate::sync_kit::{clone_of, export, git, joined, sync, texts, tree, wrapped_git, Remote};
+use crate::sync_kit::{
+    clone_of, export, git, joined, push_all, sync, texts, tree, wrapped_git, Remote,
+};
 
 /// Attributes that would have git re-encode records as it checks them out
 /// and as it commits them (and join two devices' files in a merge).
@@ -151,4 +153,92 @@ fn a_sync_whose_commit_git_rewrote_is_not_reported_synced() {
     sync(&a);
     sync(&b);
     assert_converged(&a, &b, 3);
+}
+
+/// An oversized `sync.json` (valid, padded), an oversized key check, and a
+/// key check replaced by a link to `/dev/zero`: each refused before it is
+/// merged, by name, and the device syncs again by itself once the remote
+/// is repaired.
+#[test]
+fn an_oversized_or_linked_manifest_is_refused_before_merging_and_the_repair_is_taken() {
+    let padded = format!(
+        "{{\"format\": 2, \"encrypted\": true{}}}\n",
+        " ".repeat(100_000)
+    );
+    let cases: [(&str, &str, Option<&[u8]>); 3] = [
+        (
+            "sync.json",
+            "larger than the limit",
+            Some(padded.as_bytes()),
+        ),
+        (
+            "keycheck.age",
+            "larger than the limit",
+            Some(&[b'A'; 100_000]),
+        ),
+        ("keycheck.age", "symbolic link", None),
+    ];
+    for (file, why, bytes) in cases {
+        let remote = Remote::new();
+        let (a, b) = two_devices(&remote);
+        let evil = clone_of(&remote);
+        let clone = evil.path().join("evil");
+        let original = std::fs::read(clone.join(file)).unwrap();
+        std::fs::remove_file(clone.join(file)).unwrap();
+        match bytes {
+            Some(bytes) => std::fs::write(clone.join(file), bytes).unwrap(),
+            None => std::os::unix::fs::symlink("/dev/zero", clone.join(file)).unwrap(),
+        }
+        push_all(&clone);
+        a.add(&["cut the build time in half"]);
+        let refused = a
+            .test()
+            .args(["sync"])
+            .fails()
+            .stderr_contains(format!("the remote's {file} was not taken in"))
+            .stderr_contains(why)
+            .stderr_contains("commit and push")
+            .run();
+        assert!(!refused.stderr.contains("synced"), "{}", refused.stderr);
+        let kept = std::fs::symlink_metadata(tree(&a).join(file)).unwrap();
+        assert!(kept.is_file() && kept.len() < 1000, "{file}: {why}");
+        // The remote is repaired by a new commit: a takes it by itself.
+        std::fs::remove_file(clone.join(file)).unwrap();
+        std::fs::write(clone.join(file), &original).unwrap();
+        git(&clone, &["pull", "-q", "--no-rebase", "origin", "main"]);
+        push_all(&clone);
+        sync(&a);
+        sync(&b);
+        assert_converged(&a, &b, 3);
+    }
+}
+
+/// A sync folder that an older win let an oversized manifest into (it
+/// merged before it checked sizes) syncs again once the remote is repaired.
+#[test]
+fn a_device_an_oversized_manifest_got_into_recovers_once_the_remote_is_repaired() {
+    let remote = Remote::new();
+    let (a, b) = two_devices(&remote);
+    let folder = tree(&a);
+    let manifest = std::fs::read(folder.join("sync.json")).unwrap();
+    let padded = format!(
+        "{{\"format\": 2, \"encrypted\": true{}}}\n",
+        " ".repeat(100_000)
+    );
+    // As the older win did: merged and pushed it with the device's commit.
+    push_file(&remote, "sync.json", padded.as_bytes());
+    git(&folder, &["fetch", "-q", "origin"]);
+    git(&folder, &["merge", "-q", "--ff-only", "origin/main"]);
+    git(&folder, &["update-ref", "refs/win/synced", "origin/main"]);
+    a.test()
+        .args(["sync"])
+        .fails()
+        .stderr_contains("sync.json was not taken in")
+        .run();
+    push_file(&remote, "sync.json", &manifest);
+    a.add(&["cut the build time in half"]);
+    sync(&a);
+    sync(&b);
+    assert_converged(&a, &b, 3);
+    assert_eq!(std::fs::read(folder.join("sync.json")).unwrap(), manifest);
 }
