@@ -73,6 +73,11 @@ pub(super) fn tell(report: &Report) -> Result<()> {
     for missing in &report.missing {
         output::note(&format!("win: {}", missing_line(missing)));
     }
+    for (lockbox, why) in &report.unusable_lockboxes {
+        output::note(&format!(
+            "win: the passphrase lockbox {lockbox} cannot be used ({why}): a new device cannot join with the passphrase; lock the key again with win sync key passphrase"
+        ));
+    }
     let replayed = &report.replayed;
     let sent = if report.published == 0 && !report.sent_earlier.is_empty() {
         format!(

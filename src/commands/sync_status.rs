@@ -44,15 +44,20 @@ pub fn run(app: &App) -> Result<()> {
         )?;
     }
     if status.encrypted {
-        writeln!(
-            out,
-            "passphrase:  {}",
-            if status.passphrase {
-                "on (the repository holds the key locked with it)"
-            } else {
-                "off (win sync key passphrase sets one)"
-            }
-        )?;
+        let line = if status.passphrase {
+            "on (the repository holds the key locked with it)"
+        } else if status.lockboxes == 0 {
+            "off (win sync key passphrase sets one)"
+        } else {
+            "unusable: the repository holds no lockbox a passphrase can open, so a new device cannot join with the passphrase (lock the key again: win sync key passphrase, then win sync)"
+        };
+        writeln!(out, "passphrase:  {line}")?;
+        for (lockbox, why) in &status.unusable_lockboxes {
+            writeln!(
+                out,
+                "warning:     the passphrase lockbox {lockbox} cannot be used: {why}"
+            )?;
+        }
     }
     writeln!(out, "sync folder: {}", status.tree.display())?;
     writeln!(

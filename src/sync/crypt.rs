@@ -305,6 +305,46 @@ pub fn lockboxes(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
+/// Whether a lockbox file is one, without its passphrase: a line of
+/// base64 holding an age file sealed to a passphrase. Cheap (no scrypt,
+/// no decryption), for `win sync status`; the error says what is wrong.
+pub fn check_lockbox(path: &Path) -> Result<()> {
+    let line = crate::input::read_pulled_text(
+        "the passphrase lockbox",
+        path,
+        crate::domain::limits::SYNC_SMALL_BYTES,
+    )?
+    .ok_or_else(|| anyhow!("it is gone"))?;
+    let sealed = base64::engine::general_purpose::STANDARD
+        .decode(line.trim())
+        .map_err(|_| {
+            anyhow!("it is not a lockbox (damaged, or replaced by someone who can push)")
+        })?;
+    let decryptor = age::Decryptor::new(&sealed[..]).map_err(|_| {
+        anyhow!("it is not a lockbox (damaged, or replaced by someone who can push)")
+    })?;
+    if !decryptor.is_scrypt() {
+        bail!("it is not locked with a passphrase (replaced by someone who can push)");
+    }
+    Ok(())
+}
+
+/// The repository's lockboxes that cannot be used (see `check_lockbox`),
+/// by name in the repository, each with why; and how many it holds.
+pub fn unusable_lockboxes(root: &Path) -> Result<(Vec<(String, String)>, usize)> {
+    let lockboxes = lockboxes(root)?;
+    let unusable = lockboxes
+        .iter()
+        .filter_map(|path| {
+            let name = path.strip_prefix(root).unwrap_or(path);
+            check_lockbox(path)
+                .err()
+                .map(|err| (name.display().to_string(), format!("{err:#}")))
+        })
+        .collect();
+    Ok((unusable, lockboxes.len()))
+}
+
 /// Replaces the repository's lockboxes with one for `passphrase` (or
 /// removes them all for `None`). Returns how many were removed.
 pub fn set_lockbox(
@@ -497,6 +537,29 @@ mod tests {
         assert!(Key::unlock(&key.seal(b"x").unwrap(), &right)
             .unwrap()
             .is_none());
+    }
+
+    #[test]
+    fn a_lockbox_is_told_from_what_is_not_one_without_its_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Key::generate();
+        let file = dir.path().join("box.age");
+        std::fs::write(
+            &file,
+            quick_lock(&key, "correct horse battery staple") + "\n",
+        )
+        .unwrap();
+        assert!(check_lockbox(&file).is_ok());
+        // Sealed to a key, not a passphrase; not an age file; not base64.
+        for (text, why) in [
+            (key.seal(b"x").unwrap(), "not locked with a passphrase"),
+            ("Z2FyYmFnZQ==".to_string(), "not a lockbox"),
+            ("garbage !".to_string(), "not a lockbox"),
+        ] {
+            std::fs::write(&file, text + "\n").unwrap();
+            let err = format!("{:#}", check_lockbox(&file).unwrap_err());
+            assert!(err.contains(why), "{err}");
+        }
     }
 
     #[test]

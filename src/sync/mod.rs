@@ -88,6 +88,10 @@ pub struct Report {
     /// Other devices whose records the repository lacks, said at every
     /// sync until they send them again.
     pub missing: Vec<Missing>,
+    /// The repository's passphrase lockboxes, each with why it cannot be
+    /// used, when none can: said at every sync until the key is locked
+    /// again.
+    pub unusable_lockboxes: Vec<(String, String)>,
 }
 
 /// Records of another device that this device cannot get: the device's
@@ -135,8 +139,14 @@ pub struct Status {
     pub encrypted: bool,
     /// Whether the repository's manifest says otherwise (sync refuses it).
     pub manifest_differs: bool,
-    /// Whether the repository holds the key locked with a passphrase.
+    /// Whether the repository holds the key locked with a passphrase, in
+    /// a lockbox that can be used.
     pub passphrase: bool,
+    /// How many passphrase lockboxes the repository holds.
+    pub lockboxes: usize,
+    /// Its lockboxes that cannot be used, each with why (a new device
+    /// cannot join with the passphrase through them).
+    pub unusable_lockboxes: Vec<(String, String)>,
     /// Whether this device holds the key (when encrypted).
     pub has_key: bool,
     pub key: PathBuf,
@@ -617,6 +627,14 @@ fn run_locked(
         if report.unreachable.is_none() {
             // The merge may have brought a key check this key cannot open.
             tree.check_key(key.as_ref())?;
+        }
+    }
+    if tree.encrypted {
+        // Said only when none can be used: junk beside a good lockbox does
+        // not stop a new device (status names it).
+        let (unusable, lockboxes) = crypt::unusable_lockboxes(tree.root())?;
+        if unusable.len() == lockboxes {
+            report.unusable_lockboxes = unusable;
         }
     }
 
@@ -1252,11 +1270,18 @@ pub fn status(store: &Store, paths: &Paths) -> Result<Status> {
         .iter()
         .filter_map(|peer| Missing::of(&tree, peer))
         .collect();
+    let (unusable_lockboxes, lockboxes) = if encrypted {
+        crypt::unusable_lockboxes(tree.root())?
+    } else {
+        (Vec::new(), 0)
+    };
     Ok(Status {
         remote,
         encrypted,
         manifest_differs: encrypted != tree.encrypted,
-        passphrase: encrypted && !crypt::lockboxes(tree.root())?.is_empty(),
+        passphrase: lockboxes > unusable_lockboxes.len(),
+        lockboxes,
+        unusable_lockboxes,
         has_key: crypt::load(&paths.key)?.is_some(),
         key: paths.key.clone(),
         last_sync: state.last_sync,

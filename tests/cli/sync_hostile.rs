@@ -3,6 +3,8 @@
 //! lockbox) neither changes the records git keeps, nor stops a device for
 //! good, nor is reported as fine.
 
+use std::path::Path;
+
 use crate::harness::Journal;
 use crate::sync_kit::{
     clone_of, export, git, joined, push_all, sync, texts, tree, wrapped_git, Remote,
@@ -241,4 +243,57 @@ fn a_device_an_oversized_manifest_got_into_recovers_once_the_remote_is_repaired(
     sync(&b);
     assert_converged(&a, &b, 3);
     assert_eq!(std::fs::read(folder.join("sync.json")).unwrap(), manifest);
+}
+
+fn lockbox_files(root: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(root.join("passphrase"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect()
+}
+
+#[test]
+fn status_says_when_the_passphrase_lockbox_cannot_be_used() {
+    let remote = Remote::new();
+    let a = Journal::new();
+    a.add(&["renegotiated the storage contract"]);
+    a.test()
+        .args([
+            "sync",
+            "init",
+            &remote.url(),
+            "--device",
+            "alpha",
+            "--passphrase-file",
+            "-",
+        ])
+        .stdin("correct horse battery staple\n")
+        .run();
+    a.test()
+        .args(["sync", "status"])
+        .stdout_contains("passphrase:  on")
+        .run();
+    let evil = clone_of(&remote);
+    let clone = evil.path().join("evil");
+    for lockbox in lockbox_files(&clone) {
+        std::fs::write(lockbox, "garbage\n").unwrap();
+    }
+    push_all(&clone);
+    let said = sync(&a);
+    assert!(said.contains("win sync key passphrase"), "{said}");
+    let status = a.ok(&["sync", "status"]);
+    assert!(!status.contains("passphrase:  on"), "{status}");
+    assert!(status.contains("passphrase:  unusable"), "{status}");
+    assert!(status.contains("win sync key passphrase"), "{status}");
+    assert!(status.contains("not a lockbox"), "{status}");
+    // The command status names puts a lockbox back.
+    a.test()
+        .args(["sync", "key", "passphrase", "--passphrase-file", "-"])
+        .stdin("correct horse battery staple\n")
+        .run();
+    let said = sync(&a);
+    assert!(!said.contains("lockbox"), "{said}");
+    let status = a.ok(&["sync", "status"]);
+    assert!(status.contains("passphrase:  on"), "{status}");
+    assert!(!status.contains("warning"), "{status}");
 }
