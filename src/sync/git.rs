@@ -172,6 +172,39 @@ impl Git {
         Ok(())
     }
 
+    /// Whether git is told to keep every file as its bytes already.
+    pub fn keeps_records_as_written(&self) -> bool {
+        let path = self.tree.join(".git").join("info").join("attributes");
+        std::fs::read(path).is_ok_and(|found| found == RECORD_ATTRIBUTES.as_bytes())
+    }
+
+    /// The files under `folder` whose bytes in the work tree are not what
+    /// the commit checked out holds, each with the id of its bytes (stored
+    /// in git, for `content`) and the id committed: what git rewrote as it
+    /// committed them, before it was told not to. Read before
+    /// `keep_records_as_written` writes the work tree again.
+    pub fn changed_since_committed(&self, folder: &str) -> Result<Vec<(String, String, String)>> {
+        let committed: Vec<(String, String)> = self
+            .files_under(folder)?
+            .into_iter()
+            .filter(|(path, _)| {
+                std::fs::symlink_metadata(self.tree.join(path)).is_ok_and(|found| found.is_file())
+            })
+            .collect();
+        if committed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut args = vec!["hash-object", "-w", "--no-filters", "--"];
+        args.extend(committed.iter().map(|(path, _)| path.as_str()));
+        let written = self.run(&args)?;
+        Ok(committed
+            .into_iter()
+            .zip(written.lines())
+            .filter(|((_, id), written)| id != written.trim())
+            .map(|((path, id), written)| (path, written.trim().to_string(), id))
+            .collect())
+    }
+
     /// Makes git keep every file of the sync folder as its bytes, whatever
     /// a `.gitattributes` the remote holds says (see `RECORD_ATTRIBUTES`).
     /// A sync folder that git filled without it (an older win, or a folder
@@ -179,11 +212,11 @@ impl Git {
     /// them out, which git takes for unchanged: they are all written again
     /// from what the commit holds. Returns whether the file was written.
     pub fn keep_records_as_written(&self) -> Result<bool> {
-        let info = self.tree.join(".git").join("info");
-        let path = info.join("attributes");
-        if std::fs::read(&path).is_ok_and(|found| found == RECORD_ATTRIBUTES.as_bytes()) {
+        if self.keeps_records_as_written() {
             return Ok(false);
         }
+        let info = self.tree.join(".git").join("info");
+        let path = info.join("attributes");
         super::crypt::create_private_dir(&info)?;
         let partial = info.join("attributes.partial");
         let mut file = super::crypt::private_file(&partial)?;

@@ -479,10 +479,57 @@ pub fn run(
     let _lock = Lock::take(&paths.lock())?;
     check_tree(paths)?;
     let git = Git::find(&paths.tree, &state.device)?;
+    let rewritten = if git.keeps_records_as_written() {
+        Vec::new()
+    } else {
+        git.changed_since_committed(&format!("devices/{}/", state.device))?
+    };
     git.keep_records_as_written()?;
     take_remote_repair(&git, paths, &state)?;
     let mut tree = open_tree(store, paths, &state)?;
+    if !rewritten.is_empty() {
+        take_back_own_files(store, paths, &git, &tree, &state.device, &rewritten)?;
+    }
     run_locked(store, paths, &git, &mut tree, &state.device, now, measure)
+}
+
+/// This device's batch files that git committed other than this device
+/// wrote them (under a `.gitattributes` from the remote, before win
+/// overruled it; `rewritten`: each with the id of what the work tree held
+/// and the id committed). What this device wrote was still in its work
+/// tree: where that reads whole and what was committed does not, it is
+/// noted as this device's own, so that `send_again` finds the file changed
+/// on the remote and sends its records again.
+fn take_back_own_files(
+    store: &mut Store,
+    paths: &Paths,
+    git: &Git,
+    tree: &Tree,
+    device: &str,
+    rewritten: &[(String, String, String)],
+) -> Result<()> {
+    let key = crypt::load(&paths.key)?;
+    let vouches = tree.vouches(key.as_ref())?;
+    let mut noted = Vec::new();
+    for (file, written, committed) in rewritten {
+        if !(file.ends_with(".age") || file.ends_with(".jsonl")) {
+            continue;
+        }
+        let (Some(ours), Some(theirs)) = (git.content(written)?, git.content(committed)?) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        let whole = tree
+            .read_batch(device, &ours, key.as_ref(), &vouches, &mut found)
+            .is_none();
+        let damaged = tree
+            .read_batch(device, &theirs, key.as_ref(), &vouches, &mut Vec::new())
+            .is_some();
+        if whole && !found.is_empty() && damaged {
+            noted.push((file.clone(), written.clone()));
+        }
+    }
+    store.note_own_files(&noted, &[])
 }
 
 /// The sync folder's tree, encrypted or not as the journal says. A journal

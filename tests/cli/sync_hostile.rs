@@ -297,3 +297,72 @@ fn status_says_when_the_passphrase_lockbox_cannot_be_used() {
     assert!(status.contains("passphrase:  on"), "{status}");
     assert!(!status.contains("warning"), "{status}");
 }
+
+/// A device whose older win committed its own batch under a hostile
+/// `.gitattributes`: git stored other bytes than the device wrote, and the
+/// journal noted what git stored as the device's own, so nothing told it
+/// the others could not read it. Its work tree still held what it wrote:
+/// the next sync sends those records again, and the devices converge.
+#[test]
+fn records_an_older_win_let_git_rewrite_are_sent_again() {
+    let remote = Remote::new();
+    let (a, b) = two_devices(&remote);
+    push_file(
+        &remote,
+        ".gitattributes",
+        b"*.age working-tree-encoding=IBM037\n",
+    );
+    sync(&a);
+    sync(&b);
+    a.add(&["cut the build time in half"]);
+    sync(&a);
+    // As the older win left alpha's sync folder: its last batch committed
+    // re-encoded, pushed, and noted as alpha's own as git stored it.
+    let folder = tree(&a);
+    std::fs::remove_file(folder.join(".git/info/attributes")).unwrap();
+    let file = git(
+        &folder,
+        &[
+            "log",
+            "-1",
+            "--name-only",
+            "--format=",
+            "--",
+            "devices/alpha",
+        ],
+    )
+    .lines()
+    .find(|line| line.ends_with(".age"))
+    .unwrap()
+    .to_string();
+    git(&folder, &["rm", "-q", "--cached", &file]);
+    git(&folder, &["add", &file]);
+    git(
+        &folder,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "alpha: 1 changes",
+        ],
+    );
+    git(&folder, &["push", "-q", "origin", "HEAD:main"]);
+    git(&folder, &["update-ref", "refs/win/synced", "HEAD"]);
+    let stored = git(&folder, &["rev-parse", &format!("HEAD:{file}")]);
+    let journal = rusqlite::Connection::open(a.db()).unwrap();
+    let changed = journal
+        .execute(
+            "UPDATE sync_batches SET blob = ?1 WHERE file = ?2",
+            [stored.trim(), file.as_str()],
+        )
+        .unwrap();
+    assert_eq!(changed, 1, "{file}");
+    drop(journal);
+    let said = sync(&a);
+    assert!(said.contains("sent again"), "{said}");
+    sync(&b);
+    assert_converged(&a, &b, 3);
+}
