@@ -14,8 +14,6 @@ const DETERMINERS: &[&str] = &[
     "every", "each", "both", "some", "it",
 ];
 
-/// Words that qualify an amount ("about 40%", "under 30 seconds"): they
-/// travel with it into whatever phrase tells the change.
 /// A negated verb that opens a part with no subject ("didn't beat the
 /// baseline"): the work is its subject.
 pub(super) const NEGATED: &[&str] = &[
@@ -39,6 +37,8 @@ pub(super) const FINITE: &[&str] = &[
     "drove", "meant", "reached", "saved", "plan", "runs", "run", "works", "owns", "wants", "likes",
     "asked", "thinks", "knows", "moved", "stayed", "stays", "let", "helps", "means",
 ];
+/// Words that qualify an amount ("about 40%", "under 30 seconds"): they
+/// travel with it into whatever phrase tells the change.
 pub(super) const QUALIFIERS: &[&str] = &[
     "about",
     "approximately",

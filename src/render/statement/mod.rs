@@ -1322,4 +1322,10 @@ mod tests {
         ));
         assert!(told.contains("40 times fewer"), "{told}");
     }
+
+    #[test]
+    fn a_bare_thing_after_a_verb_gets_its_article() {
+        let told = statement(&win("ran dbt macros session for analysts", None, None));
+        assert!(told.starts_with("I ran the dbt macros session"), "{told}");
+    }
 }
