@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+pub mod article;
 mod shape;
 mod spell;
 
@@ -470,29 +471,9 @@ fn is_quantity(word: &str) -> bool {
 }
 
 /// "the null rate", "recall@50", "false positives": a metric's name with
-/// the article English wants before it.
+/// the article English wants before it (see `article`).
 pub fn with_the(label: &str) -> String {
-    let words: Vec<&str> = label.split(' ').filter(|w| !w.is_empty()).collect();
-    let Some(first) = words.first() else {
-        return String::new();
-    };
-    let last = words.last().copied().unwrap_or_default();
-    let plural = last.ends_with('s') && !last.ends_with("ss") && !last.ends_with("us");
-    let lower = first.to_lowercase();
-    let determined = DETERMINERS.contains(&lower.as_str())
-        || matches!(
-            lower.as_str(),
-            "all" | "both" | "some" | "it" | "them" | "about"
-        )
-        || first.starts_with(|c: char| c.is_ascii_digit() || c == '$')
-        || first.ends_with("'s");
-    // A capitalised first word that is not an acronym is a name ("Triton serving").
-    let name = first.chars().next().is_some_and(char::is_uppercase)
-        && first.chars().skip(1).any(char::is_lowercase);
-    if words.len() == 1 || plural || determined || name {
-        return label.to_string();
-    }
-    format!("the {label}")
+    article::with_article(label, article::Naming::Label)
 }
 
 /// Unit words that are plural after a number other than one.

@@ -4,10 +4,8 @@
 
 use crate::domain::metric::{format_money, format_number};
 
-pub(super) const PREPOSITIONS: &[&str] = &[
-    "for", "of", "on", "in", "to", "from", "with", "at", "across", "by", "into", "over", "via",
-    "using", "and", "under", "without", "off", "onto", "through", "per",
-];
+pub(super) use crate::analyze::note::article::PREPOSITIONS;
+use crate::analyze::note::article::{self, Naming};
 
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "our", "my", "their", "its", "this", "that", "these", "those", "all",
@@ -56,41 +54,9 @@ pub(super) const QUALIFIERS: &[&str] = &[
 ];
 
 /// A noun phrase with the article it needs: "the drift monitor for …",
-/// "a new feature set", "dbt models", "ranker v4".
+/// "a new feature set", "dbt models", "ranker v4" (see `note::article`).
 pub(super) fn with_article(words: &str) -> String {
-    let list: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
-    let Some(first) = list.first() else {
-        return String::new();
-    };
-    let lower = first.to_lowercase();
-    if DETERMINERS.contains(&lower.as_str())
-        || first
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || c == '$')
-        || lower == "about"
-        || first.ends_with("'s")
-    {
-        return words.to_string();
-    }
-    let head_end = list
-        .iter()
-        .position(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()))
-        .unwrap_or(list.len());
-    let head = list[..head_end].last().copied().unwrap_or(first);
-    // "ranker v4" is a name; "the v3 ranking model" is not.
-    let versioned = {
-        let w = head.to_lowercase();
-        w.len() > 1 && w.starts_with('v') && w[1..].chars().all(|c| c.is_ascii_digit() || c == '.')
-    };
-    let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us");
-    if versioned || plural || first.chars().skip(1).any(char::is_uppercase) {
-        return words.to_string();
-    }
-    if lower == "new" {
-        return format!("a {words}");
-    }
-    format!("the {words}")
+    article::with_article(words, Naming::Thing)
 }
 
 /// "a" or "an" before a label, by how it sounds: "an F1", "a top-5 accuracy".
