@@ -1,7 +1,8 @@
 //! The article a noun phrase takes: the one place that decides between
 //! "the", "a" and none, for a metric's label ("the null rate",
 //! "recall@50") and for a thing a statement names ("the drift monitor
-//! for …", "a new feature set", "dbt models", "ranker v4").
+//! for …", "a new feature set", "dbt models", "ranker v4"), and between
+//! "a" and "an" by how a word sounds.
 
 /// What the words name, which changes when they go bare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +71,37 @@ pub fn with_article(words: &str, naming: Naming) -> String {
         }
     }
     format!("the {words}")
+}
+
+/// "a" or "an" before a label, by how it sounds: "an F1", "a top-5 accuracy".
+pub fn indefinite(label: &str) -> &'static str {
+    let Some(first) = label.chars().next() else {
+        return "a";
+    };
+    let word = label.split(' ').next().unwrap_or("");
+    // "an 8-week backtest", "an 11-day test", "an 18-month plan".
+    if first.is_ascii_digit() {
+        let digits: String = word.chars().take_while(char::is_ascii_digit).collect();
+        let eight = digits.starts_with('8');
+        let eleven = matches!(digits.len(), 2 | 5 | 8)
+            && digits.starts_with("1")
+            && matches!(&digits[..2], "11" | "18");
+        return if eight || eleven { "an" } else { "a" };
+    }
+    let acronym = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase);
+    if acronym {
+        if "AEFHILMNORSX".contains(first) {
+            return "an";
+        }
+        return "a";
+    }
+    if "aeiouAEIOU".contains(first) {
+        return "an";
+    }
+    "a"
 }
 
 fn plural(word: &str) -> bool {

@@ -4,6 +4,7 @@
 
 use crate::domain::metric::{format_money, format_number};
 
+pub(super) use crate::analyze::note::article::indefinite;
 pub(super) use crate::analyze::note::article::PREPOSITIONS;
 use crate::analyze::note::article::{self, Naming};
 
@@ -57,37 +58,6 @@ pub(super) const QUALIFIERS: &[&str] = &[
 /// "a new feature set", "dbt models", "ranker v4" (see `note::article`).
 pub(super) fn with_article(words: &str) -> String {
     article::with_article(words, Naming::Thing)
-}
-
-/// "a" or "an" before a label, by how it sounds: "an F1", "a top-5 accuracy".
-pub(super) fn indefinite(label: &str) -> &'static str {
-    let Some(first) = label.chars().next() else {
-        return "a";
-    };
-    let word = label.split(' ').next().unwrap_or("");
-    // "an 8-week backtest", "an 11-day test", "an 18-month plan".
-    if first.is_ascii_digit() {
-        let digits: String = word.chars().take_while(char::is_ascii_digit).collect();
-        let eight = digits.starts_with('8');
-        let eleven = matches!(digits.len(), 2 | 5 | 8)
-            && digits.starts_with("1")
-            && matches!(&digits[..2], "11" | "18");
-        return if eight || eleven { "an" } else { "a" };
-    }
-    let acronym = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .all(char::is_uppercase);
-    if acronym {
-        if "AEFHILMNORSX".contains(first) {
-            return "an";
-        }
-        return "a";
-    }
-    if "aeiouAEIOU".contains(first) {
-        return "an";
-    }
-    "a"
 }
 
 pub(super) fn join_words(parts: &[&str]) -> String {
