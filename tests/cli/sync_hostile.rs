@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::harness::Journal;
 use crate::sync_kit::{
-    clone_of, export, git, joined, push_all, sync, texts, tree, wrapped_git, Remote,
+    clone_of, export, git, joined, push_all, push_staged, sync, texts, tree, wrapped_git, Remote,
 };
 
 /// Attributes that would have git re-encode records as it checks them out
@@ -54,19 +54,7 @@ fn push_file(remote: &Remote, file: &str, bytes: &[u8]) {
             &format!("100644,{},{file}", id.trim()),
         ],
     );
-    git(
-        &clone,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "by hand",
-        ],
-    );
-    git(&clone, &["push", "-q", "origin", "HEAD:main"]);
+    push_staged(&clone);
 }
 
 fn assert_converged(a: &Journal, b: &Journal, count: usize) {

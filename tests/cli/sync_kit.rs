@@ -194,6 +194,12 @@ pub(crate) fn clone_of(remote: &Remote) -> tempfile::TempDir {
 
 pub(crate) fn push_all(clone: &Path) {
     git(clone, &["add", "-A"]);
+    push_staged(clone);
+}
+
+/// Commits what is staged in a clone of the remote, as a person with push
+/// access would, and pushes it.
+pub(crate) fn push_staged(clone: &Path) {
     git(
         clone,
         &[
