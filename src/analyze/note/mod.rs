@@ -663,6 +663,13 @@ const NOT_A_PLACE: &[&str] = &[
 /// before what came of the work ("(ips weighting) → no lift online",
 /// "looker → tz bug"); those are two parts.
 fn is_a_move(before: &str, after: &[char]) -> bool {
+    // The words just before the arrow say it (a bounded look back, so a
+    // note of a million arrows stays linear).
+    let mut start = before.len().saturating_sub(200);
+    while !before.is_char_boundary(start) {
+        start += 1;
+    }
+    let before = &before[start..];
     let before_word = before.trim_end().rsplit(' ').next().unwrap_or_default();
     if before_word.is_empty() || before_word.ends_with([')', ']', '"', '\'']) {
         return false;

@@ -327,10 +327,11 @@ fn balanced(text: &str) -> String {
         }
     }
     drop.extend(open);
+    drop.sort_unstable();
     let mut depth = 0usize;
     let mut kept = String::with_capacity(text.len());
     for (at, c) in text.char_indices() {
-        if drop.contains(&at) {
+        if drop.binary_search(&at).is_ok() {
             continue;
         }
         match c {
